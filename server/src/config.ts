@@ -1,0 +1,225 @@
+/**
+ * Server configuration: read once from environment variables and CLI flags, validated, frozen and
+ * passed down. Nothing else in the server reads `process.env`.
+ */
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+
+export const STORAGE_KINDS = ['sqlite', 'memory'] as const
+export type StorageKind = (typeof STORAGE_KINDS)[number]
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly dataDir: string
+  readonly storage: StorageKind
+  readonly redisUrl: string | undefined
+  readonly secret: string | undefined
+  readonly nodeId: string
+  readonly logLevel: LogLevel
+  readonly heartbeatIntervalMs: number
+  readonly maxMessageBytes: number
+  readonly maxBufferedBytes: number
+  readonly shutdownTimeoutMs: number
+  readonly compactThresholdRows: number
+  readonly compactThresholdBytes: number
+  readonly allowPublicCreate: boolean
+  readonly staticDir: string | undefined
+  readonly listenBacklog: number
+}
+
+type Kind = 'port' | 'int' | 'string' | 'bool' | 'choice'
+
+interface OptionSpec {
+  readonly key: keyof Config
+  readonly env: string
+  readonly kind: Kind
+  readonly choices?: readonly string[]
+  /** Shown in --help; undefined means "unset". */
+  readonly defaultValue: string | undefined
+  readonly help: string
+}
+
+const MiB = 1024 * 1024
+
+/** Every option, its environment variable, flag (`--kebab-case` of the variable) and default. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'port', env: 'PORT', kind: 'port', defaultValue: '1234', help: 'HTTP and WebSocket port' },
+  { key: 'host', env: 'HOST', kind: 'string', defaultValue: '0.0.0.0', help: 'address to listen on' },
+  { key: 'dataDir', env: 'DATA_DIR', kind: 'string', defaultValue: './data', help: 'directory of tandem.db' },
+  {
+    key: 'storage',
+    env: 'STORAGE',
+    kind: 'choice',
+    choices: STORAGE_KINDS,
+    defaultValue: 'sqlite',
+    help: 'document store: sqlite (durable) or memory (nothing survives a restart)',
+  },
+  {
+    key: 'redisUrl',
+    env: 'REDIS_URL',
+    kind: 'string',
+    defaultValue: undefined,
+    help: 'Redis for relaying between nodes; unset = single node',
+  },
+  {
+    key: 'secret',
+    env: 'TANDEM_SECRET',
+    kind: 'string',
+    defaultValue: undefined,
+    help: 'HS256 token secret; unset = generated once and kept in DATA_DIR',
+  },
+  { key: 'nodeId', env: 'NODE_ID', kind: 'string', defaultValue: undefined, help: 'node name (default random)' },
+  {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    kind: 'choice',
+    choices: LOG_LEVELS,
+    defaultValue: 'info',
+    help: 'log level',
+  },
+  {
+    key: 'heartbeatIntervalMs',
+    env: 'HEARTBEAT_INTERVAL_MS',
+    kind: 'int',
+    defaultValue: '15000',
+    help: 'ping interval; a socket that misses a pong is terminated',
+  },
+  {
+    key: 'maxMessageBytes',
+    env: 'MAX_MESSAGE_BYTES',
+    kind: 'int',
+    defaultValue: String(16 * MiB),
+    help: 'largest accepted frame (close 1009 above)',
+  },
+  {
+    key: 'maxBufferedBytes',
+    env: 'MAX_BUFFERED_BYTES',
+    kind: 'int',
+    defaultValue: String(32 * MiB),
+    help: 'outbound bytes queued for one socket before it is closed (1013)',
+  },
+  {
+    key: 'shutdownTimeoutMs',
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    kind: 'int',
+    defaultValue: '10000',
+    help: 'deadline for a graceful shutdown',
+  },
+  {
+    key: 'compactThresholdRows',
+    env: 'COMPACT_THRESHOLD_ROWS',
+    kind: 'int',
+    defaultValue: '1000',
+    help: 'compact a document whose log has this many updates',
+  },
+  {
+    key: 'compactThresholdBytes',
+    env: 'COMPACT_THRESHOLD_BYTES',
+    kind: 'int',
+    defaultValue: String(4 * MiB),
+    help: 'compact a document whose log has this many bytes',
+  },
+  {
+    key: 'allowPublicCreate',
+    env: 'ALLOW_PUBLIC_CREATE',
+    kind: 'bool',
+    defaultValue: 'true',
+    help: 'anyone may create documents (false = admin token needed)',
+  },
+  {
+    key: 'staticDir',
+    env: 'STATIC_DIR',
+    kind: 'string',
+    defaultValue: undefined,
+    help: 'built web app to serve (default client/dist when it exists)',
+  },
+  {
+    key: 'listenBacklog',
+    env: 'LISTEN_BACKLOG',
+    kind: 'int',
+    defaultValue: '4096',
+    help: 'TCP accept backlog (reconnect storms overflow the default 511)',
+  },
+]
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+function flagName(env: string): string {
+  return `--${env.toLowerCase().replaceAll('_', '-')}`
+}
+
+function parseValue(spec: OptionSpec, raw: string): Config[keyof Config] {
+  const bad = (expected: string) =>
+    new ConfigError(`${spec.env} (${flagName(spec.env)}): expected ${expected}, got ${JSON.stringify(raw)}`)
+  switch (spec.kind) {
+    case 'string':
+      if (raw === '') throw bad('a non-empty string')
+      return raw
+    case 'port':
+    case 'int': {
+      if (!/^\d+$/.test(raw)) throw bad('a whole number')
+      const value = Number(raw)
+      if (spec.kind === 'port' && value > 65535) throw bad('a port 0-65535')
+      if (spec.kind === 'int' && value < 1) throw bad('a positive whole number')
+      return value
+    }
+    case 'bool':
+      if (raw === 'true' || raw === '1') return true
+      if (raw === 'false' || raw === '0') return false
+      throw bad('true or false')
+    case 'choice':
+      if (!spec.choices?.includes(raw)) throw bad(`one of ${spec.choices?.join(', ')}`)
+      return raw
+  }
+}
+
+/** Reads `--flag value` / `--flag=value` pairs; flags win over environment variables. */
+function readFlags(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument ${JSON.stringify(arg)} (see --help)`)
+    const eq = arg.indexOf('=')
+    const name = eq === -1 ? arg : arg.slice(0, eq)
+    if (!OPTIONS.some((spec) => flagName(spec.env) === name)) {
+      throw new ConfigError(`unknown option ${name} (see --help)`)
+    }
+    let value: string | undefined
+    if (eq !== -1) value = arg.slice(eq + 1)
+    else value = argv[++i]
+    if (value === undefined) throw new ConfigError(`${name} needs a value`)
+    flags.set(name, value)
+  }
+  return flags
+}
+
+/** Builds the validated, frozen configuration. `overrides` let tests and embedders skip env and flags. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = {},
+  argv: readonly string[] = [],
+  overrides: Partial<Config> = {},
+): Config {
+  const flags = readFlags(argv)
+  const values: Record<string, unknown> = {}
+  for (const spec of OPTIONS) {
+    const raw = flags.get(flagName(spec.env)) ?? env[spec.env] ?? spec.defaultValue
+    values[spec.key] = raw === undefined ? undefined : parseValue(spec, raw)
+  }
+  values.nodeId ??= randomUUID().slice(0, 8)
+  const config = { ...values, ...overrides } as Config
+  return Object.freeze({ ...config, dataDir: path.resolve(config.dataDir) })
+}
+
+export function helpText(): string {
+  const rows = OPTIONS.map((spec) => {
+    const def = spec.defaultValue === undefined ? 'unset' : spec.defaultValue
+    return `  ${flagName(spec.env).padEnd(26)} ${spec.env.padEnd(24)} ${spec.help} (default: ${def})`
+  })
+  return ['Usage: tandem-server [options]', '', '  flag                       environment', ...rows].join('\n')
+}

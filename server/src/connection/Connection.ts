@@ -1,0 +1,117 @@
+/** One client socket: its identity, lifecycle state, outbound back-pressure and close bookkeeping. */
+import type { CloseCode, MessageKind, Role } from '@tandem/shared'
+import { CLOSE_CODES } from '@tandem/shared'
+import type { WebSocket } from 'ws'
+import type { Logger } from '../logger'
+import type { Metrics } from '../metrics'
+import type { Room } from '../rooms/Room'
+
+/** Who is on the other end, as established on the upgrade. */
+export interface ConnectionIdentity {
+  readonly userId: string
+  readonly role: Role
+  /** When the token expires (ms since the epoch); the socket is closed with 4401 then. */
+  readonly expiresAtMs: number | null
+}
+
+/**
+ * `joining`: upgraded, room still loading; frames that arrive meanwhile wait in `early`.
+ * `open`: attached to its room. `closed`: gone; nothing is sent or handled any more.
+ */
+export type ConnectionState =
+  | { readonly kind: 'joining'; readonly early: Uint8Array[]; earlyBytes: number }
+  | { readonly kind: 'open'; readonly room: Room }
+  | { readonly kind: 'closed' }
+
+export interface ConnectionOptions {
+  readonly identity: ConnectionIdentity
+  /** Client asked for SAVED acknowledgements (`?saved=1`). */
+  readonly wantsSavedAcks: boolean
+  readonly maxBufferedBytes: number
+  readonly metrics: Metrics
+  readonly logger: Logger
+}
+
+/** A socket closed for back-pressure gets this long to take its close frame before it is cut. */
+const BACKPRESSURE_TERMINATE_MS = 1000
+/** Timers above this overflow to 1 ms in Node; longer token lifetimes are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+export class Connection {
+  state: ConnectionState = { kind: 'joining', early: [], earlyBytes: 0 }
+  /** Cleared by the heartbeat sweep, set again by every pong. */
+  isAlive = true
+  lastSentAtMs = Date.now()
+  /** Awareness client ids this socket announced; removed for everyone when it closes. */
+  readonly awarenessClientIds = new Set<number>()
+  readonly identity: ConnectionIdentity
+  readonly wantsSavedAcks: boolean
+  private expiryTimer: NodeJS.Timeout | undefined
+  private readonly options: ConnectionOptions
+
+  constructor(
+    readonly ws: WebSocket,
+    options: ConnectionOptions,
+  ) {
+    this.options = options
+    this.identity = options.identity
+    this.wantsSavedAcks = options.wantsSavedAcks
+    ws.on('pong', () => {
+      this.isAlive = true
+    })
+    this.armExpiry()
+  }
+
+  get isOpen(): boolean {
+    return this.state.kind !== 'closed'
+  }
+
+  get canWrite(): boolean {
+    return this.identity.role === 'editor'
+  }
+
+  /**
+   * Sends one frame unless the socket is gone. A reader that lets more than MAX_BUFFERED_BYTES
+   * queue up is closed instead of growing server memory.
+   */
+  send(frame: Uint8Array, type: MessageKind | 'keepalive'): void {
+    if (this.state.kind === 'closed' || this.ws.readyState !== this.ws.OPEN) return
+    if (this.ws.bufferedAmount + frame.byteLength > this.options.maxBufferedBytes) {
+      this.close(CLOSE_CODES.BACKPRESSURE)
+      setTimeout(() => this.ws.terminate(), BACKPRESSURE_TERMINATE_MS).unref()
+      return
+    }
+    this.ws.send(frame, { binary: true })
+    this.lastSentAtMs = Date.now()
+    this.options.metrics.countMessage('out', type, frame.byteLength)
+  }
+
+  /** Starts a close handshake with a documented code; cleanup happens on the socket's 'close' event. */
+  close(entry: CloseCode, detail?: string): void {
+    if (this.ws.readyState === this.ws.CLOSING || this.ws.readyState === this.ws.CLOSED) return
+    this.options.logger.debug({ code: entry.code, detail, user: this.identity.userId }, 'closing connection')
+    this.ws.close(entry.code, entry.reason)
+  }
+
+  /** Marks the connection closed and returns the room it was in, if any. Idempotent. */
+  markClosed(): Room | undefined {
+    const previous = this.state
+    this.state = { kind: 'closed' }
+    clearTimeout(this.expiryTimer)
+    return previous.kind === 'open' ? previous.room : undefined
+  }
+
+  private armExpiry(): void {
+    const { expiresAtMs } = this.identity
+    if (expiresAtMs === null) return
+    const delay = expiresAtMs - Date.now()
+    this.expiryTimer = setTimeout(
+      () => {
+        if (Date.now() >= expiresAtMs) this.close(CLOSE_CODES.TOKEN_EXPIRED)
+        else this.armExpiry()
+      },
+      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+    )
+    this.expiryTimer.unref()
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Takes an upgraded socket into its room. The message listener is attached before the first await,
+ * so frames sent while the room loads are buffered (within a limit) and handled in order afterwards.
+ */
+import { CLOSE_CODES } from '@tandem/shared'
+import type { RawData, WebSocket } from 'ws'
+import type { Logger } from '../logger'
+import type { Metrics } from '../metrics'
+import type { RoomRegistry } from '../rooms/RoomRegistry'
+import { Connection, type ConnectionIdentity } from './Connection'
+import { handleFrame } from './handleFrame'
+
+export interface AcceptOptions {
+  readonly room: string
+  readonly identity: ConnectionIdentity
+  readonly wantsSavedAcks: boolean
+  readonly registry: RoomRegistry
+  readonly connections: Set<Connection>
+  readonly maxBufferedBytes: number
+  /** Most bytes a client may send before its room has loaded. */
+  readonly maxEarlyBytes: number
+  readonly metrics: Metrics
+  readonly logger: Logger
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data)
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data
+}
+
+export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connection {
+  const { metrics, logger, registry } = options
+  const connection = new Connection(ws, {
+    identity: options.identity,
+    wantsSavedAcks: options.wantsSavedAcks,
+    maxBufferedBytes: options.maxBufferedBytes,
+    metrics,
+    logger,
+  })
+  options.connections.add(connection)
+  metrics.connections.inc()
+
+  ws.on('message', (data, isBinary) => {
+    const state = connection.state
+    if (!isBinary) {
+      // y-websocket only ever sends binary frames.
+      connection.close(CLOSE_CODES.MALFORMED_MESSAGE)
+      return
+    }
+    const frame = toBytes(data)
+    if (state.kind === 'open') handleFrame(connection, state.room, frame, metrics, logger)
+    else if (state.kind === 'joining') {
+      state.earlyBytes += frame.byteLength
+      if (state.earlyBytes > options.maxEarlyBytes) connection.close(CLOSE_CODES.RATE_LIMITED)
+      else state.early.push(frame)
+    }
+  })
+  ws.on('error', (error) => logger.debug({ err: error, room: options.room }, 'socket error'))
+  ws.on('close', (code) => {
+    options.connections.delete(connection)
+    metrics.connections.dec()
+    metrics.closes.labels(String(code)).inc()
+    connection.markClosed()?.detach(connection)
+  })
+
+  registry.acquire(options.room).then(
+    (room) => {
+      const state = connection.state
+      if (state.kind !== 'joining') {
+        registry.releaseIfIdle(room)
+        return
+      }
+      room.attach(connection)
+      for (const frame of state.early) {
+        if (connection.state.kind !== 'open') break
+        handleFrame(connection, room, frame, metrics, logger)
+      }
+    },
+    (error: unknown) => {
+      logger.error({ room: options.room, err: error }, 'room failed to load')
+      connection.close(CLOSE_CODES.ROOM_LOAD_FAILED)
+    },
+  )
+  return connection
+}

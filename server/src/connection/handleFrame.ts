@@ -1,0 +1,59 @@
+/** Turns one inbound frame into a room call; a bad frame closes only its own socket. */
+import { CLOSE_CODES, MalformedMessageError, readMessage } from '@tandem/shared'
+import type { Logger } from '../logger'
+import type { Metrics } from '../metrics'
+import { InvalidUpdateError, type Room } from '../rooms/Room'
+import type { Connection } from './Connection'
+
+export function handleFrame(
+  connection: Connection,
+  room: Room,
+  frame: Uint8Array,
+  metrics: Metrics,
+  logger: Logger,
+): void {
+  if (room.failed) return
+  let type = 'malformed'
+  const stopTimer = metrics.handlerSeconds.startTimer()
+  try {
+    const message = readMessage(frame)
+    type = message.type
+    metrics.countMessage('in', message.type, frame.byteLength)
+    switch (message.type) {
+      case 'sync-step1':
+        room.handleSyncStep1(connection, message.stateVector)
+        break
+      case 'sync-step2':
+      case 'sync-update':
+        // Read-only is enforced here, whatever bytes a viewer crafts: never applied, stored or relayed.
+        if (!connection.canWrite) {
+          metrics.droppedViewerWrites.inc()
+          break
+        }
+        room.handleClientUpdate(connection, message.update)
+        break
+      case 'awareness':
+        room.handleAwareness(connection, message.update)
+        break
+      case 'query-awareness':
+        room.handleQueryAwareness(connection)
+        break
+      case 'auth':
+      case 'saved':
+        // Server-to-client messages; a client sending them is harmless and ignored.
+        break
+      default:
+        message satisfies never
+    }
+  } catch (error) {
+    if (error instanceof MalformedMessageError || error instanceof InvalidUpdateError) {
+      logger.info({ room: room.name, user: connection.identity.userId, reason: error.message }, 'malformed frame')
+      connection.close(CLOSE_CODES.MALFORMED_MESSAGE)
+    } else {
+      logger.error({ room: room.name, user: connection.identity.userId, err: error }, 'handling a frame failed')
+      connection.close(CLOSE_CODES.INTERNAL_ERROR)
+    }
+  } finally {
+    stopTimer({ type })
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * One periodic sweep for every connection: terminate sockets that missed a pong, ping the rest, and
+ * send a tiny message to sockets that heard nothing lately, because the stock y-websocket client
+ * drops a socket that received no message for 30 s (pings do not count).
+ */
+import type { Metrics } from '../metrics'
+import type { Connection } from './Connection'
+
+/** An awareness message with zero entries: applied by every client as a no-op. */
+const KEEPALIVE_FRAME = Uint8Array.from([1, 1, 0])
+
+export function startHeartbeat(connections: ReadonlySet<Connection>, intervalMs: number, metrics: Metrics): () => void {
+  const timer = setInterval(() => {
+    const now = Date.now()
+    for (const connection of connections) {
+      if (!connection.isAlive) {
+        metrics.closes.labels('heartbeat').inc()
+        connection.ws.terminate()
+        continue
+      }
+      connection.isAlive = false
+      connection.ws.ping()
+      // Half the interval keeps the longest silence near 1.5 intervals, well under the client's 30 s.
+      if (now - connection.lastSentAtMs >= intervalMs / 2) connection.send(KEEPALIVE_FRAME, 'keepalive')
+    }
+  }, intervalMs)
+  timer.unref()
+  return () => clearInterval(timer)
+}

@@ -1,0 +1,68 @@
+/** Plain HTTP: health, readiness, metrics, the JSON API and the built web app. */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { HTTP_STATUS } from '@tandem/shared'
+import sirv from 'sirv'
+import type { Logger } from '../logger'
+import type { Metrics } from '../metrics'
+import { HttpError } from './HttpError'
+import { sendError, sendJson } from './sendJson'
+
+/** Handles `/api/*`; resolves true when it answered the request. */
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
+
+/** One named readiness check: `ok`, or why not. */
+export type ReadinessCheck = () => { readonly name: string; readonly ok: boolean; readonly detail?: string }
+
+export interface RequestHandlerOptions {
+  readonly metrics: Metrics
+  readonly logger: Logger
+  readonly readiness: readonly ReadinessCheck[]
+  readonly api: ApiHandler | undefined
+  readonly staticDir: string | undefined
+}
+
+const RESERVED_PREFIXES = ['/api/', '/ws/']
+
+export function createRequestHandler(options: RequestHandlerOptions) {
+  const { metrics, logger } = options
+  const serveStatic = options.staticDir
+    ? sirv(options.staticDir, { single: true, etag: true, gzip: true, brotli: true })
+    : undefined
+
+  const notFound = (res: ServerResponse) =>
+    sendError(res, new HttpError(HTTP_STATUS.NOT_FOUND, 'not_found', 'nothing here'))
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?', 1)[0]!
+    try {
+      if (path === '/healthz') return sendJson(res, HTTP_STATUS.OK, { status: 'ok' })
+      if (path === '/readyz') {
+        const checks = options.readiness.map((check) => check())
+        const ready = checks.every((check) => check.ok)
+        return sendJson(res, ready ? HTTP_STATUS.OK : HTTP_STATUS.SERVICE_UNAVAILABLE, {
+          status: ready ? 'ready' : 'not ready',
+          checks: Object.fromEntries(checks.map((check) => [check.name, check.ok ? 'ok' : (check.detail ?? 'failing')])),
+        })
+      }
+      if (path === '/metrics') {
+        const text = await metrics.registry.metrics()
+        res.writeHead(HTTP_STATUS.OK, { 'Content-Type': metrics.registry.contentType })
+        res.end(text)
+        return
+      }
+      if (options.api && (await options.api(req, res))) return
+      if (RESERVED_PREFIXES.some((prefix) => path.startsWith(prefix)) || !serveStatic) return notFound(res)
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return sendError(res, new HttpError(HTTP_STATUS.METHOD_NOT_ALLOWED, 'method_not_allowed', 'use GET'), {
+          Allow: 'GET, HEAD',
+        })
+      }
+      serveStatic(req, res, () => notFound(res))
+    } catch (error) {
+      if (error instanceof HttpError) return sendError(res, error)
+      logger.error({ err: error, method: req.method, path }, 'request failed')
+      if (!res.headersSent) sendError(res, new HttpError(HTTP_STATUS.INTERNAL_ERROR, 'internal_error', 'internal error'))
+      else res.destroy()
+    }
+  }
+}

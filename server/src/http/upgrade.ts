@@ -1,0 +1,87 @@
+/**
+ * The WebSocket upgrade: path and room checked, then the caller authenticated, all before a socket
+ * or a room exists. Refusals are plain HTTP responses on the raw socket.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { HTTP_STATUS, isValidRoomName, SAVED_ACK_PARAM, WEBSOCKET_PATH_PREFIX } from '@tandem/shared'
+import type { WebSocket, WebSocketServer } from 'ws'
+import type { ConnectionIdentity } from '../connection/Connection'
+import type { Logger } from '../logger'
+import type { Metrics } from '../metrics'
+import { HttpError } from './HttpError'
+
+/** Establishes who is connecting to `room`; throws HttpError(401/403) to refuse. */
+export type Authenticate = (request: IncomingMessage, room: string) => Promise<ConnectionIdentity>
+
+export interface UpgradeTarget {
+  readonly room: string
+  readonly identity: ConnectionIdentity
+  readonly wantsSavedAcks: boolean
+}
+
+export interface UpgradeOptions {
+  readonly wss: WebSocketServer
+  readonly authenticate: Authenticate
+  readonly metrics: Metrics
+  readonly logger: Logger
+  readonly onConnection: (ws: WebSocket, target: UpgradeTarget) => void
+  /** False while shutting down: refuse with 503. */
+  readonly isAccepting: () => boolean
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+/** Parses `/ws/<room>`; anything else is a 404 (an invalid room name is just another unknown path). */
+export function parseRoom(url: URL): string {
+  if (!url.pathname.startsWith(WEBSOCKET_PATH_PREFIX)) {
+    throw new HttpError(HTTP_STATUS.NOT_FOUND, 'not_found', 'no WebSocket endpoint at this path')
+  }
+  const room = url.pathname.slice(WEBSOCKET_PATH_PREFIX.length)
+  if (!isValidRoomName(room)) {
+    throw new HttpError(HTTP_STATUS.NOT_FOUND, 'invalid_room', 'room names are 1-128 characters of A-Z a-z 0-9 . _ ~ -')
+  }
+  return room
+}
+
+function refuse(socket: Duplex, error: HttpError): void {
+  const body = `${error.message}\n`
+  socket.end(
+    `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  )
+}
+
+export function createUpgradeHandler(options: UpgradeOptions) {
+  const { wss, metrics, logger } = options
+  return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'))
+    try {
+      if (!options.isAccepting()) {
+        throw new HttpError(HTTP_STATUS.SERVICE_UNAVAILABLE, 'shutting_down', 'server is shutting down')
+      }
+      const url = new URL(request.url ?? '/', 'http://localhost')
+      const room = parseRoom(url)
+      const identity = await options.authenticate(request, room)
+      const target: UpgradeTarget = { room, identity, wantsSavedAcks: url.searchParams.get(SAVED_ACK_PARAM) === '1' }
+      if (socket.destroyed) return
+      wss.handleUpgrade(request, socket, head, (ws) => options.onConnection(ws, target))
+    } catch (error) {
+      const refusal =
+        error instanceof HttpError
+          ? error
+          : new HttpError(HTTP_STATUS.INTERNAL_ERROR, 'internal_error', 'internal error')
+      if (!(error instanceof HttpError)) logger.error({ err: error }, 'upgrade failed')
+      metrics.upgradesRefused.labels(String(refusal.status)).inc()
+      refuse(socket, refusal)
+    }
+  }
+}

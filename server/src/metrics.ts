@@ -1,0 +1,72 @@
+/** Prometheus metrics of one server instance (its own registry, so several servers can share a process). */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import type { MessageKind } from '@tandem/shared'
+
+export type Direction = 'in' | 'out'
+
+export class Metrics {
+  readonly registry = new Registry()
+  readonly connections = new Gauge({
+    name: 'tandem_connections',
+    help: 'Open WebSocket connections',
+    registers: [this.registry],
+  })
+  readonly rooms = new Gauge({ name: 'tandem_rooms', help: 'Rooms loaded in memory', registers: [this.registry] })
+  readonly messages = new Counter({
+    name: 'tandem_messages_total',
+    help: 'WebSocket messages by direction and type',
+    labelNames: ['direction', 'type'] as const,
+    registers: [this.registry],
+  })
+  readonly bytes = new Counter({
+    name: 'tandem_message_bytes_total',
+    help: 'WebSocket message bytes by direction and type',
+    labelNames: ['direction', 'type'] as const,
+    registers: [this.registry],
+  })
+  readonly closes = new Counter({
+    name: 'tandem_closes_total',
+    help: 'Connections closed, by close code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  })
+  readonly upgradesRefused = new Counter({
+    name: 'tandem_upgrades_refused_total',
+    help: 'WebSocket upgrades refused, by HTTP status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  })
+  readonly droppedViewerWrites = new Counter({
+    name: 'tandem_viewer_writes_dropped_total',
+    help: 'Sync step 2 and update messages from viewers that were dropped',
+    registers: [this.registry],
+  })
+  readonly handlerSeconds = new Histogram({
+    name: 'tandem_message_handler_seconds',
+    help: 'Time to handle one inbound message',
+    labelNames: ['type'] as const,
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25],
+    registers: [this.registry],
+  })
+  readonly storeAppendSeconds = new Histogram({
+    name: 'tandem_store_append_seconds',
+    help: 'Time to durably append one group-committed batch',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1],
+    registers: [this.registry],
+  })
+  readonly storeFailures = new Counter({
+    name: 'tandem_store_failures_total',
+    help: 'Failed loads and appends',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  })
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry })
+  }
+
+  countMessage(direction: Direction, type: MessageKind | 'keepalive', byteLength: number, copies = 1): void {
+    this.messages.labels(direction, type).inc(copies)
+    this.bytes.labels(direction, type).inc(byteLength * copies)
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The storage port. Rooms talk to this interface only; SQLite (embedded default), an in-memory
+ * store (tests, `--no-persistence`) and later Postgres implement it, and one contract suite
+ * (`documentStoreContract.ts`) runs against every implementation.
+ */
+import type { Role } from '@tandem/shared'
+
+/** One Yjs update (V1 encoding) to append to a room's log. */
+export interface UpdateEntry {
+  readonly room: string
+  readonly update: Uint8Array
+}
+
+/** What is stored for a room: the compacted snapshot (if any) and the log appended since. */
+export interface StoredDocument {
+  /** Merged V1 update of everything compacted so far; null before the first compaction. */
+  readonly snapshot: Uint8Array | null
+  /** Updates appended after the snapshot, in append order. */
+  readonly updates: readonly Uint8Array[]
+}
+
+/** Metadata of a document created through the HTTP API (rooms opened directly have none). */
+export interface DocumentRecord {
+  readonly id: string
+  readonly title: string
+  readonly createdAt: number
+  readonly deletedAt: number | null
+}
+
+export interface ShareKeyRecord {
+  readonly keyId: string
+  readonly documentId: string
+  readonly role: Role
+  /** SHA-256 of the share key, hex. The key itself is never stored. */
+  readonly keyHash: string
+  readonly createdAt: number
+  readonly revokedAt: number | null
+}
+
+export interface DocumentStore {
+  /** Everything stored for `room`; an empty document when nothing is. Throws when stored data cannot be read. */
+  load(room: string): Promise<StoredDocument>
+  /**
+   * Appends updates of possibly many rooms in one transaction: all are durable when the promise
+   * resolves, none when it rejects.
+   */
+  append(entries: readonly UpdateEntry[]): Promise<void>
+  /** Merges the room's snapshot and log into a new snapshot; concurrent appends are never lost. */
+  compact(room: string): Promise<void>
+  /** Size of the room's log since the last snapshot, to decide when to compact. */
+  logSize(room: string): Promise<{ rows: number; bytes: number }>
+
+  createDocument(record: DocumentRecord): Promise<void>
+  getDocument(id: string): Promise<DocumentRecord | null>
+  addShareKey(record: ShareKeyRecord): Promise<void>
+  /** The share key with this hash for this document, revoked or not; null when unknown. */
+  findShareKey(documentId: string, keyHash: string): Promise<ShareKeyRecord | null>
+  /** Marks a key revoked; returns false when no such key exists for the document. */
+  revokeShareKey(documentId: string, keyId: string): Promise<boolean>
+
+  /** True while the store can take writes (used by /readyz). */
+  isHealthy(): boolean
+  close(): Promise<void>
+}

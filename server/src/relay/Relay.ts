@@ -1,0 +1,52 @@
+/**
+ * The cross-node port. A room publishes what its local clients changed and hears what clients on
+ * other nodes changed. Redis pub/sub implements it (relay/RedisRelay.ts); a single node uses none.
+ */
+
+/** What crosses between nodes for one room. Payloads are raw y-protocols bytes. */
+export type RelayMessage =
+  /** A Yjs update (V1), already durable on the publishing node. */
+  | { readonly kind: 'update'; readonly update: Uint8Array }
+  /** An encoded awareness update (y-protocols/awareness). */
+  | { readonly kind: 'awareness'; readonly update: Uint8Array }
+  /** "Send me what I lack": the sender's state vector; peers answer with a `sync-reply` diff. */
+  | { readonly kind: 'sync-request'; readonly stateVector: Uint8Array }
+  /** A diff answering a `sync-request`, addressed to one node. */
+  | { readonly kind: 'sync-reply'; readonly to: string; readonly update: Uint8Array }
+
+export type RelayMessageKind = RelayMessage['kind']
+
+/**
+ * A message plus the node it came from. Never our own (the relay drops its own echoes), and a
+ * `sync-reply` is delivered only to the node it is addressed to.
+ */
+export interface RelayEnvelope {
+  readonly from: string
+  readonly message: RelayMessage
+}
+
+export type RelayState = 'connected' | 'disconnected'
+
+export interface Relay {
+  readonly nodeId: string
+  /**
+   * Starts delivering the room's messages to `handler` (replacing any earlier handler of the room).
+   * Resolves once subscribed; while disconnected it resolves at once and the room is subscribed on
+   * reconnect, before 'connected' is emitted. Never rejects. A handler that throws is logged, not
+   * propagated.
+   */
+  subscribe(room: string, handler: (envelope: RelayEnvelope) => void): Promise<void>
+  /** Stops delivery at once (even while disconnected). Never rejects. */
+  unsubscribe(room: string): Promise<void>
+  /** Fire-and-forget; messages published while disconnected are dropped (rooms resync on reconnect). */
+  publish(room: string, message: RelayMessage): void
+  /**
+   * Called on every state change. 'connected' is emitted on every transition to connected, the
+   * first one included, once every subscribed room is subscribed again; rooms resync then.
+   * Returns a function that removes the listener.
+   */
+  onStateChange(listener: (state: RelayState) => void): () => void
+  readonly state: RelayState
+  /** Stops all delivery and closes the connections; state ends 'disconnected'. Idempotent. */
+  close(): Promise<void>
+}

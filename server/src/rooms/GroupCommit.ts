@@ -1,0 +1,85 @@
+/**
+ * Group commit: everything rooms apply during one event-loop turn is appended in one store
+ * transaction, then released to clients. Batches are written one after another, in order.
+ */
+import type { Connection } from '../connection/Connection'
+import type { Logger } from '../logger'
+import type { Metrics } from '../metrics'
+import type { DocumentStore, UpdateEntry } from '../persistence/DocumentStore'
+import type { Room } from './Room'
+
+/** What one room hands over for one commit. */
+export interface Batch {
+  readonly room: Room
+  readonly updates: Uint8Array[]
+  /** Connections whose changes are in `updates`. */
+  readonly origins: Set<Connection>
+  /** Connections to send a SAVED acknowledgement once the batch is durable. */
+  readonly acks: Set<Connection>
+  /** The room's state vector when the batch was taken (only when someone wants an ack). */
+  readonly stateVector: Uint8Array | null
+  /** Callbacks waiting for this batch to be durable. */
+  readonly waiters: Array<() => void>
+}
+
+export class GroupCommit {
+  private readonly dirty = new Set<Room>()
+  private scheduled = false
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Marks a room as having something to commit at the end of this turn. */
+  schedule(room: Room): void {
+    this.dirty.add(room)
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => {
+      void this.flush()
+    })
+  }
+
+  /** Takes every dirty room's batch now and resolves once all batches so far are settled. */
+  flush(): Promise<void> {
+    this.scheduled = false
+    const batches: Batch[] = []
+    for (const room of this.dirty) {
+      const batch = room.takeBatch()
+      if (batch) batches.push(batch)
+    }
+    this.dirty.clear()
+    if (batches.length > 0) this.chain = this.chain.then(() => this.write(batches))
+    return this.chain
+  }
+
+  private async write(batches: Batch[]): Promise<void> {
+    const entries: UpdateEntry[] = []
+    for (const batch of batches) {
+      for (const update of batch.updates) entries.push({ room: batch.room.name, update })
+    }
+    if (entries.length > 0) {
+      const stopTimer = this.metrics.storeAppendSeconds.startTimer()
+      try {
+        await this.store.append(entries)
+      } catch (error) {
+        this.metrics.storeFailures.labels('append').inc()
+        this.logger.error({ err: error, updates: entries.length }, 'group commit failed')
+        for (const batch of batches) batch.room.commitFailed(batch, error)
+        return
+      } finally {
+        stopTimer()
+      }
+    }
+    for (const batch of batches) {
+      try {
+        batch.room.commitSucceeded(batch)
+      } catch (error) {
+        this.logger.error({ room: batch.room.name, err: error }, 'releasing a committed batch failed')
+      }
+    }
+  }
+}

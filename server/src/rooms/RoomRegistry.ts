@@ -1,0 +1,114 @@
+/**
+ * The rooms loaded on this node. Concurrent first joins share one load; a room is released when its
+ * last connection leaves, after its writes are durable, and compacted on the way out.
+ */
+import type { GroupCommit } from './GroupCommit'
+import { Room, type RoomContext } from './Room'
+
+type Entry =
+  | { readonly state: 'loading'; readonly promise: Promise<Room> }
+  | { readonly state: 'open'; readonly room: Room }
+  | { readonly state: 'closing'; readonly promise: Promise<void> }
+
+export type RegistryContext = Omit<RoomContext, 'onEmpty'> & { readonly commit: GroupCommit }
+
+export class RoomRegistry {
+  private readonly entries = new Map<string, Entry>()
+  private readonly roomContext: RoomContext
+
+  constructor(ctx: RegistryContext) {
+    this.roomContext = { ...ctx, onEmpty: (room) => this.handleEmpty(room) }
+  }
+
+  /** Number of rooms in memory (loading, open or closing). */
+  get size(): number {
+    return this.entries.size
+  }
+
+  get openRooms(): Room[] {
+    const rooms: Room[] = []
+    for (const entry of this.entries.values()) if (entry.state === 'open') rooms.push(entry.room)
+    return rooms
+  }
+
+  /** The open room, loading it first when needed. Rejects when the stored state cannot be loaded. */
+  async acquire(name: string): Promise<Room> {
+    for (;;) {
+      const entry = this.entries.get(name)
+      if (!entry) return this.load(name)
+      if (entry.state === 'open') return entry.room
+      if (entry.state === 'loading') await entry.promise
+      else await entry.promise
+    }
+  }
+
+  /** Releases a room nobody joined after all (e.g. the only joiner left while it loaded). */
+  releaseIfIdle(room: Room): void {
+    if (room.connections.size === 0) this.handleEmpty(room)
+  }
+
+  /** Releases every room, waiting for their writes; used on shutdown. */
+  async releaseAll(): Promise<void> {
+    const pending: Promise<unknown>[] = []
+    for (const entry of this.entries.values()) {
+      if (entry.state === 'open') this.handleEmpty(entry.room)
+    }
+    for (const entry of this.entries.values()) {
+      if (entry.state !== 'open') pending.push(entry.promise.catch(() => undefined))
+    }
+    await Promise.all(pending)
+  }
+
+  private load(name: string): Promise<Room> {
+    const promise = Room.load(name, this.roomContext).then(
+      (room) => {
+        this.entries.set(name, { state: 'open', room })
+        this.roomContext.metrics.rooms.set(this.entries.size)
+        return room
+      },
+      (error: unknown) => {
+        this.entries.delete(name)
+        this.roomContext.metrics.rooms.set(this.entries.size)
+        this.roomContext.metrics.storeFailures.labels('load').inc()
+        throw error
+      },
+    )
+    this.entries.set(name, { state: 'loading', promise })
+    this.roomContext.metrics.rooms.set(this.entries.size)
+    return promise
+  }
+
+  private handleEmpty(room: Room): void {
+    const entry = this.entries.get(room.name)
+    if (entry?.state === 'open' && entry.room === room) {
+      // Joiners arriving meanwhile wait for this to finish, then load the stored state afresh.
+      const promise: Promise<void> = (room.failed ? this.drop(room) : this.unload(room)).finally(() => {
+        const current = this.entries.get(room.name)
+        if (current?.state === 'closing' && current.promise === promise) this.entries.delete(room.name)
+        this.roomContext.metrics.rooms.set(this.entries.size)
+      })
+      this.entries.set(room.name, { state: 'closing', promise })
+    }
+    // A failed room is dropped while its clients are still being closed; free it once they are gone.
+    if (room.failed && room.connections.size === 0) room.destroy()
+  }
+
+  private async drop(room: Room): Promise<void> {
+    await this.roomContext.relay?.unsubscribe(room.name).catch(() => undefined)
+  }
+
+  private async unload(room: Room): Promise<void> {
+    const { commit, relay, store, logger } = this.roomContext
+    try {
+      if (!room.failed) {
+        await commit.flush()
+        if (room.logSize.rows > 0) await store.compact(room.name)
+      }
+    } catch (error) {
+      logger.warn({ room: room.name, err: error }, 'compaction on unload failed')
+    } finally {
+      if (relay) await relay.unsubscribe(room.name).catch(() => undefined)
+      room.destroy()
+    }
+  }
+}

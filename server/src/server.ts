@@ -1,0 +1,152 @@
+/**
+ * Assembles one Tandem node: HTTP + WebSocket upgrade -> connections -> rooms -> group commit to
+ * the store, and the relay to other nodes. Everything is passed down; nothing is global.
+ */
+import { existsSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { CLOSE_CODES } from '@tandem/shared'
+import { WebSocketServer } from 'ws'
+import type { Config } from './config'
+import { acceptConnection } from './connection/acceptConnection'
+import type { Connection } from './connection/Connection'
+import { startHeartbeat } from './connection/heartbeat'
+import { type ApiHandler, createRequestHandler, type ReadinessCheck } from './http/requestHandler'
+import { type Authenticate, createUpgradeHandler } from './http/upgrade'
+import { createLogger, type Logger } from './logger'
+import { Metrics } from './metrics'
+import type { DocumentStore } from './persistence/DocumentStore'
+import type { Relay } from './relay/Relay'
+import { GroupCommit } from './rooms/GroupCommit'
+import { RoomRegistry } from './rooms/RoomRegistry'
+
+export interface TandemServerParts {
+  readonly store: DocumentStore
+  readonly authenticate: Authenticate
+  readonly relay?: Relay
+  readonly api?: ApiHandler
+  readonly logger?: Logger
+}
+
+export interface TandemServer {
+  readonly config: Config
+  readonly metrics: Metrics
+  readonly rooms: RoomRegistry
+  readonly connections: ReadonlySet<Connection>
+  readonly httpServer: Server
+  /** Starts listening; resolves with the bound port (useful with PORT=0). */
+  listen(): Promise<number>
+  /** Graceful shutdown: refuse new work, close sockets with 1012, flush, compact, close the store. */
+  close(): Promise<void>
+}
+
+const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url))
+
+export function createTandemServer(config: Config, parts: TandemServerParts): TandemServer {
+  const logger = parts.logger ?? createLogger(config.logLevel)
+  const metrics = new Metrics()
+  const { store, relay } = parts
+  const commit = new GroupCommit(store, metrics, logger)
+  const rooms = new RoomRegistry({
+    store,
+    commit,
+    relay,
+    metrics,
+    logger,
+    compactThresholdRows: config.compactThresholdRows,
+    compactThresholdBytes: config.compactThresholdBytes,
+  })
+  const connections = new Set<Connection>()
+  let accepting = true
+
+  relay?.onStateChange((state) => {
+    logger.warn({ state }, 'relay connection changed')
+    // After an outage, peers may hold edits we missed and vice versa: exchange state for every room.
+    if (state === 'connected') for (const room of rooms.openRooms) room.requestPeerState()
+  })
+
+  const readiness: ReadinessCheck[] = [
+    () => ({ name: 'accepting', ok: accepting, detail: 'shutting down' }),
+    () => ({ name: 'storage', ok: store.isHealthy(), detail: 'storage failing' }),
+  ]
+  if (relay) readiness.push(() => ({ name: 'redis', ok: relay.state === 'connected', detail: relay.state }))
+
+  const staticDir = config.staticDir ?? (existsSync(DEFAULT_STATIC_DIR) ? DEFAULT_STATIC_DIR : undefined)
+  const httpServer = createServer(
+    createRequestHandler({ metrics, logger, readiness, api: parts.api, staticDir }),
+  )
+  // Slow or stalled clients must not hold a request (or an upgrade) open forever.
+  httpServer.headersTimeout = 10_000
+  httpServer.requestTimeout = 30_000
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, clientTracking: false })
+  httpServer.on(
+    'upgrade',
+    createUpgradeHandler({
+      wss,
+      authenticate: parts.authenticate,
+      metrics,
+      logger,
+      isAccepting: () => accepting,
+      onConnection: (ws, target) =>
+        acceptConnection(ws, {
+          ...target,
+          registry: rooms,
+          connections,
+          maxBufferedBytes: config.maxBufferedBytes,
+          maxEarlyBytes: config.maxMessageBytes,
+          metrics,
+          logger,
+        }),
+    }),
+  )
+
+  let stopHeartbeat: (() => void) | undefined
+
+  return {
+    config,
+    metrics,
+    rooms,
+    connections,
+    httpServer,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject)
+        httpServer.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
+          httpServer.off('error', reject)
+          stopHeartbeat = startHeartbeat(connections, config.heartbeatIntervalMs, metrics)
+          resolve((httpServer.address() as AddressInfo).port)
+        })
+      }),
+    close: async () => {
+      if (!accepting) return
+      accepting = false
+      stopHeartbeat?.()
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      httpServer.closeIdleConnections()
+      for (const connection of connections) {
+        // Detach now so frames still in flight are not applied to a room that is unloading.
+        const room = connection.markClosed()
+        connection.close(CLOSE_CODES.SERVICE_RESTART)
+        room?.detach(connection)
+      }
+      let timer: NodeJS.Timeout | undefined
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs)
+      })
+      const drained = (async () => {
+        await commit.flush()
+        await rooms.releaseAll()
+        await relay?.close()
+        await store.close()
+      })()
+      const outcome = await Promise.race([drained.then(() => 'done' as const), deadline])
+      clearTimeout(timer)
+      if (outcome === 'timeout') logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed')
+      for (const connection of connections) connection.ws.terminate()
+      httpServer.closeAllConnections()
+      await closed
+    },
+  }
+}

@@ -1,0 +1,62 @@
+/** Starts a real Tandem server on a free port for one test and registers its teardown with the test. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { onTestFinished } from 'vitest'
+import { type Config, loadConfig } from '../../src/config'
+import type { ConnectionIdentity } from '../../src/connection/Connection'
+import type { Authenticate } from '../../src/http/upgrade'
+import type { DocumentStore } from '../../src/persistence/DocumentStore'
+import { MemoryStore } from '../../src/persistence/MemoryStore'
+import { createTandemServer, type TandemServer, type TandemServerParts } from '../../src/server'
+
+export interface TestServer {
+  readonly server: TandemServer
+  readonly store: DocumentStore
+  readonly port: number
+  /** `http://127.0.0.1:<port>` */
+  readonly httpUrl: string
+  /** `ws://127.0.0.1:<port>/ws` — the serverUrl a y-websocket provider takes. */
+  readonly wsUrl: string
+  readonly dataDir: string
+}
+
+/** Test-only identity: `?role=viewer` on the URL makes a viewer; everyone else edits. */
+export const roleFromQuery: Authenticate = async (request) => {
+  const url = new URL(request.url ?? '/', 'http://localhost')
+  const identity: ConnectionIdentity = {
+    userId: url.searchParams.get('user') ?? 'tester',
+    role: url.searchParams.get('role') === 'viewer' ? 'viewer' : 'editor',
+    expiresAtMs: null,
+  }
+  return identity
+}
+
+export async function startServer(
+  overrides: Partial<Config> = {},
+  parts: Partial<TandemServerParts> = {},
+): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-test-'))
+  const config = loadConfig({}, [], {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    logLevel: 'silent',
+    ...overrides,
+  })
+  const store = parts.store ?? new MemoryStore()
+  const server = createTandemServer(config, { authenticate: roleFromQuery, ...parts, store })
+  const port = await server.listen()
+  onTestFinished(async () => {
+    await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  return {
+    server,
+    store,
+    port,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    dataDir,
+  }
+}

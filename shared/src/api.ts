@@ -1,0 +1,91 @@
+/** Shapes of the HTTP API (`/api/*`) shared by the server and the web app. */
+import type { Role } from './token'
+
+/** Every API error body has this one shape. */
+export interface ApiErrorBody {
+  error: { code: string; message: string }
+}
+
+/** Machine codes of `ApiErrorBody.error.code`; the message beside it is for people. */
+export const API_ERROR_CODES = {
+  BAD_REQUEST: 'bad_request',
+  INVALID_JSON: 'invalid_json',
+  UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not_found',
+  METHOD_NOT_ALLOWED: 'method_not_allowed',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  RATE_LIMITED: 'rate_limited',
+  INTERNAL_ERROR: 'internal_error',
+} as const
+export type ApiErrorCode = (typeof API_ERROR_CODES)[keyof typeof API_ERROR_CODES]
+
+/** `Authorization: ShareKey <key>` authorizes document and key management with a share key. */
+export const SHARE_KEY_AUTH_SCHEME = 'ShareKey'
+
+/** Longest document title, in UTF-16 code units. */
+export const MAX_TITLE_LENGTH = 200
+/** Longest display name exchanged for a token, in UTF-16 code units. */
+export const MAX_DISPLAY_NAME_LENGTH = 100
+
+/** Path prefix of the web app's document page. */
+export const DOCUMENT_PATH_PREFIX = '/d/'
+
+/**
+ * The web app path that opens `documentId` with `shareKey`: `/d/<id>#key=<key>`. The key rides in the
+ * fragment, which browsers never send to a server, so it stays out of access logs and Referer headers.
+ */
+export function shareLinkPath(documentId: string, shareKey: string): string {
+  return `${DOCUMENT_PATH_PREFIX}${encodeURIComponent(documentId)}#key=${encodeURIComponent(shareKey)}`
+}
+
+export interface ShareLink {
+  keyId: string
+  role: Role
+  /** Path of the app page that opens the document with this key, e.g. `/d/<id>#key=<shareKey>`. */
+  url: string
+}
+
+/** `POST /api/documents` request body (optional). */
+export interface CreateDocumentRequest {
+  title?: string
+}
+
+/** `POST /api/documents` response. */
+export interface CreateDocumentResponse {
+  id: string
+  title: string
+  editLink: ShareLink
+  viewLink: ShareLink
+}
+
+/** `GET /api/documents/:id` response. */
+export interface DocumentInfoResponse {
+  id: string
+  title: string
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  /** Role of the credential that asked. */
+  role: Role
+}
+
+/** `POST /api/documents/:id/keys` request body; the response is a `ShareLink`. */
+export interface CreateShareKeyRequest {
+  role: Role
+}
+
+/** `POST /api/token` request body. */
+export interface TokenRequest {
+  documentId: string
+  shareKey: string
+  name: string
+}
+
+/** `POST /api/token` response. */
+export interface TokenResponse {
+  token: string
+  role: Role
+  /** Seconds since the epoch. */
+  expiresAt: number
+}

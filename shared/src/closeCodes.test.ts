@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { CLOSE_CODES, describeCloseCode } from './closeCodes'
+
+describe('CLOSE_CODES', () => {
+  it('gives every code once', () => {
+    const codes = Object.values(CLOSE_CODES).map((entry) => entry.code)
+    expect(new Set(codes).size).toBe(codes.length)
+  })
+
+  it('looks up entries by number and knows nothing of codes it does not send', () => {
+    expect(describeCloseCode(4401)?.retry).toBe('refresh-token')
+    expect(describeCloseCode(1006)).toBeUndefined()
+  })
+})
+
+describe('docs/protocol.md', () => {
+  it('lists every close code with its name and retry policy, and every HTTP status', async () => {
+    const { readFileSync } = await import('node:fs')
+    const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8')
+    for (const [name, entry] of Object.entries(CLOSE_CODES)) {
+      expect(doc, name).toMatch(new RegExp(`\\| ${entry.code} \\| ${name} \\|[^\\n]*\\| ${entry.retry} \\|`))
+    }
+    const { HTTP_STATUS } = await import('./httpStatus')
+    for (const status of Object.values(HTTP_STATUS)) expect(doc).toMatch(new RegExp(`\\n\\| ${status} \\|`))
+  })
+})

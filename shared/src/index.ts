@@ -1,0 +1,7 @@
+export * from './api'
+export * from './closeCodes'
+export * from './httpStatus'
+export * from './messages'
+export * from './protocol'
+export * from './roomName'
+export * from './token'

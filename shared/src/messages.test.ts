@@ -1,0 +1,45 @@
+import * as encoding from 'lib0/encoding'
+import { describe, expect, it } from 'vitest'
+import {
+  encodeAwareness,
+  encodeQueryAwareness,
+  encodeSaved,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  MalformedMessageError,
+  readMessage,
+} from './messages'
+
+const bytes = Uint8Array.from([1, 2, 3])
+
+describe('readMessage', () => {
+  it('reads back every frame the encoders write', () => {
+    expect(readMessage(encodeSyncStep1(bytes))).toEqual({ type: 'sync-step1', stateVector: bytes })
+    expect(readMessage(encodeSyncStep2(bytes))).toEqual({ type: 'sync-step2', update: bytes })
+    expect(readMessage(encodeSyncUpdate(bytes))).toEqual({ type: 'sync-update', update: bytes })
+    expect(readMessage(encodeAwareness(bytes))).toEqual({ type: 'awareness', update: bytes })
+    expect(readMessage(encodeQueryAwareness())).toEqual({ type: 'query-awareness' })
+    expect(readMessage(encodeSaved(bytes))).toEqual({ type: 'saved', stateVector: bytes })
+  })
+
+  it('refuses empty, truncated, unknown and over-long frames', () => {
+    const unknownOuter = Uint8Array.from([42])
+    const unknownSync = Uint8Array.from([0, 7, 0])
+    const lengthPastEnd = Uint8Array.from([0, 2, 50, 1, 2])
+    const truncatedVarint = Uint8Array.from([0, 0x80])
+    const hugeVarint = Uint8Array.from([0, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])
+    const trailing = Uint8Array.from([...encodeSyncUpdate(bytes), 9])
+    for (const frame of [new Uint8Array(0), unknownOuter, unknownSync, lengthPastEnd, truncatedVarint, hugeVarint, trailing]) {
+      expect(() => readMessage(frame), String(frame)).toThrow(MalformedMessageError)
+    }
+  })
+
+  it('reads the varUint type framing the stock client uses', () => {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, 0)
+    encoding.writeVarUint(encoder, 0)
+    encoding.writeVarUint8Array(encoder, new Uint8Array([0]))
+    expect(readMessage(encoding.toUint8Array(encoder)).type).toBe('sync-step1')
+  })
+})
