@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { HTTP_STATUS, isValidRoomName, SAVED_ACK_PARAM, WEBSOCKET_PATH_PREFIX } from '@tandem/shared'
 import type { WebSocket, WebSocketServer } from 'ws'
+import { AuthError } from '../auth/AuthError'
 import type { ConnectionIdentity } from '../connection/Connection'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
@@ -75,11 +76,15 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       if (socket.destroyed) return
       wss.handleUpgrade(request, socket, head, (ws) => options.onConnection(ws, target))
     } catch (error) {
-      const refusal =
-        error instanceof HttpError
-          ? error
-          : new HttpError(HTTP_STATUS.INTERNAL_ERROR, 'internal_error', 'internal error')
-      if (!(error instanceof HttpError)) logger.error({ err: error }, 'upgrade failed')
+      let refusal: HttpError
+      if (error instanceof HttpError) refusal = error
+      else if (error instanceof AuthError) {
+        refusal = new HttpError(error.status, error.failure.toLowerCase(), error.reason)
+        logger.info({ status: error.status, reason: error.reason, detail: error.detail }, 'upgrade refused')
+      } else {
+        refusal = new HttpError(HTTP_STATUS.INTERNAL_ERROR, 'internal_error', 'internal error')
+        logger.error({ err: error }, 'upgrade failed')
+      }
       metrics.upgradesRefused.labels(String(refusal.status)).inc()
       refuse(socket, refusal)
     }

@@ -1,0 +1,174 @@
+/** Token auth on the upgrade and the share-link flow, through a real server with real tokens. */
+import { request } from 'node:http'
+import { CLOSE_CODES, type CreateDocumentResponse, createToken, encodeSyncUpdate, type TokenResponse } from '@tandem/shared'
+import { SignJWT } from 'jose'
+import { describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { createApiHandler } from '../src/api/createApiHandler'
+import { TokenVerifier } from '../src/auth/TokenVerifier'
+import { MemoryStore } from '../src/persistence/MemoryStore'
+import { tokenAuthenticator } from '../src/startNode'
+import { connectRaw, connectStockClient, synced } from './helpers/clients'
+import { startServer } from './helpers/startServer'
+
+const SECRET = 'auth-test-secret'
+const POLL = { timeout: 5000, interval: 20 }
+const key = new TextEncoder().encode(SECRET)
+
+async function startAuthServer() {
+  const store = new MemoryStore()
+  const verifier = new TokenVerifier(SECRET)
+  const api = createApiHandler({ store, verifier, secret: SECRET, config: { allowPublicCreate: true } })
+  return startServer({}, { store, authenticate: tokenAuthenticator(verifier), api })
+}
+
+function upgrade(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      path,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    })
+    req.on('upgrade', (res, socket) => {
+      socket.destroy()
+      resolve({ status: res.statusCode ?? 0, body: '' })
+    })
+    req.on('response', (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString()
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+const now = () => Math.floor(Date.now() / 1000)
+
+describe('auth on the upgrade', () => {
+  it('refuses every bad token before a socket or a room exists', async () => {
+    const { port, server } = await startAuthServer()
+    const valid = { room: 'secret-room', role: 'editor' }
+    const unsignedHeader = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')
+    const unsignedBody = Buffer.from(JSON.stringify({ sub: 'x', exp: now() + 60, ...valid })).toString('base64url')
+    const cases: Array<[string, string | undefined, number]> = [
+      ['no token', undefined, 401],
+      ['garbage', 'not-a-jwt', 401],
+      ['wrong signature', await createToken({ secret: 'other', sub: 'x', room: 'secret-room', role: 'editor' }), 401],
+      ['alg none', `${unsignedHeader}.${unsignedBody}.`, 401],
+      [
+        'expired',
+        await new SignJWT(valid).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime(now() - 10).sign(key),
+        401,
+      ],
+      [
+        'not yet valid',
+        await new SignJWT(valid)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('x')
+          .setNotBefore(now() + 600)
+          .setExpirationTime(now() + 900)
+          .sign(key),
+        401,
+      ],
+      ['other room', await createToken({ secret: SECRET, sub: 'x', room: 'elsewhere', role: 'editor' }), 403],
+    ]
+    for (const [name, token, status] of cases) {
+      const path = token === undefined ? '/ws/secret-room' : `/ws/secret-room?token=${encodeURIComponent(token)}`
+      const response = await upgrade(port, path)
+      expect(response.status, name).toBe(status)
+    }
+    expect(server.rooms.size).toBe(0)
+    expect(server.connections.size).toBe(0)
+    const good = await createToken({ secret: SECRET, sub: 'x', room: '*', role: 'editor' })
+    expect((await upgrade(port, `/ws/secret-room?token=${good}`)).status).toBe(101)
+  })
+
+  it('closes the socket with 4401 when the token expires mid-session', async () => {
+    const { wsUrl } = await startAuthServer()
+    const token = await createToken({ secret: SECRET, sub: 'x', room: 'expiring', role: 'editor', ttlSeconds: 2 })
+    const client = connectStockClient(wsUrl, 'expiring', { token })
+    await synced(client)
+    const code = await new Promise<number>((resolve) =>
+      client.provider.on('connection-close', (event) => resolve(event?.code ?? 0)),
+    )
+    expect(code).toBe(CLOSE_CODES.TOKEN_EXPIRED.code)
+  })
+
+  it('lets a viewer read live but never write, whatever frames it crafts', async () => {
+    const { wsUrl, store } = await startAuthServer()
+    const editorToken = await createToken({ secret: SECRET, sub: 'ed', room: 'doc', role: 'editor' })
+    const viewerToken = await createToken({ secret: SECRET, sub: 'vi', room: 'doc', role: 'viewer' })
+    const editor = connectStockClient(wsUrl, 'doc', { token: editorToken })
+    const viewer = connectStockClient(wsUrl, 'doc', { token: viewerToken })
+    await Promise.all([synced(editor), synced(viewer)])
+    editor.text.insert(0, 'hello')
+    await vi.waitFor(() => expect(viewer.text.toString()).toBe('hello'), POLL)
+
+    const raw = await connectRaw(`${wsUrl}/doc?token=${viewerToken}`)
+    const forged = new Y.Doc()
+    forged.getText('t').insert(0, 'forged ')
+    const forgedUpdate = Y.encodeStateAsUpdate(forged)
+    raw.ws.send(encodeSyncUpdate(forgedUpdate))
+    raw.ws.send(Uint8Array.from([0, 1, ...encodeSyncUpdate(forgedUpdate).subarray(2)]))
+    viewer.text.insert(0, 'viewer typed ')
+    editor.text.insert(5, '!')
+    await vi.waitFor(() => expect(viewer.text.toString()).toContain('!'), POLL)
+    expect(editor.text.toString()).toBe('hello!')
+    const stored = await store.load('doc')
+    const doc = new Y.Doc()
+    for (const update of stored.updates) Y.applyUpdate(doc, update)
+    expect(doc.getText('t').toString()).toBe('hello!')
+  })
+})
+
+describe('share links end to end', () => {
+  it('creates a document, exchanges its keys for tokens, connects, revokes', async () => {
+    const { httpUrl, wsUrl } = await startAuthServer()
+    const created = await fetch(`${httpUrl}/api/documents`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'Plans' }),
+    })
+    expect(created.status).toBe(201)
+    const doc = (await created.json()) as CreateDocumentResponse
+    const keyOf = (url: string) => new URL(url, httpUrl).hash.replace('#key=', '')
+
+    const exchange = (shareKey: string) =>
+      fetch(`${httpUrl}/api/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ documentId: doc.id, shareKey, name: 'Ann' }),
+      })
+    const editRes = await exchange(keyOf(doc.editLink.url))
+    expect(editRes.status).toBe(200)
+    const edit = (await editRes.json()) as TokenResponse
+    expect(edit.role).toBe('editor')
+
+    const client = connectStockClient(wsUrl, doc.id, { token: edit.token })
+    await synced(client)
+    client.text.insert(0, 'shared')
+
+    const viewRes = await exchange(keyOf(doc.viewLink.url))
+    const view = (await viewRes.json()) as TokenResponse
+    expect(view.role).toBe('viewer')
+    const viewer = connectStockClient(wsUrl, doc.id, { token: view.token })
+    await vi.waitFor(() => expect(viewer.text.toString()).toBe('shared'), POLL)
+
+    const revoked = await fetch(`${httpUrl}/api/documents/${doc.id}/keys/${doc.viewLink.keyId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `ShareKey ${keyOf(doc.editLink.url)}` },
+    })
+    expect(revoked.status).toBe(204)
+    expect((await exchange(keyOf(doc.viewLink.url))).status).toBe(403)
+    expect((await exchange(keyOf(doc.editLink.url))).status).toBe(200)
+  })
+})
