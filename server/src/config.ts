@@ -29,6 +29,9 @@ export interface Config {
   readonly allowPublicCreate: boolean
   readonly staticDir: string | undefined
   readonly listenBacklog: number
+  readonly trustProxy: boolean
+  readonly apiRateLimitBurst: number
+  readonly apiRateLimitPerSecond: number
 }
 
 type Kind = 'port' | 'int' | 'string' | 'bool' | 'choice'
@@ -72,7 +75,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultValue: undefined,
     help: 'HS256 token secret; unset = generated once and kept in DATA_DIR',
   },
-  { key: 'nodeId', env: 'NODE_ID', kind: 'string', defaultValue: undefined, help: 'node name (default random)' },
+  {
+    key: 'nodeId',
+    env: 'NODE_ID',
+    kind: 'string',
+    defaultValue: undefined,
+    help: 'node name (default random)',
+  },
   {
     key: 'logLevel',
     env: 'LOG_LEVEL',
@@ -144,6 +153,27 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultValue: '4096',
     help: 'TCP accept backlog (reconnect storms overflow the default 511)',
   },
+  {
+    key: 'trustProxy',
+    env: 'TRUST_PROXY',
+    kind: 'bool',
+    defaultValue: 'false',
+    help: 'take client addresses from X-Forwarded-For (set behind a load balancer)',
+  },
+  {
+    key: 'apiRateLimitBurst',
+    env: 'API_RATE_LIMIT_BURST',
+    kind: 'int',
+    defaultValue: '60',
+    help: 'API requests one client address may make in a burst',
+  },
+  {
+    key: 'apiRateLimitPerSecond',
+    env: 'API_RATE_LIMIT_PER_SECOND',
+    kind: 'int',
+    defaultValue: '2',
+    help: 'sustained API requests per second per client address',
+  },
 ]
 
 export class ConfigError extends Error {
@@ -184,7 +214,8 @@ function readFlags(argv: readonly string[]): Map<string, string> {
   const flags = new Map<string, string>()
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument ${JSON.stringify(arg)} (see --help)`)
+    if (!arg.startsWith('--'))
+      throw new ConfigError(`unexpected argument ${JSON.stringify(arg)} (see --help)`)
     const eq = arg.indexOf('=')
     const name = eq === -1 ? arg : arg.slice(0, eq)
     if (!OPTIONS.some((spec) => flagName(spec.env) === name)) {
@@ -221,5 +252,7 @@ export function helpText(): string {
     const def = spec.defaultValue === undefined ? 'unset' : spec.defaultValue
     return `  ${flagName(spec.env).padEnd(26)} ${spec.env.padEnd(24)} ${spec.help} (default: ${def})`
   })
-  return ['Usage: tandem-server [options]', '', '  flag                       environment', ...rows].join('\n')
+  return ['Usage: tandem-server [options]', '', '  flag                       environment', ...rows].join(
+    '\n',
+  )
 }

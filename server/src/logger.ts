@@ -1,11 +1,19 @@
 /** Structured JSON logs (pino); human-readable when run in a terminal. */
-import { pino, type Logger } from 'pino'
+import { type Logger, pino } from 'pino'
 import type { LogLevel } from './config'
 
 export type { Logger }
 
 /** Paths pino blanks out wherever they appear, so a token put in a log object by mistake never lands. */
-const REDACT_PATHS = ['token', 'secret', 'shareKey', '*.token', '*.secret', '*.shareKey', 'req.headers.authorization']
+const REDACT_PATHS = [
+  'token',
+  'secret',
+  'shareKey',
+  '*.token',
+  '*.secret',
+  '*.shareKey',
+  'req.headers.authorization',
+]
 
 export function createLogger(level: LogLevel, pretty = process.stdout.isTTY === true): Logger {
   return pino({

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel)
   const server = await createNode(config, logger)
   const port = await server.listen()
-  logger.info({ port, host: config.host, node: config.nodeId, dataDir: config.dataDir }, `listening on http://localhost:${port}`)
+  logger.info(
+    { port, host: config.host, node: config.nodeId, dataDir: config.dataDir },
+    `listening on http://localhost:${port}`,
+  )
 
   let stopping = false
   const stop = (signal: NodeJS.Signals) => {

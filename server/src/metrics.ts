@@ -1,6 +1,7 @@
 /** Prometheus metrics of one server instance (its own registry, so several servers can share a process). */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+
 import type { MessageKind } from '@tandem/shared'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 export type Direction = 'in' | 'out'
 
@@ -11,7 +12,11 @@ export class Metrics {
     help: 'Open WebSocket connections',
     registers: [this.registry],
   })
-  readonly rooms = new Gauge({ name: 'tandem_rooms', help: 'Rooms loaded in memory', registers: [this.registry] })
+  readonly rooms = new Gauge({
+    name: 'tandem_rooms',
+    help: 'Rooms loaded in memory',
+    registers: [this.registry],
+  })
   readonly messages = new Counter({
     name: 'tandem_messages_total',
     help: 'WebSocket messages by direction and type',

@@ -31,6 +31,7 @@ export interface TandemServerParts {
 
 export interface TandemServer {
   readonly config: Config
+  readonly store: DocumentStore
   readonly metrics: Metrics
   readonly rooms: RoomRegistry
   readonly connections: ReadonlySet<Connection>
@@ -80,7 +81,11 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   httpServer.headersTimeout = 10_000
   httpServer.requestTimeout = 30_000
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, clientTracking: false })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxMessageBytes,
+    clientTracking: false,
+  })
   httpServer.on(
     'upgrade',
     createUpgradeHandler({
@@ -106,6 +111,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
 
   return {
     config,
+    store,
     metrics,
     rooms,
     connections,
@@ -143,7 +149,8 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       })()
       const outcome = await Promise.race([drained.then(() => 'done' as const), deadline])
       clearTimeout(timer)
-      if (outcome === 'timeout') logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed')
+      if (outcome === 'timeout')
+        logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed')
       for (const connection of connections) connection.ws.terminate()
       httpServer.closeAllConnections()
       await closed

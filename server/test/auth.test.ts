@@ -1,25 +1,24 @@
 /** Token auth on the upgrade and the share-link flow, through a real server with real tokens. */
 import { request } from 'node:http'
-import { CLOSE_CODES, type CreateDocumentResponse, createToken, encodeSyncUpdate, type TokenResponse } from '@tandem/shared'
+import {
+  CLOSE_CODES,
+  type CreateDocumentResponse,
+  createToken,
+  encodeSyncUpdate,
+  type TokenResponse,
+} from '@tandem/shared'
 import { SignJWT } from 'jose'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { createApiHandler } from '../src/api/createApiHandler'
-import { TokenVerifier } from '../src/auth/TokenVerifier'
-import { MemoryStore } from '../src/persistence/MemoryStore'
-import { tokenAuthenticator } from '../src/startNode'
 import { connectRaw, connectStockClient, synced } from './helpers/clients'
-import { startServer } from './helpers/startServer'
+import { startNode } from './helpers/startServer'
 
 const SECRET = 'auth-test-secret'
 const POLL = { timeout: 5000, interval: 20 }
 const key = new TextEncoder().encode(SECRET)
 
-async function startAuthServer() {
-  const store = new MemoryStore()
-  const verifier = new TokenVerifier(SECRET)
-  const api = createApiHandler({ store, verifier, secret: SECRET, config: { allowPublicCreate: true } })
-  return startServer({}, { store, authenticate: tokenAuthenticator(verifier), api })
+function startAuthServer() {
+  return startNode({ storage: 'memory', secret: SECRET })
 }
 
 function upgrade(port: number, path: string): Promise<{ status: number; body: string }> {
@@ -58,15 +57,25 @@ describe('auth on the upgrade', () => {
     const { port, server } = await startAuthServer()
     const valid = { room: 'secret-room', role: 'editor' }
     const unsignedHeader = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')
-    const unsignedBody = Buffer.from(JSON.stringify({ sub: 'x', exp: now() + 60, ...valid })).toString('base64url')
+    const unsignedBody = Buffer.from(JSON.stringify({ sub: 'x', exp: now() + 60, ...valid })).toString(
+      'base64url',
+    )
     const cases: Array<[string, string | undefined, number]> = [
       ['no token', undefined, 401],
       ['garbage', 'not-a-jwt', 401],
-      ['wrong signature', await createToken({ secret: 'other', sub: 'x', room: 'secret-room', role: 'editor' }), 401],
+      [
+        'wrong signature',
+        await createToken({ secret: 'other', sub: 'x', room: 'secret-room', role: 'editor' }),
+        401,
+      ],
       ['alg none', `${unsignedHeader}.${unsignedBody}.`, 401],
       [
         'expired',
-        await new SignJWT(valid).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime(now() - 10).sign(key),
+        await new SignJWT(valid)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('x')
+          .setExpirationTime(now() - 10)
+          .sign(key),
         401,
       ],
       [
@@ -82,7 +91,8 @@ describe('auth on the upgrade', () => {
       ['other room', await createToken({ secret: SECRET, sub: 'x', room: 'elsewhere', role: 'editor' }), 403],
     ]
     for (const [name, token, status] of cases) {
-      const path = token === undefined ? '/ws/secret-room' : `/ws/secret-room?token=${encodeURIComponent(token)}`
+      const path =
+        token === undefined ? '/ws/secret-room' : `/ws/secret-room?token=${encodeURIComponent(token)}`
       const response = await upgrade(port, path)
       expect(response.status, name).toBe(status)
     }
@@ -94,7 +104,13 @@ describe('auth on the upgrade', () => {
 
   it('closes the socket with 4401 when the token expires mid-session', async () => {
     const { wsUrl } = await startAuthServer()
-    const token = await createToken({ secret: SECRET, sub: 'x', room: 'expiring', role: 'editor', ttlSeconds: 2 })
+    const token = await createToken({
+      secret: SECRET,
+      sub: 'x',
+      room: 'expiring',
+      role: 'editor',
+      ttlSeconds: 2,
+    })
     const client = connectStockClient(wsUrl, 'expiring', { token })
     await synced(client)
     const code = await new Promise<number>((resolve) =>
@@ -162,12 +178,17 @@ describe('share links end to end', () => {
     expect(view.role).toBe('viewer')
     const viewer = connectStockClient(wsUrl, doc.id, { token: view.token })
     await vi.waitFor(() => expect(viewer.text.toString()).toBe('shared'), POLL)
+    const viewerClosed = new Promise<number>((resolve) =>
+      viewer.provider.on('connection-close', (event) => resolve(event?.code ?? 0)),
+    )
 
     const revoked = await fetch(`${httpUrl}/api/documents/${doc.id}/keys/${doc.viewLink.keyId}`, {
       method: 'DELETE',
       headers: { Authorization: `ShareKey ${keyOf(doc.editLink.url)}` },
     })
     expect(revoked.status).toBe(204)
+    expect(await viewerClosed, 'sessions of a revoked key end at once').toBe(CLOSE_CODES.FORBIDDEN.code)
+    expect(client.provider.wsconnected, 'other keys are unaffected').toBe(true)
     expect((await exchange(keyOf(doc.viewLink.url))).status).toBe(403)
     expect((await exchange(keyOf(doc.editLink.url))).status).toBe(200)
   })

@@ -33,7 +33,16 @@ function upgradeStatus(port: number, path: string): Promise<number> {
 describe('HTTP upgrade', () => {
   it('refuses other paths and invalid room names with 404 before any room exists', async () => {
     const { port, server } = await startServer()
-    const paths = ['/', '/other/room', '/ws/', '/ws/a/b', '/ws/..', `/ws/${'x'.repeat(129)}`, '/ws/d%C3%ADa', "/ws/x';--"]
+    const paths = [
+      '/',
+      '/other/room',
+      '/ws/',
+      '/ws/a/b',
+      '/ws/..',
+      `/ws/${'x'.repeat(129)}`,
+      '/ws/d%C3%ADa',
+      "/ws/x';--",
+    ]
     for (const path of paths) expect(await upgradeStatus(port, path), path).toBe(404)
     expect(server.rooms.size).toBe(0)
     expect(await upgradeStatus(port, '/ws/fine-name_1.2~x')).toBe(101)
@@ -48,7 +57,12 @@ describe('operational routes', () => {
     expect(ready.status).toBe(200)
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { storage: 'ok' } })
     const metrics = await (await fetch(`${httpUrl}/metrics`)).text()
-    for (const name of ['tandem_connections', 'tandem_rooms', 'tandem_messages_total', 'process_cpu_seconds_total']) {
+    for (const name of [
+      'tandem_connections',
+      'tandem_rooms',
+      'tandem_messages_total',
+      'process_cpu_seconds_total',
+    ]) {
       expect(metrics).toContain(name)
     }
   })

@@ -34,7 +34,8 @@ async function client(port: number, room: string): Promise<StockClient> {
 /** True when every change `seen` holds is also in `doc`. */
 function covers(doc: Y.Doc, seen: Uint8Array): boolean {
   const have = Y.decodeStateVector(Y.encodeStateVector(doc))
-  for (const [clientId, clock] of Y.decodeStateVector(seen)) if ((have.get(clientId) ?? 0) < clock) return false
+  for (const [clientId, clock] of Y.decodeStateVector(seen))
+    if ((have.get(clientId) ?? 0) < clock) return false
   return true
 }
 
@@ -143,7 +144,9 @@ describe('SQLite persistence through the server', () => {
     await server.stop()
 
     const check = new Database(databaseFile(dataDir), { readonly: true })
-    const row = check.prepare("SELECT hex(data) AS data FROM updates WHERE room = 'broken'").get() as { data: string }
+    const row = check.prepare("SELECT hex(data) AS data FROM updates WHERE room = 'broken'").get() as {
+      data: string
+    }
     check.close()
     expect(row.data).toBe('DEADBEEF')
   })

@@ -1,5 +1,5 @@
-import * as decoding from 'lib0/decoding'
 import { CLOSE_CODES, encodeAwareness, encodeSyncStep1, encodeSyncUpdate, MESSAGE_TYPE } from '@tandem/shared'
+import * as decoding from 'lib0/decoding'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { MemoryStore } from '../src/persistence/MemoryStore'
@@ -39,7 +39,9 @@ describe('sync over the stock y-websocket protocol', () => {
 
   it('answers step 1 only after the stored state has loaded', async () => {
     const store = new MemoryStore()
-    await store.append([{ room: 'stored', update: updateFrom((doc) => doc.getText('t').insert(0, 'from disk')) }])
+    await store.append([
+      { room: 'stored', update: updateFrom((doc) => doc.getText('t').insert(0, 'from disk')) },
+    ])
     let releaseLoad = () => {}
     const gate = new Promise<void>((resolve) => {
       releaseLoad = resolve
@@ -231,7 +233,10 @@ describe('graceful shutdown', () => {
       client.provider.on('connection-close', (event) => resolve(event?.code ?? 0)),
     )
     client.text.insert(0, 'keep me')
-    await vi.waitFor(() => expect(server.rooms.openRooms[0]?.doc.getText('t').toString()).toBe('keep me'), POLL)
+    await vi.waitFor(
+      () => expect(server.rooms.openRooms[0]?.doc.getText('t').toString()).toBe('keep me'),
+      POLL,
+    )
     await server.close()
     expect(await closeCode).toBe(CLOSE_CODES.SERVICE_RESTART.code)
     const doc = new Y.Doc()

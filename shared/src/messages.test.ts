@@ -30,7 +30,15 @@ describe('readMessage', () => {
     const truncatedVarint = Uint8Array.from([0, 0x80])
     const hugeVarint = Uint8Array.from([0, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])
     const trailing = Uint8Array.from([...encodeSyncUpdate(bytes), 9])
-    for (const frame of [new Uint8Array(0), unknownOuter, unknownSync, lengthPastEnd, truncatedVarint, hugeVarint, trailing]) {
+    for (const frame of [
+      new Uint8Array(0),
+      unknownOuter,
+      unknownSync,
+      lengthPastEnd,
+      truncatedVarint,
+      hugeVarint,
+      trailing,
+    ]) {
       expect(() => readMessage(frame), String(frame)).toThrow(MalformedMessageError)
     }
   })

@@ -76,7 +76,8 @@ function encodeSync(inner: number, payload: Uint8Array): Uint8Array {
   })
 }
 
-export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => encodeSync(SYNC_TYPE.STEP1, stateVector)
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array =>
+  encodeSync(SYNC_TYPE.STEP1, stateVector)
 export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => encodeSync(SYNC_TYPE.STEP2, update)
 export const encodeSyncUpdate = (update: Uint8Array): Uint8Array => encodeSync(SYNC_TYPE.UPDATE, update)
 

@@ -12,6 +12,8 @@ export interface ConnectionIdentity {
   readonly role: Role
   /** When the token expires (ms since the epoch); the socket is closed with 4401 then. */
   readonly expiresAtMs: number | null
+  /** The share key the token was exchanged for; revoking that key closes this socket (4403). */
+  readonly shareKeyId?: string
 }
 
 /**
@@ -24,6 +26,7 @@ export type ConnectionState =
   | { readonly kind: 'closed' }
 
 export interface ConnectionOptions {
+  readonly roomName: string
   readonly identity: ConnectionIdentity
   /** Client asked for SAVED acknowledgements (`?saved=1`). */
   readonly wantsSavedAcks: boolean
@@ -45,6 +48,7 @@ export class Connection {
   /** Awareness client ids this socket announced; removed for everyone when it closes. */
   readonly awarenessClientIds = new Set<number>()
   readonly identity: ConnectionIdentity
+  readonly roomName: string
   readonly wantsSavedAcks: boolean
   private expiryTimer: NodeJS.Timeout | undefined
   private readonly options: ConnectionOptions
@@ -55,6 +59,7 @@ export class Connection {
   ) {
     this.options = options
     this.identity = options.identity
+    this.roomName = options.roomName
     this.wantsSavedAcks = options.wantsSavedAcks
     ws.on('pong', () => {
       this.isAlive = true

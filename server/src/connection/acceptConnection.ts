@@ -31,6 +31,7 @@ function toBytes(data: RawData): Uint8Array {
 export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connection {
   const { metrics, logger, registry } = options
   const connection = new Connection(ws, {
+    roomName: options.room,
     identity: options.identity,
     wantsSavedAcks: options.wantsSavedAcks,
     maxBufferedBytes: options.maxBufferedBytes,

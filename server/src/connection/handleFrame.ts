@@ -47,10 +47,16 @@ export function handleFrame(
     }
   } catch (error) {
     if (error instanceof MalformedMessageError || error instanceof InvalidUpdateError) {
-      logger.info({ room: room.name, user: connection.identity.userId, reason: error.message }, 'malformed frame')
+      logger.info(
+        { room: room.name, user: connection.identity.userId, reason: error.message },
+        'malformed frame',
+      )
       connection.close(CLOSE_CODES.MALFORMED_MESSAGE)
     } else {
-      logger.error({ room: room.name, user: connection.identity.userId, err: error }, 'handling a frame failed')
+      logger.error(
+        { room: room.name, user: connection.identity.userId, err: error },
+        'handling a frame failed',
+      )
       connection.close(CLOSE_CODES.INTERNAL_ERROR)
     }
   } finally {

@@ -9,7 +9,11 @@ import type { Connection } from './Connection'
 /** An awareness message with zero entries: applied by every client as a no-op. */
 const KEEPALIVE_FRAME = Uint8Array.from([1, 1, 0])
 
-export function startHeartbeat(connections: ReadonlySet<Connection>, intervalMs: number, metrics: Metrics): () => void {
+export function startHeartbeat(
+  connections: ReadonlySet<Connection>,
+  intervalMs: number,
+  metrics: Metrics,
+): () => void {
   const timer = setInterval(() => {
     const now = Date.now()
     for (const connection of connections) {

@@ -1,11 +1,11 @@
 /** Plain HTTP: health, readiness, metrics, the JSON API and the built web app. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { HTTP_STATUS } from '@tandem/shared'
+import { API_ERROR_CODES, HTTP_STATUS } from '@tandem/shared'
 import sirv from 'sirv'
+import { ApiError } from '../api/ApiError'
+import { sendApiError, sendJson } from '../api/sendJson'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
-import { HttpError } from './HttpError'
-import { sendError, sendJson } from './sendJson'
 
 /** Handles `/api/*`; resolves true when it answered the request. */
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
@@ -30,7 +30,7 @@ export function createRequestHandler(options: RequestHandlerOptions) {
     : undefined
 
   const notFound = (res: ServerResponse) =>
-    sendError(res, new HttpError(HTTP_STATUS.NOT_FOUND, 'not_found', 'nothing here'))
+    sendApiError(res, HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'nothing here')
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?', 1)[0]!
@@ -41,7 +41,9 @@ export function createRequestHandler(options: RequestHandlerOptions) {
         const ready = checks.every((check) => check.ok)
         return sendJson(res, ready ? HTTP_STATUS.OK : HTTP_STATUS.SERVICE_UNAVAILABLE, {
           status: ready ? 'ready' : 'not ready',
-          checks: Object.fromEntries(checks.map((check) => [check.name, check.ok ? 'ok' : (check.detail ?? 'failing')])),
+          checks: Object.fromEntries(
+            checks.map((check) => [check.name, check.ok ? 'ok' : (check.detail ?? 'failing')]),
+          ),
         })
       }
       if (path === '/metrics') {
@@ -53,15 +55,23 @@ export function createRequestHandler(options: RequestHandlerOptions) {
       if (options.api && (await options.api(req, res))) return
       if (RESERVED_PREFIXES.some((prefix) => path.startsWith(prefix)) || !serveStatic) return notFound(res)
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        return sendError(res, new HttpError(HTTP_STATUS.METHOD_NOT_ALLOWED, 'method_not_allowed', 'use GET'), {
-          Allow: 'GET, HEAD',
-        })
+        return sendApiError(
+          res,
+          HTTP_STATUS.METHOD_NOT_ALLOWED,
+          API_ERROR_CODES.METHOD_NOT_ALLOWED,
+          'use GET',
+          {
+            Allow: 'GET, HEAD',
+          },
+        )
       }
       serveStatic(req, res, () => notFound(res))
     } catch (error) {
-      if (error instanceof HttpError) return sendError(res, error)
+      if (error instanceof ApiError)
+        return sendApiError(res, error.status, error.code, error.message, error.headers)
       logger.error({ err: error, method: req.method, path }, 'request failed')
-      if (!res.headersSent) sendError(res, new HttpError(HTTP_STATUS.INTERNAL_ERROR, 'internal_error', 'internal error'))
+      if (!res.headersSent)
+        sendApiError(res, HTTP_STATUS.INTERNAL_ERROR, API_ERROR_CODES.INTERNAL_ERROR, 'internal error')
       else res.destroy()
     }
   }

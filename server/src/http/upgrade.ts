@@ -4,15 +4,21 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { HTTP_STATUS, isValidRoomName, SAVED_ACK_PARAM, WEBSOCKET_PATH_PREFIX } from '@tandem/shared'
+import {
+  API_ERROR_CODES,
+  HTTP_STATUS,
+  isValidRoomName,
+  SAVED_ACK_PARAM,
+  WEBSOCKET_PATH_PREFIX,
+} from '@tandem/shared'
 import type { WebSocket, WebSocketServer } from 'ws'
+import { ApiError } from '../api/ApiError'
 import { AuthError } from '../auth/AuthError'
 import type { ConnectionIdentity } from '../connection/Connection'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
-import { HttpError } from './HttpError'
 
-/** Establishes who is connecting to `room`; throws HttpError(401/403) to refuse. */
+/** Establishes who is connecting to `room`; throws AuthError (401/403) to refuse. */
 export type Authenticate = (request: IncomingMessage, room: string) => Promise<ConnectionIdentity>
 
 export interface UpgradeTarget {
@@ -43,16 +49,20 @@ const STATUS_TEXT: Record<number, string> = {
 /** Parses `/ws/<room>`; anything else is a 404 (an invalid room name is just another unknown path). */
 export function parseRoom(url: URL): string {
   if (!url.pathname.startsWith(WEBSOCKET_PATH_PREFIX)) {
-    throw new HttpError(HTTP_STATUS.NOT_FOUND, 'not_found', 'no WebSocket endpoint at this path')
+    throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no WebSocket endpoint at this path')
   }
   const room = url.pathname.slice(WEBSOCKET_PATH_PREFIX.length)
   if (!isValidRoomName(room)) {
-    throw new HttpError(HTTP_STATUS.NOT_FOUND, 'invalid_room', 'room names are 1-128 characters of A-Z a-z 0-9 . _ ~ -')
+    throw new ApiError(
+      HTTP_STATUS.NOT_FOUND,
+      API_ERROR_CODES.NOT_FOUND,
+      'room names are 1-128 characters of A-Z a-z 0-9 . _ ~ -',
+    )
   }
   return room
 }
 
-function refuse(socket: Duplex, error: HttpError): void {
+function refuse(socket: Duplex, error: ApiError): void {
   const body = `${error.message}\n`
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}\r\n` +
@@ -67,22 +77,32 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'))
     try {
       if (!options.isAccepting()) {
-        throw new HttpError(HTTP_STATUS.SERVICE_UNAVAILABLE, 'shutting_down', 'server is shutting down')
+        throw new ApiError(
+          HTTP_STATUS.SERVICE_UNAVAILABLE,
+          API_ERROR_CODES.SERVICE_UNAVAILABLE,
+          'server is shutting down',
+        )
       }
       const url = new URL(request.url ?? '/', 'http://localhost')
       const room = parseRoom(url)
       const identity = await options.authenticate(request, room)
-      const target: UpgradeTarget = { room, identity, wantsSavedAcks: url.searchParams.get(SAVED_ACK_PARAM) === '1' }
+      const target: UpgradeTarget = {
+        room,
+        identity,
+        wantsSavedAcks: url.searchParams.get(SAVED_ACK_PARAM) === '1',
+      }
       if (socket.destroyed) return
       wss.handleUpgrade(request, socket, head, (ws) => options.onConnection(ws, target))
     } catch (error) {
-      let refusal: HttpError
-      if (error instanceof HttpError) refusal = error
+      let refusal: ApiError
+      if (error instanceof ApiError) refusal = error
       else if (error instanceof AuthError) {
-        refusal = new HttpError(error.status, error.failure.toLowerCase(), error.reason)
+        const code =
+          error.status === HTTP_STATUS.FORBIDDEN ? API_ERROR_CODES.FORBIDDEN : API_ERROR_CODES.UNAUTHORIZED
+        refusal = new ApiError(error.status, code, error.reason)
         logger.info({ status: error.status, reason: error.reason, detail: error.detail }, 'upgrade refused')
       } else {
-        refusal = new HttpError(HTTP_STATUS.INTERNAL_ERROR, 'internal_error', 'internal error')
+        refusal = new ApiError(HTTP_STATUS.INTERNAL_ERROR, API_ERROR_CODES.INTERNAL_ERROR, 'internal error')
         logger.error({ err: error }, 'upgrade failed')
       }
       metrics.upgradesRefused.labels(String(refusal.status)).inc()

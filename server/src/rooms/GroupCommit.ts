@@ -68,7 +68,7 @@ export class GroupCommit {
       } catch (error) {
         this.metrics.storeFailures.labels('append').inc()
         this.logger.error({ err: error, updates: entries.length }, 'group commit failed')
-        for (const batch of batches) batch.room.commitFailed(batch, error)
+        for (const batch of batches) batch.room.commitFailed(error)
         return
       } finally {
         stopTimer()

@@ -99,7 +99,9 @@ export class Room {
     connection.state = { kind: 'open', room: this }
     connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)), 'sync-step1')
     if (this.awareness.getStates().size > 0) {
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
+        ...this.awareness.getStates().keys(),
+      ])
       connection.send(encodeAwareness(update), 'awareness')
     }
   }
@@ -147,7 +149,9 @@ export class Room {
   }
 
   handleQueryAwareness(connection: Connection): void {
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
+      ...this.awareness.getStates().keys(),
+    ])
     connection.send(encodeAwareness(update), 'awareness')
   }
 
@@ -199,7 +203,7 @@ export class Room {
    * serve them: every client is told storage is unavailable (their editors keep the edits and resend
    * them on reconnect) and the room is dropped.
    */
-  commitFailed(batch: Batch, error: unknown): void {
+  commitFailed(error: unknown): void {
     this.inFlight.shift()
     if (this.failed) return
     this.failed = true
@@ -291,7 +295,10 @@ export class Room {
           break
       }
     } catch (error) {
-      this.ctx.logger.warn({ room: this.name, from, kind: message.kind, err: error }, 'ignoring bad relay message')
+      this.ctx.logger.warn(
+        { room: this.name, from, kind: message.kind, err: error },
+        'ignoring bad relay message',
+      )
     }
   }
 

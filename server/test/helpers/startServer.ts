@@ -6,9 +6,11 @@ import { onTestFinished } from 'vitest'
 import { type Config, loadConfig } from '../../src/config'
 import type { ConnectionIdentity } from '../../src/connection/Connection'
 import type { Authenticate } from '../../src/http/upgrade'
+import { createLogger } from '../../src/logger'
 import type { DocumentStore } from '../../src/persistence/DocumentStore'
 import { MemoryStore } from '../../src/persistence/MemoryStore'
 import { createTandemServer, type TandemServer, type TandemServerParts } from '../../src/server'
+import { createNode } from '../../src/startNode'
 
 export interface TestServer {
   readonly server: TandemServer
@@ -54,6 +56,26 @@ export async function startServer(
   return {
     server,
     store,
+    port,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    dataDir,
+  }
+}
+
+/** A production-assembled node (token auth, API, configured store) in this process, on a free port. */
+export async function startNode(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-test-'))
+  const config = loadConfig({}, [], { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...overrides })
+  const server = await createNode(config, createLogger('silent', false))
+  const port = await server.listen()
+  onTestFinished(async () => {
+    await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  return {
+    server,
+    store: server.store,
     port,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,

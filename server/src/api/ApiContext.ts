@@ -1,0 +1,47 @@
+/** What the API handler is built from, and what each route handler receives. */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { TokenVerifier } from '../auth/TokenVerifier'
+import type { Config } from '../config'
+import type { DocumentStore } from '../persistence/DocumentStore'
+import type { RateLimiter } from './rateLimiter'
+
+/** The slice of a pino logger the API uses; a pino `Logger` fits as is. */
+export interface ApiLogger {
+  error(details: object, message: string): void
+  warn(details: object, message: string): void
+}
+
+export interface ApiDeps {
+  readonly store: DocumentStore
+  /** Verifies Bearer tokens; built from `secret`. */
+  readonly verifier: Pick<TokenVerifier, 'verify'>
+  /** HS256 secret to mint exchanged tokens with: the one `verifier` checks (see `resolveSecret`). */
+  readonly secret: string
+  readonly config: Pick<Config, 'allowPublicCreate'>
+  /** Unexpected failures (5xx) are logged here with the redacted URL. Default: not logged. */
+  readonly logger?: ApiLogger
+  /** Lifetime of exchanged tokens. Default DEFAULT_TOKEN_TTL_SECONDS (1 h). */
+  readonly tokenTtlSeconds?: number
+  /** Per-client-address limiter for every /api request. Default `new RateLimiter(DEFAULT_API_RATE_LIMIT)`. */
+  readonly rateLimiter?: Pick<RateLimiter, 'take'>
+  /** The rate limit key of a request. Default: the socket's remote address (set this behind a proxy). */
+  readonly clientAddress?: (req: IncomingMessage) => string
+  /** Largest JSON body. Default MAX_JSON_BODY_BYTES (16 KiB). */
+  readonly maxBodyBytes?: number
+  /** Called after a key was revoked, e.g. to close sessions whose token carries that `shareKeyId`. */
+  readonly onShareKeyRevoked?: (documentId: string, keyId: string) => void
+}
+
+/** `ApiDeps` with every default filled in. */
+export type ResolvedApiDeps = Required<Omit<ApiDeps, 'logger' | 'onShareKeyRevoked'>> &
+  Pick<ApiDeps, 'logger' | 'onShareKeyRevoked'>
+
+/** One matched request: `params` are the path's captured segments (already validated as ids). */
+export interface ApiContext {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly params: readonly string[]
+  readonly deps: ResolvedApiDeps
+}
+
+export type RouteHandler = (context: ApiContext) => Promise<void>

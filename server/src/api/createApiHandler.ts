@@ -1,0 +1,134 @@
+/** The HTTP API (`/api/*`): routing, rate limiting, and the one boundary where errors become JSON. */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { API_ERROR_CODES, DEFAULT_TOKEN_TTL_SECONDS, HTTP_STATUS, isValidRoomName } from '@tandem/shared'
+import { AuthError } from '../auth/AuthError'
+import { redactUrl } from '../auth/authenticateUpgrade'
+import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
+import { ApiError } from './ApiError'
+import {
+  handleCreateDocument,
+  handleCreateShareKey,
+  handleGetDocument,
+  handleRevokeShareKey,
+} from './documentRoutes'
+import { DEFAULT_API_RATE_LIMIT, RateLimiter } from './rateLimiter'
+import { MAX_JSON_BODY_BYTES } from './readJsonBody'
+import { sendApiError } from './sendJson'
+import { handleTokenExchange } from './tokenRoute'
+
+/** Every /api path starts with this. */
+export const API_PATH_PREFIX = '/api/'
+
+type Method = 'GET' | 'POST' | 'DELETE'
+
+interface Route {
+  /** Captures are ids (document, key) and must be valid room names, else the path is unknown (404). */
+  readonly pattern: RegExp
+  readonly methods: Readonly<Partial<Record<Method, RouteHandler>>>
+}
+
+const ROUTES: readonly Route[] = [
+  { pattern: /^\/api\/documents$/, methods: { POST: handleCreateDocument } },
+  { pattern: /^\/api\/documents\/([^/]+)$/, methods: { GET: handleGetDocument } },
+  { pattern: /^\/api\/documents\/([^/]+)\/keys$/, methods: { POST: handleCreateShareKey } },
+  { pattern: /^\/api\/documents\/([^/]+)\/keys\/([^/]+)$/, methods: { DELETE: handleRevokeShareKey } },
+  { pattern: /^\/api\/token$/, methods: { POST: handleTokenExchange } },
+]
+
+/** Answers a request; resolves true when it was an /api path (answered, even with 404), false otherwise. */
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
+
+/**
+ * Builds the /api request handler. Call it first from the HTTP server's request listener and fall
+ * through to static files when it resolves false. It never rejects: every failure is answered as
+ * `{ error: { code, message } }` with its status, and unexpected ones are logged (5xx).
+ */
+export function createApiHandler(deps: ApiDeps): ApiHandler {
+  const resolved: ResolvedApiDeps = {
+    ...deps,
+    tokenTtlSeconds: deps.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+    rateLimiter: deps.rateLimiter ?? new RateLimiter(DEFAULT_API_RATE_LIMIT),
+    clientAddress: deps.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown'),
+    maxBodyBytes: deps.maxBodyBytes ?? MAX_JSON_BODY_BYTES,
+  }
+  return async (req, res) => {
+    const pathname = readPathname(req.url)
+    if (pathname !== '/api' && !pathname.startsWith(API_PATH_PREFIX)) return false
+    try {
+      await handleApiRequest(req, res, pathname, resolved)
+    } catch (error) {
+      answerError(req, res, error, resolved)
+    }
+    return true
+  }
+}
+
+async function handleApiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  deps: ResolvedApiDeps,
+): Promise<void> {
+  const decision = deps.rateLimiter.take(deps.clientAddress(req))
+  if (!decision.allowed) {
+    throw new ApiError(HTTP_STATUS.TOO_MANY_REQUESTS, API_ERROR_CODES.RATE_LIMITED, 'too many requests', {
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
+    })
+  }
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(pathname)
+    if (!match) continue
+    const params = match.slice(1) as string[]
+    if (!params.every(isValidRoomName)) break
+    const method = (req.method === 'HEAD' ? 'GET' : req.method) as Method
+    const handler = route.methods[method]
+    if (handler === undefined) {
+      const allowed = Object.keys(route.methods)
+      if (allowed.includes('GET')) allowed.push('HEAD')
+      throw new ApiError(
+        HTTP_STATUS.METHOD_NOT_ALLOWED,
+        API_ERROR_CODES.METHOD_NOT_ALLOWED,
+        `${req.method} is not allowed here`,
+        { headers: { Allow: allowed.join(', ') } },
+      )
+    }
+    await handler({ req, res, params, deps })
+    return
+  }
+  throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such API route')
+}
+
+/** The one place API errors turn into responses. */
+function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, deps: ResolvedApiDeps): void {
+  if (res.headersSent) {
+    // Nothing sensible can be sent any more; cut the response short so the client sees a failure.
+    deps.logger?.error(
+      { err: error, method: req.method, url: redactUrl(req.url ?? '') },
+      'API response failed',
+    )
+    res.destroy()
+    return
+  }
+  if (error instanceof ApiError) {
+    if (error.closeConnection) res.shouldKeepAlive = false
+    sendApiError(res, error.status, error.code, error.message, error.headers)
+    return
+  }
+  if (error instanceof AuthError) {
+    if (error.status === HTTP_STATUS.FORBIDDEN) {
+      sendApiError(res, error.status, API_ERROR_CODES.FORBIDDEN, error.reason)
+    } else {
+      // RFC 6750: a refused Bearer token is answered with the scheme and why.
+      const challenge = { 'WWW-Authenticate': 'Bearer error="invalid_token"' }
+      sendApiError(res, error.status, API_ERROR_CODES.UNAUTHORIZED, error.reason, challenge)
+    }
+    return
+  }
+  deps.logger?.error({ err: error, method: req.method, url: redactUrl(req.url ?? '') }, 'API request failed')
+  sendApiError(res, HTTP_STATUS.INTERNAL_ERROR, API_ERROR_CODES.INTERNAL_ERROR, 'internal error')
+}
+
+function readPathname(url: string | undefined): string {
+  const end = url?.search(/[?#]/) ?? -1
+  return url === undefined ? '/' : end === -1 ? url : url.slice(0, end)
+}

@@ -1,0 +1,106 @@
+/** Routes of `/api/documents`: create a document with its share links, read its title, manage its keys. */
+import { randomBytes } from 'node:crypto'
+import {
+  API_ERROR_CODES,
+  type CreateDocumentResponse,
+  type DocumentInfoResponse,
+  HTTP_STATUS,
+  MAX_TITLE_LENGTH,
+  ROLES,
+  type Role,
+  type ShareLink,
+  shareLinkPath,
+} from '@tandem/shared'
+import { createShareKey } from '../auth/shareKeys'
+import type { DocumentRecord } from '../persistence/DocumentStore'
+import type { ApiContext } from './ApiContext'
+import { ApiError } from './ApiError'
+import { authorizeAdmin, authorizeDocumentAccess, authorizeKeyManagement } from './authorizeRequest'
+import { readJsonBody } from './readJsonBody'
+import { readTextField } from './readTextField'
+import { sendJson, sendNoContent } from './sendJson'
+
+/** Title of documents created without one. */
+export const DEFAULT_DOCUMENT_TITLE = 'Untitled'
+/** 96 random bits as 16 base64url characters: a valid room name nobody can guess. */
+const DOCUMENT_ID_BYTES = 12
+
+/** `POST /api/documents`: `{ title? }` -> 201 CreateDocumentResponse. Needs an admin token unless public creation is on. */
+export async function handleCreateDocument({ req, res, deps }: ApiContext): Promise<void> {
+  if (!deps.config.allowPublicCreate) await authorizeAdmin(req, deps)
+  const body = await readJsonBody(req, deps.maxBodyBytes)
+  const title = readTextField(body, 'title', { maxLength: MAX_TITLE_LENGTH }) ?? DEFAULT_DOCUMENT_TITLE
+  const now = Date.now()
+  const document: DocumentRecord = {
+    id: randomBytes(DOCUMENT_ID_BYTES).toString('base64url'),
+    title,
+    createdAt: now,
+    deletedAt: null,
+  }
+  await deps.store.createDocument(document)
+  const editLink = await addShareLink(deps.store, document.id, 'editor', now)
+  const viewLink = await addShareLink(deps.store, document.id, 'viewer', now)
+  const response: CreateDocumentResponse = { id: document.id, title, editLink, viewLink }
+  sendJson(res, HTTP_STATUS.CREATED, response)
+}
+
+/** `GET /api/documents/:id` -> DocumentInfoResponse. Needs a share key of it or a token for its room. */
+export async function handleGetDocument({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId] = params as [string]
+  const credential = await authorizeDocumentAccess(req, deps, documentId)
+  const document = await deps.store.getDocument(documentId)
+  // Only reachable with a token: a share key of a missing document was already refused with 403.
+  if (document === null || document.deletedAt !== null) {
+    throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such document')
+  }
+  const response: DocumentInfoResponse = {
+    id: document.id,
+    title: document.title,
+    createdAt: document.createdAt,
+    role: credential.role,
+  }
+  sendJson(res, HTTP_STATUS.OK, response)
+}
+
+/** `POST /api/documents/:id/keys`: `{ role }` -> 201 ShareLink. Needs an edit key or an admin token. */
+export async function handleCreateShareKey({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId] = params as [string]
+  await authorizeKeyManagement(req, deps, documentId)
+  const body = await readJsonBody(req, deps.maxBodyBytes)
+  const role = body?.role
+  if (!ROLES.includes(role as Role)) {
+    throw new ApiError(
+      HTTP_STATUS.BAD_REQUEST,
+      API_ERROR_CODES.BAD_REQUEST,
+      `role must be one of ${ROLES.join(', ')}`,
+    )
+  }
+  // An admin token passes authorization without the document existing; keys of nothing are useless.
+  const document = await deps.store.getDocument(documentId)
+  if (document === null || document.deletedAt !== null) {
+    throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such document')
+  }
+  const link = await addShareLink(deps.store, documentId, role as Role, Date.now())
+  sendJson(res, HTTP_STATUS.CREATED, link)
+}
+
+/** `DELETE /api/documents/:id/keys/:keyId` -> 204. Needs an edit key or an admin token; 404 for an unknown key. */
+export async function handleRevokeShareKey({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId, keyId] = params as [string, string]
+  await authorizeKeyManagement(req, deps, documentId)
+  const revoked = await deps.store.revokeShareKey(documentId, keyId)
+  if (!revoked) throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such key')
+  deps.onShareKeyRevoked?.(documentId, keyId)
+  sendNoContent(res)
+}
+
+async function addShareLink(
+  store: ApiContext['deps']['store'],
+  documentId: string,
+  role: Role,
+  now: number,
+): Promise<ShareLink> {
+  const { key, record } = createShareKey(documentId, role, now)
+  await store.addShareKey(record)
+  return { keyId: record.keyId, role, url: shareLinkPath(documentId, key) }
+}

@@ -1,0 +1,150 @@
+import { createToken } from '@tandem/shared'
+import { SignJWT } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { AuthError, type AuthFailure } from './AuthError'
+import { MAX_TOKEN_LENGTH, TokenVerifier } from './TokenVerifier'
+
+const SECRET = 'test-secret-0123456789abcdef0123456789'
+const key = new TextEncoder().encode(SECRET)
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+function sign(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'HS256' },
+  secret = key,
+) {
+  return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(secret)
+}
+
+const validClaims = () => ({ sub: 'u1', room: 'room-1', role: 'editor', exp: nowSeconds() + 60 })
+
+async function refusal(promise: Promise<unknown>): Promise<AuthError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(AuthError)
+  return error as AuthError
+}
+
+async function expectRefused(token: string, failure: AuthFailure, status: number, room?: string) {
+  const error = await refusal(new TokenVerifier(SECRET).verify(token, room))
+  expect({ failure: error.failure, status: error.status }).toEqual({ failure, status })
+  // The reason goes to clients: it must never echo the token back.
+  if (token !== '') expect(error.reason).not.toContain(token.slice(0, 20))
+}
+
+describe('TokenVerifier', () => {
+  it('returns typed claims of a token minted by createToken', async () => {
+    const token = await createToken({
+      secret: SECRET,
+      sub: 'u1',
+      room: 'room-1',
+      role: 'viewer',
+      name: 'Ann',
+      ttlSeconds: 60,
+    })
+    const claims = await new TokenVerifier(SECRET).verify(token, 'room-1')
+    expect(claims).toMatchObject({ sub: 'u1', room: 'room-1', role: 'viewer', name: 'Ann' })
+    expect(claims.exp - nowSeconds()).toBeGreaterThan(55)
+    expect(typeof claims.iat).toBe('number')
+  })
+
+  it('accepts a "*" room token for any room', async () => {
+    const token = await sign({ ...validClaims(), room: '*' })
+    await expect(new TokenVerifier(SECRET).verify(token, 'anything')).resolves.toMatchObject({ room: '*' })
+  })
+
+  it('refuses an empty token as missing', async () => {
+    await expectRefused('', 'MISSING_TOKEN', 401)
+  })
+
+  it('refuses garbage and oversized strings as malformed', async () => {
+    for (const garbage of [
+      'garbage',
+      'a.b.c',
+      'x'.repeat(MAX_TOKEN_LENGTH + 1),
+      `${base64url({ alg: 'HS256' })}.e30`,
+    ]) {
+      await expectRefused(garbage, 'MALFORMED_TOKEN', 401)
+    }
+  })
+
+  it('refuses a token signed with another secret', async () => {
+    const token = await sign(
+      validClaims(),
+      { alg: 'HS256' },
+      new TextEncoder().encode('another-secret-0123456789abcdef'),
+    )
+    await expectRefused(token, 'BAD_SIGNATURE', 401)
+  })
+
+  it('refuses a tampered payload', async () => {
+    const [header, , signature] = (await sign(validClaims())).split('.')
+    const forged = `${header}.${base64url({ ...validClaims(), room: '*' })}.${signature}`
+    await expectRefused(forged, 'BAD_SIGNATURE', 401)
+  })
+
+  it('refuses an unsigned alg:none token crafted by hand', async () => {
+    const token = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(validClaims())}.`
+    await expectRefused(token, 'ALGORITHM_NOT_ALLOWED', 401)
+  })
+
+  it('refuses every algorithm but HS256, even with the right secret', async () => {
+    await expectRefused(await sign(validClaims(), { alg: 'HS512' }), 'ALGORITHM_NOT_ALLOWED', 401)
+    // RS256 header over an HMAC signature: the classic key-confusion forgery.
+    const [, payload, signature] = (await sign(validClaims())).split('.')
+    await expectRefused(
+      `${base64url({ alg: 'RS256' })}.${payload}.${signature}`,
+      'ALGORITHM_NOT_ALLOWED',
+      401,
+    )
+  })
+
+  it('refuses an expired token', async () => {
+    await expectRefused(await sign({ ...validClaims(), exp: nowSeconds() - 1 }), 'TOKEN_EXPIRED', 401)
+  })
+
+  it('refuses a token before its nbf, and honours the configured clock tolerance', async () => {
+    const token = await sign({ ...validClaims(), nbf: nowSeconds() + 30 })
+    await expectRefused(token, 'TOKEN_NOT_YET_VALID', 401)
+    await expect(
+      new TokenVerifier(SECRET, { clockToleranceSeconds: 60 }).verify(token),
+    ).resolves.toMatchObject({ sub: 'u1' })
+  })
+
+  it('refuses a valid token for another room with 403', async () => {
+    await expectRefused(await sign(validClaims()), 'WRONG_ROOM', 403, 'room-2')
+  })
+
+  it('refuses missing or ill-typed required claims', async () => {
+    const { sub: _sub, ...noSub } = validClaims()
+    const { exp: _exp, ...noExp } = validClaims()
+    const { room: _room, ...noRoom } = validClaims()
+    const { role: _role, ...noRole } = validClaims()
+    const bad = [
+      noSub,
+      noExp,
+      noRoom,
+      noRole,
+      { ...validClaims(), sub: '' },
+      { ...validClaims(), sub: 42 },
+      { ...validClaims(), exp: 'tomorrow' },
+      { ...validClaims(), role: 'admin' },
+      { ...validClaims(), room: '../etc' },
+      { ...validClaims(), room: 7 },
+      { ...validClaims(), name: { first: 'Ann' } },
+      { ...validClaims(), shareKeyId: 1 },
+    ]
+    for (const claims of bad) {
+      const error = await refusal(new TokenVerifier(SECRET).verify(await sign(claims)))
+      expect(error.status, JSON.stringify(claims)).toBe(401)
+      expect(error.failure, JSON.stringify(claims)).toBe('INVALID_CLAIMS')
+    }
+  })
+
+  it('refuses to be built without a secret', () => {
+    expect(() => new TokenVerifier('')).toThrow()
+  })
+})

@@ -1,0 +1,103 @@
+/** Verifies connection tokens (HS256 JWTs, claims in @tandem/shared) into typed claims or an AuthError. */
+import {
+  ANY_ROOM,
+  isValidRoomName,
+  ROLES,
+  type Role,
+  TOKEN_ALGORITHM,
+  type TokenClaims,
+} from '@tandem/shared'
+import { errors, type JWTPayload, jwtVerify } from 'jose'
+import { AuthError } from './AuthError'
+
+/** Longer strings are refused before any parsing or HMAC work. */
+export const MAX_TOKEN_LENGTH = 8192
+
+export interface TokenVerifierOptions {
+  /** Allowed clock skew for `exp` and `nbf`, in seconds. Default 0. */
+  clockToleranceSeconds?: number
+}
+
+/** True when `claims` grant `room`: the room claim names it or is `"*"`. */
+export function grantsRoom(claims: Pick<TokenClaims, 'room'>, room: string): boolean {
+  return claims.room === ANY_ROOM || claims.room === room
+}
+
+export class TokenVerifier {
+  private readonly key: Uint8Array
+  private readonly clockToleranceSeconds: number
+
+  /** `secret` is the HS256 shared secret (TANDEM_SECRET or the generated one). */
+  constructor(secret: string, options: TokenVerifierOptions = {}) {
+    if (secret === '') throw new Error('TokenVerifier needs a non-empty secret')
+    this.key = new TextEncoder().encode(secret)
+    this.clockToleranceSeconds = options.clockToleranceSeconds ?? 0
+  }
+
+  /**
+   * The token's claims when it is a well-formed HS256 JWT signed with the secret, not expired, not
+   * before its `nbf`, with a string `sub`, a numeric `exp`, a valid `room` and `role`; and, when `room`
+   * is given, granting that room. Throws AuthError otherwise (401, or 403 for another room).
+   */
+  async verify(token: string, room?: string): Promise<TokenClaims> {
+    if (token === '') throw new AuthError('MISSING_TOKEN')
+    if (token.length > MAX_TOKEN_LENGTH) throw new AuthError('MALFORMED_TOKEN', 'token too long')
+    let payload: JWTPayload
+    try {
+      // Pinning the algorithm list is what refuses `alg: none`, RS/HS confusion and every other alg.
+      const result = await jwtVerify(token, this.key, {
+        algorithms: [TOKEN_ALGORITHM],
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: this.clockToleranceSeconds,
+      })
+      payload = result.payload
+    } catch (error) {
+      throw toAuthError(error)
+    }
+    const claims = readClaims(payload)
+    if (room !== undefined && !grantsRoom(claims, room)) {
+      throw new AuthError('WRONG_ROOM', `token room ${JSON.stringify(claims.room)}`)
+    }
+    return claims
+  }
+}
+
+function toAuthError(error: unknown): AuthError {
+  if (error instanceof errors.JWTExpired) return new AuthError('TOKEN_EXPIRED', undefined, { cause: error })
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const failure =
+      error.claim === 'nbf' && error.reason === 'check_failed' ? 'TOKEN_NOT_YET_VALID' : 'INVALID_CLAIMS'
+    return new AuthError(failure, `${error.claim}: ${error.reason}`, { cause: error })
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new AuthError('BAD_SIGNATURE', undefined, { cause: error })
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return new AuthError('ALGORITHM_NOT_ALLOWED', error.message, { cause: error })
+  }
+  if (error instanceof errors.JOSEError)
+    return new AuthError('MALFORMED_TOKEN', error.message, { cause: error })
+  // Anything else is a bug or an environment failure, not the client's fault: let it surface as such.
+  throw error
+}
+
+/** jose checked the signature and the registered claims' types; the Tandem claims are checked here. */
+function readClaims(payload: JWTPayload): TokenClaims {
+  const { sub, exp, iat, room, role, name, shareKeyId } = payload
+  const invalid = (claim: string) => new AuthError('INVALID_CLAIMS', `${claim}: invalid`)
+  if (typeof sub !== 'string' || sub === '') throw invalid('sub')
+  if (typeof exp !== 'number') throw invalid('exp')
+  if (typeof room !== 'string' || (room !== ANY_ROOM && !isValidRoomName(room))) throw invalid('room')
+  if (!isRole(role)) throw invalid('role')
+  if (name !== undefined && typeof name !== 'string') throw invalid('name')
+  if (shareKeyId !== undefined && typeof shareKeyId !== 'string') throw invalid('shareKeyId')
+  const claims: TokenClaims = { sub, exp, room, role }
+  if (name !== undefined) claims.name = name
+  if (typeof iat === 'number') claims.iat = iat
+  if (shareKeyId !== undefined) claims.shareKeyId = shareKeyId
+  return claims
+}
+
+function isRole(value: unknown): value is Role {
+  return ROLES.includes(value as Role)
+}
