@@ -37,15 +37,27 @@ export interface ShareKeyRecord {
   readonly revokedAt: number | null
 }
 
+/**
+ * Failures reject with StorageError (see StorageError.ts): `unavailable` (cannot read or write now),
+ * `corrupt` (stored data damaged; it is left untouched), `conflict` (a key already exists). After
+ * close() every method rejects with `unavailable`. documentStoreContract.ts states the rules.
+ */
 export interface DocumentStore {
-  /** Everything stored for `room`; an empty document when nothing is. Throws when stored data cannot be read. */
+  /**
+   * Everything stored for `room`, read as one consistent state; an empty document when nothing is.
+   * Rejects (`corrupt`) rather than return part of a room whose stored data fails its check.
+   */
   load(room: string): Promise<StoredDocument>
   /**
    * Appends updates of possibly many rooms in one transaction: all are durable when the promise
-   * resolves, none when it rejects.
+   * resolves, none when it rejects. Malformed entries reject the batch with a TypeError.
    */
   append(entries: readonly UpdateEntry[]): Promise<void>
-  /** Merges the room's snapshot and log into a new snapshot; concurrent appends are never lost. */
+  /**
+   * Folds the room's snapshot and log into a new snapshot; updates appended meanwhile (by any
+   * process) are never lost. May do nothing when another process compacted the room first. Rejects
+   * (`corrupt`) without changing anything when a stored update fails its check.
+   */
   compact(room: string): Promise<void>
   /** Size of the room's log since the last snapshot, to decide when to compact. */
   logSize(room: string): Promise<{ rows: number; bytes: number }>
@@ -58,7 +70,8 @@ export interface DocumentStore {
   /** Marks a key revoked; returns false when no such key exists for the document. */
   revokeShareKey(documentId: string, keyId: string): Promise<boolean>
 
-  /** True while the store can take writes (used by /readyz). */
+  /** True while the store can take writes (used by /readyz): false after a failed write until one succeeds. */
   isHealthy(): boolean
+  /** Lets compactions already requested finish, then releases the store. Idempotent. */
   close(): Promise<void>
 }

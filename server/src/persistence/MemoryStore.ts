@@ -1,6 +1,13 @@
 /** In-memory DocumentStore: for tests and `STORAGE=memory`. Nothing survives the process. */
-import * as Y from 'yjs'
-import type { DocumentRecord, DocumentStore, ShareKeyRecord, StoredDocument, UpdateEntry } from './DocumentStore'
+
+import { compactUpdates } from './compactUpdates'
+import type {
+  DocumentRecord,
+  DocumentStore,
+  ShareKeyRecord,
+  StoredDocument,
+  UpdateEntry,
+} from './DocumentStore'
 import { StorageError } from './StorageError'
 import { validateEntries } from './validateEntries'
 
@@ -40,7 +47,7 @@ export class MemoryStore implements DocumentStore {
     const log = this.rooms.get(room)
     if (!log || log.updates.length === 0) return
     const parts = log.snapshot ? [log.snapshot, ...log.updates] : log.updates
-    log.snapshot = Y.mergeUpdates(parts)
+    log.snapshot = compactUpdates(parts)
     log.updates = []
   }
 
@@ -63,7 +70,9 @@ export class MemoryStore implements DocumentStore {
 
   async addShareKey(record: ShareKeyRecord): Promise<void> {
     this.assertOpen('addShareKey')
-    if (this.shareKeys.has(record.keyId)) throw new StorageError('conflict', `share key ${record.keyId} exists`)
+    if (this.shareKeys.has(record.keyId)) {
+      throw new StorageError('conflict', `share key ${record.keyId} exists`)
+    }
     if (this.findKey(record.documentId, record.keyHash)) {
       throw new StorageError('conflict', `document ${record.documentId} already has a key with this hash`)
     }

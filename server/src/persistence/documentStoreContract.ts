@@ -1,0 +1,291 @@
+/**
+ * The contract every DocumentStore implementation passes; each adapter's test file calls
+ * runDocumentStoreContract. Test names cite these rules:
+ *
+ * S1  Appended updates load back byte for byte, in append order, per room.
+ * S2  An append is all-or-nothing: a batch with one malformed entry rejects and stores nothing.
+ * S3  A room never written loads as empty (no snapshot, no updates) with log size 0.
+ * S4  The store keeps its own copy: changing a buffer after append does not change what loads.
+ * S5  logSize counts the rows and bytes appended since the last compaction.
+ * S6  Compaction keeps every update: the loaded document is the same before and after; the log empties.
+ * S7  Compaction keeps updates appended while it runs; a later compaction folds them in.
+ * S8  Compaction keeps updates whose causal predecessors are not stored; they apply once those arrive.
+ * S9  Compacting a room whose log is empty changes nothing.
+ * S10 A room whose stored data is damaged fails to load with StorageError 'corrupt'; the data stays as
+ *     it was (no compaction folds it away) and other rooms load normally.   [stores that can be damaged]
+ * S11 What an append resolved is still there after the store is closed and reopened. [durable stores]
+ * D1  A created document reads back as created; an unknown id reads as null.
+ * D2  Creating a document whose id exists rejects with StorageError 'conflict' and keeps the first.
+ * K1  A share key is found by its document and hash, revoked or not; any other pair finds nothing.
+ * K2  Revoking sets revokedAt once and returns true; an unknown key or another document's key gives false.
+ * K3  Adding a key whose id, or whose document and hash, already exist rejects with 'conflict'.
+ * C1  After close, isHealthy() is false and every operation rejects with StorageError 'unavailable';
+ *     closing twice is fine.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { DocumentStore, ShareKeyRecord, StoredDocument } from './DocumentStore'
+import { StorageError, type StorageErrorKind } from './StorageError'
+
+/** One store under test, plus the optional powers that only some adapters have. */
+export interface StoreHarness {
+  readonly store: DocumentStore
+  /** Closes every store the harness opened and removes what they left behind. */
+  cleanup(): Promise<void>
+  /** Durable stores: closes `store` and opens a new store on the same data (enables S10). */
+  reopen?(): Promise<DocumentStore>
+  /** Flips bytes of the room's newest stored update, bypassing the store (enables S9). */
+  corruptNewestUpdate?(room: string): Promise<void>
+}
+
+/** Real Yjs updates, one per typed chunk, from a doc with a fixed client id. */
+export function typingUpdates(chunks: readonly string[], clientID = 1): Uint8Array[] {
+  const doc = new Y.Doc()
+  doc.clientID = clientID
+  const updates: Uint8Array[] = []
+  doc.on('update', (update: Uint8Array) => updates.push(update))
+  const text = doc.getText('t')
+  for (const chunk of chunks) text.insert(text.length, chunk)
+  doc.destroy()
+  return updates
+}
+
+/** The document a room's stored state describes. */
+export function docFrom(stored: StoredDocument): Y.Doc {
+  const doc = new Y.Doc()
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+  for (const update of stored.updates) Y.applyUpdate(doc, update)
+  return doc
+}
+
+export async function expectStorageError(promise: Promise<unknown>, kind: StorageErrorKind): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (rejection: unknown) => rejection,
+  )
+  expect(error).toBeInstanceOf(StorageError)
+  expect((error as StorageError).kind).toBe(kind)
+}
+
+function textOf(stored: StoredDocument): string {
+  return docFrom(stored).getText('t').toString()
+}
+
+function shareKey(overrides: Partial<ShareKeyRecord> = {}): ShareKeyRecord {
+  return {
+    keyId: 'k1',
+    documentId: 'doc1',
+    role: 'editor',
+    keyHash: 'a'.repeat(64),
+    createdAt: 1_700_000_000_000,
+    revokedAt: null,
+    ...overrides,
+  }
+}
+
+export function runDocumentStoreContract(name: string, makeStore: () => Promise<StoreHarness>): void {
+  describe(`DocumentStore contract: ${name}`, () => {
+    let harness: StoreHarness
+    let store: DocumentStore
+
+    beforeEach(async () => {
+      harness = await makeStore()
+      store = harness.store
+    })
+    afterEach(async () => {
+      await harness.cleanup()
+    })
+
+    it('S1 appended updates load back byte for byte, in append order, per room', async () => {
+      const a = typingUpdates(['hel', 'lo'], 1)
+      const b = typingUpdates(['wor', 'ld'], 2)
+      await store.append([
+        { room: 'a', update: a[0]! },
+        { room: 'b', update: b[0]! },
+      ])
+      await store.append([
+        { room: 'b', update: b[1]! },
+        { room: 'a', update: a[1]! },
+      ])
+      expect(await store.load('a')).toEqual({ snapshot: null, updates: a })
+      expect(await store.load('b')).toEqual({ snapshot: null, updates: b })
+      expect(textOf(await store.load('a'))).toBe('hello')
+    })
+
+    it('S2 an append is all-or-nothing: one malformed entry rejects the batch and stores nothing', async () => {
+      const [update] = typingUpdates(['x'])
+      const batch = [
+        { room: 'a', update: update! },
+        { room: 'b', update: null as unknown as Uint8Array },
+      ]
+      await expect(store.append(batch)).rejects.toThrow(TypeError)
+      expect((await store.load('a')).updates).toEqual([])
+      expect(await store.logSize('a')).toEqual({ rows: 0, bytes: 0 })
+    })
+
+    it('S3 a room never written loads as empty with log size 0', async () => {
+      expect(await store.load('nobody')).toEqual({ snapshot: null, updates: [] })
+      expect(await store.logSize('nobody')).toEqual({ rows: 0, bytes: 0 })
+      await store.compact('nobody')
+      expect(await store.load('nobody')).toEqual({ snapshot: null, updates: [] })
+    })
+
+    it('S4 the store keeps its own copy of appended bytes', async () => {
+      const [update] = typingUpdates(['abc'])
+      const original = update!.slice()
+      await store.append([{ room: 'a', update: update! }])
+      update!.fill(0)
+      expect((await store.load('a')).updates).toEqual([original])
+    })
+
+    it('S5 logSize counts rows and bytes since the last compaction', async () => {
+      const updates = typingUpdates(['a', 'bb', 'ccc'])
+      await store.append(updates.map((update) => ({ room: 'a', update })))
+      await store.append([{ room: 'other', update: typingUpdates(['zz'], 7)[0]! }])
+      const bytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
+      expect(await store.logSize('a')).toEqual({ rows: 3, bytes })
+      await store.compact('a')
+      expect(await store.logSize('a')).toEqual({ rows: 0, bytes: 0 })
+      expect((await store.logSize('other')).rows).toBe(1)
+    })
+
+    it('S6 compaction keeps every update and empties the log', async () => {
+      const updates = [...typingUpdates(['one ', 'two '], 1), ...typingUpdates(['three'], 2)]
+      await store.append(updates.map((update) => ({ room: 'a', update })))
+      const before = docFrom(await store.load('a'))
+      await store.compact('a')
+      const stored = await store.load('a')
+      expect(stored.snapshot).not.toBeNull()
+      expect(stored.updates).toEqual([])
+      const after = docFrom(stored)
+      expect(after.getText('t').toString()).toBe(before.getText('t').toString())
+      expect(Y.encodeStateVector(after)).toEqual(Y.encodeStateVector(before))
+    })
+
+    it('S7 compaction keeps updates appended while it runs, and a later compaction folds them in', async () => {
+      const updates = typingUpdates(['early ', 'late'])
+      await store.append([{ room: 'a', update: updates[0]! }])
+      await Promise.all([store.compact('a'), store.append([{ room: 'a', update: updates[1]! }])])
+      expect(textOf(await store.load('a'))).toBe('early late')
+      await store.compact('a')
+      const stored = await store.load('a')
+      expect(stored.updates).toEqual([])
+      expect(textOf(stored)).toBe('early late')
+    })
+
+    it('S8 compaction keeps updates whose predecessors are missing', async () => {
+      const updates = typingUpdates(['a', 'b', 'c'])
+      await store.append([updates[0]!, updates[2]!].map((update) => ({ room: 'r', update })))
+      await store.compact('r')
+      expect(textOf(await store.load('r'))).toBe('a')
+      await store.append([{ room: 'r', update: updates[1]! }])
+      expect(textOf(await store.load('r'))).toBe('abc')
+    })
+
+    it('S9 compacting a room whose log is empty changes nothing', async () => {
+      await store.append(typingUpdates(['x', 'y']).map((update) => ({ room: 'a', update })))
+      await store.compact('a')
+      const once = await store.load('a')
+      await store.compact('a')
+      expect(await store.load('a')).toEqual(once)
+    })
+
+    it('S10 a damaged room fails to load as corrupt, stays as it was, and other rooms still load', async (context) => {
+      if (!harness.corruptNewestUpdate) return context.skip()
+      await store.append(typingUpdates(['a', 'b', 'c']).map((update) => ({ room: 'bad', update })))
+      await store.append([{ room: 'good', update: typingUpdates(['fine'])[0]! }])
+      await harness.corruptNewestUpdate('bad')
+      await expectStorageError(store.load('bad'), 'corrupt')
+      await expectStorageError(store.compact('bad'), 'corrupt')
+      expect((await store.logSize('bad')).rows).toBe(3)
+      await expectStorageError(store.load('bad'), 'corrupt')
+      expect(textOf(await store.load('good'))).toBe('fine')
+      expect(store.isHealthy()).toBe(true)
+    })
+
+    it('S11 what an append resolved survives close and reopen', async (context) => {
+      if (!harness.reopen) return context.skip()
+      const updates = typingUpdates(['kept ', 'across ', 'restarts', ' and more'])
+      await store.append(updates.slice(0, 3).map((update) => ({ room: 'a', update })))
+      await store.compact('a')
+      await store.append([{ room: 'a', update: updates[3]! }])
+      await store.createDocument({ id: 'doc1', title: 'T', createdAt: 1, deletedAt: null })
+      await store.addShareKey(shareKey())
+      store = await harness.reopen()
+      expect(textOf(await store.load('a'))).toBe('kept across restarts and more')
+      expect((await store.logSize('a')).rows).toBe(1)
+      expect(await store.getDocument('doc1')).not.toBeNull()
+      expect(await store.findShareKey('doc1', shareKey().keyHash)).toEqual(shareKey())
+    })
+
+    it('D1 a created document reads back as created; an unknown id reads as null', async () => {
+      const record = { id: 'doc1', title: 'Plan', createdAt: 1_700_000_000_000, deletedAt: null }
+      await store.createDocument(record)
+      await store.createDocument({ id: 'doc2', title: '', createdAt: 5, deletedAt: 6 })
+      expect(await store.getDocument('doc1')).toEqual(record)
+      expect(await store.getDocument('doc2')).toEqual({ id: 'doc2', title: '', createdAt: 5, deletedAt: 6 })
+      expect(await store.getDocument('nope')).toBeNull()
+    })
+
+    it('D2 creating a document whose id exists rejects with conflict and keeps the first', async () => {
+      const record = { id: 'doc1', title: 'First', createdAt: 1, deletedAt: null }
+      await store.createDocument(record)
+      await expectStorageError(store.createDocument({ ...record, title: 'Second' }), 'conflict')
+      expect(await store.getDocument('doc1')).toEqual(record)
+      expect(store.isHealthy()).toBe(true)
+    })
+
+    it('K1 a share key is found by its document and hash, revoked or not; other pairs find nothing', async () => {
+      const key = shareKey()
+      await store.addShareKey(key)
+      await store.addShareKey(shareKey({ keyId: 'k2', role: 'viewer', keyHash: 'b'.repeat(64) }))
+      expect(await store.findShareKey('doc1', key.keyHash)).toEqual(key)
+      expect((await store.findShareKey('doc1', 'b'.repeat(64)))?.role).toBe('viewer')
+      expect(await store.findShareKey('doc2', key.keyHash)).toBeNull()
+      expect(await store.findShareKey('doc1', 'c'.repeat(64))).toBeNull()
+      await store.revokeShareKey('doc1', 'k1')
+      expect((await store.findShareKey('doc1', key.keyHash))?.revokedAt).toEqual(expect.any(Number))
+    })
+
+    it('K2 revoking sets revokedAt once and returns true; unknown or foreign keys give false', async () => {
+      await store.addShareKey(shareKey())
+      const startedAt = Date.now()
+      expect(await store.revokeShareKey('doc1', 'k1')).toBe(true)
+      const revokedAt = (await store.findShareKey('doc1', shareKey().keyHash))?.revokedAt
+      expect(revokedAt).toBeGreaterThanOrEqual(startedAt)
+      expect(await store.revokeShareKey('doc1', 'k1')).toBe(true)
+      expect((await store.findShareKey('doc1', shareKey().keyHash))?.revokedAt).toBe(revokedAt)
+      expect(await store.revokeShareKey('doc1', 'unknown')).toBe(false)
+      expect(await store.revokeShareKey('doc2', 'k1')).toBe(false)
+    })
+
+    it('K3 adding a key whose id, or whose document and hash, exist rejects with conflict', async () => {
+      await store.addShareKey(shareKey())
+      await expectStorageError(store.addShareKey(shareKey({ keyHash: 'd'.repeat(64) })), 'conflict')
+      await expectStorageError(store.addShareKey(shareKey({ keyId: 'k9' })), 'conflict')
+      expect(await store.findShareKey('doc1', 'd'.repeat(64))).toBeNull()
+      await store.addShareKey(shareKey({ keyId: 'k9', documentId: 'doc2' }))
+      expect(store.isHealthy()).toBe(true)
+    })
+
+    it('C1 after close, isHealthy is false and every operation rejects as unavailable', async () => {
+      expect(store.isHealthy()).toBe(true)
+      await store.close()
+      await store.close()
+      expect(store.isHealthy()).toBe(false)
+      const [update] = typingUpdates(['x'])
+      await expectStorageError(store.append([{ room: 'a', update: update! }]), 'unavailable')
+      await expectStorageError(store.load('a'), 'unavailable')
+      await expectStorageError(store.compact('a'), 'unavailable')
+      await expectStorageError(store.logSize('a'), 'unavailable')
+      await expectStorageError(store.getDocument('doc1'), 'unavailable')
+      await expectStorageError(
+        store.createDocument({ id: 'd', title: '', createdAt: 1, deletedAt: null }),
+        'unavailable',
+      )
+      await expectStorageError(store.addShareKey(shareKey()), 'unavailable')
+      await expectStorageError(store.findShareKey('doc1', 'x'), 'unavailable')
+      await expectStorageError(store.revokeShareKey('doc1', 'k1'), 'unavailable')
+    })
+  })
+}

@@ -1,0 +1,71 @@
+/** Forward-only schema migrations of the SQLite store; `PRAGMA user_version` counts the steps applied. */
+import type { Database } from 'better-sqlite3'
+import { StorageError } from './StorageError'
+
+/**
+ * Step `i` moves the schema from version `i` to `i + 1`. Append new steps; never edit or reorder a
+ * step that has shipped, since databases in the field have already run it.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  -- AUTOINCREMENT (not plain rowid) so an id is never reused after compaction deletes the newest
+  -- rows: compaction deletes "id <= max id it merged", which must never cover a later append.
+  CREATE TABLE updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room TEXT NOT NULL,
+    data BLOB NOT NULL,
+    crc32 INTEGER NOT NULL
+  );
+  CREATE INDEX updates_by_room ON updates (room, id);
+
+  -- version is bumped by every compaction; a compaction only commits if the version it read is
+  -- still current (optimistic concurrency between processes sharing the file).
+  CREATE TABLE snapshots (
+    room TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    crc32 INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    through_id INTEGER NOT NULL,
+    compacted_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+
+  CREATE TABLE share_keys (
+    key_id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    key_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE UNIQUE INDEX share_keys_by_hash ON share_keys (document_id, key_hash);
+  `,
+]
+
+/**
+ * Brings the schema up to date in one IMMEDIATE transaction: the version is read after the write
+ * lock is taken, so when several processes start together on one file exactly one applies each
+ * step and the others (waiting on busy_timeout) find the work done.
+ */
+export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number {
+  const run = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number
+    if (current > migrations.length) {
+      throw new StorageError(
+        'unavailable',
+        `database schema version ${current} is newer than this server knows (${migrations.length}); upgrade the server`,
+      )
+    }
+    for (let version = current; version < migrations.length; version++) db.exec(migrations[version]!)
+    // PRAGMA takes no bound parameters; the value is our own integer.
+    db.pragma(`user_version = ${migrations.length}`)
+    return migrations.length
+  })
+  return run.immediate()
+}

@@ -1,0 +1,91 @@
+/** Every SQL statement of SqliteStore, prepared once per connection, with the row shapes they return. */
+import type { Database, Statement } from 'better-sqlite3'
+
+/** A checksummed blob as stored: `data` is whatever SQLite hands back, checked before use. */
+export interface BlobRow {
+  readonly data: unknown
+  readonly crc32: number
+}
+
+export interface UpdateRow extends BlobRow {
+  readonly id: number
+}
+
+export interface SnapshotRow extends BlobRow {
+  readonly version: number
+}
+
+export interface DocumentRow {
+  readonly id: string
+  readonly title: string
+  readonly created_at: number
+  readonly deleted_at: number | null
+}
+
+export interface ShareKeyRow {
+  readonly key_id: string
+  readonly document_id: string
+  readonly role: string
+  readonly key_hash: string
+  readonly created_at: number
+  readonly revoked_at: number | null
+}
+
+export interface SnapshotWrite {
+  readonly room: string
+  readonly data: Uint8Array
+  readonly crc32: number
+  readonly expectedVersion: number
+  readonly throughId: number
+  readonly now: number
+}
+
+export interface SqliteStatements {
+  readonly insertUpdate: Statement<[room: string, data: Uint8Array, crc32: number]>
+  readonly selectUpdates: Statement<[room: string], UpdateRow>
+  readonly selectSnapshot: Statement<[room: string], SnapshotRow>
+  readonly selectLogSize: Statement<[room: string], { rows: number; bytes: number }>
+  /** Writes the snapshot only if its version is still `expectedVersion`; `changes` is 0 otherwise. */
+  readonly replaceSnapshot: Statement<[SnapshotWrite]>
+  readonly deleteUpdatesThrough: Statement<[room: string, throughId: number]>
+  readonly insertDocument: Statement<[DocumentRow]>
+  readonly selectDocument: Statement<[id: string], DocumentRow>
+  readonly insertShareKey: Statement<[ShareKeyRow]>
+  readonly selectShareKey: Statement<[documentId: string, keyHash: string], ShareKeyRow>
+  readonly revokeShareKey: Statement<[{ documentId: string; keyId: string; now: number }]>
+}
+
+export function prepareStatements(db: Database): SqliteStatements {
+  return {
+    insertUpdate: db.prepare('INSERT INTO updates (room, data, crc32) VALUES (?, ?, ?)'),
+    selectUpdates: db.prepare('SELECT id, data, crc32 FROM updates WHERE room = ? ORDER BY id'),
+    selectSnapshot: db.prepare('SELECT data, crc32, version FROM snapshots WHERE room = ?'),
+    // length() of a blob is read from the record header; the blob itself is not loaded.
+    selectLogSize: db.prepare(
+      'SELECT count(*) AS rows, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE room = ?',
+    ),
+    replaceSnapshot: db.prepare(`
+      INSERT INTO snapshots (room, data, crc32, version, through_id, compacted_at)
+      VALUES (@room, @data, @crc32, @expectedVersion + 1, @throughId, @now)
+      ON CONFLICT (room) DO UPDATE SET
+        data = excluded.data, crc32 = excluded.crc32, version = excluded.version,
+        through_id = excluded.through_id, compacted_at = excluded.compacted_at
+      WHERE snapshots.version = @expectedVersion`),
+    deleteUpdatesThrough: db.prepare('DELETE FROM updates WHERE room = ? AND id <= ?'),
+    insertDocument: db.prepare(
+      'INSERT INTO documents (id, title, created_at, deleted_at) VALUES (@id, @title, @created_at, @deleted_at)',
+    ),
+    selectDocument: db.prepare('SELECT id, title, created_at, deleted_at FROM documents WHERE id = ?'),
+    insertShareKey: db.prepare(`
+      INSERT INTO share_keys (key_id, document_id, role, key_hash, created_at, revoked_at)
+      VALUES (@key_id, @document_id, @role, @key_hash, @created_at, @revoked_at)`),
+    selectShareKey: db.prepare(`
+      SELECT key_id, document_id, role, key_hash, created_at, revoked_at
+      FROM share_keys WHERE document_id = ? AND key_hash = ?`),
+    // coalesce keeps the first revocation time; the row still counts as changed, so `changes`
+    // tells "key exists" apart from "no such key".
+    revokeShareKey: db.prepare(
+      'UPDATE share_keys SET revoked_at = coalesce(revoked_at, @now) WHERE document_id = @documentId AND key_id = @keyId',
+    ),
+  }
+}
