@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STORAGE: 'floppy' })).toThrow(/STORAGE.*one of sqlite, memory/)
     expect(() => loadConfig({}, ['--bogus', '1'])).toThrow(ConfigError)
     expect(() => loadConfig({}, ['--port'])).toThrow(/--port needs a value/)
+    expect(() => loadConfig({ REDIS_URL: 'http://nope' })).toThrow(/REDIS_URL/)
   })
 
   it('lists every option with its default in --help', () => {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
+import { parseRedisTarget } from './relay/redisTarget'
 
 export const STORAGE_KINDS = ['sqlite', 'memory'] as const
 export type StorageKind = (typeof STORAGE_KINDS)[number]
@@ -66,7 +67,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'REDIS_URL',
     kind: 'string',
     defaultValue: undefined,
-    help: 'Redis for relaying between nodes; unset = single node',
+    help: 'Redis for relaying between nodes (redis://, rediss:// or redis-cluster://h1:p1,h2:p2); unset = single node',
   },
   {
     key: 'secret',
@@ -243,6 +244,13 @@ export function loadConfig(
     values[spec.key] = raw === undefined ? undefined : parseValue(spec, raw)
   }
   values.nodeId ??= randomUUID().slice(0, 8)
+  if (typeof values.redisUrl === 'string') {
+    try {
+      parseRedisTarget(values.redisUrl)
+    } catch (error) {
+      throw new ConfigError(`REDIS_URL (--redis-url): ${(error as Error).message}`)
+    }
+  }
   const config = { ...values, ...overrides } as Config
   return Object.freeze({ ...config, dataDir: path.resolve(config.dataDir) })
 }

@@ -2,6 +2,7 @@
 
 import type { MessageKind } from '@tandem/shared'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import type { RelayObserver } from './relay/Relay'
 
 export type Direction = 'in' | 'out'
 
@@ -66,6 +67,30 @@ export class Metrics {
     registers: [this.registry],
   })
 
+  readonly relayMessages = new Counter({
+    name: 'tandem_relay_messages_total',
+    help: 'Messages relayed between nodes, by direction and kind (dropped: not sent while disconnected)',
+    labelNames: ['direction', 'kind'] as const,
+    registers: [this.registry],
+  })
+  readonly relayBytes = new Counter({
+    name: 'tandem_relay_bytes_total',
+    help: 'Bytes relayed between nodes, by direction',
+    labelNames: ['direction'] as const,
+    registers: [this.registry],
+  })
+  readonly relayLagSeconds = new Histogram({
+    name: 'tandem_relay_lag_seconds',
+    help: 'Publish-to-receive time of relayed messages (wall clocks of two nodes)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  })
+  readonly relayConnected = new Gauge({
+    name: 'tandem_relay_connected',
+    help: '1 while the Redis relay is connected, 0 otherwise (absent on a single node)',
+    registers: [this.registry],
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry })
   }
@@ -73,5 +98,21 @@ export class Metrics {
   countMessage(direction: Direction, type: MessageKind | 'keepalive', byteLength: number, copies = 1): void {
     this.messages.labels(direction, type).inc(copies)
     this.bytes.labels(direction, type).inc(byteLength * copies)
+  }
+}
+
+/** Feeds the relay's observer callbacks into the relay metrics. */
+export function relayObserver(metrics: Metrics): RelayObserver {
+  return {
+    onPublish: (kind, bytes) => {
+      metrics.relayMessages.labels('out', kind).inc()
+      metrics.relayBytes.labels('out').inc(bytes)
+    },
+    onDrop: (kind) => metrics.relayMessages.labels('dropped', kind).inc(),
+    onReceive: (kind, bytes, lagMs) => {
+      metrics.relayMessages.labels('in', kind).inc()
+      metrics.relayBytes.labels('in').inc(bytes)
+      metrics.relayLagSeconds.observe(lagMs / 1000)
+    },
   }
 }

@@ -22,6 +22,8 @@ import { GroupCommit } from './rooms/GroupCommit'
 import { RoomRegistry } from './rooms/RoomRegistry'
 
 export interface TandemServerParts {
+  /** Pass one in when other parts (the relay's observer) report into it too. */
+  readonly metrics?: Metrics
   readonly store: DocumentStore
   readonly authenticate: Authenticate
   readonly relay?: Relay
@@ -46,7 +48,7 @@ const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../client/dist', import.met
 
 export function createTandemServer(config: Config, parts: TandemServerParts): TandemServer {
   const logger = parts.logger ?? createLogger(config.logLevel)
-  const metrics = new Metrics()
+  const metrics = parts.metrics ?? new Metrics()
   const { store, relay } = parts
   const commit = new GroupCommit(store, metrics, logger)
   const rooms = new RoomRegistry({
@@ -61,7 +63,9 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   const connections = new Set<Connection>()
   let accepting = true
 
+  if (relay) metrics.relayConnected.set(relay.state === 'connected' ? 1 : 0)
   relay?.onStateChange((state) => {
+    metrics.relayConnected.set(state === 'connected' ? 1 : 0)
     logger.warn({ state }, 'relay connection changed')
     // After an outage, peers may hold edits we missed and vice versa: exchange state for every room.
     if (state === 'connected') for (const room of rooms.openRooms) room.requestPeerState()

@@ -9,7 +9,9 @@ import { TokenVerifier } from './auth/TokenVerifier'
 import type { Config } from './config'
 import type { Authenticate } from './http/upgrade'
 import type { Logger } from './logger'
+import { Metrics, relayObserver } from './metrics'
 import { createDocumentStore } from './persistence/createDocumentStore'
+import { createRelay } from './relay/createRelay'
 import { createTandemServer, type TandemServer } from './server'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
@@ -43,6 +45,13 @@ export async function createNode(config: Config, logger: Logger): Promise<Tandem
   }
   if (weak) logger.warn('TANDEM_SECRET is shorter than 32 bytes: use a longer random secret')
   const verifier = new TokenVerifier(secret)
+  const metrics = new Metrics()
+  const relay = createRelay({
+    redisUrl: config.redisUrl,
+    nodeId: config.nodeId,
+    logger: logger.child({ component: 'relay' }),
+    observer: relayObserver(metrics),
+  })
   const store = createDocumentStore(config)
   const api = createApiHandler({
     store,
@@ -66,6 +75,8 @@ export async function createNode(config: Config, logger: Logger): Promise<Tandem
   })
   const server = createTandemServer(config, {
     store,
+    relay,
+    metrics,
     authenticate: tokenAuthenticator(verifier),
     api,
     logger,

@@ -18,9 +18,12 @@ describe('docs/protocol.md', () => {
     const { readFileSync } = await import('node:fs')
     const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8')
     for (const [name, entry] of Object.entries(CLOSE_CODES)) {
-      expect(doc, name).toMatch(new RegExp(`\\| ${entry.code} \\| ${name} \\|[^\\n]*\\| ${entry.retry} \\|`))
+      expect(doc, name).toMatch(
+        new RegExp(`\\|\\s*${entry.code}\\s*\\|\\s*${name}\\s*\\|[^\\n]*\\|\\s*${entry.retry}\\s*\\|`),
+      )
     }
     const { HTTP_STATUS } = await import('./httpStatus')
-    for (const status of Object.values(HTTP_STATUS)) expect(doc).toMatch(new RegExp(`\\n\\| ${status} \\|`))
+    for (const status of Object.values(HTTP_STATUS))
+      expect(doc).toMatch(new RegExp(`\\n\\|\\s*${status}\\s*\\|`))
   })
 })

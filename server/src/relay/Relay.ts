@@ -1,6 +1,7 @@
 /**
  * The cross-node port. A room publishes what its local clients changed and hears what clients on
- * other nodes changed. Redis pub/sub implements it (relay/RedisRelay.ts); a single node uses none.
+ * other nodes changed. Redis pub/sub implements it (relay/RedisRelay.ts), MemoryRelayHub stands in
+ * for it in tests, and a single node uses none. relayContract.ts states the rules every adapter keeps.
  */
 
 /** What crosses between nodes for one room. Payloads are raw y-protocols bytes. */
@@ -12,7 +13,17 @@ export type RelayMessage =
   /** "Send me what I lack": the sender's state vector; peers answer with a `sync-reply` diff. */
   | { readonly kind: 'sync-request'; readonly stateVector: Uint8Array }
   /** A diff answering a `sync-request`, addressed to one node. */
-  | { readonly kind: 'sync-reply'; readonly to: string; readonly update: Uint8Array }
+  /**
+   * A diff answering a `sync-request`, addressed to one node, plus the replier's own state vector so
+   * the requester can push back what the replier lacks (its request may have been published before
+   * the replier was subscribed, e.g. right after a Redis outage).
+   */
+  | {
+      readonly kind: 'sync-reply'
+      readonly to: string
+      readonly update: Uint8Array
+      readonly stateVector: Uint8Array
+    }
 
 export type RelayMessageKind = RelayMessage['kind']
 
@@ -26,6 +37,23 @@ export interface RelayEnvelope {
 }
 
 export type RelayState = 'connected' | 'disconnected'
+
+/** The logging a relay needs; a pino logger fits. */
+export interface RelayLogger {
+  info(context: object, message: string): void
+  warn(context: object, message: string): void
+  error(context: object, message: string): void
+}
+
+/** Metric hooks; the caller owns the registry. Sizes are encoded envelope bytes. */
+export interface RelayObserver {
+  /** Redis took the message. */
+  onPublish(kind: RelayMessageKind, bytes: number): void
+  /** The message was not sent: disconnected, or Redis failed to take it. */
+  onDrop(kind: RelayMessageKind): void
+  /** A message from another node arrived; `lagMs` is receive time minus send time (wall clocks, >= 0). */
+  onReceive(kind: RelayMessageKind, bytes: number, lagMs: number): void
+}
 
 export interface Relay {
   readonly nodeId: string

@@ -287,11 +287,17 @@ export class Room {
         case 'sync-request':
           this.afterDurable(() => {
             const update = Y.encodeStateAsUpdate(this.doc, message.stateVector)
-            this.ctx.relay?.publish(this.name, { kind: 'sync-reply', to: from, update })
+            const stateVector = Y.encodeStateVector(this.doc)
+            this.ctx.relay?.publish(this.name, { kind: 'sync-reply', to: from, update, stateVector })
           })
           break
         case 'sync-reply':
-          if (message.to === this.ctx.relay?.nodeId) Y.applyUpdate(this.doc, message.update, RELAY_ORIGIN)
+          Y.applyUpdate(this.doc, message.update, RELAY_ORIGIN)
+          // The replier may have missed our changes while it was not subscribed: push them back once.
+          this.afterDurable(() => {
+            const missing = Y.encodeStateAsUpdate(this.doc, message.stateVector)
+            this.ctx.relay?.publish(this.name, { kind: 'update', update: missing })
+          })
           break
       }
     } catch (error) {
