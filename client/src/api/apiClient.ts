@@ -1,0 +1,116 @@
+/** Calls to the Tandem HTTP API (`/api/*`), with typed errors and a timeout so nothing spins forever. */
+import {
+  type ApiErrorBody,
+  type CreateDocumentRequest,
+  type CreateDocumentResponse,
+  HTTP_STATUS,
+  type Role,
+  SHARE_KEY_AUTH_SCHEME,
+  type ShareLink,
+  type TokenRequest,
+  type TokenResponse,
+} from '@tandem/shared'
+
+/** A request that takes longer than this fails as "server unreachable". */
+export const API_TIMEOUT_MS = 10_000
+
+/** Status used for failures without an HTTP response (network down, timeout). */
+export const NETWORK_FAILURE_STATUS = 0
+
+/** A failed API call: `status` is the HTTP status, or NETWORK_FAILURE_STATUS when no response came. */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+
+  constructor(status: number, code: string, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+  }
+
+  /** True for failures worth retrying later: no response, rate limiting, server errors. */
+  get isTransient(): boolean {
+    return (
+      this.status === NETWORK_FAILURE_STATUS ||
+      this.status === HTTP_STATUS.TOO_MANY_REQUESTS ||
+      this.status >= HTTP_STATUS.INTERNAL_ERROR
+    )
+  }
+}
+
+export interface ApiClientOptions {
+  /** HTTP base of the Tandem server without a trailing slash; '' = same origin. */
+  baseUrl: string
+  fetch?: typeof fetch
+  /** Cancels the request (e.g. the component that asked unmounted). */
+  signal?: AbortSignal
+}
+
+/** `POST /api/documents`. */
+export function createDocument(options: ApiClientOptions, request: CreateDocumentRequest = {}) {
+  return postJson<CreateDocumentResponse>(options, '/api/documents', request)
+}
+
+/** `POST /api/token`: exchanges a share key for a short-lived connection token. */
+export function exchangeShareKey(options: ApiClientOptions, request: TokenRequest) {
+  return postJson<TokenResponse>(options, '/api/token', request)
+}
+
+/** `POST /api/documents/:id/keys`: a new share link for `role`, authorized by an edit key. */
+export function createShareLink(options: ApiClientOptions, documentId: string, editKey: string, role: Role) {
+  return postJson<ShareLink>(
+    options,
+    `/api/documents/${encodeURIComponent(documentId)}/keys`,
+    { role },
+    {
+      authorization: `${SHARE_KEY_AUTH_SCHEME} ${editKey}`,
+    },
+  )
+}
+
+async function postJson<T>(
+  options: ApiClientOptions,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
+  let response: Response
+  try {
+    response = await fetchFn(`${options.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal: options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(API_TIMEOUT_MS)])
+        : AbortSignal.timeout(API_TIMEOUT_MS),
+    })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new ApiError(NETWORK_FAILURE_STATUS, 'network', `The server could not be reached (${message}).`)
+  }
+  const text = await response.text().catch(() => '')
+  const json = parseJson(text)
+  if (!response.ok) {
+    const error = (json as Partial<ApiErrorBody> | undefined)?.error
+    throw new ApiError(
+      response.status,
+      typeof error?.code === 'string' ? error.code : `http_${response.status}`,
+      typeof error?.message === 'string' ? error.message : `The server answered ${response.status}.`,
+    )
+  }
+  if (json === undefined) {
+    throw new ApiError(response.status, 'bad_response', 'The server sent an unreadable response.')
+  }
+  return json as T
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

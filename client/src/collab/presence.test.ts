@@ -1,0 +1,53 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { initialsOf, listPresence } from './presence'
+
+const state = (name: string, userId?: string, color = '#123456') => ({
+  name,
+  color,
+  focusing: false,
+  anchorPos: null,
+  focusPos: null,
+  awarenessData: userId === undefined ? {} : { userId, role: 'editor' },
+})
+
+describe('listPresence', () => {
+  it('shows one entry per user id however many tabs are open', () => {
+    const states = new Map<number, Record<string, unknown>>([
+      [10, state('Ann', 'u-ann')],
+      [11, state('Ann', 'u-ann')],
+      [20, state('Bob', 'u-bob')],
+    ])
+    const list = listPresence(states, 20, 'u-bob')
+    expect(list.map((entry) => [entry.name, entry.connections, entry.isSelf])).toEqual([
+      ['Bob', 1, true],
+      ['Ann', 2, false],
+    ])
+  })
+
+  it('keeps the first connection name and colour when tabs disagree', () => {
+    const states = new Map<number, Record<string, unknown>>([
+      [31, state('Ann (old tab)', 'u-ann', '#ff0000')],
+      [30, state('Ann', 'u-ann', '#00ff00')],
+    ])
+    const [entry] = listPresence(states, 99, 'me')
+    expect(entry).toMatchObject({ name: 'Ann', color: '#00ff00', connections: 2 })
+  })
+
+  it('counts clients without a user id once per connection and names the nameless', () => {
+    const states = new Map<number, Record<string, unknown>>([
+      [1, state('', undefined)],
+      [2, state('Zed', undefined)],
+    ])
+    const list = listPresence(states, 5, 'me')
+    expect(list.map((entry) => entry.name)).toEqual(['Anonymous', 'Zed'])
+  })
+})
+
+describe('initialsOf', () => {
+  it('takes the first and last word', () => {
+    expect(initialsOf('ada lovelace byron')).toBe('AB')
+    expect(initialsOf('Ann')).toBe('A')
+    expect(initialsOf('  ')).toBe('')
+  })
+})

@@ -1,0 +1,49 @@
+/** React views of a session: connection state, save state and presence. */
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
+import type { CollabSession } from './CollabSession'
+import type { ConnectionState } from './ConnectionController'
+import { listPresence, type PresenceEntry } from './presence'
+import type { SaveState } from './SavedTracker'
+
+export function useConnectionState(session: CollabSession): ConnectionState {
+  const store = session.connection.state
+  return useSyncExternalStore(store.subscribe, store.get, store.get)
+}
+
+export function useSaveState(session: CollabSession): SaveState {
+  const store = session.saved.state
+  return useSyncExternalStore(store.subscribe, store.get, store.get)
+}
+
+/** Everyone in the document, one entry per user id; re-renders only when the list visibly changes. */
+export function usePresence(session: CollabSession, localUserId: string): PresenceEntry[] {
+  const { awareness, doc } = session
+  const read = useMemo(
+    () => () => listPresence(awareness.getStates(), doc.clientID, localUserId),
+    [awareness, doc, localUserId],
+  )
+  const [entries, setEntries] = useState(read)
+  useEffect(() => {
+    const refresh = () => {
+      const next = read()
+      // Caret moves change awareness on every keystroke; the list itself rarely changes.
+      setEntries((previous) => (JSON.stringify(previous) === JSON.stringify(next) ? previous : next))
+    }
+    refresh()
+    awareness.on('change', refresh)
+    return () => awareness.off('change', refresh)
+  }, [awareness, read])
+  return entries
+}
+
+/** Current time, re-read every `intervalMs` while `active` (for countdowns). */
+export function useNow(intervalMs: number, active: boolean): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!active) return
+    setNow(Date.now())
+    const timer = setInterval(() => setNow(Date.now()), intervalMs)
+    return () => clearInterval(timer)
+  }, [intervalMs, active])
+  return now
+}

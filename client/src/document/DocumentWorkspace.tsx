@@ -1,0 +1,163 @@
+/** The editor page once a token is in hand: header (title, presence, status, share) and the editor. */
+import { CLOSE_CODES, type Role, shareLinkPath } from '@tandem/shared'
+import { useEffect, useMemo, useState } from 'react'
+import { ErrorPanel } from '../app/ErrorPanel'
+import type { Navigate } from '../app/useLocation'
+import { useCollabSession } from '../collab/useCollabSession'
+import { useConnectionState, useSaveState } from '../collab/useSessionState'
+import { ConnectionIndicator } from '../editor/ConnectionIndicator'
+import { EditorView } from '../editor/EditorView'
+import { PresenceList } from '../editor/PresenceList'
+import { StopBanner } from '../editor/StopBanner'
+import { describeStop } from '../editor/statusText'
+import { TitleField, useSharedTitle } from '../editor/TitleField'
+import {
+  findRecentDocument,
+  forgetDocument,
+  rememberDocument,
+  updateRecentTitle,
+} from '../home/recentDocuments'
+import type { Identity } from '../identity/identity'
+import { browserStorage } from '../identity/useIdentity'
+import { ShareDialog } from './ShareDialog'
+import { createShareKeyTokenSource } from './useTokenExchange'
+import { useUnloadWarning } from './useUnloadWarning'
+
+export interface DocumentWorkspaceProps {
+  documentId: string
+  shareKey: string
+  role: Role
+  token: string
+  identity: Identity & { name: string }
+  navigate: Navigate
+}
+
+export function DocumentWorkspace(props: DocumentWorkspaceProps) {
+  const { documentId, shareKey, identity } = props
+  const getToken = useMemo(
+    () => createShareKeyTokenSource({ documentId, shareKey, name: identity.name }),
+    [documentId, shareKey, identity.name],
+  )
+  const session = useCollabSession({ serverUrl: '', room: documentId, token: props.token, getToken })
+  if (session === null) return <main className="page" />
+  return <Workspace {...props} session={session} />
+}
+
+function Workspace(
+  props: DocumentWorkspaceProps & { session: NonNullable<ReturnType<typeof useCollabSession>> },
+) {
+  const { session, documentId, identity, role, navigate } = props
+  const readOnly = role === 'viewer'
+  const connection = useConnectionState(session)
+  const save = useSaveState(session)
+  const title = useSharedTitle(session.doc)
+  const [sharing, setSharing] = useState(false)
+  // The link in use counts even before DocumentPage has stored it.
+  const [links, setLinks] = useState(() => ({
+    ...findRecentDocument(browserStorage(), documentId)?.links,
+    [role]: shareLinkPath(documentId, props.shareKey),
+  }))
+  const user = useMemo(
+    () => ({ id: identity.userId, name: identity.name, color: identity.color }),
+    [identity.userId, identity.name, identity.color],
+  )
+  useUnloadWarning(!readOnly && save.unsavedChanges > 0)
+
+  useEffect(() => {
+    document.title = `${title.trim() || 'Untitled'} · Tandem`
+    updateRecentTitle(browserStorage(), documentId, title)
+  }, [title, documentId])
+  useEffect(
+    () => () => {
+      document.title = 'Tandem'
+    },
+    [],
+  )
+
+  const stopped = connection.status === 'stopped' ? connection.reason : null
+  if (
+    stopped !== null &&
+    (stopped.kind === 'access-denied' ||
+      (stopped.kind === 'closed' && stopped.code === CLOSE_CODES.FORBIDDEN.code))
+  ) {
+    const { title: errorTitle, message } = describeStop(stopped)
+    return (
+      <main className="page page-centered">
+        <ErrorPanel
+          actions={[
+            { label: 'Go to the home page', onClick: () => navigate('/'), primary: true },
+            {
+              label: 'Remove from recent documents',
+              onClick: () => {
+                forgetDocument(browserStorage(), documentId)
+                navigate('/')
+              },
+            },
+          ]}
+          kind="invalid-link"
+          message={message}
+          title={errorTitle}
+        />
+      </main>
+    )
+  }
+
+  return (
+    <div className="document-page" data-role={role}>
+      <header className="document-header">
+        <a
+          className="brand"
+          href="/"
+          onClick={(event) => {
+            event.preventDefault()
+            navigate('/')
+          }}
+        >
+          <span aria-hidden="true" className="brand-mark">
+            T
+          </span>
+          <span className="visually-hidden-sm">Tandem</span>
+        </a>
+        <TitleField doc={session.doc} readOnly={readOnly || stopped !== null} />
+        {readOnly && (
+          <span className="badge" data-testid="view-only-badge">
+            View only
+          </span>
+        )}
+        <div className="header-spacer" />
+        <PresenceList localUserId={identity.userId} session={session} />
+        <ConnectionIndicator session={session} showSaveState={!readOnly} />
+        <button
+          className="tandem-button tandem-button-primary"
+          data-testid="share-button"
+          onClick={() => setSharing(true)}
+          type="button"
+        >
+          Share
+        </button>
+      </header>
+      {stopped !== null && <StopBanner onReload={() => window.location.reload()} reason={stopped} />}
+      <main className="document-main">
+        <div className="paper">
+          <EditorView frozen={stopped !== null} readOnly={readOnly} session={session} user={user} />
+        </div>
+      </main>
+      {sharing && (
+        <ShareDialog
+          documentId={documentId}
+          editKey={role === 'editor' ? props.shareKey : null}
+          links={links}
+          onClose={() => setSharing(false)}
+          onLinkCreated={(linkRole, path) => {
+            const next = rememberDocument(browserStorage(), {
+              id: documentId,
+              links: { [linkRole]: path },
+              openedAt: Date.now(),
+            })
+            setLinks(next.find((entry) => entry.id === documentId)?.links ?? {})
+          }}
+        />
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,52 @@
+/** Always-visible connection state (connected / reconnecting with countdown / offline) and save state. */
+import type { CollabSession } from '../collab/CollabSession'
+import { useConnectionState, useNow, useSaveState } from '../collab/useSessionState'
+import { describeConnection, describeSave } from './statusText'
+
+export interface ConnectionIndicatorProps {
+  session: CollabSession
+  /** Viewers cannot change anything, so they get no save state. */
+  showSaveState: boolean
+}
+
+export function ConnectionIndicator({ session, showSaveState }: ConnectionIndicatorProps) {
+  const connection = useConnectionState(session)
+  const save = useSaveState(session)
+  const counting = connection.status === 'reconnecting' || connection.status === 'offline'
+  const now = useNow(250, counting)
+  const description = describeConnection(connection, now)
+  return (
+    <div className="tandem-status">
+      <span
+        className={`tandem-connection tandem-tone-${description.tone}`}
+        data-status={connection.status}
+        data-synced={connection.status === 'connected' && connection.synced}
+        data-testid="connection-status"
+        role="status"
+        title={description.label}
+      >
+        <span aria-hidden="true" className="tandem-dot" />
+        <span className="tandem-connection-label">{description.label}</span>
+        {counting && (
+          <button
+            className="tandem-link-button"
+            data-testid="retry-now"
+            onClick={() => session.connection.retryNow()}
+            type="button"
+          >
+            Retry now
+          </button>
+        )}
+      </span>
+      {showSaveState && (
+        <span
+          className={save.unsavedChanges === 0 ? 'tandem-saved' : 'tandem-saved tandem-unsaved'}
+          data-testid="saved-status"
+          data-unsaved={save.unsavedChanges}
+        >
+          {describeSave(save)}
+        </span>
+      )}
+    </div>
+  )
+}

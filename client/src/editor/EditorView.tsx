@@ -1,0 +1,118 @@
+/** The Lexical editor bound to a session: toolbar, content, plugins and remote carets. */
+import { CheckListPlugin } from '@lexical/react/LexicalCheckListPlugin'
+import { ClickableLinkPlugin } from '@lexical/react/LexicalClickableLinkPlugin'
+import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext'
+import { CollaborationPlugin } from '@lexical/react/LexicalCollaborationPlugin'
+import { type InitialConfigType, LexicalComposer } from '@lexical/react/LexicalComposer'
+import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
+import { ContentEditable } from '@lexical/react/LexicalContentEditable'
+import { LexicalErrorBoundary } from '@lexical/react/LexicalErrorBoundary'
+import { LinkPlugin } from '@lexical/react/LexicalLinkPlugin'
+import { ListPlugin } from '@lexical/react/LexicalListPlugin'
+import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
+import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
+import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { CollabSession } from '../collab/CollabSession'
+import { COLLAB_DOC_ID } from '../collab/docLayout'
+import type { TandemAwarenessData } from '../collab/presence'
+import { normalizeLinkUrl } from './editorActions'
+import { EDITOR_NODES } from './editorNodes'
+import { editorTheme } from './editorTheme'
+import { MARKDOWN_TRANSFORMERS } from './markdownTransformers'
+import { ShortcutsPlugin } from './ShortcutsPlugin'
+import { Toolbar } from './Toolbar'
+import { useRemoteCaretTestIds } from './useRemoteCaretTestIds'
+
+/** The person editing, as peers see them. */
+export interface EditorUser {
+  /** Stable id; presence shows one entry per id. */
+  id: string
+  name: string
+  /** CSS colour of the caret and avatar. */
+  color: string
+}
+
+export interface EditorViewProps {
+  session: CollabSession
+  user: EditorUser
+  readOnly: boolean
+  /** Disables the toolbar and editing without hiding them (e.g. the connection stopped). */
+  frozen?: boolean
+}
+
+const isValidLink = (url: string) => normalizeLinkUrl(url) !== null
+
+export function EditorView({ session, user, readOnly, frozen = false }: EditorViewProps) {
+  // Read once by LexicalComposer; editability changes go through EditablePlugin.
+  const [initialConfig] = useState<InitialConfigType>(() => ({
+    namespace: 'tandem',
+    nodes: [...EDITOR_NODES],
+    theme: editorTheme,
+    editable: !readOnly,
+    // The Yjs document owns the content; a default paragraph here would be synced as an edit.
+    editorState: null,
+    onError: (error) => console.error('Tandem editor error', error),
+  }))
+  const caretsRef = useRef<HTMLDivElement>(null)
+  useRemoteCaretTestIds(caretsRef)
+  const role = readOnly ? 'viewer' : 'editor'
+  // The collaboration plugin reconnects whenever awarenessData changes identity.
+  const awarenessData = useMemo<TandemAwarenessData>(() => ({ userId: user.id, role }), [user.id, role])
+  const editable = !readOnly && !frozen
+
+  return (
+    <LexicalCollaboration>
+      <LexicalComposer initialConfig={initialConfig}>
+        <div className="tandem-editor" data-readonly={readOnly} data-testid="editor">
+          {!readOnly && <Toolbar disabled={frozen} />}
+          <div className="tandem-editor-surface">
+            <RichTextPlugin
+              ErrorBoundary={LexicalErrorBoundary}
+              contentEditable={
+                <ContentEditable
+                  aria-label="Document content"
+                  aria-placeholder={readOnly ? 'This document is empty.' : 'Start writing…'}
+                  className="tandem-content-editable"
+                  data-testid="editor-content"
+                  placeholder={
+                    <div className="tandem-placeholder" data-testid="editor-placeholder">
+                      {readOnly
+                        ? 'This document is empty.'
+                        : 'Start writing… (Markdown shortcuts work: # , - , **bold**)'}
+                    </div>
+                  }
+                />
+              }
+            />
+            <div className="tandem-carets" data-testid="remote-carets" ref={caretsRef} />
+          </div>
+          <ListPlugin />
+          <CheckListPlugin />
+          <LinkPlugin validateUrl={isValidLink} />
+          <ClickableLinkPlugin disabled={editable} />
+          <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
+          <TabIndentationPlugin maxIndent={6} />
+          <ShortcutsPlugin />
+          <EditablePlugin editable={editable} />
+          <CollaborationPlugin
+            awarenessData={awarenessData}
+            cursorColor={user.color}
+            cursorsContainerRef={caretsRef}
+            id={COLLAB_DOC_ID}
+            providerFactory={session.providerFactory}
+            // Never seed from a client: two people opening a new document at once would both seed.
+            shouldBootstrap={false}
+            username={user.name}
+          />
+        </div>
+      </LexicalComposer>
+    </LexicalCollaboration>
+  )
+}
+
+function EditablePlugin({ editable }: { editable: boolean }): null {
+  const [editor] = useLexicalComposerContext()
+  useEffect(() => editor.setEditable(editable), [editor, editable])
+  return null
+}

@@ -1,0 +1,96 @@
+/** Toolbar icons: small inline SVGs drawn with the current text colour. */
+import type { JSX } from 'react'
+
+function Icon({ children }: { children: JSX.Element | JSX.Element[] }) {
+  return (
+    <svg
+      aria-hidden="true"
+      className="tandem-icon"
+      fill="none"
+      height="18"
+      stroke="currentColor"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      strokeWidth="2"
+      viewBox="0 0 24 24"
+      width="18"
+    >
+      {children}
+    </svg>
+  )
+}
+
+export const ParagraphIcon = () => (
+  <Icon>
+    <path d="M13 4v16" />
+    <path d="M17 4v16" />
+    <path d="M19 4H9.5a4.5 4.5 0 0 0 0 9H13" />
+  </Icon>
+)
+
+export const BulletListIcon = () => (
+  <Icon>
+    <path d="M9 6h11M9 12h11M9 18h11" />
+    <circle cx="4.5" cy="6" fill="currentColor" r="1" />
+    <circle cx="4.5" cy="12" fill="currentColor" r="1" />
+    <circle cx="4.5" cy="18" fill="currentColor" r="1" />
+  </Icon>
+)
+
+export const NumberListIcon = () => (
+  <Icon>
+    <path d="M10 6h10M10 12h10M10 18h10" />
+    <path d="M4 5l1.5-1V9" />
+    <path d="M3.5 14.5c.5-1 2.5-1 2.5.3 0 1.2-2.5 1.7-2.5 3.2H6" />
+  </Icon>
+)
+
+export const CheckListIcon = () => (
+  <Icon>
+    <rect height="6" rx="1" width="6" x="3" y="4" />
+    <path d="M4.5 7l1 1 2-2" />
+    <rect height="6" rx="1" width="6" x="3" y="14" />
+    <path d="M13 7h8M13 17h8" />
+  </Icon>
+)
+
+export const QuoteIcon = () => (
+  <Icon>
+    <path d="M7 7h3v4c0 3-1.5 4.5-4 5" />
+    <path d="M15 7h3v4c0 3-1.5 4.5-4 5" />
+  </Icon>
+)
+
+export const CodeBlockIcon = () => (
+  <Icon>
+    <rect height="16" rx="2" width="18" x="3" y="4" />
+    <path d="M9 10l-2 2 2 2M15 10l2 2-2 2" />
+  </Icon>
+)
+
+export const InlineCodeIcon = () => (
+  <Icon>
+    <path d="M8 7l-5 5 5 5M16 7l5 5-5 5" />
+  </Icon>
+)
+
+export const LinkIcon = () => (
+  <Icon>
+    <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
+    <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+  </Icon>
+)
+
+export const UndoIcon = () => (
+  <Icon>
+    <path d="M9 14L4 9l5-5" />
+    <path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />
+  </Icon>
+)
+
+export const RedoIcon = () => (
+  <Icon>
+    <path d="M15 14l5-5-5-5" />
+    <path d="M20 9H9.5a5.5 5.5 0 0 0 0 11H13" />
+  </Icon>
+)

@@ -1,0 +1,40 @@
+// @vitest-environment node
+import { CLOSE_CODES } from '@tandem/shared'
+import { describe, expect, it } from 'vitest'
+import { describeConnection, describeSave, describeStop } from './statusText'
+
+describe('describeConnection', () => {
+  it('counts down to the next attempt in whole seconds', () => {
+    const state = { status: 'reconnecting', attempt: 2, retryAtMs: 10_000 } as const
+    expect(describeConnection(state, 6_900)).toMatchObject({ label: 'Reconnecting in 4 s', secondsLeft: 4 })
+    expect(describeConnection(state, 10_500).secondsLeft).toBe(0)
+    expect(describeConnection({ status: 'offline', retryAtMs: 2_000 }, 0).label).toBe(
+      'Offline · retrying in 2 s',
+    )
+  })
+
+  it('tells syncing from connected', () => {
+    expect(describeConnection({ status: 'connected', synced: false }, 0).label).toBe('Syncing…')
+    expect(describeConnection({ status: 'connected', synced: true }, 0)).toMatchObject({
+      label: 'Connected',
+      tone: 'ok',
+    })
+  })
+})
+
+describe('describeSave', () => {
+  it('says saved or counts', () => {
+    expect(describeSave({ unsavedChanges: 0, acknowledged: true })).toBe('All changes saved')
+    expect(describeSave({ unsavedChanges: 1, acknowledged: true })).toBe('1 unsaved change')
+    expect(describeSave({ unsavedChanges: 12, acknowledged: false })).toBe('12 unsaved changes')
+  })
+})
+
+describe('describeStop', () => {
+  it('has a message for every stop code of the shared table', () => {
+    for (const entry of Object.values(CLOSE_CODES).filter((candidate) => candidate.retry === 'stop')) {
+      const message = describeStop({ kind: 'closed', code: entry.code, reason: entry.reason })
+      expect(message.title, `code ${entry.code}`).not.toBe('The connection was closed')
+    }
+  })
+})

@@ -1,0 +1,108 @@
+/** Words for the connection and save indicators and for the reasons a connection stopped. */
+import { CLOSE_CODES } from '@tandem/shared'
+import type { ConnectionState, StopReason } from '../collab/ConnectionController'
+import type { SaveState } from '../collab/SavedTracker'
+
+export type Tone = 'ok' | 'busy' | 'warn' | 'error'
+
+export interface ConnectionDescription {
+  label: string
+  tone: Tone
+  /** Whole seconds until the next attempt, when one is scheduled. */
+  secondsLeft: number | null
+}
+
+/** The connection indicator's text at `nowMs` (countdowns count down with it). */
+export function describeConnection(state: ConnectionState, nowMs: number): ConnectionDescription {
+  switch (state.status) {
+    case 'idle':
+      return { label: 'Connecting…', tone: 'busy', secondsLeft: null }
+    case 'connecting':
+      return { label: state.attempt === 0 ? 'Connecting…' : 'Reconnecting…', tone: 'busy', secondsLeft: null }
+    case 'refreshing-token':
+      return { label: 'Reconnecting…', tone: 'busy', secondsLeft: null }
+    case 'connected':
+      return state.synced
+        ? { label: 'Connected', tone: 'ok', secondsLeft: null }
+        : { label: 'Syncing…', tone: 'busy', secondsLeft: null }
+    case 'reconnecting': {
+      const secondsLeft = secondsUntil(state.retryAtMs, nowMs)
+      return { label: `Reconnecting in ${secondsLeft} s`, tone: 'warn', secondsLeft }
+    }
+    case 'offline': {
+      const secondsLeft = secondsUntil(state.retryAtMs, nowMs)
+      return { label: `Offline · retrying in ${secondsLeft} s`, tone: 'warn', secondsLeft }
+    }
+    case 'stopped':
+      return { label: 'Disconnected', tone: 'error', secondsLeft: null }
+  }
+}
+
+/** "All changes saved" or "N unsaved changes". */
+export function describeSave(save: SaveState): string {
+  if (save.unsavedChanges === 0) return 'All changes saved'
+  return save.unsavedChanges === 1 ? '1 unsaved change' : `${save.unsavedChanges} unsaved changes`
+}
+
+export interface StopMessage {
+  title: string
+  message: string
+  /** Whether reloading the page can help. */
+  reloadHelps: boolean
+}
+
+/** What to tell a person whose connection stopped. */
+export function describeStop(reason: StopReason): StopMessage {
+  switch (reason.kind) {
+    case 'access-denied':
+      return {
+        title: 'This link is invalid or has been revoked',
+        message:
+          'The link no longer grants access, or the document was deleted. Ask its owner for a new link.',
+        reloadHelps: false,
+      }
+    case 'token-expired':
+      return {
+        title: 'Your session has expired',
+        message: 'Reload the page to continue.',
+        reloadHelps: true,
+      }
+    case 'closed':
+      switch (reason.code) {
+        case CLOSE_CODES.FORBIDDEN.code:
+          return {
+            title: 'Access was revoked',
+            message: 'Your access to this document was revoked, or the document was deleted.',
+            reloadHelps: false,
+          }
+        case CLOSE_CODES.DOCUMENT_TOO_LARGE.code:
+          return {
+            title: 'The document is too large',
+            message: 'The server refused the last change because the document reached its size limit.',
+            reloadHelps: true,
+          }
+        case CLOSE_CODES.MESSAGE_TOO_BIG.code:
+          return {
+            title: 'A change was too large',
+            message: 'The server refused a change that was too large to send at once (a very large paste?).',
+            reloadHelps: true,
+          }
+        case CLOSE_CODES.MALFORMED_MESSAGE.code:
+          return {
+            title: 'The server could not read a change',
+            message: 'The server refused a message from this page as malformed. Reload to reconnect.',
+            reloadHelps: true,
+          }
+        default:
+          return {
+            title: 'The connection was closed',
+            message: `The server closed the connection (${reason.reason}).`,
+            reloadHelps: true,
+          }
+      }
+  }
+}
+
+function secondsUntil(atMs: number, nowMs: number): number {
+  return Math.max(0, Math.ceil((atMs - nowMs) / 1000))
+}

@@ -1,0 +1,23 @@
+/**
+ * Library entry (`@tandem/client`): the React component, the framework-free mount function and the
+ * pieces a host needs to build its own chrome. Import `@tandem/client/style.css` once.
+ */
+import '../styles/editor.css'
+
+export type { CollabSession, CollabSessionOptions } from '../collab/CollabSession'
+export { createCollabSession } from '../collab/CollabSession'
+export type {
+  ConnectionState,
+  ConnectionStatus,
+  StopReason,
+  TokenRefreshReason,
+  TokenSource,
+} from '../collab/ConnectionController'
+export { LEXICAL_ROOT_NAME, TITLE_TEXT_NAME } from '../collab/docLayout'
+export {
+  CollaborativeEditor,
+  type CollaborativeEditorProps,
+  type EditorStatus,
+} from '../editor/CollaborativeEditor'
+export { EDITOR_NODES } from '../editor/editorNodes'
+export { type MountEditorOptions, type MountedEditor, mountEditor } from './mountEditor'

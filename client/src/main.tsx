@@ -1,0 +1,14 @@
+/** Entry of the Tandem web app. */
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './app/App'
+import './styles/editor.css'
+import './styles/app.css'
+
+const container = document.getElementById('root')
+if (container === null) throw new Error('index.html has no #root element')
+createRoot(container).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)
