@@ -18,6 +18,8 @@ export interface Config {
   readonly dataDir: string
   readonly storage: StorageKind
   readonly redisUrl: string | undefined
+  /** `postgres://...` selects the Postgres store; unset keeps the embedded SQLite (or STORAGE). */
+  readonly databaseUrl: string | undefined
   readonly secret: string | undefined
   readonly nodeId: string
   readonly logLevel: LogLevel
@@ -61,6 +63,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     choices: STORAGE_KINDS,
     defaultValue: 'sqlite',
     help: 'document store: sqlite (durable) or memory (nothing survives a restart)',
+  },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    kind: 'string',
+    defaultValue: undefined,
+    help: 'postgres://... to keep documents in PostgreSQL (several hosts); unset = SQLite in DATA_DIR',
   },
   {
     key: 'redisUrl',

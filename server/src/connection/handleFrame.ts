@@ -12,7 +12,6 @@ export function handleFrame(
   metrics: Metrics,
   logger: Logger,
 ): void {
-  if (room.failed) return
   let type = 'malformed'
   const stopTimer = metrics.handlerSeconds.startTimer()
   try {

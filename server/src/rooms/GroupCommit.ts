@@ -1,6 +1,6 @@
 /**
- * Group commit: everything rooms apply during one event-loop turn is appended in one store
- * transaction, then released to clients. Batches are written one after another, in order.
+ * Group commit: every update rooms receive during one event-loop turn is appended in one store
+ * transaction, then applied and released to clients. Batches are written one after another, in order.
  */
 import type { Connection } from '../connection/Connection'
 import type { Logger } from '../logger'
@@ -11,15 +11,12 @@ import type { Room } from './Room'
 /** What one room hands over for one commit. */
 export interface Batch {
   readonly room: Room
+  /** Client updates in arrival order, validated but not yet applied. */
   readonly updates: Uint8Array[]
-  /** Connections whose changes are in `updates`. */
-  readonly origins: Set<Connection>
-  /** Connections to send a SAVED acknowledgement once the batch is durable. */
+  /** The connection each update came from (same index). */
+  readonly origins: Connection[]
+  /** Connections to send a SAVED acknowledgement once the batch is durable and applied. */
   readonly acks: Set<Connection>
-  /** The room's state vector when the batch was taken (only when someone wants an ack). */
-  readonly stateVector: Uint8Array | null
-  /** Callbacks waiting for this batch to be durable. */
-  readonly waiters: Array<() => void>
 }
 
 export class GroupCommit {
@@ -68,7 +65,7 @@ export class GroupCommit {
       } catch (error) {
         this.metrics.storeFailures.labels('append').inc()
         this.logger.error({ err: error, updates: entries.length }, 'group commit failed')
-        for (const batch of batches) batch.room.commitFailed(error)
+        for (const batch of batches) batch.room.commitFailed(batch, error)
         return
       } finally {
         stopTimer()

@@ -1,6 +1,7 @@
 /**
- * One document in memory: its Y.Doc, awareness and connections. Inbound changes are applied once;
- * outbound frames are encoded once and shared by every receiver, and only after the change is durable.
+ * One document in memory: its Y.Doc, awareness and connections. A client's update is validated,
+ * stored, and only then applied, so the in-memory document never holds anything the store lacks:
+ * whatever a room sends (a broadcast, a step 2, a relay message) is already durable.
  */
 import {
   CLOSE_CODES,
@@ -44,20 +45,18 @@ export class Room {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly connections = new Set<Connection>()
-  /** Set once storage failed for this room: it takes no more writes and is dropped. */
-  failed = false
-  private destroyed = false
 
   private pending: Uint8Array[] = []
-  private pendingOrigins = new Set<Connection>()
+  private pendingOrigins: Connection[] = []
   private pendingAcks = new Set<Connection>()
-  private pendingWaiters: Array<() => void> = []
-  private readonly inFlight: Batch[] = []
+  /** Doc updates produced while a committed batch is applied, sent as one frame afterwards. */
+  private applied: Array<{ update: Uint8Array; origin: Connection }> | null = null
   /** `Y.encodeStateAsUpdate(doc)`, kept until the next change so joiners with nothing share one encoding. */
   private fullState: Uint8Array | null = null
   private logRows = 0
   private logBytes = 0
   private compacting = false
+  private destroyed = false
 
   private constructor(
     readonly name: string,
@@ -115,29 +114,32 @@ export class Room {
     if (this.connections.size === 0) this.ctx.onEmpty(this)
   }
 
-  /** Answers a client's step 1 with what it lacks, once everything it could receive is durable. */
+  /** Answers a client's step 1 with what it lacks. The document only ever holds durable changes. */
   handleSyncStep1(connection: Connection, stateVector: Uint8Array): void {
     try {
       Y.decodeStateVector(stateVector)
     } catch (error) {
       throw new InvalidUpdateError(`unreadable state vector: ${(error as Error).message}`)
     }
-    this.afterDurable(() => {
-      connection.send(encodeSyncStep2(this.diffFor(stateVector)), 'sync-step2')
-    })
+    connection.send(encodeSyncStep2(this.diffFor(stateVector)), 'sync-step2')
     if (connection.wantsSavedAcks) this.requestSavedAck(connection)
   }
 
-  /** Applies a client's step 2 or update. Viewers never get here (the connection layer drops them). */
+  /**
+   * Queues a client's step 2 or update for the next group commit; it is applied once stored.
+   * Viewers never get here (the connection layer drops their writes).
+   */
   handleClientUpdate(connection: Connection, update: Uint8Array): void {
     try {
-      // Decoding first keeps a half-readable update from being half applied.
+      // A full decode refuses what Yjs cannot read before anything is stored.
       Y.decodeUpdate(update)
-      Y.applyUpdate(this.doc, update, connection)
     } catch (error) {
       throw new InvalidUpdateError(`unreadable update: ${(error as Error).message}`)
     }
-    if (connection.wantsSavedAcks) this.requestSavedAck(connection)
+    this.pending.push(update)
+    this.pendingOrigins.push(connection)
+    if (connection.wantsSavedAcks) this.pendingAcks.add(connection)
+    this.ctx.commit.schedule(this)
   }
 
   handleAwareness(connection: Connection, update: Uint8Array): void {
@@ -155,66 +157,61 @@ export class Room {
     connection.send(encodeAwareness(update), 'awareness')
   }
 
-  /** Hands the group commit everything applied since the last batch. */
+  /** Hands the group commit everything queued since the last batch. */
   takeBatch(): Batch | null {
-    if (this.failed || (this.pending.length === 0 && this.pendingAcks.size === 0)) return null
+    if (this.pending.length === 0 && this.pendingAcks.size === 0) return null
     const batch: Batch = {
       room: this,
       updates: this.pending,
       origins: this.pendingOrigins,
       acks: this.pendingAcks,
-      // Captured now: this is exactly the state the batch makes durable.
-      stateVector: this.pendingAcks.size > 0 ? Y.encodeStateVector(this.doc) : null,
-      waiters: this.pendingWaiters,
     }
     this.pending = []
-    this.pendingOrigins = new Set()
+    this.pendingOrigins = []
     this.pendingAcks = new Set()
-    this.pendingWaiters = []
-    this.inFlight.push(batch)
     return batch
   }
 
-  /** The batch is on disk: now it may reach other clients, other nodes, and its senders' acks. */
+  /**
+   * The batch is on disk: apply it, then send what changed to the other clients (one frame) and
+   * the other nodes, and acknowledge it to the senders that asked.
+   */
   commitSucceeded(batch: Batch): void {
-    this.inFlight.shift()
-    if (this.failed) return
-    if (batch.updates.length > 0) {
-      const merged = batch.updates.length === 1 ? batch.updates[0]! : Y.mergeUpdates(batch.updates)
-      const frame = encodeSyncUpdate(merged)
-      const soleOrigin = batch.origins.size === 1 ? batch.origins.values().next().value : undefined
-      for (const connection of this.connections) {
-        if (connection !== soleOrigin) connection.send(frame, 'sync-update')
-      }
-      this.ctx.relay?.publish(this.name, { kind: 'update', update: merged })
-      this.logRows += batch.updates.length
-      this.logBytes += batch.updates.reduce((sum, update) => sum + update.byteLength, 0)
-      this.maybeCompact()
+    if (this.destroyed) return
+    this.applied = []
+    try {
+      batch.updates.forEach((update, i) => {
+        const origin = batch.origins[i]!
+        try {
+          Y.applyUpdate(this.doc, update, origin)
+        } catch (error) {
+          // Decoded fine but would not integrate: stored already, but never served. Logged to look into.
+          this.ctx.logger.error({ room: this.name, err: error }, 'a stored update failed to apply')
+          origin.close(CLOSE_CODES.MALFORMED_MESSAGE)
+        }
+      })
+    } finally {
+      const applied = this.applied
+      this.applied = null
+      this.broadcastApplied(applied)
     }
-    if (batch.stateVector) {
-      const saved = encodeSaved(batch.stateVector)
+    this.logRows += batch.updates.length
+    this.logBytes += batch.updates.reduce((sum, update) => sum + update.byteLength, 0)
+    this.maybeCompact()
+    if (batch.acks.size > 0) {
+      const saved = encodeSaved(Y.encodeStateVector(this.doc))
       for (const connection of batch.acks) connection.send(saved, 'saved')
     }
-    for (const waiter of batch.waiters) waiter()
   }
 
   /**
-   * The batch could not be stored. Memory now holds edits the disk does not, so the room must not
-   * serve them: every client is told storage is unavailable (their editors keep the edits and resend
-   * them on reconnect) and the room is dropped.
+   * The batch could not be stored, so it was never applied: readers are unaffected. Its senders are
+   * told storage is unavailable; their editors keep the edits and resend them on reconnect.
    */
-  commitFailed(error: unknown): void {
-    this.inFlight.shift()
-    if (this.failed) return
-    this.failed = true
-    this.ctx.logger.error({ room: this.name, err: error }, 'storing updates failed; dropping room')
-    for (const connection of this.connections) connection.close(CLOSE_CODES.STORAGE_UNAVAILABLE)
-    this.ctx.onEmpty(this)
-  }
-
-  /** True while something applied in memory is not yet durable. */
-  get hasUndurableChanges(): boolean {
-    return this.pending.length > 0 || this.inFlight.length > 0
+  commitFailed(batch: Batch, error: unknown): void {
+    const senders = new Set(batch.origins)
+    this.ctx.logger.error({ room: this.name, err: error, senders: senders.size }, 'storing updates failed')
+    for (const connection of senders) connection.close(CLOSE_CODES.STORAGE_UNAVAILABLE)
   }
 
   /** Log size since the last snapshot, as this node counted it. */
@@ -230,11 +227,9 @@ export class Room {
     this.doc.destroy()
   }
 
-  /** Runs `fn` once everything applied so far is durable. */
-  private afterDurable(fn: () => void): void {
-    if (this.pending.length > 0) this.pendingWaiters.push(fn)
-    else if (this.inFlight.length > 0) this.inFlight[this.inFlight.length - 1]!.waiters.push(fn)
-    else fn()
+  /** Asks peers holding this room for what we lack (at load, and after a relay outage). */
+  requestPeerState(): void {
+    this.ctx.relay?.publish(this.name, { kind: 'sync-request', stateVector: Y.encodeStateVector(this.doc) })
   }
 
   private requestSavedAck(connection: Connection): void {
@@ -252,15 +247,30 @@ export class Room {
 
   private handleDocUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null
+    if (origin instanceof Connection && this.applied) {
+      this.applied.push({ update, origin })
+      return
+    }
     if (origin === RELAY_ORIGIN) {
       // Durable on the node that relayed it; only our own clients still need it.
       const frame = encodeSyncUpdate(update)
       for (const connection of this.connections) connection.send(frame, 'sync-update')
-      return
     }
-    this.pending.push(update)
-    if (origin instanceof Connection) this.pendingOrigins.add(origin)
-    this.ctx.commit.schedule(this)
+  }
+
+  /** One frame for what a batch changed, to everyone but a sole sender; then to the other nodes. */
+  private broadcastApplied(applied: ReadonlyArray<{ update: Uint8Array; origin: Connection }>): void {
+    if (applied.length === 0) return
+    const merged =
+      applied.length === 1 ? applied[0]!.update : Y.mergeUpdates(applied.map((entry) => entry.update))
+    const soleOrigin = applied.every((entry) => entry.origin === applied[0]!.origin)
+      ? applied[0]!.origin
+      : undefined
+    const frame = encodeSyncUpdate(merged)
+    for (const connection of this.connections) {
+      if (connection !== soleOrigin) connection.send(frame, 'sync-update')
+    }
+    this.ctx.relay?.publish(this.name, { kind: 'update', update: merged })
   }
 
   private handleAwarenessUpdate({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
@@ -275,7 +285,7 @@ export class Room {
   }
 
   private handleRelayEnvelope({ from, message }: RelayEnvelope): void {
-    if (this.failed) return
+    if (this.destroyed) return
     try {
       switch (message.kind) {
         case 'update':
@@ -284,21 +294,19 @@ export class Room {
         case 'awareness':
           awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, RELAY_ORIGIN)
           break
-        case 'sync-request':
-          this.afterDurable(() => {
-            const update = Y.encodeStateAsUpdate(this.doc, message.stateVector)
-            const stateVector = Y.encodeStateVector(this.doc)
-            this.ctx.relay?.publish(this.name, { kind: 'sync-reply', to: from, update, stateVector })
-          })
+        case 'sync-request': {
+          const update = Y.encodeStateAsUpdate(this.doc, message.stateVector)
+          const stateVector = Y.encodeStateVector(this.doc)
+          this.ctx.relay?.publish(this.name, { kind: 'sync-reply', to: from, update, stateVector })
           break
-        case 'sync-reply':
+        }
+        case 'sync-reply': {
           Y.applyUpdate(this.doc, message.update, RELAY_ORIGIN)
           // The replier may have missed our changes while it was not subscribed: push them back once.
-          this.afterDurable(() => {
-            const missing = Y.encodeStateAsUpdate(this.doc, message.stateVector)
-            this.ctx.relay?.publish(this.name, { kind: 'update', update: missing })
-          })
+          const missing = Y.encodeStateAsUpdate(this.doc, message.stateVector)
+          this.ctx.relay?.publish(this.name, { kind: 'update', update: missing })
           break
+        }
       }
     } catch (error) {
       this.ctx.logger.warn(
@@ -306,11 +314,6 @@ export class Room {
         'ignoring bad relay message',
       )
     }
-  }
-
-  /** Asks peers holding this room for what we lack (at load, and after a relay outage). */
-  requestPeerState(): void {
-    this.ctx.relay?.publish(this.name, { kind: 'sync-request', stateVector: Y.encodeStateVector(this.doc) })
   }
 
   private maybeCompact(): void {

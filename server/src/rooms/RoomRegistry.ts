@@ -82,28 +82,20 @@ export class RoomRegistry {
     const entry = this.entries.get(room.name)
     if (entry?.state === 'open' && entry.room === room) {
       // Joiners arriving meanwhile wait for this to finish, then load the stored state afresh.
-      const promise: Promise<void> = (room.failed ? this.drop(room) : this.unload(room)).finally(() => {
+      const promise: Promise<void> = this.unload(room).finally(() => {
         const current = this.entries.get(room.name)
         if (current?.state === 'closing' && current.promise === promise) this.entries.delete(room.name)
         this.roomContext.metrics.rooms.set(this.entries.size)
       })
       this.entries.set(room.name, { state: 'closing', promise })
     }
-    // A failed room is dropped while its clients are still being closed; free it once they are gone.
-    if (room.failed && room.connections.size === 0) room.destroy()
-  }
-
-  private async drop(room: Room): Promise<void> {
-    await this.roomContext.relay?.unsubscribe(room.name).catch(() => undefined)
   }
 
   private async unload(room: Room): Promise<void> {
     const { commit, relay, store, logger } = this.roomContext
     try {
-      if (!room.failed) {
-        await commit.flush()
-        if (room.logSize.rows > 0) await store.compact(room.name)
-      }
+      await commit.flush()
+      if (room.logSize.rows > 0) await store.compact(room.name)
     } catch (error) {
       logger.warn({ room: room.name, err: error }, 'compaction on unload failed')
     } finally {
