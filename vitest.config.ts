@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config'
 // One runner for every workspace's unit and integration tests; e2e runs under Playwright.
 export default defineConfig({
   test: {
+    // CI also writes a JSON report, which .ci/summary.mjs folds into one closing line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: './test-results/vitest.json' },
     projects: [
       { test: { name: 'shared', root: './shared', include: ['src/**/*.test.ts'] } },
       {
@@ -22,6 +25,7 @@ export default defineConfig({
           environment: 'jsdom',
         },
       },
+      { test: { name: 'bench', root: './bench', include: ['**/*.test.ts'], testTimeout: 120_000 } },
     ],
   },
 })
