@@ -1,5 +1,4 @@
 /** Token auth on the upgrade and the share-link flow, through a real server with real tokens. */
-import { request } from 'node:http'
 import {
   CLOSE_CODES,
   type CreateDocumentResponse,
@@ -10,7 +9,7 @@ import {
 import { SignJWT } from 'jose'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { connectRaw, connectStockClient, synced } from './helpers/clients'
+import { connectRaw, connectStockClient, synced, rawUpgrade as upgrade } from './helpers/clients'
 import { startNode } from './helpers/startServer'
 
 const SECRET = 'auth-test-secret'
@@ -19,35 +18,6 @@ const key = new TextEncoder().encode(SECRET)
 
 function startAuthServer() {
   return startNode({ storage: 'memory', secret: SECRET })
-}
-
-function upgrade(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      port,
-      host: '127.0.0.1',
-      path,
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      },
-    })
-    req.on('upgrade', (res, socket) => {
-      socket.destroy()
-      resolve({ status: res.statusCode ?? 0, body: '' })
-    })
-    req.on('response', (res) => {
-      let body = ''
-      res.on('data', (chunk: Buffer) => {
-        body += chunk.toString()
-      })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
 }
 
 const now = () => Math.floor(Date.now() / 1000)

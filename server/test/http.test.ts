@@ -1,34 +1,7 @@
-import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../src/persistence/MemoryStore'
+import { rawUpgrade } from './helpers/clients'
 import { startServer } from './helpers/startServer'
-
-/** Sends a raw upgrade request and returns the HTTP status line's code. */
-function upgradeStatus(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      port,
-      host: '127.0.0.1',
-      path,
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      },
-    })
-    req.on('upgrade', (res, socket) => {
-      socket.destroy()
-      resolve(res.statusCode ?? 0)
-    })
-    req.on('response', (res) => {
-      res.resume()
-      resolve(res.statusCode ?? 0)
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
 
 describe('HTTP upgrade', () => {
   it('refuses other paths and invalid room names with 404 before any room exists', async () => {
@@ -43,9 +16,9 @@ describe('HTTP upgrade', () => {
       '/ws/d%C3%ADa',
       "/ws/x';--",
     ]
-    for (const path of paths) expect(await upgradeStatus(port, path), path).toBe(404)
+    for (const path of paths) expect((await rawUpgrade(port, path)).status, path).toBe(404)
     expect(server.rooms.size).toBe(0)
-    expect(await upgradeStatus(port, '/ws/fine-name_1.2~x')).toBe(101)
+    expect((await rawUpgrade(port, '/ws/fine-name_1.2~x')).status).toBe(101)
   })
 })
 

@@ -1,4 +1,5 @@
 /** Stock y-websocket clients (Node, `ws` as the WebSocket) and raw sockets for tests; torn down with the test. */
+import { request } from 'node:http'
 import { onTestFinished } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -63,5 +64,35 @@ export function synced(client: StockClient): Promise<void> {
       resolve()
     }
     client.provider.on('sync', onSync)
+  })
+}
+
+/** Sends a bare upgrade request; resolves with the status (101 when accepted) and any refusal body. */
+export function rawUpgrade(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      path,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    })
+    req.on('upgrade', (res, socket) => {
+      socket.destroy()
+      resolve({ status: res.statusCode ?? 0, body: '' })
+    })
+    req.on('response', (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString()
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.end()
   })
 }

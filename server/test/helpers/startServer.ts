@@ -38,36 +38,28 @@ export async function startServer(
   overrides: Partial<Config> = {},
   parts: Partial<TandemServerParts> = {},
 ): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-test-'))
-  const config = loadConfig({}, [], {
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    logLevel: 'silent',
-    ...overrides,
-  })
-  const store = parts.store ?? new MemoryStore()
-  const server = createTandemServer(config, { authenticate: roleFromQuery, ...parts, store })
-  const port = await server.listen()
-  onTestFinished(async () => {
-    await server.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
-  return {
-    server,
-    store,
-    port,
-    httpUrl: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
-    dataDir,
-  }
+  return listenForTest(overrides, async (config) =>
+    createTandemServer(config, {
+      authenticate: roleFromQuery,
+      ...parts,
+      store: parts.store ?? new MemoryStore(),
+    }),
+  )
 }
 
 /** A production-assembled node (token auth, API, configured store) in this process, on a free port. */
 export async function startNode(overrides: Partial<Config> = {}): Promise<TestServer> {
+  return listenForTest(overrides, (config) => createNode(config, createLogger('silent', false)))
+}
+
+/** Builds a server on a fresh data directory, listens on a free port, and tears both down with the test. */
+async function listenForTest(
+  overrides: Partial<Config>,
+  build: (config: Config) => Promise<TandemServer>,
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-test-'))
   const config = loadConfig({}, [], { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...overrides })
-  const server = await createNode(config, createLogger('silent', false))
+  const server = await build(config)
   const port = await server.listen()
   onTestFinished(async () => {
     await server.close()
