@@ -1,0 +1,109 @@
+/** Every SQL statement of PostgresStore, with the row shapes they return. */
+
+/**
+ * Rows per INSERT statement. A batch up to this size is one statement, hence one implicit
+ * transaction and one round trip; larger batches are split inside an explicit transaction.
+ * Three parameters per row keep this far below the protocol's 65535-parameter limit.
+ */
+export const MAX_ROWS_PER_INSERT = 1000
+
+/**
+ * One row of a room's stored state: the snapshot (id null, version set) or a log row. Postgres
+ * returns BIGINT as a string; ids stay strings since they only travel back into SQL.
+ */
+export interface StoredRow {
+  readonly id: string | null
+  readonly data: unknown
+  readonly crc32: number
+  readonly version: string | null
+}
+
+export interface DocumentRow {
+  readonly id: string
+  readonly title: string
+  readonly created_at: string
+  readonly deleted_at: string | null
+}
+
+export interface ShareKeyRow {
+  readonly key_id: string
+  readonly document_id: string
+  readonly role: string
+  readonly key_hash: string
+  readonly created_at: string
+  readonly revoked_at: string | null
+}
+
+/** `INSERT` of `rows` log rows; parameters are room, data, crc32 per row, in order. */
+export function insertUpdates(rows: number): string {
+  const values = Array.from(
+    { length: rows },
+    (_, row) => `($${3 * row + 1}, $${3 * row + 2}, $${3 * row + 3})`,
+  )
+  return `INSERT INTO tandem_updates (room, data, crc32) VALUES ${values.join(', ')}`
+}
+
+/**
+ * A room's snapshot (first) and log in id order, from ONE statement: in Postgres a statement sees
+ * one consistent state, so a compaction committing meanwhile cannot hide the rows it folded in.
+ */
+export const SELECT_ROOM = `
+  SELECT id, data, crc32, version FROM (
+    SELECT NULL::bigint AS id, data, crc32, version FROM tandem_snapshots WHERE room = $1
+    UNION ALL
+    SELECT id, data, crc32, NULL::bigint FROM tandem_updates WHERE room = $1
+  ) AS stored
+  ORDER BY id NULLS FIRST`
+
+// octet_length of a bytea reads the stored size without decompressing or fetching the value.
+export const SELECT_LOG_SIZE = `
+  SELECT count(*)::integer AS rows, coalesce(sum(octet_length(data)), 0)::bigint AS bytes
+  FROM tandem_updates WHERE room = $1`
+
+/**
+ * Stores the new snapshot only if its version is still $4 (the one the compaction read), and in
+ * the same statement (one transaction) deletes exactly the log rows that were folded in ($6).
+ * Returns one row per deleted log row: none when another node compacted first. Under READ
+ * COMMITTED the upsert waits for a concurrent compaction of the room to finish and then re-checks
+ * the version against the row it committed, so two compactions never both win.
+ * Parameters: room, data, crc32, expected version, now, ids.
+ */
+export const REPLACE_SNAPSHOT = `
+  WITH snapshot AS (
+    INSERT INTO tandem_snapshots (room, data, crc32, version, compacted_at)
+    VALUES ($1, $2, $3, $4::bigint + 1, $5)
+    ON CONFLICT (room) DO UPDATE SET
+      data = excluded.data, crc32 = excluded.crc32, version = excluded.version,
+      compacted_at = excluded.compacted_at
+    WHERE tandem_snapshots.version = $4::bigint
+    RETURNING room
+  )
+  DELETE FROM tandem_updates
+  WHERE room = $1 AND id = ANY($6::bigint[]) AND EXISTS (SELECT 1 FROM snapshot)
+  RETURNING id`
+
+export const INSERT_DOCUMENT =
+  'INSERT INTO tandem_documents (id, title, created_at, deleted_at) VALUES ($1, $2, $3, $4)'
+
+export const SELECT_DOCUMENT = 'SELECT id, title, created_at, deleted_at FROM tandem_documents WHERE id = $1'
+
+export const INSERT_SHARE_KEY = `
+  INSERT INTO tandem_share_keys (key_id, document_id, role, key_hash, created_at, revoked_at)
+  VALUES ($1, $2, $3, $4, $5, $6)`
+
+export const SELECT_SHARE_KEY = `
+  SELECT key_id, document_id, role, key_hash, created_at, revoked_at
+  FROM tandem_share_keys WHERE document_id = $1 AND key_hash = $2`
+
+// coalesce keeps the first revocation time; the row still counts as updated, so rowCount tells
+// "key exists" apart from "no such key".
+export const REVOKE_SHARE_KEY = `
+  UPDATE tandem_share_keys SET revoked_at = coalesce(revoked_at, $3)
+  WHERE document_id = $1 AND key_id = $2`
+
+/**
+ * The health probe: assigning a transaction id makes the commit write and flush a WAL record, so
+ * this fails where appends would (unreachable server, read-only standby after a failover, WAL
+ * disk full) yet touches no table.
+ */
+export const PROBE_WRITABLE = 'SELECT pg_current_xact_id()'
