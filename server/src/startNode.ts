@@ -27,11 +27,17 @@ export function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
   }
 }
 
-/** The address to rate-limit by: the proxy's X-Forwarded-For client when we sit behind one. */
+/**
+ * The address to rate-limit by. Behind a trusted proxy it is the last X-Forwarded-For entry: the
+ * one our proxy added. Earlier entries come from the client and could be anything.
+ */
 export function clientAddress(trustProxy: boolean): (req: IncomingMessage) => string {
   return (req) => {
     const forwarded = req.headers['x-forwarded-for']
-    if (trustProxy && typeof forwarded === 'string') return forwarded.split(',', 1)[0]!.trim()
+    if (trustProxy && typeof forwarded === 'string') {
+      const last = forwarded.split(',').at(-1)?.trim()
+      if (last) return last
+    }
     return req.socket.remoteAddress ?? 'unknown'
   }
 }
