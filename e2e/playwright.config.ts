@@ -5,8 +5,10 @@ const executablePath = chromiumExecutable()
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  globalSetup: './support/globalSetup.ts',
+  // Generous: the suite shares two cores with its servers, Redis and two browsers per test.
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
   fullyParallel: true,
   workers: 2,
   retries: 0,

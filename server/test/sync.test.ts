@@ -107,6 +107,27 @@ describe('awareness', () => {
     expect(Date.now() - started).toBeLessThan(1000)
   })
 
+  it('removes presence that was cleared and set again before the socket closed', async () => {
+    const { wsUrl } = await startServer()
+    const a = connectStockClient(wsUrl, 'presence-reset')
+    const b = connectStockClient(wsUrl, 'presence-reset')
+    await Promise.all([synced(a), synced(b)])
+    // What a closing tab does: pagehide clears the state, a blur sets it again for the same client id.
+    a.provider.awareness.setLocalStateField('user', { name: 'Ann' })
+    await vi.waitFor(() => expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(true), POLL)
+    a.provider.awareness.setLocalState(null)
+    await vi.waitFor(() => expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false), POLL)
+    a.provider.awareness.setLocalState({ user: { name: 'Ann again' } })
+    await vi.waitFor(() => expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(true), POLL)
+
+    const ws = a.provider.ws
+    a.provider.shouldConnect = false
+    ws?.close()
+    const started = Date.now()
+    await vi.waitFor(() => expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false), POLL)
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
   it('gives a late joiner the presence already in the room', async () => {
     const { wsUrl } = await startServer()
     const a = connectStockClient(wsUrl, 'presence-late')

@@ -275,7 +275,10 @@ export class Room {
 
   private handleAwarenessUpdate({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
     if (origin instanceof Connection) {
+      // A client id the room has seen before comes back as `updated` (e.g. presence cleared on
+      // pagehide, then set again on blur): it still belongs to this socket and must go with it.
       for (const id of added) origin.awarenessClientIds.add(id)
+      for (const id of updated) origin.awarenessClientIds.add(id)
       for (const id of removed) origin.awarenessClientIds.delete(id)
     }
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed])
@@ -298,6 +301,13 @@ export class Room {
           const update = Y.encodeStateAsUpdate(this.doc, message.stateVector)
           const stateVector = Y.encodeStateVector(this.doc)
           this.ctx.relay?.publish(this.name, { kind: 'sync-reply', to: from, update, stateVector })
+          // A node that just opened the room has no presence yet; idle peers would only show at
+          // their next renewal (up to 15 s), so send who is here now.
+          if (this.awareness.getStates().size > 0) {
+            const clients = [...this.awareness.getStates().keys()]
+            const presence = awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)
+            this.ctx.relay?.publish(this.name, { kind: 'awareness', update: presence })
+          }
           break
         }
         case 'sync-reply': {
