@@ -4,6 +4,7 @@ import {
   type CreateDocumentResponse,
   createToken,
   encodeSyncUpdate,
+  TITLE_TEXT_NAME,
   type TokenResponse,
 } from '@tandem/shared'
 import { SignJWT } from 'jose'
@@ -141,6 +142,7 @@ describe('share links end to end', () => {
 
     const client = connectStockClient(wsUrl, doc.id, { token: edit.token })
     await synced(client)
+    expect(client.doc.getText(TITLE_TEXT_NAME).toString(), 'the title is seeded on the server').toBe('Plans')
     client.text.insert(0, 'shared')
 
     const viewRes = await exchange(keyOf(doc.viewLink.url))

@@ -2,13 +2,10 @@
  * The Yjs layout of a Tandem document, shared by the app, the embed and anyone seeding documents on
  * the server (docs/embedding.md describes it).
  */
+import { LEXICAL_ROOT_NAME, TITLE_TEXT_NAME } from '@tandem/shared'
 import type * as Y from 'yjs'
 
-/** Top-level Y.XmlText holding the Lexical tree (@lexical/yjs default root name, binding V1). */
-export const LEXICAL_ROOT_NAME = 'root'
-
-/** Top-level Y.Text holding the document title as plain text. */
-export const TITLE_TEXT_NAME = 'title'
+export { LEXICAL_ROOT_NAME, TITLE_TEXT_NAME }
 
 /** Key of the Y.Doc in the collaboration plugin's document map (does not appear in the Yjs data). */
 export const COLLAB_DOC_ID = 'main'

@@ -10,7 +10,9 @@ import {
   type Role,
   type ShareLink,
   shareLinkPath,
+  TITLE_TEXT_NAME,
 } from '@tandem/shared'
+import * as Y from 'yjs'
 import { createShareKey } from '../auth/shareKeys'
 import type { DocumentRecord } from '../persistence/DocumentStore'
 import type { ApiContext } from './ApiContext'
@@ -29,7 +31,8 @@ const DOCUMENT_ID_BYTES = 12
 export async function handleCreateDocument({ req, res, deps }: ApiContext): Promise<void> {
   if (!deps.config.allowPublicCreate) await authorizeAdmin(req, deps)
   const body = await readJsonBody(req, deps.maxBodyBytes)
-  const title = readTextField(body, 'title', { maxLength: MAX_TITLE_LENGTH }) ?? DEFAULT_DOCUMENT_TITLE
+  const givenTitle = readTextField(body, 'title', { maxLength: MAX_TITLE_LENGTH })
+  const title = givenTitle ?? DEFAULT_DOCUMENT_TITLE
   const now = Date.now()
   const document: DocumentRecord = {
     id: randomBytes(DOCUMENT_ID_BYTES).toString('base64url'),
@@ -38,6 +41,13 @@ export async function handleCreateDocument({ req, res, deps }: ApiContext): Prom
     deletedAt: null,
   }
   await deps.store.createDocument(document)
+  if (givenTitle) {
+    // Seeded on the server, so the title is there for everyone and no client ever bootstraps it.
+    const seed = new Y.Doc()
+    seed.getText(TITLE_TEXT_NAME).insert(0, givenTitle)
+    await deps.store.append([{ room: document.id, update: Y.encodeStateAsUpdate(seed) }])
+    seed.destroy()
+  }
   const editLink = await addShareLink(deps.store, document.id, 'editor', now)
   const viewLink = await addShareLink(deps.store, document.id, 'viewer', now)
   const response: CreateDocumentResponse = { id: document.id, title, editLink, viewLink }
