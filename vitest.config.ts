@@ -26,6 +26,7 @@ export default defineConfig({
         },
       },
       { test: { name: 'bench', root: './bench', include: ['**/*.test.ts'], testTimeout: 120_000 } },
+      { test: { name: 'deploy', root: './deploy', include: ['**/*.test.ts'], testTimeout: 60_000 } },
     ],
   },
 })

@@ -32,6 +32,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://nope' })).toThrow(/REDIS_URL/)
   })
 
+  it('has limits with defaults that leave normal use alone, and refuses ones that contradict each other', () => {
+    expect(loadConfig()).toMatchObject({
+      maxConnections: 10_000,
+      maxRoomConnections: 1000,
+      maxMessagesPerSecond: 200,
+      maxMessagesBurst: 1000,
+      maxBytesPerSecond: 1024 * 1024,
+      maxBytesBurst: 32 * 1024 * 1024,
+      maxDocumentBytes: 64 * 1024 * 1024,
+      maxAwarenessBytes: 128 * 1024,
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 30_000,
+    })
+    expect(() => loadConfig({ MAX_BYTES_BURST: '1000', MAX_MESSAGE_BYTES: '2000' })).toThrow(
+      /MAX_BYTES_BURST/,
+    )
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' })).toThrow(
+      /HTTP_REQUEST_TIMEOUT_MS/,
+    )
+    expect(() => loadConfig({ MAX_DOCUMENT_BYTES: '0' })).toThrow(/positive whole number/)
+  })
+
   it('lists every option with its default in --help', () => {
     const help = helpText()
     for (const spec of OPTIONS) expect(help).toContain(spec.env)

@@ -35,6 +35,16 @@ export interface Config {
   readonly trustProxy: boolean
   readonly apiRateLimitBurst: number
   readonly apiRateLimitPerSecond: number
+  readonly maxConnections: number
+  readonly maxRoomConnections: number
+  readonly maxMessagesPerSecond: number
+  readonly maxMessagesBurst: number
+  readonly maxBytesPerSecond: number
+  readonly maxBytesBurst: number
+  readonly maxDocumentBytes: number
+  readonly maxAwarenessBytes: number
+  readonly httpHeadersTimeoutMs: number
+  readonly httpRequestTimeoutMs: number
 }
 
 type Kind = 'port' | 'int' | 'string' | 'bool' | 'choice'
@@ -184,6 +194,76 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultValue: '2',
     help: 'sustained API requests per second per client address',
   },
+  {
+    key: 'maxConnections',
+    env: 'MAX_CONNECTIONS',
+    kind: 'int',
+    defaultValue: '10000',
+    help: 'WebSocket connections this node holds; further upgrades are refused with 503',
+  },
+  {
+    key: 'maxRoomConnections',
+    env: 'MAX_ROOM_CONNECTIONS',
+    kind: 'int',
+    defaultValue: '1000',
+    help: 'connections one document may have on this node; further upgrades are refused with 503',
+  },
+  {
+    key: 'maxMessagesPerSecond',
+    env: 'MAX_MESSAGES_PER_SECOND',
+    kind: 'int',
+    defaultValue: '200',
+    help: 'sustained messages per second one connection may send (close 4429 above)',
+  },
+  {
+    key: 'maxMessagesBurst',
+    env: 'MAX_MESSAGES_BURST',
+    kind: 'int',
+    defaultValue: '1000',
+    help: 'messages one connection may send at once, above the sustained rate',
+  },
+  {
+    key: 'maxBytesPerSecond',
+    env: 'MAX_BYTES_PER_SECOND',
+    kind: 'int',
+    defaultValue: String(MiB),
+    help: 'sustained bytes per second one connection may send (close 4429 above)',
+  },
+  {
+    key: 'maxBytesBurst',
+    env: 'MAX_BYTES_BURST',
+    kind: 'int',
+    defaultValue: String(32 * MiB),
+    help: 'bytes one connection may send at once; at least MAX_MESSAGE_BYTES',
+  },
+  {
+    key: 'maxDocumentBytes',
+    env: 'MAX_DOCUMENT_BYTES',
+    kind: 'int',
+    defaultValue: String(64 * MiB),
+    help: 'encoded size a document may grow to; an update past it is refused (close 4413)',
+  },
+  {
+    key: 'maxAwarenessBytes',
+    env: 'MAX_AWARENESS_BYTES',
+    kind: 'int',
+    defaultValue: String(128 * 1024),
+    help: 'largest awareness (presence) update accepted (close 1009 above)',
+  },
+  {
+    key: 'httpHeadersTimeoutMs',
+    env: 'HTTP_HEADERS_TIMEOUT_MS',
+    kind: 'int',
+    defaultValue: '10000',
+    help: 'time a client has to send the headers of a request or upgrade (408 after)',
+  },
+  {
+    key: 'httpRequestTimeoutMs',
+    env: 'HTTP_REQUEST_TIMEOUT_MS',
+    kind: 'int',
+    defaultValue: '30000',
+    help: 'time a client has to send a whole request; at least HTTP_HEADERS_TIMEOUT_MS',
+  },
 ]
 
 export class ConfigError extends Error {
@@ -261,7 +341,24 @@ export function loadConfig(
     }
   }
   const config = { ...values, ...overrides } as Config
+  checkRelations(config)
   return Object.freeze({ ...config, dataDir: path.resolve(config.dataDir) })
+}
+
+/** Options that only make sense together. */
+function checkRelations(config: Config): void {
+  if (config.maxBytesBurst < config.maxMessageBytes) {
+    // Otherwise a frame ws accepts could never pass the byte-rate limit.
+    throw new ConfigError(
+      `MAX_BYTES_BURST (${config.maxBytesBurst}) must be at least MAX_MESSAGE_BYTES (${config.maxMessageBytes})`,
+    )
+  }
+  if (config.httpRequestTimeoutMs < config.httpHeadersTimeoutMs) {
+    // Node refuses to start an HTTP server with headersTimeout above requestTimeout.
+    throw new ConfigError(
+      `HTTP_REQUEST_TIMEOUT_MS (${config.httpRequestTimeoutMs}) must be at least HTTP_HEADERS_TIMEOUT_MS (${config.httpHeadersTimeoutMs})`,
+    )
+  }
 }
 
 export function helpText(): string {

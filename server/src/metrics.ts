@@ -6,6 +6,19 @@ import type { RelayObserver } from './relay/Relay'
 
 export type Direction = 'in' | 'out'
 
+/** The limits that refuse or close a client, as the `limit` label of tandem_limit_refusals_total. */
+export const LIMIT_NAMES = [
+  'message-rate',
+  'byte-rate',
+  'early-bytes',
+  'node-connections',
+  'room-connections',
+  'document-size',
+  'awareness-size',
+  'backpressure',
+] as const
+export type LimitName = (typeof LIMIT_NAMES)[number]
+
 export class Metrics {
   readonly registry = new Registry()
   readonly connections = new Gauge({
@@ -45,6 +58,17 @@ export class Metrics {
   readonly droppedViewerWrites = new Counter({
     name: 'tandem_viewer_writes_dropped_total',
     help: 'Sync step 2 and update messages from viewers that were dropped',
+    registers: [this.registry],
+  })
+  readonly limitRefusals = new Counter({
+    name: 'tandem_limit_refusals_total',
+    help: 'Upgrades refused, updates refused or sockets closed because a limit was reached, by limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  })
+  readonly storedUpdatesSkipped = new Counter({
+    name: 'tandem_stored_updates_skipped_total',
+    help: 'Stored updates Yjs could not apply while loading a room (skipped, logged, left in storage)',
     registers: [this.registry],
   })
   readonly handlerSeconds = new Histogram({
@@ -93,6 +117,11 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry })
+  }
+
+  /** Counts one refusal or close caused by `limit`. */
+  countLimit(limit: LimitName): void {
+    this.limitRefusals.labels(limit).inc()
   }
 
   countMessage(direction: Direction, type: MessageKind | 'keepalive', byteLength: number, copies = 1): void {

@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws'
 import type { Config } from './config'
 import { acceptConnection } from './connection/acceptConnection'
 import type { Connection } from './connection/Connection'
+import { ConnectionLimits } from './connection/ConnectionLimits'
 import { startHeartbeat } from './connection/heartbeat'
 import { type ApiHandler, createRequestHandler, type ReadinessCheck } from './http/requestHandler'
 import { type Authenticate, createUpgradeHandler } from './http/upgrade'
@@ -37,6 +38,8 @@ export interface TandemServer {
   readonly metrics: Metrics
   readonly rooms: RoomRegistry
   readonly connections: ReadonlySet<Connection>
+  /** Connection counts per node and room, as the upgrade checks them. */
+  readonly connectionLimits: ConnectionLimits
   readonly httpServer: Server
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   listen(): Promise<number>
@@ -45,6 +48,11 @@ export interface TandemServer {
 }
 
 const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url))
+/**
+ * Node checks request and header timeouts on a timer (default every 30 s, which would let a stalled
+ * upgrade live 40 s with a 10 s timeout); checking this often keeps the overshoot small.
+ */
+const MAX_TIMEOUT_CHECK_INTERVAL_MS = 1000
 
 export function createTandemServer(config: Config, parts: TandemServerParts): TandemServer {
   const logger = parts.logger ?? createLogger(config.logLevel)
@@ -59,8 +67,11 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     logger,
     compactThresholdRows: config.compactThresholdRows,
     compactThresholdBytes: config.compactThresholdBytes,
+    maxDocumentBytes: config.maxDocumentBytes,
+    maxAwarenessBytes: config.maxAwarenessBytes,
   })
   const connections = new Set<Connection>()
+  const connectionLimits = new ConnectionLimits(config.maxConnections, config.maxRoomConnections)
   let accepting = true
 
   if (relay) metrics.relayConnected.set(relay.state === 'connected' ? 1 : 0)
@@ -78,12 +89,18 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   if (relay) readiness.push(() => ({ name: 'redis', ok: relay.state === 'connected', detail: relay.state }))
 
   const staticDir = config.staticDir ?? (existsSync(DEFAULT_STATIC_DIR) ? DEFAULT_STATIC_DIR : undefined)
+  // Slow or stalled clients must not hold a request (or an upgrade) open forever: 408 after the timeout.
   const httpServer = createServer(
+    {
+      headersTimeout: config.httpHeadersTimeoutMs,
+      requestTimeout: config.httpRequestTimeoutMs,
+      connectionsCheckingInterval: Math.min(
+        MAX_TIMEOUT_CHECK_INTERVAL_MS,
+        Math.ceil(config.httpHeadersTimeoutMs / 4),
+      ),
+    },
     createRequestHandler({ metrics, logger, readiness, api: parts.api, staticDir }),
   )
-  // Slow or stalled clients must not hold a request (or an upgrade) open forever.
-  httpServer.headersTimeout = 10_000
-  httpServer.requestTimeout = 30_000
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -98,6 +115,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       metrics,
       logger,
       isAccepting: () => accepting,
+      limits: connectionLimits,
       onConnection: (ws, target) =>
         acceptConnection(ws, {
           ...target,
@@ -105,6 +123,13 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
           connections,
           maxBufferedBytes: config.maxBufferedBytes,
           maxEarlyBytes: config.maxMessageBytes,
+          limits: connectionLimits,
+          inbound: {
+            messagesPerSecond: config.maxMessagesPerSecond,
+            messagesBurst: config.maxMessagesBurst,
+            bytesPerSecond: config.maxBytesPerSecond,
+            bytesBurst: config.maxBytesBurst,
+          },
           metrics,
           logger,
         }),
@@ -119,6 +144,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     metrics,
     rooms,
     connections,
+    connectionLimits,
     httpServer,
     listen: () =>
       new Promise((resolve, reject) => {

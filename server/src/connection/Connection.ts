@@ -76,12 +76,15 @@ export class Connection {
   }
 
   /**
-   * Sends one frame unless the socket is gone. A reader that lets more than MAX_BUFFERED_BYTES
-   * queue up is closed instead of growing server memory.
+   * Sends one frame unless the socket is gone. A reader that let more than MAX_BUFFERED_BYTES queue
+   * up is closed instead of growing server memory, so a queue holds at most that plus one frame.
+   * The queue is checked before the frame is added: a single frame larger than the limit (the
+   * step 2 of a big document) still goes out to a reader that keeps up.
    */
   send(frame: Uint8Array, type: MessageKind | 'keepalive'): void {
     if (this.state.kind === 'closed' || this.ws.readyState !== this.ws.OPEN) return
-    if (this.ws.bufferedAmount + frame.byteLength > this.options.maxBufferedBytes) {
+    if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
+      this.options.metrics.countLimit('backpressure')
       this.close(CLOSE_CODES.BACKPRESSURE)
       setTimeout(() => this.ws.terminate(), BACKPRESSURE_TERMINATE_MS).unref()
       return

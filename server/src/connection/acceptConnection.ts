@@ -8,7 +8,9 @@ import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import type { RoomRegistry } from '../rooms/RoomRegistry'
 import { Connection, type ConnectionIdentity } from './Connection'
+import type { ConnectionLimits } from './ConnectionLimits'
 import { handleFrame } from './handleFrame'
+import { InboundLimiter, type InboundLimits } from './InboundLimiter'
 
 export interface AcceptOptions {
   readonly room: string
@@ -19,8 +21,16 @@ export interface AcceptOptions {
   readonly maxBufferedBytes: number
   /** Most bytes a client may send before its room has loaded. */
   readonly maxEarlyBytes: number
+  /** Counted from here until the socket closes. */
+  readonly limits: ConnectionLimits
+  readonly inbound: InboundLimits
   readonly metrics: Metrics
   readonly logger: Logger
+}
+
+function frameLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.byteLength, 0)
+  return data.byteLength
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -39,10 +49,20 @@ export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connect
     logger,
   })
   options.connections.add(connection)
+  options.limits.add(options.room)
   metrics.connections.inc()
+  const limiter = new InboundLimiter(options.inbound)
 
   ws.on('message', (data, isBinary) => {
     const state = connection.state
+    // Once we started closing a socket (bad frame, limit, storage failure), nothing more it sends counts.
+    if (ws.readyState !== ws.OPEN) return
+    const verdict = limiter.admit(frameLength(data))
+    if (verdict !== 'ok') {
+      metrics.countLimit(verdict)
+      connection.close(CLOSE_CODES.RATE_LIMITED, verdict)
+      return
+    }
     if (!isBinary) {
       // y-websocket only ever sends binary frames.
       connection.close(CLOSE_CODES.MALFORMED_MESSAGE)
@@ -52,13 +72,16 @@ export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connect
     if (state.kind === 'open') handleFrame(connection, state.room, frame, metrics, logger)
     else if (state.kind === 'joining') {
       state.earlyBytes += frame.byteLength
-      if (state.earlyBytes > options.maxEarlyBytes) connection.close(CLOSE_CODES.RATE_LIMITED)
-      else state.early.push(frame)
+      if (state.earlyBytes > options.maxEarlyBytes) {
+        metrics.countLimit('early-bytes')
+        connection.close(CLOSE_CODES.RATE_LIMITED, 'early-bytes')
+      } else state.early.push(frame)
     }
   })
   ws.on('error', (error) => logger.debug({ err: error, room: options.room }, 'socket error'))
   ws.on('close', (code) => {
     options.connections.delete(connection)
+    options.limits.remove(options.room)
     metrics.connections.dec()
     metrics.closes.labels(String(code)).inc()
     connection.markClosed()?.detach(connection)
@@ -73,7 +96,7 @@ export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connect
       }
       room.attach(connection)
       for (const frame of state.early) {
-        if (connection.state.kind !== 'open') break
+        if (connection.state.kind !== 'open' || ws.readyState !== ws.OPEN) break
         handleFrame(connection, room, frame, metrics, logger)
       }
     },

@@ -1,7 +1,8 @@
 /** Turns one inbound frame into a room call; a bad frame closes only its own socket. */
-import { CLOSE_CODES, MalformedMessageError, readMessage } from '@tandem/shared'
+import { CLOSE_CODES, encodePermissionDenied, MalformedMessageError, readMessage } from '@tandem/shared'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
+import { LimitExceededError } from '../rooms/LimitExceededError'
 import { InvalidUpdateError, type Room } from '../rooms/Room'
 import type { Connection } from './Connection'
 
@@ -51,6 +52,15 @@ export function handleFrame(
         'malformed frame',
       )
       connection.close(CLOSE_CODES.MALFORMED_MESSAGE)
+    } else if (error instanceof LimitExceededError) {
+      metrics.countLimit(error.limit)
+      logger.info(
+        { room: room.name, user: connection.identity.userId, reason: error.message },
+        'limit exceeded',
+      )
+      // y-protocols' auth message first: the stock client logs the reason before it sees the close.
+      connection.send(encodePermissionDenied(error.message), 'auth')
+      connection.close(error.closeCode)
     } else {
       logger.error(
         { room: room.name, user: connection.identity.userId, err: error },

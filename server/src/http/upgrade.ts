@@ -15,6 +15,7 @@ import type { WebSocket, WebSocketServer } from 'ws'
 import { ApiError } from '../api/ApiError'
 import { AuthError } from '../auth/AuthError'
 import type { ConnectionIdentity } from '../connection/Connection'
+import type { ConnectionLimits, ConnectionRefusal } from '../connection/ConnectionLimits'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 
@@ -35,6 +36,16 @@ export interface UpgradeOptions {
   readonly onConnection: (ws: WebSocket, target: UpgradeTarget) => void
   /** False while shutting down: refuse with 503. */
   readonly isAccepting: () => boolean
+  /** Node and room connection counts: a full node or room is refused with 503. */
+  readonly limits: ConnectionLimits
+}
+
+/** What a client refused for a connection limit is told to wait before trying again. */
+export const CONNECTION_LIMIT_RETRY_AFTER_SECONDS = 5
+
+const LIMIT_MESSAGES: Record<ConnectionRefusal, string> = {
+  'node-connections': 'this server is at its connection limit',
+  'room-connections': 'this document is at its connection limit',
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -64,9 +75,12 @@ export function parseRoom(url: URL): string {
 
 function refuse(socket: Duplex, error: ApiError): void {
   const body = `${error.message}\n`
+  const extra = Object.entries(error.headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}\r\n` +
-      'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      `Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n${extra}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   )
 }
@@ -92,6 +106,20 @@ export function createUpgradeHandler(options: UpgradeOptions) {
         wantsSavedAcks: url.searchParams.get(SAVED_ACK_PARAM) === '1',
       }
       if (socket.destroyed) return
+      // Checked after the await, right before the socket exists: handleUpgrade calls back synchronously
+      // and the connection is counted at once, so concurrent upgrades cannot overshoot the limits.
+      const full = options.limits.refusal(room)
+      if (full) {
+        metrics.countLimit(full)
+        throw new ApiError(
+          HTTP_STATUS.SERVICE_UNAVAILABLE,
+          API_ERROR_CODES.SERVICE_UNAVAILABLE,
+          LIMIT_MESSAGES[full],
+          {
+            headers: { 'Retry-After': String(CONNECTION_LIMIT_RETRY_AFTER_SECONDS) },
+          },
+        )
+      }
       wss.handleUpgrade(request, socket, head, (ws) => options.onConnection(ws, target))
     } catch (error) {
       let refusal: ApiError

@@ -76,8 +76,12 @@ export class SqliteStore implements DocumentStore {
     createPrivateFile(file)
     let db: Database.Database | undefined
     try {
-      db = new Database(file, { timeout: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS })
-      const mode = db.pragma('journal_mode = WAL', { simple: true })
+      const busyTimeoutMs = options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS
+      db = new Database(file, { timeout: busyTimeoutMs })
+      const opened = db
+      // Switching to WAL can answer SQLITE_BUSY at once, without the busy handler, while another
+      // process opens the same file: retry it within the busy timeout.
+      const mode = retryWhileBusy(() => opened.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs)
       // WAL is what lets several processes read while one writes; without it (e.g. a network file
       // system) the concurrency guarantees do not hold, so refuse rather than degrade silently.
       if (mode !== 'wal') throw new StorageError('unavailable', `cannot enable WAL on ${file} (mode ${mode})`)
@@ -319,5 +323,21 @@ function createPrivateFile(file: string): void {
     throw new StorageError('unavailable', `cannot create ${file}: ${(error as Error).message}`, {
       cause: error,
     })
+  }
+}
+
+const BUSY_RETRY_MS = 10
+
+/** Runs `fn` again while SQLite reports SQLITE_BUSY, until `timeoutMs` has passed. */
+function retryWhileBusy<T>(fn: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return fn()
+    } catch (error) {
+      const busy = (error as { code?: string }).code === 'SQLITE_BUSY'
+      if (!busy || Date.now() >= deadline) throw error
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_RETRY_MS)
+    }
   }
 }

@@ -13,6 +13,14 @@ export interface SubscriberConnectionHooks {
   onMoved?(): void
 }
 
+/** How often each subscriber connection checks that Redis still answers. */
+export const HEALTH_PING_INTERVAL_MS = 1_000
+/**
+ * A PING unanswered this long means Redis hangs (stopped, swapping) behind an open socket, which
+ * neither TCP nor ioredis notices: the connection is dropped and reported down until Redis answers.
+ */
+export const HEALTH_PING_TIMEOUT_MS = 2_000
+
 const COMMANDS = {
   subscribe: { add: 'subscribe', remove: 'unsubscribe', message: 'messageBuffer' },
   ssubscribe: { add: 'ssubscribe', remove: 'sunsubscribe', message: 'smessageBuffer' },
@@ -31,6 +39,8 @@ export class SubscriberConnection {
   private epoch = 0
   private synced = false
   private closed = false
+  private pinging = false
+  private readonly healthTimer: NodeJS.Timeout
 
   /** Connects at once; `target` is a redis:// URL or host/port options (merged over `options`). */
   constructor(
@@ -53,6 +63,8 @@ export class SubscriberConnection {
     this.redis.on('moved', () => {
       if (!this.closed) hooks.onMoved?.()
     })
+    this.healthTimer = setInterval(() => void this.checkHealth(), HEALTH_PING_INTERVAL_MS)
+    this.healthTimer.unref()
   }
 
   /** Connected and every channel confirmed subscribed since the last (re)connect. */
@@ -78,6 +90,7 @@ export class SubscriberConnection {
 
   async close(): Promise<void> {
     this.closed = true
+    clearInterval(this.healthTimer)
     this.epoch++
     this.synced = false
     this.channels.clear()
@@ -111,6 +124,27 @@ export class SubscriberConnection {
     if (epoch !== this.epoch || this.closed || !results.every(Boolean)) return
     this.synced = true
     this.hooks.onUpChange()
+  }
+
+  /** PING (allowed in subscriber mode) with a deadline; a hung server gets the connection dropped. */
+  private async checkHealth(): Promise<void> {
+    if (this.closed || this.pinging || this.redis.status !== 'ready') return
+    this.pinging = true
+    const epoch = this.epoch
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), HEALTH_PING_TIMEOUT_MS)
+    })
+    const answered = this.redis.ping().then(
+      () => 'answered' as const,
+      () => 'failed' as const,
+    )
+    const outcome = await Promise.race([answered, timedOut])
+    clearTimeout(timer)
+    this.pinging = false
+    if (outcome !== 'timeout' || epoch !== this.epoch || this.closed) return
+    this.hooks.onError(new Error(`no answer to PING within ${HEALTH_PING_TIMEOUT_MS} ms`), 'health check')
+    this.redis.disconnect(true)
   }
 
   private handleClose(): void {

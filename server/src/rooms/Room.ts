@@ -18,10 +18,14 @@ import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import type { DocumentStore } from '../persistence/DocumentStore'
 import type { Relay, RelayEnvelope } from '../relay/Relay'
+import { DocumentSize } from './DocumentSize'
 import type { Batch, GroupCommit } from './GroupCommit'
+import { LimitExceededError } from './LimitExceededError'
 import { RELAY_ORIGIN, STORE_ORIGIN } from './origins'
+import { validateAwarenessUpdate } from './validateAwarenessUpdate'
+import { validateUpdate } from './validateUpdate'
 
-/** An update or state vector that Yjs cannot read. Maps to close code 4400. */
+/** An update, state vector or awareness update the room refuses to take in. Maps to close code 4400. */
 export class InvalidUpdateError extends Error {
   override name = 'InvalidUpdateError'
 }
@@ -34,12 +38,21 @@ export interface RoomContext {
   readonly logger: Logger
   readonly compactThresholdRows: number
   readonly compactThresholdBytes: number
+  /** Updates that would grow the document's encoded size past this are refused (4413). */
+  readonly maxDocumentBytes: number
+  /** Awareness updates above this are refused (1009). */
+  readonly maxAwarenessBytes: number
   /** Called when the last connection left, or when the room failed and must be dropped. */
   readonly onEmpty: (room: Room) => void
 }
 
 /** The encoded state vector of an empty document: one varUint 0. */
 const EMPTY_STATE_VECTOR_LENGTH = 1
+
+/** A V1 update with no structs and no deletions: `[0, 0]`. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0
+}
 
 export class Room {
   readonly doc = new Y.Doc()
@@ -57,6 +70,7 @@ export class Room {
   private logBytes = 0
   private compacting = false
   private destroyed = false
+  private size: DocumentSize | undefined
 
   private constructor(
     readonly name: string,
@@ -73,7 +87,7 @@ export class Room {
     try {
       room.doc.transact(() => {
         if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot)
-        for (const update of stored.updates) Y.applyUpdate(room.doc, update)
+        for (const [index, update] of stored.updates.entries()) room.applyStored(update, index)
       }, STORE_ORIGIN)
     } catch (error) {
       room.destroy()
@@ -81,6 +95,11 @@ export class Room {
     }
     room.logRows = stored.updates.length
     room.logBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
+    room.size = new DocumentSize({
+      maxBytes: ctx.maxDocumentBytes,
+      loadedBytes: (stored.snapshot?.byteLength ?? 0) + room.logBytes,
+      measure: () => room.encodeFullState().byteLength,
+    })
     room.doc.on('update', (update: Uint8Array, origin: unknown) => room.handleDocUpdate(update, origin))
     room.awareness.on('update', (changes: AwarenessChanges, origin: unknown) =>
       room.handleAwarenessUpdate(changes, origin),
@@ -130,12 +149,22 @@ export class Room {
    * Viewers never get here (the connection layer drops their writes).
    */
   handleClientUpdate(connection: Connection, update: Uint8Array): void {
-    try {
-      // A full decode refuses what Yjs cannot read before anything is stored.
-      Y.decodeUpdate(update)
-    } catch (error) {
-      throw new InvalidUpdateError(`unreadable update: ${(error as Error).message}`)
+    if (isEmptyUpdate(update)) {
+      // Every stock client sends one as its step 2 on joining: nothing to store, only maybe an ack.
+      if (connection.wantsSavedAcks) this.requestSavedAck(connection)
+      return
     }
+    // Refuse what Yjs could not read or integrate before anything is stored.
+    const problem = validateUpdate(update)
+    if (problem) throw new InvalidUpdateError(problem)
+    if (this.size && !this.size.fits(update.byteLength)) {
+      throw new LimitExceededError(
+        'document-size',
+        CLOSE_CODES.DOCUMENT_TOO_LARGE,
+        `document would grow past ${this.ctx.maxDocumentBytes} bytes (about ${this.size.estimateBytes} now)`,
+      )
+    }
+    this.size?.accepted(update.byteLength)
     this.pending.push(update)
     this.pendingOrigins.push(connection)
     if (connection.wantsSavedAcks) this.pendingAcks.add(connection)
@@ -143,11 +172,16 @@ export class Room {
   }
 
   handleAwareness(connection: Connection, update: Uint8Array): void {
-    try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection)
-    } catch (error) {
-      throw new InvalidUpdateError(`unreadable awareness update: ${(error as Error).message}`)
+    if (update.byteLength > this.ctx.maxAwarenessBytes) {
+      throw new LimitExceededError(
+        'awareness-size',
+        CLOSE_CODES.MESSAGE_TOO_BIG,
+        `awareness update over ${this.ctx.maxAwarenessBytes} bytes`,
+      )
     }
+    const problem = validateAwarenessUpdate(update)
+    if (problem) throw new InvalidUpdateError(problem)
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection)
   }
 
   handleQueryAwareness(connection: Connection): void {
@@ -182,13 +216,17 @@ export class Room {
     try {
       batch.updates.forEach((update, i) => {
         const origin = batch.origins[i]!
+        let applied = false
         try {
           Y.applyUpdate(this.doc, update, origin)
+          applied = true
         } catch (error) {
-          // Decoded fine but would not integrate: stored already, but never served. Logged to look into.
+          // validateUpdate refuses what cannot integrate on its own; two updates forging one client's
+          // history can still clash here (docs/reliability.md). Stored already: loads skip it likewise.
           this.ctx.logger.error({ room: this.name, err: error }, 'a stored update failed to apply')
           origin.close(CLOSE_CODES.MALFORMED_MESSAGE)
         }
+        this.size?.settled(update.byteLength, applied)
       })
     } finally {
       const applied = this.applied
@@ -210,6 +248,7 @@ export class Room {
    */
   commitFailed(batch: Batch, error: unknown): void {
     const senders = new Set(batch.origins)
+    for (const update of batch.updates) this.size?.settled(update.byteLength, false)
     this.ctx.logger.error({ room: this.name, err: error, senders: senders.size }, 'storing updates failed')
     for (const connection of senders) connection.close(CLOSE_CODES.STORAGE_UNAVAILABLE)
   }
@@ -239,10 +278,31 @@ export class Room {
 
   private diffFor(stateVector: Uint8Array): Uint8Array {
     if (stateVector.byteLength === EMPTY_STATE_VECTOR_LENGTH && stateVector[0] === 0) {
-      this.fullState ??= Y.encodeStateAsUpdate(this.doc)
-      return this.fullState
+      return this.encodeFullState()
     }
     return Y.encodeStateAsUpdate(this.doc, stateVector)
+  }
+
+  private encodeFullState(): Uint8Array {
+    this.fullState ??= Y.encodeStateAsUpdate(this.doc)
+    return this.fullState
+  }
+
+  /**
+   * Applies one stored update while loading. One that Yjs cannot apply (stored by an older server
+   * that checked less) is skipped and logged, as it was skipped when it first arrived, instead of
+   * making the whole room unloadable; it stays in storage untouched.
+   */
+  private applyStored(update: Uint8Array, index: number): void {
+    try {
+      Y.applyUpdate(this.doc, update)
+    } catch (error) {
+      this.ctx.metrics.storedUpdatesSkipped.inc()
+      this.ctx.logger.error(
+        { room: this.name, index, err: error },
+        'skipped a stored update that does not apply',
+      )
+    }
   }
 
   private handleDocUpdate(update: Uint8Array, origin: unknown): void {
@@ -252,6 +312,7 @@ export class Room {
       return
     }
     if (origin === RELAY_ORIGIN) {
+      this.size?.grew(update.byteLength)
       // Durable on the node that relayed it; only our own clients still need it.
       const frame = encodeSyncUpdate(update)
       for (const connection of this.connections) connection.send(frame, 'sync-update')
