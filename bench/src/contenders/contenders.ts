@@ -1,0 +1,153 @@
+/**
+ * The servers under test and how to launch each as its own process: Tandem (durable and in-memory),
+ * the official y-websocket server's own bin, Hocuspocus, and a bare ws relay.
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { WireKind } from '../load/wireCodec'
+
+export const CONTENDER_IDS = ['tandem-sqlite', 'tandem-memory', 'y-websocket', 'hocuspocus', 'relay'] as const
+export type ContenderId = (typeof CONTENDER_IDS)[number]
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const TANDEM_MAIN = path.join(REPO_ROOT, 'server/src/main.ts')
+const CONTENDERS_DIR = fileURLToPath(new URL('./', import.meta.url))
+const requireFromBench = createRequire(new URL('../../package.json', import.meta.url))
+
+/** What to execute; `node` arguments come first so profiling flags can be slotted in. */
+export interface LaunchSpec {
+  readonly nodeArgs: readonly string[]
+  readonly script: string
+  readonly env: Readonly<Record<string, string>>
+}
+
+export interface LaunchOptions {
+  readonly port: number
+  readonly dataDir: string
+  readonly secret: string
+  readonly redisUrl?: string
+}
+
+export interface Contender {
+  readonly id: ContenderId
+  /** Column heading in RESULTS.md. */
+  readonly label: string
+  readonly wire: WireKind
+  /** False for the relay: it keeps no document, so joins and reconnects carry no state. */
+  readonly holdsDocuments: boolean
+  /** Connection URL for one room. */
+  url(port: number, room: string, token: string): string
+  launch(options: LaunchOptions): LaunchSpec
+}
+
+const TSX = ['--import', 'tsx']
+
+/**
+ * Tandem's per-connection and per-room guards, raised above what the workloads need: 20,000 updates
+ * over one socket at once (workload 6), 1,500 observers in one room (workload 3), closed-loop writers
+ * at thousands of updates a second (workload 8). The anchors have no such limits. Everything else
+ * runs with Tandem's defaults.
+ */
+const TANDEM_LIMITS = {
+  MAX_CONNECTIONS: '100000',
+  MAX_ROOM_CONNECTIONS: '100000',
+  MAX_MESSAGES_PER_SECOND: '1000000',
+  MAX_MESSAGES_BURST: '1000000',
+  MAX_BYTES_PER_SECOND: String(1024 ** 3),
+  MAX_BYTES_BURST: String(1024 ** 3),
+}
+
+function tandem(storage: 'sqlite' | 'memory'): Contender {
+  return {
+    id: storage === 'sqlite' ? 'tandem-sqlite' : 'tandem-memory',
+    label: storage === 'sqlite' ? 'Tandem (SQLite)' : 'Tandem (memory)',
+    wire: 'y-websocket',
+    holdsDocuments: true,
+    url: (port, room, token) => `ws://127.0.0.1:${port}/ws/${room}?token=${token}`,
+    launch: ({ port, dataDir, secret, redisUrl }) => ({
+      nodeArgs: TSX,
+      script: TANDEM_MAIN,
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        STORAGE: storage,
+        TANDEM_SECRET: secret,
+        LOG_LEVEL: 'warn',
+        ...TANDEM_LIMITS,
+        ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      },
+    }),
+  }
+}
+
+const yWebsocket: Contender = {
+  id: 'y-websocket',
+  label: 'y-websocket server',
+  wire: 'y-websocket',
+  holdsDocuments: true,
+  url: (port, room) => `ws://127.0.0.1:${port}/${room}`,
+  // The package's own bin, as users run it (its default listen backlog, no persistence).
+  launch: ({ port }) => ({
+    nodeArgs: [],
+    script: path.join(
+      path.dirname(requireFromBench.resolve('@y/websocket-server/package.json')),
+      'src/server.js',
+    ),
+    env: { PORT: String(port), HOST: '127.0.0.1' },
+  }),
+}
+
+const hocuspocus: Contender = {
+  id: 'hocuspocus',
+  label: 'Hocuspocus',
+  wire: 'hocuspocus',
+  holdsDocuments: true,
+  // One socket per simulated user, as one browser tab per user would have; the document is in every frame.
+  url: (port) => `ws://127.0.0.1:${port}/`,
+  launch: ({ port }) => ({
+    nodeArgs: TSX,
+    script: path.join(CONTENDERS_DIR, 'hocuspocusServer.ts'),
+    env: { PORT: String(port), HOST: '127.0.0.1' },
+  }),
+}
+
+const relay: Contender = {
+  id: 'relay',
+  label: 'bare ws relay',
+  wire: 'relay',
+  holdsDocuments: false,
+  url: (port, room) => `ws://127.0.0.1:${port}/${room}`,
+  launch: ({ port }) => ({
+    nodeArgs: TSX,
+    script: path.join(CONTENDERS_DIR, 'bareRelay.ts'),
+    env: { PORT: String(port), HOST: '127.0.0.1' },
+  }),
+}
+
+const ALL: Record<ContenderId, Contender> = {
+  'tandem-sqlite': tandem('sqlite'),
+  'tandem-memory': tandem('memory'),
+  'y-websocket': yWebsocket,
+  hocuspocus,
+  relay,
+}
+
+export function contender(id: ContenderId): Contender {
+  return ALL[id]
+}
+
+/** Installed version of a package (looked up where npm puts it: the bench workspace, then the root). */
+export function packageVersion(name: string): string {
+  for (const dir of [path.join(REPO_ROOT, 'bench/node_modules'), path.join(REPO_ROOT, 'node_modules')]) {
+    try {
+      const manifest = readFileSync(path.join(dir, name, 'package.json'), 'utf8')
+      return (JSON.parse(manifest) as { version: string }).version
+    } catch {
+      // not installed here; try the next place
+    }
+  }
+  return 'unknown'
+}
