@@ -28,10 +28,11 @@ export class BenchContext {
   private dataDirs = 0
   /** Servers kept running across workloads when `options.smoke` (start-up would dominate a smoke run). */
   private readonly shared = new Map<Contender['id'], ServerProcess>()
-  /** Every server started, so none outlives the harness if it is interrupted. */
+  /** Every server started, so none (nor its data) outlives the harness if it is interrupted. */
   private readonly started = new Set<ServerProcess>()
   private readonly killStarted = () => {
     for (const server of this.started) server.killNow()
+    rmSync(this.tmpDir, { recursive: true, force: true })
   }
   /** Other processes' use of our pinned cores, window by window. */
   readonly interference: InterferenceLog
@@ -113,7 +114,6 @@ export class BenchContext {
     this.shared.clear()
     this.killStarted()
     process.off('exit', this.killStarted)
-    rmSync(this.tmpDir, { recursive: true, force: true })
   }
 }
 
