@@ -17,6 +17,7 @@ import { REDIS_CLI_BINARY } from './helpers/redisCluster'
 import { findFreePort, startRedisServer } from './helpers/redisServer'
 import { type SpawnedServer, spawnServer } from './helpers/spawnServer'
 import { spawnTandem } from './helpers/tandemProcess'
+import { covers } from './helpers/yjsState'
 
 const SEED = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 5)
@@ -41,14 +42,6 @@ async function client(port: number, room: string): Promise<StockClient> {
   const stock = connectStockClient(`ws://127.0.0.1:${port}/ws`, room, { token })
   await synced(stock)
   return stock
-}
-
-/** True when `doc` holds everything the state vector `seen` describes. */
-function covers(doc: Y.Doc, seen: Uint8Array): boolean {
-  const have = Y.decodeStateVector(Y.encodeStateVector(doc))
-  for (const [clientId, clock] of Y.decodeStateVector(seen))
-    if ((have.get(clientId) ?? 0) < clock) return false
-  return true
 }
 
 /** Types one character every `intervalMs`, counting what it typed; returns a stop function. */

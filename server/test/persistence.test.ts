@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { databaseFile, SqliteStore } from '../src/persistence/SqliteStore'
 import { connectStockClient, type StockClient, synced } from './helpers/clients'
 import { spawnServer } from './helpers/spawnServer'
+import { covers } from './helpers/yjsState'
 
 const SECRET = 'persistence-test-secret'
 const POLL = { timeout: 10_000, interval: 25 }
@@ -29,14 +30,6 @@ async function client(port: number, room: string): Promise<StockClient> {
   const stock = connectStockClient(`ws://127.0.0.1:${port}/ws`, room, { token })
   await synced(stock)
   return stock
-}
-
-/** True when every change `seen` holds is also in `doc`. */
-function covers(doc: Y.Doc, seen: Uint8Array): boolean {
-  const have = Y.decodeStateVector(Y.encodeStateVector(doc))
-  for (const [clientId, clock] of Y.decodeStateVector(seen))
-    if ((have.get(clientId) ?? 0) < clock) return false
-  return true
 }
 
 describe('SQLite persistence through the server', () => {

@@ -28,6 +28,7 @@ import {
   type ShareKeyRow,
   type StoredRow,
 } from './postgresStatements'
+import { SerialQueue } from './SerialQueue'
 import { StorageError } from './StorageError'
 import { validateEntries } from './validateEntries'
 
@@ -68,7 +69,7 @@ export class PostgresStore implements DocumentStore {
   /** The schema migration; reset when it fails so the next operation tries again. */
   private migration: Promise<void> | undefined
   /** The queue of compactions (settles when the last one requested has); close() waits for it. */
-  private compactions: Promise<void> = Promise.resolve()
+  private readonly compactions = new SerialQueue()
   private probing = false
   private healthy = true
   private closing: Promise<void> | null = null
@@ -144,12 +145,7 @@ export class PostgresStore implements DocumentStore {
    */
   async compact(room: string): Promise<void> {
     this.assertOpen('compact')
-    const turn = this.compactions.then(() => this.runCompaction(room))
-    this.compactions = turn.then(
-      () => {},
-      () => {},
-    )
-    return turn
+    return this.compactions.run(() => this.runCompaction(room))
   }
 
   async logSize(room: string): Promise<{ rows: number; bytes: number }> {
@@ -209,7 +205,7 @@ export class PostgresStore implements DocumentStore {
 
   private async closeWhenIdle(): Promise<void> {
     clearInterval(this.probeTimer)
-    await this.compactions
+    await this.compactions.idle()
     await this.pool.end()
   }
 

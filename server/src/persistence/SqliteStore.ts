@@ -13,6 +13,7 @@ import type {
   UpdateEntry,
 } from './DocumentStore'
 import { migrate } from './migrations'
+import { SerialQueue } from './SerialQueue'
 import { StorageError, toStorageError } from './StorageError'
 import { type BlobRow, prepareStatements, type ShareKeyRow, type SqliteStatements } from './sqliteStatements'
 import { validateEntries } from './validateEntries'
@@ -60,7 +61,7 @@ export class SqliteStore implements DocumentStore {
   private readonly readTransaction: (fn: () => unknown) => unknown
   private readonly compactUpdates: (parts: readonly Uint8Array[]) => Promise<Uint8Array>
   /** The queue of compactions (settles when the last one requested has); close() waits for it. */
-  private compactions: Promise<void> = Promise.resolve()
+  private readonly compactions = new SerialQueue()
   private healthy = true
   private closing: Promise<void> | null = null
 
@@ -124,12 +125,7 @@ export class SqliteStore implements DocumentStore {
    */
   async compact(room: string): Promise<void> {
     this.assertOpen('compact')
-    const turn = this.compactions.then(() => this.runCompaction(room))
-    this.compactions = turn.then(
-      () => {},
-      () => {},
-    )
-    return turn
+    return this.compactions.run(() => this.runCompaction(room))
   }
 
   async logSize(room: string): Promise<{ rows: number; bytes: number }> {
@@ -189,7 +185,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   private async closeWhenIdle(): Promise<void> {
-    await this.compactions
+    await this.compactions.idle()
     try {
       // PASSIVE never waits: with other processes still on the file a blocking mode could hold
       // shutdown for the whole busy timeout. The last connection to close checkpoints fully and
