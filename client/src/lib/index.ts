@@ -4,6 +4,7 @@
  */
 import '../styles/editor.css'
 
+export { EDITOR_NODES } from '@tandem/shared/editorNodes'
 export type { CollabSession, CollabSessionOptions } from '../collab/CollabSession'
 export { createCollabSession } from '../collab/CollabSession'
 export type {
@@ -19,5 +20,4 @@ export {
   type CollaborativeEditorProps,
   type EditorStatus,
 } from '../editor/CollaborativeEditor'
-export { EDITOR_NODES } from '../editor/editorNodes'
 export { type MountEditorOptions, type MountedEditor, mountEditor } from './mountEditor'
