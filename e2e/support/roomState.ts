@@ -2,13 +2,11 @@
  * Reads a room's document straight from a server over the y-websocket protocol (no browser, no
  * local state that could re-send edits), and turns the Lexical tree into plain text.
  */
-import { createToken, encodeSyncStep1, readMessage } from '@tandem/shared'
+import { createToken, encodeSyncStep1, LEXICAL_ROOT_NAME, readMessage } from '@tandem/shared'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { E2E_SECRET } from './tandemServer'
 
-/** Root Y.XmlText of the Lexical tree (client/src/collab/docLayout.ts, docs/embedding.md). */
-const LEXICAL_ROOT_NAME = 'root'
 const READ_TIMEOUT_MS = 15_000
 
 /** The server's current state of `room`, as a viewer sees it right after joining. */
@@ -37,22 +35,40 @@ export async function readRoom(wsUrl: string, room: string): Promise<Y.Doc> {
   }
 }
 
-/** The document's text: one line per top-level block (nested blocks such as list items too). */
+/** Lexical element types that sit inside a line of text rather than starting a block. */
+const INLINE_ELEMENTS = new Set(['link', 'autolink'])
+
+/**
+ * The document's text: one line per block (nested blocks such as list items too), read from the V2
+ * binding's layout: an XmlElement per Lexical element node, an XmlText per run of sibling text nodes.
+ */
 export function lexicalText(doc: Y.Doc): string {
   const lines: string[] = []
-  const walk = (element: Y.XmlText) => {
+  const textOf = (node: Y.XmlText | Y.XmlElement): string =>
+    node instanceof Y.XmlText
+      ? (node.toDelta() as Array<{ insert: unknown }>)
+          .map((op) => (typeof op.insert === 'string' ? op.insert : ''))
+          .join('')
+      : node
+          .toArray()
+          .map((child) => (child instanceof Y.XmlHook ? '' : textOf(child)))
+          .join('')
+  const walk = (element: Y.XmlElement) => {
     let line = ''
-    for (const op of element.toDelta() as Array<{ insert: unknown }>) {
-      if (typeof op.insert === 'string') line += op.insert
-      else if (op.insert instanceof Y.XmlText) {
+    for (const child of element.toArray()) {
+      if (
+        child instanceof Y.XmlText ||
+        (child instanceof Y.XmlElement && INLINE_ELEMENTS.has(child.nodeName))
+      ) {
+        line += textOf(child)
+      } else if (child instanceof Y.XmlElement) {
         if (line !== '') lines.push(line)
         line = ''
-        walk(op.insert)
+        walk(child)
       }
-      // Y.Map embeds carry a text node's properties (format, style), not text.
     }
     if (line !== '') lines.push(line)
   }
-  walk(doc.get(LEXICAL_ROOT_NAME, Y.XmlText))
+  walk(doc.get(LEXICAL_ROOT_NAME, Y.XmlElement))
   return lines.join('\n')
 }

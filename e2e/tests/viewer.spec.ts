@@ -7,6 +7,7 @@ import {
   createToken,
   encodeSyncStep1,
   encodeSyncUpdate,
+  LEXICAL_ROOT_NAME,
   MESSAGE_TYPE,
   readMessage,
   SYNC_TYPE,
@@ -80,10 +81,11 @@ function forgeUpdate(serverState: Uint8Array): Uint8Array {
   const doc = new Y.Doc()
   Y.applyUpdate(doc, serverState)
   const before = Y.encodeStateVector(doc)
-  const paragraph = doc.get('root', Y.XmlText).toDelta()[0]?.insert
-  if (!(paragraph instanceof Y.XmlText)) throw new Error('expected a paragraph to forge into')
-  // Index 0 is the Y.Map holding the text node's properties; the text follows it.
-  paragraph.insert(1, FORGED)
+  // The V2 layout: root element > paragraph element > text.
+  const paragraph = doc.get(LEXICAL_ROOT_NAME, Y.XmlElement).get(0)
+  const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : null
+  if (!(text instanceof Y.XmlText)) throw new Error('expected a paragraph to forge into')
+  text.insert(0, FORGED)
   doc.getText('title').insert(0, FORGED)
   return Y.encodeStateAsUpdate(doc, before)
 }

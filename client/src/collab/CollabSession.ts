@@ -28,8 +28,8 @@ export interface CollabSession {
   readonly awareness: Awareness
   readonly connection: ConnectionController
   readonly saved: SavedTracker
-  /** Stable for the session's lifetime, as the collaboration plugin requires. */
-  readonly providerFactory: (id: string, yjsDocMap: Map<string, Y.Doc>) => Provider
+  /** The provider as the collaboration plugin sees it; stable for the session's lifetime. */
+  readonly pluginProvider: Provider
   /** Disconnects and frees the provider, the Y.Doc and their timers. */
   destroy(): void
 }
@@ -74,10 +74,7 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
     awareness: provider.awareness,
     connection,
     saved,
-    providerFactory(id, yjsDocMap) {
-      yjsDocMap.set(id, doc)
-      return pluginProvider
-    },
+    pluginProvider,
     destroy() {
       connection.destroy()
       provider.off('sync', handleSync)

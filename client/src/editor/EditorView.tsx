@@ -2,7 +2,7 @@
 import { CheckListPlugin } from '@lexical/react/LexicalCheckListPlugin'
 import { ClickableLinkPlugin } from '@lexical/react/LexicalClickableLinkPlugin'
 import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext'
-import { CollaborationPlugin } from '@lexical/react/LexicalCollaborationPlugin'
+import { CollaborationPluginV2__EXPERIMENTAL } from '@lexical/react/LexicalCollaborationPlugin'
 import { type InitialConfigType, LexicalComposer } from '@lexical/react/LexicalComposer'
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
 import { ContentEditable } from '@lexical/react/LexicalContentEditable'
@@ -12,12 +12,12 @@ import { ListPlugin } from '@lexical/react/LexicalListPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
 import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { EDITOR_NODES } from '@tandem/shared/editorNodes'
+import { useEffect, useMemo, useState } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
-import { COLLAB_DOC_ID } from '../collab/docLayout'
+import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import type { TandemAwarenessData } from '../collab/presence'
 import { normalizeLinkUrl } from './editorActions'
-import { EDITOR_NODES } from './editorNodes'
 import { editorTheme } from './editorTheme'
 import { MARKDOWN_TRANSFORMERS } from './markdownTransformers'
 import { ShortcutsPlugin } from './ShortcutsPlugin'
@@ -54,7 +54,10 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
     editorState: null,
     onError: (error) => console.error('Tandem editor error', error),
   }))
-  const caretsRef = useRef<HTMLDivElement>(null)
+  // The V2 plugin reads the carets container once, while rendering: mount it only after the container
+  // exists, or remote carets land in document.body, outside the editor's scrolling surface.
+  const [caretsContainer, setCaretsContainer] = useState<HTMLDivElement | null>(null)
+  const caretsRef = useMemo(() => ({ current: caretsContainer }), [caretsContainer])
   useRemoteCaretTestIds(caretsRef)
   const role = readOnly ? 'viewer' : 'editor'
   // The collaboration plugin reconnects whenever awarenessData changes identity.
@@ -85,7 +88,7 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
                 />
               }
             />
-            <div className="tandem-carets" data-testid="remote-carets" ref={caretsRef} />
+            <div className="tandem-carets" data-testid="remote-carets" ref={setCaretsContainer} />
           </div>
           <ListPlugin />
           <CheckListPlugin />
@@ -95,16 +98,19 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
           <TabIndentationPlugin maxIndent={6} />
           <ShortcutsPlugin />
           <EditablePlugin editable={editable} />
-          <CollaborationPlugin
-            awarenessData={awarenessData}
-            cursorColor={user.color}
-            cursorsContainerRef={caretsRef}
-            id={COLLAB_DOC_ID}
-            providerFactory={session.providerFactory}
-            // Never seed from a client: two people opening a new document at once would both seed.
-            shouldBootstrap={false}
-            username={user.name}
-          />
+          {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
+          {caretsContainer !== null && (
+            <CollaborationPluginV2__EXPERIMENTAL
+              awarenessData={awarenessData}
+              cursorColor={user.color}
+              cursorsContainerRef={caretsRef}
+              doc={session.doc}
+              id={COLLAB_DOC_ID}
+              provider={session.pluginProvider}
+              rootName={LEXICAL_ROOT_NAME}
+              username={user.name}
+            />
+          )}
         </div>
       </LexicalComposer>
     </LexicalCollaboration>

@@ -1,0 +1,107 @@
+// @vitest-environment node
+/**
+ * Concurrent edits through the editor binding must never lose text (issue: offline delete-and-retype
+ * against a concurrent insert lost both people's typing under the V1 binding). Headless Lexical bound to
+ * Y.Docs exactly as the app binds them; the browser suite (e2e/tests/concurrent.spec.ts) repeats these.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { installJsdom } from '../testing/installJsdom'
+
+const removeJsdom = await installJsdom()
+const { $createParagraphNode, $createTextNode, $getRoot, $getSelection, $isRangeSelection, $isTextNode } =
+  await import('lexical')
+const { HeadlessNetwork, freshContent } = await import('../testing/headlessCollab')
+type Peer = import('../testing/headlessCollab').HeadlessPeer
+
+let net: InstanceType<typeof HeadlessNetwork>
+afterEach(() => net.destroy())
+afterAll(() => removeJsdom())
+
+function firstText(): import('lexical').TextNode {
+  const node = $getRoot().getFirstDescendant()
+  if (!$isTextNode(node)) throw new Error('expected a text node first')
+  return node
+}
+
+/** One Backspace (forward = false) or Delete inside a text node, as the browser's keystroke would do it. */
+function deleteCharacter(backward: boolean): void {
+  const selection = rangeSelection()
+  if (selection.isCollapsed()) {
+    const { key, offset } = selection.anchor
+    selection.focus.set(key, backward ? offset - 1 : offset + 1, 'text')
+  }
+  selection.removeText()
+}
+
+function rangeSelection() {
+  const selection = $getSelection()
+  if (!$isRangeSelection(selection)) throw new Error('expected a range selection')
+  return selection
+}
+
+/** How B, offline, removes "abc": each as a person would do it, one keystroke per update. */
+const DELETIONS: Record<string, (b: Peer) => void> = {
+  'Backspace x3': (b) => {
+    b.edit(() => firstText().select(3, 3))
+    for (let i = 0; i < 3; i++) b.edit(() => deleteCharacter(true))
+    b.edit(() => rangeSelection().insertText('456'))
+  },
+  'Delete x3 from the start': (b) => {
+    b.edit(() => firstText().select(0, 0))
+    for (let i = 0; i < 3; i++) b.edit(() => deleteCharacter(false))
+    b.edit(() => rangeSelection().insertText('456'))
+  },
+  'select + Backspace': (b) => {
+    b.edit(() => firstText().select(0, 3))
+    b.edit(() => deleteCharacter(true))
+    b.edit(() => rangeSelection().insertText('456'))
+  },
+  'select + type over': (b) => {
+    b.edit(() => firstText().select(0, 3))
+    for (const char of '456') b.edit(() => rangeSelection().insertText(char))
+  },
+}
+
+const INSERT_AT = { start: 0, middle: 1, end: 3 } as const
+
+async function expectConverged(expectedText: (text: string) => void): Promise<void> {
+  await net.settle()
+  const [a, b] = net.peers
+  const fresh = await freshContent(net.server)
+  expect(a!.content()).toEqual(fresh)
+  expect(b!.content()).toEqual(fresh)
+  expectedText(a!.text())
+}
+
+describe('offline delete-and-retype against a concurrent insert', () => {
+  for (const [deletion, deleteAndRetype] of Object.entries(DELETIONS)) {
+    for (const [where, offset] of Object.entries(INSERT_AT)) {
+      for (const first of ['A', 'B'] as const) {
+        it(`${deletion}; A inserts at the ${where}; ${first} reaches the server first`, async () => {
+          net = new HeadlessNetwork()
+          const a = net.join('A')
+          a.edit(() => $getRoot().append($createParagraphNode().append($createTextNode('abc'))))
+          const b = net.join('B')
+          await net.settle()
+          expect(b.text()).toBe('abc')
+
+          net.setOnline(b, false)
+          a.edit(() => {
+            firstText().select(offset, offset)
+            rangeSelection().insertText('123')
+          })
+          deleteAndRetype(b)
+          expect(b.text()).toBe('456')
+          if (first === 'A') net.flushOutbox(a)
+          net.setOnline(b, true)
+
+          await expectConverged((text) => {
+            expect(text).toContain('123')
+            expect(text).toContain('456')
+            expect(text).not.toMatch(/[abc]/)
+          })
+        })
+      }
+    }
+  }
+})

@@ -1,0 +1,227 @@
+/**
+ * Headless collaboration for tests: Lexical editors bound to Y.Docs exactly as the collaboration plugin
+ * binds them, a server document, and a network whose delivery the test controls (online, offline,
+ * message by message). Lets a binding regression show up in seconds, without a browser.
+ * Needs DOM globals (`installJsdom`) before Lexical is imported: selection code reads the window.
+ */
+import { registerList } from '@lexical/list'
+import { registerMarkdownShortcuts } from '@lexical/markdown'
+import { registerRichText } from '@lexical/rich-text'
+import {
+  type BindingV2,
+  createBindingV2__EXPERIMENTAL,
+  createUndoManager,
+  type Provider,
+  syncLexicalUpdateToYjsV2__EXPERIMENTAL,
+  syncYjsChangesToLexicalV2__EXPERIMENTAL,
+} from '@lexical/yjs'
+import { EDITOR_NODES } from '@tandem/shared/editorNodes'
+import {
+  $getRoot,
+  createEditor,
+  type LexicalEditor,
+  type SerializedEditorState,
+  type SerializedLexicalNode,
+} from 'lexical'
+import * as Y from 'yjs'
+import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
+import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
+
+/** Origin of updates that came over the simulated network. */
+const NETWORK = Symbol('network')
+
+/** A provider the binding accepts; presence is not simulated here. */
+function createSilentProvider(): Provider {
+  const states = new Map()
+  return {
+    awareness: {
+      getLocalState: () => null,
+      getStates: () => states,
+      on() {},
+      off() {},
+      setLocalState() {},
+      setLocalStateField() {},
+    },
+    connect() {},
+    disconnect() {},
+    on() {},
+    off() {},
+  } as unknown as Provider
+}
+
+/** One person: a Lexical editor with the app's nodes and plugins, bound to its own Y.Doc. */
+export class HeadlessPeer {
+  readonly doc = new Y.Doc()
+  readonly editor: LexicalEditor
+  readonly binding: BindingV2
+  readonly undoManager: Y.UndoManager
+  online = true
+  /** Updates made here that the server has not received yet. */
+  readonly outbox: Uint8Array[] = []
+  /** Updates from the server this peer has not received yet. */
+  readonly inbox: Uint8Array[] = []
+  private readonly cleanups: Array<() => void> = []
+
+  constructor(readonly name: string) {
+    this.editor = createEditor({
+      namespace: name,
+      nodes: [...EDITOR_NODES],
+      onError: (error) => {
+        throw error
+      },
+    })
+    const root = document.createElement('div')
+    root.contentEditable = 'true'
+    document.body.append(root)
+    this.editor.setRootElement(root)
+    const provider = createSilentProvider()
+    this.binding = createBindingV2__EXPERIMENTAL(this.editor, COLLAB_DOC_ID, this.doc, new Map(), {
+      rootName: LEXICAL_ROOT_NAME,
+    })
+    this.undoManager = createUndoManager(this.binding, this.binding.root)
+    const binding = this.binding
+    // Wired as useYjsCollaborationV2__EXPERIMENTAL wires it.
+    const onYjsChanges = (events: Array<Y.YEvent<Y.XmlElement | Y.XmlText>>, transaction: Y.Transaction) => {
+      if (transaction.origin !== binding) {
+        syncYjsChangesToLexicalV2__EXPERIMENTAL(
+          binding,
+          provider,
+          events,
+          transaction,
+          transaction.origin instanceof Y.UndoManager,
+        )
+      }
+    }
+    binding.root.observeDeep(onYjsChanges)
+    const onDocUpdate = (update: Uint8Array, origin: unknown) => {
+      if (origin !== NETWORK) this.outbox.push(update)
+    }
+    this.doc.on('update', onDocUpdate)
+    this.cleanups.push(
+      () => binding.root.unobserveDeep(onYjsChanges),
+      () => this.doc.off('update', onDocUpdate),
+      () => root.remove(),
+      registerRichText(this.editor),
+      registerList(this.editor),
+      registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
+      this.editor.registerUpdateListener((payload) => {
+        syncLexicalUpdateToYjsV2__EXPERIMENTAL(
+          binding,
+          provider,
+          payload.prevEditorState,
+          payload.editorState,
+          payload.dirtyElements,
+          payload.dirtyLeaves,
+          payload.normalizedNodes,
+          payload.tags,
+        )
+      }),
+    )
+  }
+
+  /** Runs a local edit synchronously, as a keystroke's update would. */
+  edit(fn: () => void): void {
+    this.editor.update(fn, { discrete: true })
+  }
+
+  receive(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, NETWORK)
+  }
+
+  text(): string {
+    return this.editor.getEditorState().read(() => $getRoot().getTextContent())
+  }
+
+  /** The editor's content as JSON without what differs between equal documents (node keys, selection). */
+  content(): SerializedLexicalNode[] {
+    return normalizeContent(this.editor.getEditorState().toJSON())
+  }
+
+  destroy(): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup()
+    this.undoManager.destroy()
+    this.doc.destroy()
+  }
+}
+
+function normalizeContent(state: SerializedEditorState): SerializedLexicalNode[] {
+  return state.root.children
+}
+
+/** The server's document and the links to each peer; nothing moves until the test delivers it. */
+export class HeadlessNetwork {
+  readonly server = new Y.Doc()
+  readonly peers: HeadlessPeer[] = []
+
+  join(name: string): HeadlessPeer {
+    const peer = new HeadlessPeer(name)
+    this.peers.push(peer)
+    peer.receive(Y.encodeStateAsUpdate(this.server))
+    return peer
+  }
+
+  setOnline(peer: HeadlessPeer, online: boolean): void {
+    peer.online = online
+    if (online) {
+      // Reconnecting is a sync handshake: each side sends what the other lacks.
+      peer.outbox.length = 0
+      peer.inbox.length = 0
+      const missingOnServer = Y.encodeStateAsUpdate(peer.doc, Y.encodeStateVector(this.server))
+      this.toServer(peer, missingOnServer)
+      peer.receive(Y.encodeStateAsUpdate(this.server, Y.encodeStateVector(peer.doc)))
+    }
+  }
+
+  /** Sends one peer's queued updates to the server, which forwards them to every other online peer. */
+  flushOutbox(peer: HeadlessPeer): void {
+    if (!peer.online) return
+    for (const update of peer.outbox.splice(0)) this.toServer(peer, update)
+  }
+
+  flushInbox(peer: HeadlessPeer): void {
+    if (!peer.online) return
+    for (const update of peer.inbox.splice(0)) peer.receive(update)
+  }
+
+  /** Everyone online, every message delivered, every editor caught up with its document. */
+  async settle(): Promise<void> {
+    for (const peer of this.peers) if (!peer.online) this.setOnline(peer, true)
+    for (let round = 0; round < 20; round++) {
+      await flushEditorUpdates()
+      const pending = this.peers.some((peer) => peer.outbox.length > 0 || peer.inbox.length > 0)
+      if (!pending) return
+      for (const peer of this.peers) this.flushOutbox(peer)
+      for (const peer of this.peers) this.flushInbox(peer)
+    }
+    throw new Error(
+      'the peers kept sending updates after 20 rounds: an echo loop between editor and document',
+    )
+  }
+
+  destroy(): void {
+    for (const peer of this.peers.splice(0)) peer.destroy()
+    this.server.destroy()
+  }
+
+  private toServer(from: HeadlessPeer, update: Uint8Array): void {
+    Y.applyUpdate(this.server, update, NETWORK)
+    for (const peer of this.peers) if (peer !== from && peer.online) peer.inbox.push(update)
+  }
+}
+
+/** Lets the editors run the updates Yjs events scheduled (Lexical batches them in microtasks and timers). */
+export async function flushEditorUpdates(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0))
+}
+
+/** A peer's view rebuilt from a document, as a freshly opened page would show it. */
+export async function freshContent(doc: Y.Doc): Promise<SerializedLexicalNode[]> {
+  const peer = new HeadlessPeer('fresh')
+  try {
+    peer.receive(Y.encodeStateAsUpdate(doc))
+    await flushEditorUpdates()
+    return peer.content()
+  } finally {
+    peer.destroy()
+  }
+}
