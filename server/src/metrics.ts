@@ -114,6 +114,12 @@ export class Metrics {
     help: '1 while the Redis relay is connected, 0 otherwise (absent on a single node)',
     registers: [this.registry],
   })
+  readonly sessionsRevoked = new Counter({
+    name: 'tandem_sessions_revoked_total',
+    help: 'Sessions closed (4403) because their share key was revoked, by how this node learned it (local, relay, recheck)',
+    labelNames: ['via'] as const,
+    registers: [this.registry],
+  })
 
   constructor() {
     collectDefaultMetrics({ register: this.registry })
