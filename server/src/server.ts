@@ -99,7 +99,14 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
         Math.ceil(config.httpHeadersTimeoutMs / 4),
       ),
     },
-    createRequestHandler({ metrics, logger, readiness, api: parts.api, staticDir }),
+    createRequestHandler({
+      metrics,
+      logger,
+      readiness,
+      api: parts.api,
+      staticDir,
+      embedOrigins: config.embedOrigins,
+    }),
   )
 
   const wss = new WebSocketServer({
