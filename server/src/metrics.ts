@@ -16,6 +16,7 @@ export const LIMIT_NAMES = [
   'document-size',
   'awareness-size',
   'backpressure',
+  'upgrade-refusals',
 ] as const
 export type LimitName = (typeof LIMIT_NAMES)[number]
 

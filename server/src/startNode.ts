@@ -1,5 +1,4 @@
 /** Builds a production node from its configuration: durable store, token auth, the API and the relay. */
-import type { IncomingMessage } from 'node:http'
 import { DEFAULT_TOKEN_TTL_SECONDS } from '@tandem/shared'
 import { createApiHandler } from './api/createApiHandler'
 import { RateLimiter } from './api/rateLimiter'
@@ -9,6 +8,7 @@ import { ShareKeyStatus } from './auth/ShareKeyStatus'
 import { resolveSecret } from './auth/secretFile'
 import { TokenVerifier } from './auth/TokenVerifier'
 import type { Config } from './config'
+import { clientAddress } from './http/clientAddress'
 import type { Authenticate } from './http/upgrade'
 import type { Logger } from './logger'
 import { Metrics, relayObserver } from './metrics'
@@ -31,22 +31,6 @@ export function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
   }
 }
 
-/**
- * The address to rate-limit by. Behind a trusted proxy it is the last X-Forwarded-For entry: the
- * one our proxy added. Earlier entries come from the client and could be anything.
- */
-export function clientAddress(trustProxy: boolean): (req: IncomingMessage) => string {
-  return (req) => {
-    const forwarded = req.headers['x-forwarded-for']
-    if (trustProxy && typeof forwarded === 'string') {
-      const last = forwarded.split(',').at(-1)?.trim()
-      if (last) return last
-    }
-    return req.socket.remoteAddress ?? 'unknown'
-  }
-}
-
-/** Adapters to use instead of the configured ones (tests: a MemoryRelayHub relay, a shared MemoryStore). */
 export interface NodeAdapters {
   readonly store?: DocumentStore
   readonly relay?: Relay
