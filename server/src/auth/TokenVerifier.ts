@@ -1,6 +1,7 @@
 /** Verifies connection tokens (HS256 JWTs, claims in @tandem/shared) into typed claims or an AuthError. */
 import {
   ANY_ROOM,
+  hasUnsafeTextCharacters,
   isValidRoomName,
   ROLES,
   type Role,
@@ -136,7 +137,8 @@ function readClaims(payload: JWTPayload): TokenClaims {
   if (typeof exp !== 'number') throw invalid('exp')
   if (typeof room !== 'string' || (room !== ANY_ROOM && !isValidRoomName(room))) throw invalid('room')
   if (!isRole(role)) throw invalid('role')
-  if (name !== undefined && typeof name !== 'string') throw invalid('name')
+  // The name is shown to everyone in the room: the same rule as names and titles on the API.
+  if (name !== undefined && (typeof name !== 'string' || hasUnsafeTextCharacters(name))) throw invalid('name')
   if (shareKeyId !== undefined && typeof shareKeyId !== 'string') throw invalid('shareKeyId')
   // A share key belongs to one document: a key-derived token for every room is a contradiction.
   if (shareKeyId !== undefined && room === ANY_ROOM) throw invalid('shareKeyId')
