@@ -1,7 +1,12 @@
-/** Scenario 7: revoked, wrong, unknown and incomplete links show a clear message, no editor, no crash. */
+/**
+ * Scenario 7: revoked, wrong, unknown and incomplete links show a clear message, no editor, no crash.
+ * And links inside a document open in a tab that cannot reach back to Tandem's (issue 14, item 8).
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Page } from '@playwright/test'
 import { createDocument, createShareLink, revokeShareKey } from '../support/documents'
-import { editorContent, openEditor } from '../support/editorPage'
+import { editorContent, openEditor, placeCaretAtEnd } from '../support/editorPage'
 import { expect, test } from '../support/fixtures'
 
 /** Collects uncaught page errors: the app must show messages, not crash. */
@@ -61,4 +66,85 @@ test('revoked or invalid links show a clear message, no editor, and no crash', a
   await expect(editorContent(ann)).toHaveText('Still here, unaffected')
   await expect(ann.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected')
   expect(crashes.flat()).toEqual([])
+})
+
+/** A page on another origin that tries to take over the tab that opened it, and records its Referer. */
+async function startLinkedSite(): Promise<{
+  url: string
+  referers: (string | undefined)[]
+  stop(): Promise<void>
+}> {
+  const referers: (string | undefined)[] = []
+  const server = createServer((req, res) => {
+    // The browser also asks for /favicon.ico, with this page as its Referer.
+    if (req.url !== '/article') {
+      res.writeHead(404).end()
+      return
+    }
+    referers.push(req.headers.referer)
+    res.writeHead(200, { 'Content-Type': 'text/html' })
+    res.end(`<!doctype html><title>linked</title><script>
+      const opener = window.opener
+      document.title = opener === null ? 'no-opener' : 'has-opener'
+      if (opener !== null) opener.location = location.origin + '/phished'
+    </script>`)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/article`,
+    referers,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+async function addLink(page: Page, text: string, url: string): Promise<void> {
+  await page.keyboard.type(text)
+  await page.keyboard.press('Shift+Home')
+  await page.keyboard.press('Control+K')
+  await page.getByTestId('link-url-input').fill(url)
+  await page.getByTestId('link-apply').click()
+  await expect(editorContent(page).locator(`a[href="${url}"]`)).toHaveText(text)
+  // Focus is on the link editor's button now: put the caret back after the link, on a new line.
+  await placeCaretAtEnd(editorContent(page).locator('p').last())
+  await page.keyboard.press('Enter')
+}
+
+test('a linked page gets no handle on the Tandem tab (no reverse tabnabbing)', async ({
+  tandem,
+  newUser,
+}) => {
+  const site = await startLinkedSite()
+  try {
+    const doc = await createDocument(tandem.baseUrl, 'Links to follow')
+    const ann = await newUser('Ann')
+    await openEditor(ann, doc.editUrl)
+    await editorContent(ann).click()
+    const sameOrigin = `${tandem.baseUrl}/`
+    await addLink(ann, 'Read this article', site.url)
+    await addLink(ann, 'Our home page', sameOrigin)
+
+    // A reader follows the links: the view link is read-only, so a click opens the link.
+    const cy = await newUser('Cy')
+    await openEditor(cy, doc.viewUrl)
+    for (const [text, url] of [
+      ['Read this article', site.url],
+      ['Our home page', sameOrigin],
+    ] as const) {
+      const opened = cy.context().waitForEvent('page')
+      await editorContent(cy).getByText(text).click()
+      const popup = await opened
+      await popup.waitForLoadState('load')
+      expect(popup.url()).toBe(url)
+      // Same-origin pages keep an opener even under Cross-Origin-Opener-Policy: only noopener removes it.
+      expect(await popup.evaluate(() => window.opener === null), url).toBe(true)
+      await popup.close()
+    }
+    await expect.poll(() => site.referers.length, { message: 'the linked site was visited' }).toBe(1)
+    expect(site.referers, 'no Referer leaks the document URL').toEqual([undefined])
+    expect(cy.url()).toBe(doc.viewUrl)
+    await expect(editorContent(cy)).toContainText('Read this article')
+  } finally {
+    await site.stop()
+  }
 })

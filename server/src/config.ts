@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
+import { readDurationSeconds } from './durationSeconds'
 import { parseRedisTarget } from './relay/redisTarget'
 
 export const STORAGE_KINDS = ['sqlite', 'memory'] as const
@@ -45,9 +46,13 @@ export interface Config {
   readonly maxAwarenessBytes: number
   readonly httpHeadersTimeoutMs: number
   readonly httpRequestTimeoutMs: number
+  readonly maxTokenTtlSeconds: number
+  readonly upgradeRefusalBurst: number
+  readonly upgradeRefusalsPerSecond: number
+  readonly embedOrigins: readonly string[]
 }
 
-type Kind = 'port' | 'int' | 'string' | 'bool' | 'choice'
+type Kind = 'port' | 'int' | 'string' | 'bool' | 'choice' | 'duration' | 'origins'
 
 interface OptionSpec {
   readonly key: keyof Config
@@ -264,6 +269,34 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultValue: '30000',
     help: 'time a client has to send a whole request; at least HTTP_HEADERS_TIMEOUT_MS',
   },
+  {
+    key: 'maxTokenTtlSeconds',
+    env: 'MAX_TOKEN_TTL',
+    kind: 'duration',
+    defaultValue: '30d',
+    help: 'longest token lifetime accepted (exp from now and from iat): seconds or 30m, 12h, 30d; longer tokens get 401',
+  },
+  {
+    key: 'upgradeRefusalBurst',
+    env: 'UPGRADE_REFUSAL_BURST',
+    kind: 'int',
+    defaultValue: '60',
+    help: 'refused WebSocket upgrades one client address may cause in a burst before it gets 429',
+  },
+  {
+    key: 'upgradeRefusalsPerSecond',
+    env: 'UPGRADE_REFUSALS_PER_SECOND',
+    kind: 'int',
+    defaultValue: '2',
+    help: 'sustained refused upgrades per second per client address',
+  },
+  {
+    key: 'embedOrigins',
+    env: 'EMBED_ORIGINS',
+    kind: 'origins',
+    defaultValue: '*',
+    help: 'origins allowed to frame /embed/* pages (CSP frame-ancestors), space- or comma-separated, or *',
+  },
 ]
 
 export class ConfigError extends Error {
@@ -296,7 +329,26 @@ function parseValue(spec: OptionSpec, raw: string): Config[keyof Config] {
     case 'choice':
       if (!spec.choices?.includes(raw)) throw bad(`one of ${spec.choices?.join(', ')}`)
       return raw
+    case 'duration': {
+      const seconds = readDurationSeconds(raw)
+      if (seconds === undefined || seconds < 1)
+        throw bad('a duration: seconds, or a number with s, m, h or d')
+      return seconds
+    }
+    case 'origins': {
+      // Goes into a header verbatim: anything but origins (a `;`, a quote, a path) is refused here.
+      const origins = raw.split(/[\s,]+/).filter((origin) => origin !== '')
+      if (origins.length === 0 || !origins.every(isFrameAncestor)) {
+        throw bad('* or origins like https://app.example.com, separated by spaces or commas')
+      }
+      return origins
+    }
   }
+}
+
+/** `*`, or a scheme-and-host origin (`https://app.example.com`, `http://localhost:8080`, `https://*.example.com`). */
+function isFrameAncestor(origin: string): boolean {
+  return origin === '*' || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)
 }
 
 /** Reads `--flag value` / `--flag=value` pairs; flags win over environment variables. */

@@ -16,6 +16,7 @@ export const LIMIT_NAMES = [
   'document-size',
   'awareness-size',
   'backpressure',
+  'upgrade-refusals',
 ] as const
 export type LimitName = (typeof LIMIT_NAMES)[number]
 
@@ -112,6 +113,12 @@ export class Metrics {
   readonly relayConnected = new Gauge({
     name: 'tandem_relay_connected',
     help: '1 while the Redis relay is connected, 0 otherwise (absent on a single node)',
+    registers: [this.registry],
+  })
+  readonly sessionsRevoked = new Counter({
+    name: 'tandem_sessions_revoked_total',
+    help: 'Sessions closed (4403) because their share key was revoked, by how this node learned it (local, relay, recheck)',
+    labelNames: ['via'] as const,
     registers: [this.registry],
   })
 

@@ -8,11 +8,13 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { CLOSE_CODES } from '@tandem/shared'
 import { WebSocketServer } from 'ws'
+import { RateLimiter } from './api/rateLimiter'
 import type { Config } from './config'
 import { acceptConnection } from './connection/acceptConnection'
 import type { Connection } from './connection/Connection'
 import { ConnectionLimits } from './connection/ConnectionLimits'
 import { startHeartbeat } from './connection/heartbeat'
+import { clientAddress } from './http/clientAddress'
 import { type ApiHandler, createRequestHandler, type ReadinessCheck } from './http/requestHandler'
 import { type Authenticate, createUpgradeHandler } from './http/upgrade'
 import { createLogger, type Logger } from './logger'
@@ -99,7 +101,14 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
         Math.ceil(config.httpHeadersTimeoutMs / 4),
       ),
     },
-    createRequestHandler({ metrics, logger, readiness, api: parts.api, staticDir }),
+    createRequestHandler({
+      metrics,
+      logger,
+      readiness,
+      api: parts.api,
+      staticDir,
+      embedOrigins: config.embedOrigins,
+    }),
   )
 
   const wss = new WebSocketServer({
@@ -116,6 +125,11 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       logger,
       isAccepting: () => accepting,
       limits: connectionLimits,
+      refusalLimiter: new RateLimiter({
+        capacity: config.upgradeRefusalBurst,
+        refillPerSecond: config.upgradeRefusalsPerSecond,
+      }),
+      clientAddress: clientAddress(config.trustProxy),
       onConnection: (ws, target) =>
         acceptConnection(ws, {
           ...target,

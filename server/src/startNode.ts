@@ -1,17 +1,21 @@
 /** Builds a production node from its configuration: durable store, token auth, the API and the relay. */
-import type { IncomingMessage } from 'node:http'
-import { CLOSE_CODES } from '@tandem/shared'
+import { DEFAULT_TOKEN_TTL_SECONDS } from '@tandem/shared'
 import { createApiHandler } from './api/createApiHandler'
 import { RateLimiter } from './api/rateLimiter'
 import { authenticateUpgrade } from './auth/authenticateUpgrade'
+import { SessionRevoker } from './auth/SessionRevoker'
+import { ShareKeyStatus } from './auth/ShareKeyStatus'
 import { resolveSecret } from './auth/secretFile'
 import { TokenVerifier } from './auth/TokenVerifier'
 import type { Config } from './config'
+import { clientAddress } from './http/clientAddress'
 import type { Authenticate } from './http/upgrade'
 import type { Logger } from './logger'
 import { Metrics, relayObserver } from './metrics'
 import { createDocumentStore } from './persistence/createDocumentStore'
+import type { DocumentStore } from './persistence/DocumentStore'
 import { createRelay } from './relay/createRelay'
+import type { Relay } from './relay/Relay'
 import { createTandemServer, type TandemServer } from './server'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
@@ -27,22 +31,16 @@ export function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
   }
 }
 
-/**
- * The address to rate-limit by. Behind a trusted proxy it is the last X-Forwarded-For entry: the
- * one our proxy added. Earlier entries come from the client and could be anything.
- */
-export function clientAddress(trustProxy: boolean): (req: IncomingMessage) => string {
-  return (req) => {
-    const forwarded = req.headers['x-forwarded-for']
-    if (trustProxy && typeof forwarded === 'string') {
-      const last = forwarded.split(',').at(-1)?.trim()
-      if (last) return last
-    }
-    return req.socket.remoteAddress ?? 'unknown'
-  }
+export interface NodeAdapters {
+  readonly store?: DocumentStore
+  readonly relay?: Relay
 }
 
-export async function createNode(config: Config, logger: Logger): Promise<TandemServer> {
+export async function createNode(
+  config: Config,
+  logger: Logger,
+  adapters: NodeAdapters = {},
+): Promise<TandemServer> {
   const { secret, path, weak } = await resolveSecret(config)
   if (path) {
     logger.warn({ file: path }, 'TANDEM_SECRET is unset: using the generated secret kept in this file')
@@ -50,15 +48,19 @@ export async function createNode(config: Config, logger: Logger): Promise<Tandem
       logger.warn('with several nodes, every node needs the same TANDEM_SECRET (or one shared DATA_DIR)')
   }
   if (weak) logger.warn('TANDEM_SECRET is shorter than 32 bytes: use a longer random secret')
-  const verifier = new TokenVerifier(secret)
   const metrics = new Metrics()
-  const relay = createRelay({
-    redisUrl: config.redisUrl,
-    nodeId: config.nodeId,
-    logger: logger.child({ component: 'relay' }),
-    observer: relayObserver(metrics),
-  })
-  const store = createDocumentStore(config)
+  const relay =
+    adapters.relay ??
+    createRelay({
+      redisUrl: config.redisUrl,
+      nodeId: config.nodeId,
+      logger: logger.child({ component: 'relay' }),
+      observer: relayObserver(metrics),
+    })
+  const store = adapters.store ?? createDocumentStore(config)
+  const shareKeys = new ShareKeyStatus(store)
+  // The one check every upgrade and every API call with a token goes through.
+  const verifier = new TokenVerifier(secret, { maxLifetimeSeconds: config.maxTokenTtlSeconds, shareKeys })
   const api = createApiHandler({
     store,
     verifier,
@@ -70,14 +72,10 @@ export async function createNode(config: Config, logger: Logger): Promise<Tandem
       refillPerSecond: config.apiRateLimitPerSecond,
     }),
     clientAddress: clientAddress(config.trustProxy),
-    onShareKeyRevoked: (documentId, keyId) => {
-      // Sessions opened with a revoked key end now, not when their token expires.
-      for (const connection of server.connections) {
-        if (connection.roomName === documentId && connection.identity.shareKeyId === keyId) {
-          connection.close(CLOSE_CODES.FORBIDDEN)
-        }
-      }
-    },
+    // Exchanged tokens never outlive the maximum the verifier accepts.
+    tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
+    // Sessions opened with a revoked key end now, on every node, not when their token expires.
+    onShareKeyRevoked: (documentId, keyId) => revoker.revoke(documentId, keyId),
   })
   const server = createTandemServer(config, {
     store,
@@ -87,5 +85,19 @@ export async function createNode(config: Config, logger: Logger): Promise<Tandem
     api,
     logger,
   })
-  return server
+  const revoker = new SessionRevoker({
+    connections: server.connections,
+    status: shareKeys,
+    relay,
+    metrics,
+    logger,
+  })
+  await revoker.start()
+  return {
+    ...server,
+    close: async () => {
+      revoker.stop()
+      await server.close()
+    },
+  }
 }

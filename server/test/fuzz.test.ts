@@ -557,7 +557,7 @@ type TokenCase = { readonly kind: string; readonly token: string | undefined; re
 async function tokenCase(gen: prng.PRNG, room: string): Promise<TokenCase> {
   const claims = { room, role: 'editor' }
   const valid = await createToken({ secret: SECRET, sub: 'u', room, role: 'editor' })
-  switch (prng.int32(gen, 0, 10)) {
+  switch (prng.int32(gen, 0, 12)) {
     case 0:
       return {
         kind: 'other secret',
@@ -629,6 +629,29 @@ async function tokenCase(gen: prng.PRNG, room: string): Promise<TokenCase> {
           .sign(key),
         status: 401,
       }
+    case 10: {
+      // Issue 14: tokens that (nearly) never expire, past MAX_TOKEN_TTL (30 days by default).
+      const exp = [now() + 31 * 86_400 + prng.int32(gen, 0, 1e6), Date.UTC(5000, 0, 1) / 1000, 1e308][
+        prng.int32(gen, 0, 2)
+      ]
+      return {
+        kind: 'lifetime past the maximum',
+        token: await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          .setExpirationTime(exp!)
+          .sign(key),
+        status: 401,
+      }
+    }
+    case 11: {
+      const name = ['\u202eevil', 'a\u2066b', 'lone \ud800'][prng.int32(gen, 0, 2)]!
+      return {
+        kind: 'bidi or lone surrogate in the name',
+        token: await createToken({ secret: SECRET, sub: 'u', room, role: 'editor', name }),
+        status: 401,
+      }
+    }
     default:
       return {
         kind: 'no subject',
@@ -646,7 +669,12 @@ describe('hostile tokens', () => {
     'refuses every forged, expired, unsigned or misdirected token on the upgrade; viewers never write',
     async () => {
       onTestFailed(() => console.error(`fuzz.test.ts failed with FUZZ_SEED=${SEED} FUZZ_TOKENS=${TOKENS}`))
-      const { server, port, wsUrl } = await startNode({ storage: 'memory', secret: SECRET })
+      // Every case comes from one address: lift the refused-upgrade limit (hygiene.test.ts covers it).
+      const { server, port, wsUrl } = await startNode({
+        storage: 'memory',
+        secret: SECRET,
+        upgradeRefusalBurst: TOKENS + 10,
+      })
       const gen = prng.create(SEED)
       const counts = new Map<string, number>()
       for (let i = 0; i < TOKENS; i++) {

@@ -1,5 +1,6 @@
 export * from './api'
 export * from './closeCodes'
+export * from './displayText'
 export * from './docLayout'
 export * from './httpStatus'
 export * from './messages'

@@ -1,6 +1,5 @@
 /** The Lexical editor bound to a session: toolbar, content, plugins and remote carets. */
 import { CheckListPlugin } from '@lexical/react/LexicalCheckListPlugin'
-import { ClickableLinkPlugin } from '@lexical/react/LexicalClickableLinkPlugin'
 import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext'
 import { CollaborationPluginV2__EXPERIMENTAL } from '@lexical/react/LexicalCollaborationPlugin'
 import { type InitialConfigType, LexicalComposer } from '@lexical/react/LexicalComposer'
@@ -20,6 +19,7 @@ import type { TandemAwarenessData } from '../collab/presence'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
 import { MARKDOWN_TRANSFORMERS } from './markdownTransformers'
+import { OpenLinksPlugin } from './OpenLinksPlugin'
 import { ShortcutsPlugin } from './ShortcutsPlugin'
 import { Toolbar } from './Toolbar'
 import { useRemoteCaretTestIds } from './useRemoteCaretTestIds'
@@ -93,7 +93,7 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
           <ListPlugin />
           <CheckListPlugin />
           <LinkPlugin validateUrl={isValidLink} />
-          <ClickableLinkPlugin disabled={editable} />
+          <OpenLinksPlugin disabled={editable} />
           <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
           <TabIndentationPlugin maxIndent={6} />
           <ShortcutsPlugin />

@@ -1,6 +1,6 @@
 // @vitest-environment node
 
-import { MAX_TITLE_LENGTH } from '@tandem/shared'
+import { hasUnsafeTextCharacters, MAX_TITLE_LENGTH } from '@tandem/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { applyTitleInput, type DeltaOp, diffText, transformIndex } from './titleText'
@@ -34,6 +34,16 @@ describe('applyTitleInput', () => {
     const title = doc.getText('title').toString()
     expect(title.startsWith('a b')).toBe(true)
     expect(title).toHaveLength(MAX_TITLE_LENGTH)
+  })
+
+  it('never writes bidi overrides or lone surrogates, even when the cap halves an emoji', () => {
+    const doc = new Y.Doc()
+    const text = doc.getText('title')
+    applyTitleInput(text, 'invoice\u202e\u2066fdp.exe\ud800')
+    expect(text.toString()).toBe('invoicefdp.exe')
+    applyTitleInput(text, `${'x'.repeat(MAX_TITLE_LENGTH - 1)}😀`)
+    expect(text.toString()).toBe('x'.repeat(MAX_TITLE_LENGTH - 1))
+    expect(hasUnsafeTextCharacters(text.toString())).toBe(false)
   })
 })
 

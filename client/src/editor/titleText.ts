@@ -1,6 +1,6 @@
 /** Editing the shared title (a Y.Text) from a plain text input: minimal diffs out, caret-preserving merges in. */
 
-import { MAX_TITLE_LENGTH } from '@tandem/shared'
+import { MAX_TITLE_LENGTH, removeUnsafeTextCharacters } from '@tandem/shared'
 import type * as Y from 'yjs'
 
 /** The smallest single replacement turning `before` into `after` (common prefix and suffix kept). */
@@ -15,11 +15,12 @@ export function diffText(before: string, after: string): { index: number; remove
 
 /**
  * Applies what the person typed to the shared title as one minimal edit, so concurrent edits to other
- * parts of the title merge instead of overwriting each other. Line breaks become spaces; the result
- * is capped at MAX_TITLE_LENGTH.
+ * parts of the title merge instead of overwriting each other. Line breaks become spaces; controls,
+ * bidi overrides and lone surrogates are dropped (also one the length cap would leave by cutting an
+ * emoji in half); the result is capped at MAX_TITLE_LENGTH.
  */
 export function applyTitleInput(text: Y.Text, typed: string, origin: unknown = null): void {
-  const next = typed.replace(/[\r\n]+/g, ' ').slice(0, MAX_TITLE_LENGTH)
+  const next = removeUnsafeTextCharacters(typed.replace(/[\r\n]+/g, ' ').slice(0, MAX_TITLE_LENGTH))
   const current = text.toString()
   if (next === current) return
   const { index, remove, insert } = diffText(current, next)

@@ -18,6 +18,8 @@ describe('identity', () => {
     expect(saveName(storage, '  Ada   Lovelace ')).toBe('Ada Lovelace')
     expect(loadIdentity(storage).name).toBe('Ada Lovelace')
     expect(normalizeName('x'.repeat(100))).toHaveLength(MAX_NAME_LENGTH)
+    // What the server would refuse in a name never leaves the browser.
+    expect(normalizeName('Ada\u202e\u2067 Lovelace\ud800')).toBe('Ada Lovelace')
   })
 
   it('derives the same palette colour from the same id', () => {

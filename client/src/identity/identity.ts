@@ -1,4 +1,5 @@
 /** The person using this browser: a stable id, a remembered display name and a colour derived from the id. */
+import { removeUnsafeTextCharacters } from '@tandem/shared'
 
 const USER_ID_KEY = 'tandem.userId'
 const NAME_KEY = 'tandem.name'
@@ -55,7 +56,8 @@ export function saveName(storage: Storage, name: string): string {
 
 /** Trims, collapses whitespace and caps the length. */
 export function normalizeName(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').slice(0, MAX_NAME_LENGTH)
+  // Same characters the server refuses in names; dropped after the cut so no half emoji remains.
+  return removeUnsafeTextCharacters(name.trim().replace(/\s+/g, ' ').slice(0, MAX_NAME_LENGTH)).trim()
 }
 
 // Storage throws in some privacy modes and when full; the app then works without remembering.

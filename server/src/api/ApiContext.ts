@@ -9,6 +9,7 @@ import type { RateLimiter } from './rateLimiter'
 export interface ApiLogger {
   error(details: object, message: string): void
   warn(details: object, message: string): void
+  debug(details: object, message: string): void
 }
 
 export interface ApiDeps {

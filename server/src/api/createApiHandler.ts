@@ -11,6 +11,7 @@ import {
   handleGetDocument,
   handleRevokeShareKey,
 } from './documentRoutes'
+import { RequestAbortedError } from './RequestAbortedError'
 import { DEFAULT_API_RATE_LIMIT, RateLimiter } from './rateLimiter'
 import { MAX_JSON_BODY_BYTES } from './readJsonBody'
 import { sendApiError } from './sendJson'
@@ -100,6 +101,14 @@ async function handleApiRequest(
 
 /** The one place API errors turn into responses. */
 function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, deps: ResolvedApiDeps): void {
+  if (error instanceof RequestAbortedError) {
+    deps.logger?.debug(
+      { method: req.method, url: redactUrl(req.url ?? '') },
+      'client aborted its request body',
+    )
+    res.destroy()
+    return
+  }
   if (res.headersSent) {
     // Nothing sensible can be sent any more; cut the response short so the client sees a failure.
     deps.logger?.error(

@@ -49,3 +49,19 @@ describe('RateLimiter', () => {
     expect(() => new RateLimiter({ capacity: 1, refillPerSecond: 0 })).toThrow(RangeError)
   })
 })
+
+describe('RateLimiter.check', () => {
+  it('answers like take would, without spending', () => {
+    let now = 0
+    const limiter = new RateLimiter({ capacity: 2, refillPerSecond: 1, now: () => now })
+    expect(limiter.check('a')).toEqual({ allowed: true })
+    expect(limiter.check('a')).toEqual({ allowed: true })
+    limiter.take('a')
+    limiter.take('a')
+    expect(limiter.check('a')).toEqual({ allowed: false, retryAfterMs: 1000 })
+    expect(limiter.check('b')).toEqual({ allowed: true })
+    now = 1000
+    expect(limiter.check('a')).toEqual({ allowed: true })
+    expect(limiter.take('a')).toEqual({ allowed: true })
+  })
+})

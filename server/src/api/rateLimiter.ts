@@ -42,6 +42,22 @@ export class RateLimiter {
     this.now = options.now ?? Date.now
   }
 
+  /**
+   * Whether `key` has a request left, without spending it: for limits that count only failures (the
+   * upgrade spends on refusal), checked before doing the work that may fail.
+   */
+  check(key: string): RateLimitDecision {
+    const bucket = this.buckets.get(key)
+    if (!bucket) return { allowed: true }
+    const tokens = Math.min(
+      this.capacity,
+      bucket.tokens + (this.now() - bucket.updatedAtMs) * this.refillPerMs,
+    )
+    return tokens >= 1
+      ? { allowed: true }
+      : { allowed: false, retryAfterMs: Math.ceil((1 - tokens) / this.refillPerMs) }
+  }
+
   /** Spends one request of `key`'s allowance, or says how long until one is available. */
   take(key: string): RateLimitDecision {
     const now = this.now()

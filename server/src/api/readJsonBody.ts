@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http'
 import { API_ERROR_CODES, HTTP_STATUS } from '@tandem/shared'
 import { ApiError } from './ApiError'
+import { RequestAbortedError } from './RequestAbortedError'
 
 /** Default body limit: API bodies are a few short strings. */
 export const MAX_JSON_BODY_BYTES = 16 * 1024
@@ -92,11 +93,13 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       cleanup()
       resolve(Buffer.concat(chunks, size))
     }
+    // Node reports a client that hangs up mid-body as 'aborted' errors or a bare close: the client's
+    // doing, never a server failure, so it is not logged as one.
     const onError = (error: Error) => {
       cleanup()
-      reject(error)
+      reject(new RequestAbortedError('request closed before its body ended', { cause: error }))
     }
-    const onClose = () => onError(new Error('request closed before its body ended'))
+    const onClose = () => onError(new Error('closed'))
     const cleanup = () => {
       req.off('data', onData)
       req.off('end', onEnd)

@@ -1,5 +1,5 @@
-/** Validates one short text field of a JSON body: type, trimmed length, no control characters. */
-import { API_ERROR_CODES, HTTP_STATUS } from '@tandem/shared'
+/** Validates one short text field of a JSON body: type, trimmed length, no control or bidi characters. */
+import { API_ERROR_CODES, HTTP_STATUS, hasUnsafeTextCharacters } from '@tandem/shared'
 import { ApiError } from './ApiError'
 
 export interface TextFieldRule {
@@ -8,9 +8,6 @@ export interface TextFieldRule {
   /** When true, absent or blank values are refused. Default false. */
   required?: boolean
 }
-
-// Titles and names end up in the UI, logs and awareness; control characters only ever do harm there.
-const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u
 
 /** The trimmed value of `body[field]`, or undefined when absent/blank and not required. Throws 400. */
 export function readTextField(
@@ -32,6 +29,9 @@ export function readTextField(
     return undefined
   }
   if (text.length > rule.maxLength) throw invalid(`must be at most ${rule.maxLength} characters`)
-  if (CONTROL_CHARACTERS.test(text)) throw invalid('must not contain control characters')
+  // Titles and names end up in the UI, logs and awareness; these characters only ever do harm there.
+  if (hasUnsafeTextCharacters(text)) {
+    throw invalid('must not contain control characters, bidirectional controls or lone surrogates')
+  }
   return text
 }

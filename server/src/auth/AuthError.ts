@@ -10,7 +10,9 @@ export const AUTH_FAILURES = {
   TOKEN_EXPIRED: { status: HTTP_STATUS.UNAUTHORIZED, reason: 'token expired' },
   TOKEN_NOT_YET_VALID: { status: HTTP_STATUS.UNAUTHORIZED, reason: 'token not yet valid' },
   INVALID_CLAIMS: { status: HTTP_STATUS.UNAUTHORIZED, reason: 'invalid token claims' },
+  LIFETIME_TOO_LONG: { status: HTTP_STATUS.UNAUTHORIZED, reason: 'token lifetime exceeds the maximum' },
   WRONG_ROOM: { status: HTTP_STATUS.FORBIDDEN, reason: 'token not valid for this room' },
+  ACCESS_REVOKED: { status: HTTP_STATUS.FORBIDDEN, reason: 'access revoked' },
 } as const
 
 export type AuthFailure = keyof typeof AUTH_FAILURES

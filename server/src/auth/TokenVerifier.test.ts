@@ -35,6 +35,11 @@ async function expectRefused(token: string, failure: AuthFailure, status: number
   if (token !== '') expect(error.reason).not.toContain(token.slice(0, 20))
 }
 
+async function expectRefusedBy(verifier: TokenVerifier, token: string, failure: AuthFailure, status = 401) {
+  const error = await refusal(verifier.verify(token))
+  expect({ failure: error.failure, status: error.status }).toEqual({ failure, status })
+}
+
 describe('TokenVerifier', () => {
   it('returns typed claims of a token minted by createToken', async () => {
     const token = await createToken({
@@ -142,6 +147,52 @@ describe('TokenVerifier', () => {
       expect(error.status, JSON.stringify(claims)).toBe(401)
       expect(error.failure, JSON.stringify(claims)).toBe('INVALID_CLAIMS')
     }
+  })
+
+  it('refuses a token whose lifetime exceeds the maximum, from now or from its iat', async () => {
+    const year5000 = Math.floor(Date.UTC(5000, 0, 1) / 1000)
+    for (const claims of [
+      { ...validClaims(), exp: year5000 },
+      { ...validClaims(), exp: 1e308 },
+      { ...validClaims(), iat: nowSeconds(), exp: nowSeconds() + 31 * 86_400 },
+      // Issued long ago for long: exp is near, but the lifetime it was minted with is not allowed.
+      { ...validClaims(), iat: nowSeconds() - 40 * 86_400, exp: nowSeconds() + 60 },
+    ]) {
+      const error = await refusal(new TokenVerifier(SECRET).verify(await sign(claims)))
+      expect({ failure: error.failure, status: error.status }, JSON.stringify(claims)).toEqual({
+        failure: 'LIFETIME_TOO_LONG',
+        status: 401,
+      })
+    }
+    const withinDefault = { ...validClaims(), iat: nowSeconds(), exp: nowSeconds() + 30 * 86_400 }
+    await expect(new TokenVerifier(SECRET).verify(await sign(withinDefault))).resolves.toMatchObject({
+      sub: 'u1',
+    })
+    const noIat = await sign({ ...validClaims(), exp: nowSeconds() + 3600 })
+    await expect(new TokenVerifier(SECRET).verify(noIat)).resolves.toMatchObject({ sub: 'u1' })
+    await expectRefusedBy(new TokenVerifier(SECRET, { maxLifetimeSeconds: 600 }), noIat, 'LIFETIME_TOO_LONG')
+  })
+
+  it('refuses a token issued in the future, which would stretch its lifetime', async () => {
+    const token = await sign({ ...validClaims(), iat: nowSeconds() + 3600, exp: nowSeconds() + 7200 })
+    await expectRefused(token, 'TOKEN_NOT_YET_VALID', 401)
+  })
+
+  it('refuses a share-key token for every room', async () => {
+    const token = await sign({ ...validClaims(), room: '*', shareKeyId: 'k1' })
+    await expectRefused(token, 'INVALID_CLAIMS', 401)
+  })
+
+  it('refuses a share-key token once its key is no longer active, and keeps others', async () => {
+    const active = new Set(['room-1 k1'])
+    const verifier = new TokenVerifier(SECRET, {
+      shareKeys: { isActive: async (documentId, keyId) => active.has(`${documentId} ${keyId}`) },
+    })
+    const token = await sign({ ...validClaims(), shareKeyId: 'k1' })
+    await expect(verifier.verify(token, 'room-1')).resolves.toMatchObject({ shareKeyId: 'k1' })
+    active.clear()
+    await expectRefusedBy(verifier, token, 'ACCESS_REVOKED', 403)
+    await expect(verifier.verify(await sign(validClaims()), 'room-1')).resolves.toMatchObject({ sub: 'u1' })
   })
 
   it('refuses to be built without a secret', () => {

@@ -1,6 +1,7 @@
 /** Verifies connection tokens (HS256 JWTs, claims in @tandem/shared) into typed claims or an AuthError. */
 import {
   ANY_ROOM,
+  hasUnsafeTextCharacters,
   isValidRoomName,
   ROLES,
   type Role,
@@ -9,14 +10,28 @@ import {
 } from '@tandem/shared'
 import { errors, type JWTPayload, jwtVerify } from 'jose'
 import { AuthError } from './AuthError'
+import type { ShareKeyStatus } from './ShareKeyStatus'
 
 /** Longer strings are refused before any parsing or HMAC work. */
 export const MAX_TOKEN_LENGTH = 8192
 
 export interface TokenVerifierOptions {
-  /** Allowed clock skew for `exp` and `nbf`, in seconds. Default 0. */
+  /** Allowed clock skew for `exp`, `nbf` and `iat`, in seconds. Default 0. */
   clockToleranceSeconds?: number
+  /**
+   * Longest lifetime accepted: `exp` at most this far from now, and from `iat` when present
+   * (`MAX_TOKEN_TTL`). Default DEFAULT_MAX_TOKEN_TTL_SECONDS (30 days).
+   */
+  maxLifetimeSeconds?: number
+  /**
+   * When given, a token carrying `shareKeyId` is refused (403) unless that key is still a current key
+   * of the token's room. Without it, revoking a key cannot end its tokens before their `exp`.
+   */
+  shareKeys?: Pick<ShareKeyStatus, 'isActive'>
 }
+
+/** 30 days: a token that cannot be revoked must not outlive a month (`MAX_TOKEN_TTL`). */
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 30 * 86_400
 
 /** True when `claims` grant `room`: the room claim names it or is `"*"`. */
 export function grantsRoom(claims: Pick<TokenClaims, 'room'>, room: string): boolean {
@@ -26,18 +41,24 @@ export function grantsRoom(claims: Pick<TokenClaims, 'room'>, room: string): boo
 export class TokenVerifier {
   private readonly key: Uint8Array
   private readonly clockToleranceSeconds: number
+  private readonly maxLifetimeSeconds: number
+  private readonly shareKeys: Pick<ShareKeyStatus, 'isActive'> | undefined
 
   /** `secret` is the HS256 shared secret (TANDEM_SECRET or the generated one). */
   constructor(secret: string, options: TokenVerifierOptions = {}) {
     if (secret === '') throw new Error('TokenVerifier needs a non-empty secret')
     this.key = new TextEncoder().encode(secret)
     this.clockToleranceSeconds = options.clockToleranceSeconds ?? 0
+    this.maxLifetimeSeconds = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS
+    this.shareKeys = options.shareKeys
   }
 
   /**
    * The token's claims when it is a well-formed HS256 JWT signed with the secret, not expired, not
    * before its `nbf`, with a string `sub`, a numeric `exp`, a valid `room` and `role`; and, when `room`
-   * is given, granting that room. Throws AuthError otherwise (401, or 403 for another room).
+   * is given, granting that room; with a lifetime within the maximum; and, when it came from a share
+   * key, that key still current. Throws AuthError otherwise (401, or 403 for another room or a
+   * revoked key).
    */
   async verify(token: string, room?: string): Promise<TokenClaims> {
     if (token === '') throw new AuthError('MISSING_TOKEN')
@@ -55,10 +76,37 @@ export class TokenVerifier {
       throw toAuthError(error)
     }
     const claims = readClaims(payload)
+    this.checkLifetime(claims)
     if (room !== undefined && !grantsRoom(claims, room)) {
       throw new AuthError('WRONG_ROOM', `token room ${JSON.stringify(claims.room)}`)
     }
+    // readClaims refused shareKeyId on "*" tokens, so the room claim names the key's document.
+    if (claims.shareKeyId !== undefined && this.shareKeys !== undefined) {
+      if (!(await this.shareKeys.isActive(claims.room, claims.shareKeyId))) {
+        throw new AuthError('ACCESS_REVOKED', `share key ${claims.shareKeyId}`)
+      }
+    }
     return claims
+  }
+
+  /**
+   * Bounds what a leaked token is worth: `exp` at most the maximum from now (tokens without `iat`
+   * included), `exp - iat` within it too, and `iat` not in the future (which would stretch the first
+   * rule's window). A token the server cannot revoke must expire within the maximum.
+   */
+  private checkLifetime(claims: TokenClaims): void {
+    const now = Math.floor(Date.now() / 1000)
+    const slack = this.clockToleranceSeconds
+    if (claims.iat !== undefined && claims.iat > now + slack) {
+      throw new AuthError('TOKEN_NOT_YET_VALID', 'iat: in the future')
+    }
+    const issuedAt = claims.iat ?? now
+    if (
+      claims.exp - now > this.maxLifetimeSeconds + slack ||
+      claims.exp - issuedAt > this.maxLifetimeSeconds + slack
+    ) {
+      throw new AuthError('LIFETIME_TOO_LONG', `exp ${claims.exp}, iat ${claims.iat ?? 'absent'}`)
+    }
   }
 }
 
@@ -89,8 +137,11 @@ function readClaims(payload: JWTPayload): TokenClaims {
   if (typeof exp !== 'number') throw invalid('exp')
   if (typeof room !== 'string' || (room !== ANY_ROOM && !isValidRoomName(room))) throw invalid('room')
   if (!isRole(role)) throw invalid('role')
-  if (name !== undefined && typeof name !== 'string') throw invalid('name')
+  // The name is shown to everyone in the room: the same rule as names and titles on the API.
+  if (name !== undefined && (typeof name !== 'string' || hasUnsafeTextCharacters(name))) throw invalid('name')
   if (shareKeyId !== undefined && typeof shareKeyId !== 'string') throw invalid('shareKeyId')
+  // A share key belongs to one document: a key-derived token for every room is a contradiction.
+  if (shareKeyId !== undefined && room === ANY_ROOM) throw invalid('shareKeyId')
   const claims: TokenClaims = { sub, exp, room, role }
   if (name !== undefined) claims.name = name
   if (typeof iat === 'number') claims.iat = iat

@@ -111,4 +111,24 @@ describe('token CLI', () => {
     expect(bad.stdout).toBe('')
     expect(bad.stderr).toContain('--role is required')
   })
+
+  it('mints only within MAX_TOKEN_TTL, so every token it prints is one the server accepts', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-cli-'))
+    directories.push(dataDir)
+    const env = { DATA_DIR: dataDir, TANDEM_SECRET: 'explicit-secret' }
+    const tooLong = await runCli(['--room', 'doc-1', '--role', 'editor', '--ttl', '31d'], env)
+    expect(tooLong.code).toBe(2)
+    expect(tooLong.stdout).toBe('')
+    expect(tooLong.stderr).toContain('at most MAX_TOKEN_TTL (2592000 s)')
+
+    const raised = await runCli(['--room', 'doc-1', '--role', 'editor', '--ttl', '31d'], {
+      ...env,
+      MAX_TOKEN_TTL: '60d',
+    })
+    expect(raised.code).toBe(0)
+    const verifier = new TokenVerifier('explicit-secret', { maxLifetimeSeconds: 60 * 86_400 })
+    await expect(verifier.verify(raised.stdout.trim(), 'doc-1')).resolves.toMatchObject({ room: 'doc-1' })
+    const lowered = await runCli(['--room', 'doc-1', '--role', 'editor'], { ...env, MAX_TOKEN_TTL: '10m' })
+    expect(lowered.code).toBe(2)
+  })
 })

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { ANY_ROOM, createToken, isValidRoomName, ROLES, type Role } from '@tandem/shared'
 import { resolveSecret } from '../auth/secretFile'
 import { loadConfig } from '../config'
+import { readDurationSeconds } from '../durationSeconds'
 
-const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const
 /** Ten years: longer is almost certainly a typo, and such a token could never be taken back. */
 const MAX_TTL_SECONDS = 10 * 365 * 86_400
 const DEFAULT_TTL = '1h'
@@ -19,7 +19,8 @@ when TANDEM_SECRET is unset (created there if it does not exist yet).
   --room   room name, or "*" for every room (an admin token when --role is editor)
   --role   ${ROLES.join(' or ')}
   --name   display name (optional)
-  --ttl    lifetime: seconds, or a number with s, m, h or d (default ${DEFAULT_TTL})
+  --ttl    lifetime: seconds, or a number with s, m, h or d (default ${DEFAULT_TTL}; at most
+           MAX_TOKEN_TTL, default 30d)
   --sub    user id (default: a random UUID)`
 
 export interface TokenArgs {
@@ -36,11 +37,9 @@ export class UsageError extends Error {
 
 /** Parses `30`, `30s`, `30m`, `1h`, `7d` into whole seconds (1 to ten years). */
 export function parseDuration(text: string): number {
-  const match = /^(\d+)([smhd]?)$/.exec(text.trim())
-  if (!match)
+  const seconds = readDurationSeconds(text)
+  if (seconds === undefined)
     throw new UsageError(`--ttl: expected a duration like 30m, 1h or 7d, got ${JSON.stringify(text)}`)
-  const unit = (match[2] || 's') as keyof typeof UNIT_SECONDS
-  const seconds = Number(match[1]) * UNIT_SECONDS[unit]
   if (seconds < 1 || seconds > MAX_TTL_SECONDS) {
     throw new UsageError(`--ttl: must be between 1 second and 10 years, got ${JSON.stringify(text)}`)
   }
@@ -94,8 +93,15 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE)
     return 0
   }
-  // The server's configuration module is the one place that knows TANDEM_SECRET and DATA_DIR.
+  // The server's configuration module is the one place that knows TANDEM_SECRET, DATA_DIR and MAX_TOKEN_TTL.
   const config = loadConfig(process.env, [])
+  if (args.ttlSeconds > config.maxTokenTtlSeconds) {
+    // The server would refuse such a token (401): say so now rather than hand out a dud.
+    console.error(
+      `token: --ttl: at most MAX_TOKEN_TTL (${config.maxTokenTtlSeconds} s), got ${args.ttlSeconds} s\n\n${USAGE}`,
+    )
+    return 2
+  }
   const resolved = await resolveSecret(config)
   if (resolved.generated) {
     console.error(

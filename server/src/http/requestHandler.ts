@@ -6,6 +6,7 @@ import { ApiError } from '../api/ApiError'
 import { sendApiError, sendJson } from '../api/sendJson'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
+import { setSecurityHeaders } from './securityHeaders'
 
 /** Handles `/api/*`; resolves true when it answered the request. */
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
@@ -19,6 +20,8 @@ export interface RequestHandlerOptions {
   readonly readiness: readonly ReadinessCheck[]
   readonly api: ApiHandler | undefined
   readonly staticDir: string | undefined
+  /** Origins allowed to frame `/embed/*` (`EMBED_ORIGINS`); the app itself is never framed. */
+  readonly embedOrigins: readonly string[]
 }
 
 const RESERVED_PREFIXES = ['/api/', '/ws/']
@@ -34,6 +37,7 @@ export function createRequestHandler(options: RequestHandlerOptions) {
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?', 1)[0]!
+    setSecurityHeaders(res, path, options.embedOrigins)
     try {
       if (path === '/healthz') return sendJson(res, HTTP_STATUS.OK, { status: 'ok' })
       if (path === '/readyz') {

@@ -13,6 +13,7 @@ import {
 } from '@tandem/shared'
 import type { WebSocket, WebSocketServer } from 'ws'
 import { ApiError } from '../api/ApiError'
+import type { RateLimiter } from '../api/rateLimiter'
 import { AuthError } from '../auth/AuthError'
 import type { ConnectionIdentity } from '../connection/Connection'
 import type { ConnectionLimits, ConnectionRefusal } from '../connection/ConnectionLimits'
@@ -38,6 +39,13 @@ export interface UpgradeOptions {
   readonly isAccepting: () => boolean
   /** Node and room connection counts: a full node or room is refused with 503. */
   readonly limits: ConnectionLimits
+  /**
+   * Spent by every upgrade refused for the client's fault (4xx); an address with none left gets 429
+   * before its token is even read, so scanning paths or guessing tokens costs it, not us.
+   */
+  readonly refusalLimiter: Pick<RateLimiter, 'check' | 'take'>
+  /** The address `refusalLimiter` counts by (X-Forwarded-For from a trusted proxy, else the peer). */
+  readonly clientAddress: (request: IncomingMessage) => string
 }
 
 /** What a client refused for a connection limit is told to wait before trying again. */
@@ -53,6 +61,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 }
@@ -89,7 +98,20 @@ export function createUpgradeHandler(options: UpgradeOptions) {
   const { wss, metrics, logger } = options
   return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'))
+    const address = options.clientAddress(request)
     try {
+      const allowance = options.refusalLimiter.check(address)
+      if (!allowance.allowed) {
+        metrics.countLimit('upgrade-refusals')
+        throw new ApiError(
+          HTTP_STATUS.TOO_MANY_REQUESTS,
+          API_ERROR_CODES.RATE_LIMITED,
+          'too many refused upgrades',
+          {
+            headers: { 'Retry-After': String(Math.max(1, Math.ceil(allowance.retryAfterMs / 1000))) },
+          },
+        )
+      }
       if (!options.isAccepting()) {
         throw new ApiError(
           HTTP_STATUS.SERVICE_UNAVAILABLE,
@@ -123,15 +145,23 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       wss.handleUpgrade(request, socket, head, (ws) => options.onConnection(ws, target))
     } catch (error) {
       let refusal: ApiError
+      let detail: string | undefined
       if (error instanceof ApiError) refusal = error
       else if (error instanceof AuthError) {
         const code =
           error.status === HTTP_STATUS.FORBIDDEN ? API_ERROR_CODES.FORBIDDEN : API_ERROR_CODES.UNAUTHORIZED
         refusal = new ApiError(error.status, code, error.reason)
-        logger.info({ status: error.status, reason: error.reason, detail: error.detail }, 'upgrade refused')
+        detail = error.detail
       } else {
         refusal = new ApiError(HTTP_STATUS.INTERNAL_ERROR, API_ERROR_CODES.INTERNAL_ERROR, 'internal error')
         logger.error({ err: error }, 'upgrade failed')
+      }
+      const clientFault = refusal.status >= 400 && refusal.status < 500
+      if (clientFault && refusal.status !== HTTP_STATUS.TOO_MANY_REQUESTS)
+        options.refusalLimiter.take(address)
+      // Debug, not info: anyone can cause these by the thousand; the counter is what to watch.
+      if (clientFault) {
+        logger.debug({ status: refusal.status, reason: refusal.message, detail, address }, 'upgrade refused')
       }
       metrics.upgradesRefused.labels(String(refusal.status)).inc()
       refuse(socket, refusal)

@@ -67,6 +67,11 @@ export interface DocumentStore {
   addShareKey(record: ShareKeyRecord): Promise<void>
   /** The share key with this hash for this document, revoked or not; null when unknown. */
   findShareKey(documentId: string, keyHash: string): Promise<ShareKeyRecord | null>
+  /**
+   * The share key with this id for this document, revoked or not; null when unknown. A primary-key
+   * lookup: it runs on every upgrade and API request made with an exchanged token (cached briefly).
+   */
+  getShareKey(documentId: string, keyId: string): Promise<ShareKeyRecord | null>
   /** Marks a key revoked; returns false when no such key exists for the document. */
   revokeShareKey(documentId: string, keyId: string): Promise<boolean>
 

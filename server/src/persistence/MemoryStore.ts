@@ -84,6 +84,12 @@ export class MemoryStore implements DocumentStore {
     return this.findKey(documentId, keyHash)
   }
 
+  async getShareKey(documentId: string, keyId: string): Promise<ShareKeyRecord | null> {
+    this.assertOpen('getShareKey')
+    const key = this.shareKeys.get(keyId)
+    return key && key.documentId === documentId ? key : null
+  }
+
   async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {
     this.assertOpen('revokeShareKey')
     const key = this.shareKeys.get(keyId)

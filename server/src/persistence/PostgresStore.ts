@@ -25,6 +25,7 @@ import {
   SELECT_LOG_SIZE,
   SELECT_ROOM,
   SELECT_SHARE_KEY,
+  SELECT_SHARE_KEY_BY_ID,
   type ShareKeyRow,
   type StoredRow,
 } from './postgresStatements'
@@ -182,6 +183,13 @@ export class PostgresStore implements DocumentStore {
   async findShareKey(documentId: string, keyHash: string): Promise<ShareKeyRecord | null> {
     const { rows } = await this.read('findShareKey', () =>
       this.pool.query<ShareKeyRow>(SELECT_SHARE_KEY, [documentId, keyHash]),
+    )
+    return rows[0] ? toShareKeyRecord(rows[0]) : null
+  }
+
+  async getShareKey(documentId: string, keyId: string): Promise<ShareKeyRecord | null> {
+    const { rows } = await this.read('getShareKey', () =>
+      this.pool.query<ShareKeyRow>(SELECT_SHARE_KEY_BY_ID, [documentId, keyId]),
     )
     return rows[0] ? toShareKeyRecord(rows[0]) : null
   }

@@ -167,6 +167,11 @@ export class SqliteStore implements DocumentStore {
     return row ? toShareKeyRecord(row) : null
   }
 
+  async getShareKey(documentId: string, keyId: string): Promise<ShareKeyRecord | null> {
+    const row = this.read('getShareKey', () => this.statements.selectShareKeyById.get(documentId, keyId))
+    return row ? toShareKeyRecord(row) : null
+  }
+
   async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {
     const { changes } = this.write('revokeShareKey', () =>
       this.statements.revokeShareKey.run({ documentId, keyId, now: Date.now() }),

@@ -19,6 +19,7 @@
  * K1  A share key is found by its document and hash, revoked or not; any other pair finds nothing.
  * K2  Revoking sets revokedAt once and returns true; an unknown key or another document's key gives false.
  * K3  Adding a key whose id, or whose document and hash, already exist rejects with 'conflict'.
+ * K4  A share key is found by its document and id, revoked or not; another document's key is not.
  * C1  After close, isHealthy() is false and every operation rejects with StorageError 'unavailable';
  *     closing twice is fine.
  */
@@ -247,6 +248,16 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       expect((await store.findShareKey('doc1', key.keyHash))?.revokedAt).toEqual(expect.any(Number))
     })
 
+    it('K4 a share key is found by its document and id, revoked or not; a key of another document is not', async () => {
+      const key = shareKey()
+      await store.addShareKey(key)
+      expect(await store.getShareKey('doc1', 'k1')).toEqual(key)
+      expect(await store.getShareKey('doc2', 'k1')).toBeNull()
+      expect(await store.getShareKey('doc1', 'k2')).toBeNull()
+      await store.revokeShareKey('doc1', 'k1')
+      expect((await store.getShareKey('doc1', 'k1'))?.revokedAt).toEqual(expect.any(Number))
+    })
+
     it('K2 revoking sets revokedAt once and returns true; unknown or foreign keys give false', async () => {
       await store.addShareKey(shareKey())
       const startedAt = Date.now()
@@ -286,6 +297,7 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       await expectStorageError(store.addShareKey(shareKey()), 'unavailable')
       await expectStorageError(store.findShareKey('doc1', 'x'), 'unavailable')
       await expectStorageError(store.revokeShareKey('doc1', 'k1'), 'unavailable')
+      await expectStorageError(store.getShareKey('doc1', 'k1'), 'unavailable')
     })
   })
 }

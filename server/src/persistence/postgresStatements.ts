@@ -95,6 +95,11 @@ export const SELECT_SHARE_KEY = `
   SELECT key_id, document_id, role, key_hash, created_at, revoked_at
   FROM tandem_share_keys WHERE document_id = $1 AND key_hash = $2`
 
+// key_id is the primary key: one index probe, run on every request made with an exchanged token.
+export const SELECT_SHARE_KEY_BY_ID = `
+  SELECT key_id, document_id, role, key_hash, created_at, revoked_at
+  FROM tandem_share_keys WHERE key_id = $2 AND document_id = $1`
+
 // coalesce keeps the first revocation time; the row still counts as updated, so rowCount tells
 // "key exists" apart from "no such key".
 export const REVOKE_SHARE_KEY = `

@@ -52,6 +52,7 @@ export interface SqliteStatements {
   readonly selectDocument: Statement<[id: string], DocumentRow>
   readonly insertShareKey: Statement<[ShareKeyRow]>
   readonly selectShareKey: Statement<[documentId: string, keyHash: string], ShareKeyRow>
+  readonly selectShareKeyById: Statement<[documentId: string, keyId: string], ShareKeyRow>
   readonly revokeShareKey: Statement<[{ documentId: string; keyId: string; now: number }]>
 }
 
@@ -82,6 +83,9 @@ export function prepareStatements(db: Database): SqliteStatements {
     selectShareKey: db.prepare(`
       SELECT key_id, document_id, role, key_hash, created_at, revoked_at
       FROM share_keys WHERE document_id = ? AND key_hash = ?`),
+    selectShareKeyById: db.prepare(`
+      SELECT key_id, document_id, role, key_hash, created_at, revoked_at
+      FROM share_keys WHERE document_id = ? AND key_id = ?`),
     // coalesce keeps the first revocation time; the row still counts as changed, so `changes`
     // tells "key exists" apart from "no such key".
     revokeShareKey: db.prepare(

@@ -4,7 +4,14 @@
  * for it in tests, and a single node uses none. relayContract.ts states the rules every adapter keeps.
  */
 
-/** What crosses between nodes for one room. Payloads are raw y-protocols bytes. */
+/**
+ * A pseudo-room every node subscribes to at start, for messages about the node as a whole rather
+ * than one open room: a revocation must reach nodes whatever rooms they have open or are still
+ * loading. `#` is not allowed in room names, so no document shares its channel.
+ */
+export const CONTROL_ROOM = '#control'
+
+/** What crosses between nodes for one room (payloads are raw y-protocols bytes), or on CONTROL_ROOM. */
 export type RelayMessage =
   /** A Yjs update (V1), already durable on the publishing node. */
   | { readonly kind: 'update'; readonly update: Uint8Array }
@@ -12,7 +19,6 @@ export type RelayMessage =
   | { readonly kind: 'awareness'; readonly update: Uint8Array }
   /** "Send me what I lack": the sender's state vector; peers answer with a `sync-reply` diff. */
   | { readonly kind: 'sync-request'; readonly stateVector: Uint8Array }
-  /** A diff answering a `sync-request`, addressed to one node. */
   /**
    * A diff answering a `sync-request`, addressed to one node, plus the replier's own state vector so
    * the requester can push back what the replier lacks (its request may have been published before
@@ -24,6 +30,11 @@ export type RelayMessage =
       readonly update: Uint8Array
       readonly stateVector: Uint8Array
     }
+  /**
+   * On CONTROL_ROOM: share key `keyId` of document `documentId` was revoked (already in the store);
+   * every node closes the sessions opened with it (4403) and stops accepting its tokens.
+   */
+  | { readonly kind: 'revoke'; readonly documentId: string; readonly keyId: string }
 
 export type RelayMessageKind = RelayMessage['kind']
 

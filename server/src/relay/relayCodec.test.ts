@@ -18,6 +18,9 @@ const message: fc.Arbitrary<RelayMessage> = fc.oneof(
   fc
     .record({ to: fc.string(), update: bytes })
     .map(({ to, update }) => ({ kind: 'sync-reply' as const, to, update, stateVector: update })),
+  fc
+    .record({ documentId: fc.string(), keyId: fc.string() })
+    .map(({ documentId, keyId }) => ({ kind: 'revoke' as const, documentId, keyId })),
 )
 const envelope: fc.Arbitrary<TimedRelayEnvelope> = fc.record({
   from: fc.string({ unit: 'grapheme' }),

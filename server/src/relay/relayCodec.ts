@@ -7,13 +7,16 @@
  *   varUint  kind (RELAY_KIND_CODE)
  *   kind payload: update / awareness: varUint8Array update; sync-request: varUint8Array state
  *                 vector; sync-reply: varString addressee, varUint8Array update, varUint8Array
- *                 state vector
+ *                 state vector; revoke: varString document id, varString key id
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { RelayEnvelope, RelayMessage, RelayMessageKind } from './Relay'
 
-/** Bumped on any incompatible change, so a node in a rolling upgrade rejects instead of misreading. */
+/**
+ * Bumped on any incompatible change, so a node in a rolling upgrade rejects instead of misreading.
+ * A new kind is not one: an older node drops it as unknown (logged) and reads everything else.
+ */
 export const RELAY_FORMAT_VERSION = 2
 
 export const RELAY_KIND_CODE = {
@@ -21,6 +24,7 @@ export const RELAY_KIND_CODE = {
   awareness: 1,
   'sync-request': 2,
   'sync-reply': 3,
+  revoke: 4,
 } as const satisfies Record<RelayMessageKind, number>
 
 /** An envelope as it travels: plus the sender's clock at publish time. */
@@ -52,6 +56,10 @@ export function writeRelayEnvelope(encoder: encoding.Encoder, envelope: TimedRel
       encoding.writeVarUint8Array(encoder, message.update)
       encoding.writeVarUint8Array(encoder, message.stateVector)
       return
+    case 'revoke':
+      encoding.writeVarString(encoder, message.documentId)
+      encoding.writeVarString(encoder, message.keyId)
+      return
   }
 }
 
@@ -75,6 +83,10 @@ function readMessage(decoder: decoding.Decoder, kindCode: number): RelayMessage 
       const to = decoding.readVarString(decoder)
       const update = readBytes(decoder)
       return { kind: 'sync-reply', to, update, stateVector: readBytes(decoder) }
+    }
+    case RELAY_KIND_CODE.revoke: {
+      const documentId = decoding.readVarString(decoder)
+      return { kind: 'revoke', documentId, keyId: decoding.readVarString(decoder) }
     }
     default:
       throw new RelayCodecError(`unknown relay message kind ${kindCode}`)

@@ -15,10 +15,19 @@
  * R9  After the outage every node emits 'connected' again; rooms subscribed before or during it hear
  *     messages, rooms unsubscribed during it stay silent.                        [interruptible]
  * R10 close() is idempotent; afterwards nothing is delivered or emitted and publish is a no-op.
+ * R11 CONTROL_ROOM is a room like any other: a revocation published there reaches every other node
+ *     subscribed to it, whatever rooms the publisher has open.
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Relay, RelayEnvelope, RelayLogger, RelayMessage, RelayState } from './Relay'
+import {
+  CONTROL_ROOM,
+  type Relay,
+  type RelayEnvelope,
+  type RelayLogger,
+  type RelayMessage,
+  type RelayState,
+} from './Relay'
 
 const WAIT_TIMEOUT_MS = 8_000
 const POLL_INTERVAL_MS = 10
@@ -250,6 +259,21 @@ export function runRelayContract(name: string, setup: () => Promise<RelayHarness
       await flush(a!, c!, 'left')
       expect(b!.inbox('left')).toEqual([])
       await flush(b!, a!, 'kept')
+    })
+
+    it('R11 carries a revocation on the control room to every other node, from a node with no room open', async () => {
+      const [a, b, c] = await connectedNodes('a', 'b', 'c')
+      await Promise.all([b!.join(CONTROL_ROOM), c!.join(CONTROL_ROOM), b!.join('doc')])
+      const revoke: RelayMessage = { kind: 'revoke', documentId: 'doc', keyId: 'k1' }
+      a!.relay.publish(CONTROL_ROOM, revoke)
+      await waitFor(
+        () => b!.inbox(CONTROL_ROOM).length === 1 && c!.inbox(CONTROL_ROOM).length === 1,
+        'the revocation at b and c',
+      )
+      expect(b!.inbox(CONTROL_ROOM)).toEqual([{ from: 'a', message: revoke }])
+      expect(c!.inbox(CONTROL_ROOM)).toEqual([{ from: 'a', message: revoke }])
+      await flush(a!, b!, 'doc')
+      expect(payloads(b!, 'doc')).toEqual([])
     })
 
     it('R10 close() is idempotent and silences the relay', async () => {

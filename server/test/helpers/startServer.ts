@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger'
 import type { DocumentStore } from '../../src/persistence/DocumentStore'
 import { MemoryStore } from '../../src/persistence/MemoryStore'
 import { createTandemServer, type TandemServer, type TandemServerParts } from '../../src/server'
-import { createNode } from '../../src/startNode'
+import { createNode, type NodeAdapters } from '../../src/startNode'
 
 export interface TestServer {
   readonly server: TandemServer
@@ -48,8 +48,11 @@ export async function startServer(
 }
 
 /** A production-assembled node (token auth, API, configured store) in this process, on a free port. */
-export async function startNode(overrides: Partial<Config> = {}): Promise<TestServer> {
-  return listenForTest(overrides, (config) => createNode(config, createLogger('silent', false)))
+export async function startNode(
+  overrides: Partial<Config> = {},
+  adapters: NodeAdapters = {},
+): Promise<TestServer> {
+  return listenForTest(overrides, (config) => createNode(config, createLogger('silent', false), adapters))
 }
 
 /** Builds a server on a fresh data directory, listens on a free port, and tears both down with the test. */
