@@ -3,7 +3,7 @@ import { CodeHighlightNode, CodeNode } from '@lexical/code'
 import { AutoLinkNode, LinkNode } from '@lexical/link'
 import { ListItemNode, ListNode } from '@lexical/list'
 import { HeadingNode, QuoteNode } from '@lexical/rich-text'
-import type { Klass, LexicalNode } from 'lexical'
+import { type Klass, type LexicalNode, ParagraphNode } from 'lexical'
 
 export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   HeadingNode,
@@ -15,3 +15,35 @@ export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   LinkNode,
   AutoLinkNode,
 ]
+
+/**
+ * Element properties that are per-person editor state, not document content: Lexical's reconciler
+ * sets an element's text format and style from its first text child and keeps them after that child
+ * is gone (they are the format the next typed character takes), so each peer's values depend on its
+ * own history. Synced, they made editor states drift from the document they show.
+ */
+export const LOCAL_ELEMENT_PROPERTIES: readonly string[] = ['__textFormat', '__textStyle']
+
+const ELEMENT_NODES: readonly Klass<LexicalNode>[] = [
+  ParagraphNode,
+  HeadingNode,
+  QuoteNode,
+  ListNode,
+  ListItemNode,
+  CodeNode,
+  LinkNode,
+  AutoLinkNode,
+]
+
+/**
+ * Node properties the collaboration binding must not sync (its `excludedProperties`): the local
+ * element state above, and a list item's number, which follows from its position; syncing it only
+ * spread stale numbers written by a peer that had not seen a concurrent insert.
+ * client/src/collab/registerListNumbering.ts recomputes numbers locally.
+ */
+export const UNSYNCED_PROPERTIES: Map<Klass<LexicalNode>, Set<string>> = new Map(
+  ELEMENT_NODES.map((klass) => [
+    klass,
+    new Set([...LOCAL_ELEMENT_PROPERTIES, ...(klass === ListItemNode ? ['__value'] : [])]),
+  ]),
+)

@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { installJsdom } from '../testing/installJsdom'
 
 const removeJsdom = await installJsdom()
+const { $createListItemNode, $createListNode, $isListItemNode, $isListNode } = await import('@lexical/list')
 const { $createParagraphNode, $createTextNode, $getRoot, $getSelection, $isRangeSelection, $isTextNode } =
   await import('lexical')
 const { HeadlessNetwork, freshContent } = await import('../testing/headlessCollab')
@@ -104,4 +105,63 @@ describe('offline delete-and-retype against a concurrent insert', () => {
       }
     }
   }
+})
+
+describe('what the binding syncs besides text', () => {
+  it('a list made by the "- " shortcut looks the same in the author\'s editor and everyone else\'s', async () => {
+    net = new HeadlessNetwork()
+    const a = net.join('A')
+    const b = net.join('B')
+    a.edit(() => {
+      const paragraph = $createParagraphNode()
+      $getRoot().append(paragraph)
+      paragraph.select()
+    })
+    // The shortcut marks the list with its Markdown marker, "-", which is also the marker's default.
+    for (const char of '- abc') a.edit(() => rangeSelection().insertText(char))
+    await net.settle()
+    expect(a.text()).toBe('abc')
+    expect(b.content()).toEqual(a.content())
+    expect(await freshContent(net.server)).toEqual(a.content())
+  })
+
+  it('numbered list items show the same numbers everywhere after concurrent inserts', async () => {
+    net = new HeadlessNetwork()
+    const a = net.join('A')
+    a.edit(() => {
+      $getRoot().append(
+        $createListNode('number').append(
+          $createListItemNode().append($createTextNode('one')),
+          $createListItemNode().append($createTextNode('two')),
+        ),
+      )
+    })
+    const b = net.join('B')
+    await net.settle()
+    net.setOnline(b, false)
+    // A adds an item at the top, B one at the bottom: each numbers its own view without the other's.
+    a.edit(() => {
+      const first = $getRoot().getFirstDescendant()
+      if (!$isTextNode(first)) throw new Error('expected the first item')
+      first.select(0, 0)
+      rangeSelection().insertParagraph()
+    })
+    b.edit(() => {
+      const last = $getRoot().getLastDescendant()
+      if (!$isTextNode(last)) throw new Error('expected the last item')
+      last.select(3, 3)
+      rangeSelection().insertParagraph()
+      rangeSelection().insertText('three')
+    })
+    net.setOnline(b, true)
+    await expectConverged((text) => expect(text).toBe('\n\none\n\ntwo\n\nthree'))
+    const numbers = (peer: Peer) =>
+      peer.editor.getEditorState().read(() => {
+        const list = $getRoot().getFirstChild()
+        if (!$isListNode(list)) throw new Error('expected the list')
+        return list.getChildren().map((item) => ($isListItemNode(item) ? item.getValue() : null))
+      })
+    expect(numbers(a)).toEqual([1, 2, 3, 4])
+    expect(numbers(b)).toEqual([1, 2, 3, 4])
+  })
 })

@@ -11,11 +11,12 @@ import { ListPlugin } from '@lexical/react/LexicalListPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
 import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin'
-import { EDITOR_NODES } from '@tandem/shared/editorNodes'
+import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import { useEffect, useMemo, useState } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
 import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import type { TandemAwarenessData } from '../collab/presence'
+import { registerListNumbering } from '../collab/registerListNumbering'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
 import { MARKDOWN_TRANSFORMERS } from './markdownTransformers'
@@ -98,6 +99,7 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
           <TabIndentationPlugin maxIndent={6} />
           <ShortcutsPlugin />
           <EditablePlugin editable={editable} />
+          <ListNumberingPlugin />
           {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
           {caretsContainer !== null && (
             <CollaborationPluginV2__EXPERIMENTAL
@@ -105,6 +107,7 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
               cursorColor={user.color}
               cursorsContainerRef={caretsRef}
               doc={session.doc}
+              excludedProperties={UNSYNCED_PROPERTIES}
               id={COLLAB_DOC_ID}
               provider={session.pluginProvider}
               rootName={LEXICAL_ROOT_NAME}
@@ -120,5 +123,11 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
 function EditablePlugin({ editable }: { editable: boolean }): null {
   const [editor] = useLexicalComposerContext()
   useEffect(() => editor.setEditable(editable), [editor, editable])
+  return null
+}
+
+function ListNumberingPlugin(): null {
+  const [editor] = useLexicalComposerContext()
+  useEffect(() => registerListNumbering(editor), [editor])
   return null
 }

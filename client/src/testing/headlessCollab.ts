@@ -15,7 +15,7 @@ import {
   syncLexicalUpdateToYjsV2__EXPERIMENTAL,
   syncYjsChangesToLexicalV2__EXPERIMENTAL,
 } from '@lexical/yjs'
-import { EDITOR_NODES } from '@tandem/shared/editorNodes'
+import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import {
   $getRoot,
   createEditor,
@@ -25,6 +25,7 @@ import {
 } from 'lexical'
 import * as Y from 'yjs'
 import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
+import { registerListNumbering } from '../collab/registerListNumbering'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
 
 /** Origin of updates that came over the simulated network. */
@@ -77,8 +78,12 @@ export class HeadlessPeer {
     const provider = createSilentProvider()
     this.binding = createBindingV2__EXPERIMENTAL(this.editor, COLLAB_DOC_ID, this.doc, new Map(), {
       rootName: LEXICAL_ROOT_NAME,
+      excludedProperties: UNSYNCED_PROPERTIES,
     })
     this.undoManager = createUndoManager(this.binding, this.binding.root)
+    // Undo groups edits made within 500 ms of each other; on a loaded machine that made runs depend on
+    // timing. One edit, one undo step keeps a seed's run the same every time.
+    this.undoManager.captureTimeout = 0
     const binding = this.binding
     // Wired as useYjsCollaborationV2__EXPERIMENTAL wires it.
     const onYjsChanges = (events: Array<Y.YEvent<Y.XmlElement | Y.XmlText>>, transaction: Y.Transaction) => {
@@ -104,6 +109,7 @@ export class HeadlessPeer {
       registerRichText(this.editor),
       registerList(this.editor),
       registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
+      registerListNumbering(this.editor),
       this.editor.registerUpdateListener((payload) => {
         syncLexicalUpdateToYjsV2__EXPERIMENTAL(
           binding,
@@ -121,6 +127,8 @@ export class HeadlessPeer {
 
   /** Runs a local edit synchronously, as a keystroke's update would. */
   edit(fn: () => void): void {
+    // One DOM serves every person here; a DOM selection left in another editor must not leak in.
+    document.getSelection()?.removeAllRanges()
     this.editor.update(fn, { discrete: true })
   }
 
@@ -144,8 +152,25 @@ export class HeadlessPeer {
   }
 }
 
+/**
+ * The document part of an editor state: without the per-person element properties the binding does
+ * not sync by design (LOCAL_ELEMENT_PROPERTIES: the format the next typed character takes).
+ */
 function normalizeContent(state: SerializedEditorState): SerializedLexicalNode[] {
-  return state.root.children
+  const strip = (node: SerializedLexicalNode): SerializedLexicalNode => {
+    const {
+      textFormat: _format,
+      textStyle: _style,
+      ...rest
+    } = node as SerializedLexicalNode & {
+      textFormat?: unknown
+      textStyle?: unknown
+      children?: SerializedLexicalNode[]
+    }
+    const children = (rest as { children?: SerializedLexicalNode[] }).children
+    return children ? ({ ...rest, children: children.map(strip) } as SerializedLexicalNode) : rest
+  }
+  return state.root.children.map(strip)
 }
 
 /** The server's document and the links to each peer; nothing moves until the test delivers it. */
