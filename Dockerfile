@@ -14,6 +14,8 @@ COPY server/package.json server/
 COPY client/package.json client/
 COPY e2e/package.json e2e/
 COPY bench/package.json bench/
+# npm ci's postinstall applies these to @lexical/yjs (docs/architecture.md, "Editor binding").
+COPY patches patches
 
 # The web app: the client workspace's dependencies (Vite, React, Lexical) only live in this stage.
 FROM manifests AS client
