@@ -17,7 +17,10 @@ function docFrom(...updates: Uint8Array[]): Y.Doc {
 }
 
 /** Every node of a serialized tree, depth first, with its depth. */
-function flatten(nodes: readonly SerializedLexicalNode[], depth = 0): Array<SerializedLexicalNode & { depth: number }> {
+function flatten(
+  nodes: readonly SerializedLexicalNode[],
+  depth = 0,
+): Array<SerializedLexicalNode & { depth: number }> {
   return nodes.flatMap((node) => {
     const children = (node as { children?: SerializedLexicalNode[] }).children ?? []
     return [{ ...node, depth }, ...flatten(children, depth + 1)]
@@ -26,7 +29,9 @@ function flatten(nodes: readonly SerializedLexicalNode[], depth = 0): Array<Seri
 
 function find(nodes: readonly SerializedLexicalNode[], match: Record<string, unknown>) {
   return flatten(nodes).find((node) =>
-    Object.entries(match).every(([key, value]) => (node as unknown as Record<string, unknown>)[key] === value),
+    Object.entries(match).every(
+      ([key, value]) => (node as unknown as Record<string, unknown>)[key] === value,
+    ),
   )
 }
 

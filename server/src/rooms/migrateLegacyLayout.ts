@@ -53,7 +53,12 @@ export function readLegacyEditorState(doc: Y.Doc): SerializedEditorState {
   // A scratch copy: the V1 binding normalizes text by writing to its doc, which must never be the room's.
   const scratch = new Y.Doc()
   try {
-    const binding = createYjsBinding({ editor: reader.editor, id: BINDING_ID, doc: scratch, docMap: new Map() })
+    const binding = createYjsBinding({
+      editor: reader.editor,
+      id: BINDING_ID,
+      doc: scratch,
+      docMap: new Map(),
+    })
     const provider = createSilentProvider()
     binding.root.getSharedType().observeDeep((events) => {
       syncYjsChangesToLexical(binding, provider, events as Array<Y.YEvent<Y.XmlText>>, false)

@@ -75,3 +75,16 @@ function createSilentProvider(): Provider {
   }
   return { awareness, connect: () => {}, disconnect: () => {}, on: () => {}, off: () => {} }
 }
+
+/** A V1 tree as plain data (attributes, text, nested types), to compare trees across documents. */
+export function describeV1Tree(value: unknown): unknown {
+  if (value instanceof Y.XmlText) {
+    return { attributes: describeV1Tree(value.getAttributes()), delta: describeV1Tree(value.toDelta()) }
+  }
+  if (value instanceof Y.Map) return describeV1Tree(Object.fromEntries(value.entries()))
+  if (Array.isArray(value)) return value.map(describeV1Tree)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, describeV1Tree(entry)]))
+  }
+  return value
+}
