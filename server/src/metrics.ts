@@ -72,6 +72,18 @@ export class Metrics {
     help: 'Stored updates Yjs could not apply while loading a room (skipped, logged, left in storage)',
     registers: [this.registry],
   })
+  readonly layoutMigrations = new Counter({
+    name: 'tandem_layout_migrations_total',
+    help: 'Documents moved from the V1 to the V2 Lexical layout on load, by result (failed: room refused, nothing changed)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  })
+  readonly layoutMigrationSeconds = new Histogram({
+    name: 'tandem_layout_migration_seconds',
+    help: 'Time to compute one layout migration (blocks the event loop; once per document)',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  })
   readonly handlerSeconds = new Histogram({
     name: 'tandem_message_handler_seconds',
     help: 'Time to handle one inbound message',

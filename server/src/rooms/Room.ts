@@ -21,6 +21,7 @@ import type { Relay, RelayEnvelope } from '../relay/Relay'
 import { DocumentSize } from './DocumentSize'
 import type { Batch, GroupCommit } from './GroupCommit'
 import { LimitExceededError } from './LimitExceededError'
+import { createLayoutMigration, needsLayoutMigration } from './migrateLegacyLayout'
 import { RELAY_ORIGIN, STORE_ORIGIN } from './origins'
 import { validateAwarenessUpdate } from './validateAwarenessUpdate'
 import { validateUpdate } from './validateUpdate'
@@ -80,7 +81,10 @@ export class Room {
     this.awareness.setLocalState(null)
   }
 
-  /** Loads the stored document; throws (leaving storage untouched) when it cannot be read or applied. */
+  /**
+   * Loads the stored document, migrating a V1-layout one first; throws (leaving storage untouched)
+   * when it cannot be read, applied or migrated.
+   */
   static async load(name: string, ctx: RoomContext): Promise<Room> {
     const stored = await ctx.store.load(name)
     const room = new Room(name, ctx)
@@ -89,12 +93,13 @@ export class Room {
         if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot)
         for (const [index, update] of stored.updates.entries()) room.applyStored(update, index)
       }, STORE_ORIGIN)
+      await room.migrateLayout()
     } catch (error) {
       room.destroy()
       throw error
     }
-    room.logRows = stored.updates.length
-    room.logBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
+    room.logRows += stored.updates.length
+    room.logBytes += stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
     room.size = new DocumentSize({
       maxBytes: ctx.maxDocumentBytes,
       loadedBytes: (stored.snapshot?.byteLength ?? 0) + room.logBytes,
@@ -303,6 +308,40 @@ export class Room {
         'skipped a stored update that does not apply',
       )
     }
+  }
+
+  /**
+   * Moves a V1-layout document to the V2 layout, once: afterwards its V2 root is written and
+   * `needsLayoutMigration` is false on every later load. Stored before applied, like any change.
+   * A migration that throws refuses the room (4500) rather than open it with an empty V2 root:
+   * the first keystroke there would write the V2 root and turn the migration off for good, hiding
+   * the document's content from every editor. Refused, nothing changes, and the next load retries.
+   */
+  private async migrateLayout(): Promise<void> {
+    if (!needsLayoutMigration(this.doc)) return
+    const started = performance.now()
+    let update: Uint8Array
+    try {
+      update = createLayoutMigration(this.doc)
+    } catch (error) {
+      this.ctx.metrics.layoutMigrations.labels('failed').inc()
+      this.ctx.logger.error(
+        { room: this.name, err: error },
+        'could not migrate the document to the V2 layout; refusing the room, its stored state untouched',
+      )
+      throw error
+    }
+    const seconds = (performance.now() - started) / 1000
+    await this.ctx.store.append([{ room: this.name, update }])
+    Y.applyUpdate(this.doc, update, STORE_ORIGIN)
+    this.logRows += 1
+    this.logBytes += update.byteLength
+    this.ctx.metrics.layoutMigrations.labels('migrated').inc()
+    this.ctx.metrics.layoutMigrationSeconds.observe(seconds)
+    this.ctx.logger.info(
+      { room: this.name, bytes: update.byteLength, ms: Math.round(seconds * 1000) },
+      'migrated the document to the V2 layout',
+    )
   }
 
   private handleDocUpdate(update: Uint8Array, origin: unknown): void {
