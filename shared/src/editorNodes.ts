@@ -3,7 +3,13 @@ import { CodeHighlightNode, CodeNode } from '@lexical/code'
 import { AutoLinkNode, LinkNode } from '@lexical/link'
 import { ListItemNode, ListNode } from '@lexical/list'
 import { HeadingNode, QuoteNode } from '@lexical/rich-text'
-import { type Klass, type LexicalNode, ParagraphNode } from 'lexical'
+import {
+  type Klass,
+  type LexicalNode,
+  ParagraphNode,
+  type SerializedEditorState,
+  type SerializedLexicalNode,
+} from 'lexical'
 
 export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   HeadingNode,
@@ -47,3 +53,26 @@ export const UNSYNCED_PROPERTIES: Map<Klass<LexicalNode>, Set<string>> = new Map
     new Set([...LOCAL_ELEMENT_PROPERTIES, ...(klass === ListItemNode ? ['__value'] : [])]),
   ]),
 )
+
+/** JSON keys of UNSYNCED_PROPERTIES (`__value` is exported as `value`). */
+const UNSYNCED_JSON_KEYS = new Set(
+  [...new Set([...UNSYNCED_PROPERTIES.values()].flatMap((properties) => [...properties]))].map((property) =>
+    property.replace(/^__/, ''),
+  ),
+)
+
+/**
+ * An editor state's document content: its nodes without the properties the binding does not sync,
+ * which differ between people viewing the same document by design. Compare these, not raw states.
+ */
+export function documentContent(state: SerializedEditorState): SerializedLexicalNode[] {
+  const strip = (node: SerializedLexicalNode): SerializedLexicalNode => {
+    const copy: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(node)) {
+      if (UNSYNCED_JSON_KEYS.has(key) && node.type !== 'text') continue
+      copy[key] = key === 'children' && Array.isArray(value) ? value.map(strip) : value
+    }
+    return copy as unknown as SerializedLexicalNode
+  }
+  return state.root.children.map(strip)
+}

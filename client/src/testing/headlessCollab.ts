@@ -15,14 +15,8 @@ import {
   syncLexicalUpdateToYjsV2__EXPERIMENTAL,
   syncYjsChangesToLexicalV2__EXPERIMENTAL,
 } from '@lexical/yjs'
-import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
-import {
-  $getRoot,
-  createEditor,
-  type LexicalEditor,
-  type SerializedEditorState,
-  type SerializedLexicalNode,
-} from 'lexical'
+import { documentContent, EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
+import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode } from 'lexical'
 import * as Y from 'yjs'
 import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import { registerListNumbering } from '../collab/registerListNumbering'
@@ -142,7 +136,7 @@ export class HeadlessPeer {
 
   /** The editor's content as JSON without what differs between equal documents (node keys, selection). */
   content(): SerializedLexicalNode[] {
-    return normalizeContent(this.editor.getEditorState().toJSON())
+    return documentContent(this.editor.getEditorState().toJSON())
   }
 
   destroy(): void {
@@ -150,27 +144,6 @@ export class HeadlessPeer {
     this.undoManager.destroy()
     this.doc.destroy()
   }
-}
-
-/**
- * The document part of an editor state: without the per-person element properties the binding does
- * not sync by design (LOCAL_ELEMENT_PROPERTIES: the format the next typed character takes).
- */
-function normalizeContent(state: SerializedEditorState): SerializedLexicalNode[] {
-  const strip = (node: SerializedLexicalNode): SerializedLexicalNode => {
-    const {
-      textFormat: _format,
-      textStyle: _style,
-      ...rest
-    } = node as SerializedLexicalNode & {
-      textFormat?: unknown
-      textStyle?: unknown
-      children?: SerializedLexicalNode[]
-    }
-    const children = (rest as { children?: SerializedLexicalNode[] }).children
-    return children ? ({ ...rest, children: children.map(strip) } as SerializedLexicalNode) : rest
-  }
-  return state.root.children.map(strip)
 }
 
 /** The server's document and the links to each peer; nothing moves until the test delivers it. */

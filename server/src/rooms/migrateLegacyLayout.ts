@@ -13,7 +13,7 @@ import {
   syncYjsChangesToLexical,
 } from '@lexical/yjs'
 import { LEGACY_V1_ROOT_NAME, LEXICAL_ROOT_NAME } from '@tandem/shared'
-import { EDITOR_NODES } from '@tandem/shared/editorNodes'
+import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor, SerializedEditorState } from 'lexical'
 import * as Y from 'yjs'
 
@@ -81,6 +81,8 @@ function writeEditorStateV2(state: SerializedEditorState, clientId: number): Uin
   try {
     const binding = createBindingV2__EXPERIMENTAL(writer.editor, BINDING_ID, scratch, new Map(), {
       rootName: LEXICAL_ROOT_NAME,
+      // The same properties the clients leave out: numbers and caret formats are derived locally.
+      excludedProperties: UNSYNCED_PROPERTIES,
     })
     const provider = createSilentProvider()
     // Wired as useYjsCollaborationV2__EXPERIMENTAL wires it.

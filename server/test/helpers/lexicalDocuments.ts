@@ -11,7 +11,7 @@ import {
   syncYjsStateToLexicalV2__EXPERIMENTAL,
 } from '@lexical/yjs'
 import { LEXICAL_ROOT_NAME } from '@tandem/shared'
-import { EDITOR_NODES } from '@tandem/shared/editorNodes'
+import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor, SerializedEditorState } from 'lexical'
 import * as Y from 'yjs'
 
@@ -47,6 +47,7 @@ export function readV2EditorState(doc: Y.Doc): SerializedEditorState {
   Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc))
   const binding = createBindingV2__EXPERIMENTAL(editor, BINDING_ID, scratch, new Map(), {
     rootName: LEXICAL_ROOT_NAME,
+    excludedProperties: UNSYNCED_PROPERTIES,
   })
   syncYjsStateToLexicalV2__EXPERIMENTAL(binding, createSilentProvider())
   const state = editor.getEditorState().toJSON()
