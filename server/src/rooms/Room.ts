@@ -195,6 +195,9 @@ export class Room {
     const needs = checkDependencies(read.decoded, (client) =>
       Math.max(Y.getState(this.doc.store, client), this.queuedClocks.get(client) ?? 0),
     )
+    // Only ids with new structs are claimed: re-sending history Yjs already has changes nothing.
+    // Checked first, so a forged id is refused as such whatever else is wrong with the update.
+    this.clientIdOwners.claim(connection, needs.writesUnder)
     if (needs.missing) {
       const pendingBytes = this.pendingBytes + update.byteLength
       if (pendingBytes > this.ctx.maxPendingBytes) {
@@ -205,8 +208,6 @@ export class Room {
         )
       }
     }
-    // Only ids with new structs are claimed: re-sending history Yjs already has changes nothing.
-    this.clientIdOwners.claim(connection, needs.writesUnder)
     if (this.size && !this.size.fits(update.byteLength)) {
       throw new LimitExceededError(
         'document-size',
