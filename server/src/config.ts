@@ -44,6 +44,10 @@ export interface Config {
   readonly maxBytesBurst: number
   readonly maxDocumentBytes: number
   readonly maxAwarenessBytes: number
+  readonly maxAwarenessClientsPerConnection: number
+  readonly maxRoomPresence: number
+  readonly awarenessQueryIntervalMs: number
+  readonly maxPendingBytes: number
   readonly httpHeadersTimeoutMs: number
   readonly httpRequestTimeoutMs: number
   readonly maxTokenTtlSeconds: number
@@ -254,6 +258,34 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     defaultValue: String(128 * 1024),
     help: 'largest awareness (presence) update accepted (close 1009 above)',
+  },
+  {
+    key: 'maxAwarenessClientsPerConnection',
+    env: 'MAX_AWARENESS_CLIENTS_PER_CONNECTION',
+    kind: 'int',
+    defaultValue: '4',
+    help: 'presence (awareness) client ids one connection may announce; a browser tab uses one (close 4429 above)',
+  },
+  {
+    key: 'maxRoomPresence',
+    env: 'MAX_ROOM_PRESENCE',
+    kind: 'int',
+    defaultValue: '2000',
+    help: 'presence entries one document holds on this node; entries for new ids past it are dropped',
+  },
+  {
+    key: 'awarenessQueryIntervalMs',
+    env: 'AWARENESS_QUERY_INTERVAL_MS',
+    kind: 'int',
+    defaultValue: '1000',
+    help: 'a connection gets at most one answer to query-awareness per interval; faster queries share the next one',
+  },
+  {
+    key: 'maxPendingBytes',
+    env: 'MAX_PENDING_BYTES',
+    kind: 'int',
+    defaultValue: String(64 * 1024),
+    help: 'bytes of updates a document may hold waiting for structs or deletions it lacks (close 4422 above)',
   },
   {
     key: 'httpHeadersTimeoutMs',

@@ -17,8 +17,27 @@ export const LIMIT_NAMES = [
   'awareness-size',
   'backpressure',
   'upgrade-refusals',
+  'awareness-clients',
+  'room-presence',
+  'pending-updates',
 ] as const
 export type LimitName = (typeof LIMIT_NAMES)[number]
+
+/** Where an unexpected error was caught (and only its socket closed), as the `path` label. */
+export const ERROR_PATHS = [
+  'upgrade',
+  'accept',
+  'frame',
+  'close',
+  'awareness',
+  'commit',
+  'heartbeat',
+] as const
+export type ErrorPath = (typeof ERROR_PATHS)[number]
+
+/** What a connection tried to write under an id another connection owns, as the `kind` label. */
+export const FORGED_KINDS = ['update', 'awareness'] as const
+export type ForgedKind = (typeof FORGED_KINDS)[number]
 
 export class Metrics {
   readonly registry = new Registry()
@@ -84,6 +103,23 @@ export class Metrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   })
+  readonly internalErrors = new Counter({
+    name: 'tandem_internal_errors_total',
+    help: 'Unexpected errors caught on a socket, room or commit path (the socket concerned closed with 1011), by path',
+    labelNames: ['path'] as const,
+    registers: [this.registry],
+  })
+  readonly forgedWrites = new Counter({
+    name: 'tandem_forged_writes_total',
+    help: 'Updates (sender closed 4409) and presence entries (dropped) under a client id another connection owns',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  })
+  readonly awarenessQueriesCoalesced = new Counter({
+    name: 'tandem_awareness_queries_coalesced_total',
+    help: 'Query-awareness messages answered by a later, shared reply because they came too fast',
+    registers: [this.registry],
+  })
   readonly handlerSeconds = new Histogram({
     name: 'tandem_message_handler_seconds',
     help: 'Time to handle one inbound message',
@@ -141,6 +177,11 @@ export class Metrics {
   /** Counts one refusal or close caused by `limit`. */
   countLimit(limit: LimitName): void {
     this.limitRefusals.labels(limit).inc()
+  }
+
+  /** Counts one unexpected error caught on `path`. */
+  countInternalError(path: ErrorPath): void {
+    this.internalErrors.labels(path).inc()
   }
 
   countMessage(direction: Direction, type: MessageKind | 'keepalive', byteLength: number, copies = 1): void {

@@ -71,6 +71,9 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     compactThresholdBytes: config.compactThresholdBytes,
     maxDocumentBytes: config.maxDocumentBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
+    maxAwarenessClientsPerConnection: config.maxAwarenessClientsPerConnection,
+    maxRoomPresence: config.maxRoomPresence,
+    maxPendingBytes: config.maxPendingBytes,
   })
   const connections = new Set<Connection>()
   const connectionLimits = new ConnectionLimits(config.maxConnections, config.maxRoomConnections)
@@ -116,39 +119,46 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     maxPayload: config.maxMessageBytes,
     clientTracking: false,
   })
-  httpServer.on(
-    'upgrade',
-    createUpgradeHandler({
-      wss,
-      authenticate: parts.authenticate,
-      metrics,
-      logger,
-      isAccepting: () => accepting,
-      limits: connectionLimits,
-      refusalLimiter: new RateLimiter({
-        capacity: config.upgradeRefusalBurst,
-        refillPerSecond: config.upgradeRefusalsPerSecond,
-      }),
-      clientAddress: clientAddress(config.trustProxy),
-      onConnection: (ws, target) =>
-        acceptConnection(ws, {
-          ...target,
-          registry: rooms,
-          connections,
-          maxBufferedBytes: config.maxBufferedBytes,
-          maxEarlyBytes: config.maxMessageBytes,
-          limits: connectionLimits,
-          inbound: {
-            messagesPerSecond: config.maxMessagesPerSecond,
-            messagesBurst: config.maxMessagesBurst,
-            bytesPerSecond: config.maxBytesPerSecond,
-            bytesBurst: config.maxBytesBurst,
-          },
-          metrics,
-          logger,
-        }),
+  const handleUpgrade = createUpgradeHandler({
+    wss,
+    authenticate: parts.authenticate,
+    metrics,
+    logger,
+    isAccepting: () => accepting,
+    limits: connectionLimits,
+    refusalLimiter: new RateLimiter({
+      capacity: config.upgradeRefusalBurst,
+      refillPerSecond: config.upgradeRefusalsPerSecond,
     }),
-  )
+    clientAddress: clientAddress(config.trustProxy),
+    onConnection: (ws, target) =>
+      acceptConnection(ws, {
+        ...target,
+        registry: rooms,
+        connections,
+        maxBufferedBytes: config.maxBufferedBytes,
+        awarenessQueryIntervalMs: config.awarenessQueryIntervalMs,
+        maxEarlyBytes: config.maxMessageBytes,
+        limits: connectionLimits,
+        inbound: {
+          messagesPerSecond: config.maxMessagesPerSecond,
+          messagesBurst: config.maxMessagesBurst,
+          bytesPerSecond: config.maxBytesPerSecond,
+          bytesBurst: config.maxBytesBurst,
+        },
+        metrics,
+        logger,
+      }),
+  })
+  // The handler catches its own refusals; this is for what it did not foresee: a rejection here
+  // would end the process, so only this request's socket goes.
+  httpServer.on('upgrade', (request, socket, head) => {
+    handleUpgrade(request, socket, head).catch((error: unknown) => {
+      metrics.countInternalError('upgrade')
+      logger.error({ err: error }, 'upgrade failed unexpectedly')
+      socket.destroy()
+    })
+  })
 
   let stopHeartbeat: (() => void) | undefined
 

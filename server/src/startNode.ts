@@ -24,6 +24,7 @@ export function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
     const claims = await authenticateUpgrade(request, room, verifier)
     return {
       userId: claims.sub,
+      ...(claims.name !== undefined ? { name: claims.name } : {}),
       role: claims.role,
       expiresAtMs: claims.exp * 1000,
       ...(claims.shareKeyId ? { shareKeyId: claims.shareKeyId } : {}),

@@ -40,6 +40,15 @@ const TOKENS = Number(process.env.FUZZ_TOKENS ?? 300)
 const LANES = 6
 const MAX_MESSAGE_BYTES = 32 * 1024
 const MAX_AWARENESS_BYTES = 4 * 1024
+/** Per connection; no ordinary socket here announces more (at most 8 frames of one entry each). */
+const MAX_AWARENESS_CLIENTS = 16
+const MAX_PENDING_BYTES = 8 * 1024
+/** protocol.md: presence states nest at most this deep. */
+const MAX_AWARENESS_DEPTH = 16
+/** One socket in seven belongs to this other token subject and also forges. */
+const FORGER = 'eve'
+/** Written by a socket of its own subject at the start, and held by it for the whole run. */
+const OWNED_CLIENT_ID = 777
 const CLOSE_DEADLINE_MS = 10_000
 const POLL = { timeout: 30_000, interval: 25 }
 /** Client ids of every update a viewer sends: none of them may ever reach the store. */
@@ -52,11 +61,23 @@ interface FuzzFrame {
   readonly kind: string
   readonly bytes: Uint8Array | string
   readonly expect: Expectation
+  /** Sent this many times in a row (default once). */
+  readonly repeat?: number
 }
 
 // ---- the oracle: what a frame is, decided with lib0 and Yjs, independently of the server's code ----
 
-/** Awareness payload rules (protocol.md): entries of client id, clock and a JSON object or null. */
+function nestingOf(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0
+  let deepest = 0
+  for (const child of Object.values(value)) deepest = Math.max(deepest, nestingOf(child))
+  return 1 + deepest
+}
+
+/**
+ * Awareness payload rules (protocol.md): entries of client id, clock and a JSON object (nested at
+ * most MAX_AWARENESS_DEPTH deep) or null.
+ */
 function awarenessIsValid(payload: Uint8Array): boolean {
   try {
     const decoder = decoding.createDecoder(payload)
@@ -66,6 +87,7 @@ function awarenessIsValid(payload: Uint8Array): boolean {
       if (!Number.isSafeInteger(decoding.readVarUint(decoder))) return false
       const state: unknown = JSON.parse(decoding.readVarString(decoder))
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return false
+      if (nestingOf(state) > MAX_AWARENESS_DEPTH) return false
     }
     return !decoding.hasContent(decoder)
   } catch {
@@ -209,6 +231,102 @@ function unintegrableUpdate(
   return encoding.toUint8Array(encoder)
 }
 
+/** A V1 update with no structs that deletes `ranges` one-clock ranges of a client nobody has seen. */
+function pendingDeleteSet(gen: prng.PRNG, ranges: number): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 0)
+  encoding.writeVarUint(encoder, 1)
+  encoding.writeVarUint(encoder, prng.uint32(gen, 2e9, 4e9))
+  encoding.writeVarUint(encoder, ranges)
+  for (let i = 0; i < ranges; i++) {
+    encoding.writeVarUint(encoder, i * 2)
+    encoding.writeVarUint(encoder, 1)
+  }
+  return encoding.toUint8Array(encoder)
+}
+
+/** One string item under `clientId` at `clock` in the root type 'fuzz-forged', and no deletions. */
+function itemAt(clientId: number, clock: number, text: string): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 1)
+  encoding.writeVarUint(encoder, 1)
+  encoding.writeVarUint(encoder, clientId)
+  encoding.writeVarUint(encoder, clock)
+  encoding.writeUint8(encoder, STRING_CONTENT)
+  encoding.writeVarUint(encoder, 1)
+  encoding.writeVarString(encoder, 'fuzz-forged')
+  encoding.writeVarString(encoder, text)
+  encoding.writeVarUint(encoder, 0)
+  return encoding.toUint8Array(encoder)
+}
+
+/** What a frame generator may aim at: the honest editors' presence ids. */
+interface Targets {
+  readonly honestAwarenessIds: readonly number[]
+  /**
+   * The other subject's own frames, under client ids of its own: the first subject to write under
+   * an id owns it while connected, so sharing the pool would make refusals (4409) depend on timing.
+   */
+  readonly forgerPool: readonly Uint8Array[]
+}
+
+/**
+ * Issue 14's shapes: presence nested too deep, floods of removals of unknown ids, presence under
+ * too many ids, delete sets for clients nobody has seen, query floods, and (for the other subject)
+ * presence and updates under ids others own.
+ */
+function hostilePeerFrame(
+  gen: prng.PRNG,
+  role: 'editor' | 'viewer',
+  subject: string,
+  targets: Targets,
+): FuzzFrame {
+  const randomId = () => prng.uint32(gen, 1, 1e9)
+  const roll = prng.int32(gen, 0, subject === FORGER ? 6 : 4)
+  if (roll === 0) {
+    const depth = prng.int32(gen, MAX_AWARENESS_DEPTH + 1, 1500)
+    const json = `{"a":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`
+    const bytes = awarenessFrame([[randomId(), 1, json]])
+    return { kind: 'deep awareness state', bytes, expect: expectationFor(bytes, role) }
+  }
+  if (roll === 1) {
+    const entries = Array.from({ length: prng.int32(gen, 50, 350) }, (): [number, number, string] => [
+      randomId(),
+      prng.uint32(gen, 0, 5),
+      'null',
+    ])
+    const bytes = awarenessFrame(entries)
+    return { kind: 'null-state id flood', bytes, expect: expectationFor(bytes, role) }
+  }
+  if (roll === 2) {
+    const entries = Array.from({ length: MAX_AWARENESS_CLIENTS + prng.int32(gen, 1, 4) }, () => [
+      randomId(),
+      1,
+      '{}',
+    ]) as Array<[number, number, string]>
+    return { kind: 'presence under too many ids', bytes: awarenessFrame(entries), expect: 4429 }
+  }
+  if (roll === 3) {
+    const bytes = encodeSyncUpdate(pendingDeleteSet(gen, prng.int32(gen, 3000, 7000)))
+    return {
+      kind: 'pending delete set',
+      bytes,
+      expect: role === 'viewer' ? 'accept' : CLOSE_CODES.PENDING_TOO_LARGE.code,
+    }
+  }
+  if (roll === 4) return { kind: 'query flood', bytes: Uint8Array.from([3]), expect: 'accept', repeat: 100 }
+  if (roll === 5) {
+    const target = targets.honestAwarenessIds[prng.int32(gen, 0, targets.honestAwarenessIds.length - 1)]!
+    const json = prng.bool(gen) ? 'null' : '{"name":"Mallory","awarenessData":{"role":"editor"}}'
+    return { kind: 'forged presence', bytes: awarenessFrame([[target, 1_000_000, json]]), expect: 'accept' }
+  }
+  return {
+    kind: 'forged update',
+    bytes: encodeSyncUpdate(itemAt(OWNED_CLIENT_ID, prng.int32(gen, 10, 100_000), 'forged')),
+    expect: role === 'viewer' ? 'accept' : CLOSE_CODES.CLIENT_ID_IN_USE.code,
+  }
+}
+
 function mutate(gen: prng.PRNG, source: Uint8Array): Uint8Array {
   const bytes = Array.from(source)
   const at = () => prng.int32(gen, 0, Math.max(0, bytes.length - 1))
@@ -240,9 +358,12 @@ function nextFrame(
   pool: readonly Uint8Array[],
   viewerPool: readonly Uint8Array[],
   role: 'editor' | 'viewer',
+  subject: string,
+  targets: Targets,
 ): FuzzFrame {
+  if (prng.int32(gen, 0, 9) === 0) return hostilePeerFrame(gen, role, subject, targets)
   const pick = <T>(list: readonly T[]) => list[prng.int32(gen, 0, list.length - 1)]!
-  const source = role === 'viewer' ? viewerPool : pool
+  const source = role === 'viewer' ? viewerPool : subject === FORGER ? targets.forgerPool : pool
   let kind: string
   let bytes: Uint8Array | string
   const roll = prng.int32(gen, 0, 99)
@@ -388,7 +509,12 @@ describe('hostile frames', () => {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-fuzz-'))
       const store = new SqliteStore(databaseFile(dataDir))
       const { server, wsUrl, port } = await startServer(
-        { maxMessageBytes: MAX_MESSAGE_BYTES, maxAwarenessBytes: MAX_AWARENESS_BYTES },
+        {
+          maxMessageBytes: MAX_MESSAGE_BYTES,
+          maxAwarenessBytes: MAX_AWARENESS_BYTES,
+          maxAwarenessClientsPerConnection: MAX_AWARENESS_CLIENTS,
+          maxPendingBytes: MAX_PENDING_BYTES,
+        },
         { store },
       )
       const gen = prng.create(SEED)
@@ -397,6 +523,19 @@ describe('hostile frames', () => {
 
       const honest: StockClient[] = [0, 1, 2].map(() => connectStockClient(wsUrl, 'fuzz'))
       await Promise.all(honest.map(synced))
+      for (const [i, client] of honest.entries())
+        client.provider.awareness.setLocalStateField('name', `honest ${i}`)
+      const targets: Targets = {
+        honestAwarenessIds: honest.map((client) => client.doc.clientID),
+        forgerPool: Array.from({ length: 2 }, (_, i) => validFrames(gen, 2000 + i)).flat(),
+      }
+      // Owns OWNED_CLIENT_ID for the whole run, so updates forged under it must be refused.
+      const owner = await connectRaw(`ws://127.0.0.1:${port}/ws/fuzz?user=owner`)
+      owner.ws.send(encodeSyncUpdate(itemAt(OWNED_CLIENT_ID, 0, 'o')))
+      await vi.waitFor(
+        () => expect(Y.getState(server.rooms.openRooms[0]!.doc.store, OWNED_CLIENT_ID)).toBe(1),
+        POLL,
+      )
       const honestCloses: number[] = []
       for (const client of honest)
         client.provider.on('connection-close', (event) => honestCloses.push(event?.code ?? 0))
@@ -427,7 +566,8 @@ describe('hostile frames', () => {
         const laneGen = prng.create(SEED + index + 1)
         while (tally.frames < FRAMES) {
           const role = prng.int32(laneGen, 0, 6) === 0 ? 'viewer' : 'editor'
-          const raw = await connectRaw(`ws://127.0.0.1:${port}/ws/fuzz?role=${role}&saved=1`)
+          const subject = prng.int32(laneGen, 0, 6) === 0 ? FORGER : 'tester'
+          const raw = await connectRaw(`ws://127.0.0.1:${port}/ws/fuzz?role=${role}&user=${subject}&saved=1`)
           tally.sockets++
           // The room has attached this socket once its step 1 arrives.
           await vi.waitFor(() => expect(raw.received.length).toBeGreaterThan(0), {
@@ -439,11 +579,13 @@ describe('hostile frames', () => {
             `seed ${SEED}, lane ${index}, ${role}; frames on this socket:\n${sent.join('\n')}`
           let open = true
           for (let n = prng.int32(laneGen, 1, 8); n > 0 && open && tally.frames < FRAMES; n--) {
-            const frame = nextFrame(laneGen, pool, viewerPool, role)
+            const frame = nextFrame(laneGen, pool, viewerPool, role, subject, targets)
             tally.frames++
             tally.kinds.set(frame.kind, (tally.kinds.get(frame.kind) ?? 0) + 1)
             sent.push(`${frame.kind} (${String(frame.expect)}): ${fullHex(frame.bytes)}`)
-            raw.ws.send(frame.bytes, { binary: typeof frame.bytes !== 'string' })
+            for (let copy = frame.repeat ?? 1; copy > 0; copy--) {
+              raw.ws.send(frame.bytes, { binary: typeof frame.bytes !== 'string' })
+            }
             if (typeof frame.expect === 'number') {
               const code = await withDeadline(raw.closed, history())
               expect(code, history()).toBe(frame.expect)
@@ -455,7 +597,16 @@ describe('hostile frames', () => {
                 tally.acceptedUpdatesWithDoubt++
                 tally.accepted++
               } else {
-                expect(outcome, history()).toBe(CLOSE_CODES.MALFORMED_MESSAGE.code)
+                // 4422 when what earlier frames left waiting already fills MAX_PENDING_BYTES; 4409 in
+                // the rare case a mutation landed on a client id the other subject owns right now.
+                expect(
+                  [
+                    CLOSE_CODES.MALFORMED_MESSAGE.code,
+                    CLOSE_CODES.PENDING_TOO_LARGE.code,
+                    CLOSE_CODES.CLIENT_ID_IN_USE.code,
+                  ],
+                  history(),
+                ).toContain(outcome)
                 tally.refusedUpdatesWithDoubt++
                 tally.closes.set(outcome, (tally.closes.get(outcome) ?? 0) + 1)
                 open = false
@@ -488,7 +639,28 @@ describe('hostile frames', () => {
       }, POLL)
       expect(honestCloses, `seed ${SEED}: honest clients were never closed`).toEqual([])
       expect(honest[0]!.text.toString()).toMatch(/^after the storm /)
-      await vi.waitFor(() => expect(server.connections.size).toBe(honest.length), POLL)
+      await vi.waitFor(() => expect(server.connections.size).toBe(honest.length + 1), POLL)
+
+      // Presence: forged entries never reached anyone, and nothing outlived the sockets that sent it.
+      for (const client of honest) {
+        for (const [i, other] of honest.entries()) {
+          expect(client.provider.awareness.getStates().get(other.doc.clientID)).toMatchObject({
+            name: `honest ${i}`,
+          })
+        }
+      }
+      const room = server.rooms.openRooms[0]!
+      expect(room.awareness.getStates().size, 'only live sockets have presence').toBe(honest.length)
+      expect(room.awareness.meta.size, 'no presence bookkeeping outlives its socket').toBe(honest.length)
+      expect(room.pendingBytes).toBeLessThanOrEqual(MAX_PENDING_BYTES)
+      const forgedUpdates = (await server.metrics.forgedWrites.get()).values.find(
+        (v) => v.labels.kind === 'update',
+      )
+      expect(forgedUpdates?.value ?? 0).toBe(tally.closes.get(CLOSE_CODES.CLIENT_ID_IN_USE.code) ?? 0)
+      if (tally.kinds.has('query flood')) {
+        const coalesced = (await server.metrics.awarenessQueriesCoalesced.get()).values[0]?.value ?? 0
+        expect(coalesced).toBeGreaterThan(0)
+      }
 
       // Nothing invalid is stored: every row decodes and integrates into an empty document (a test
       // that does not depend on what else the room holds). Replaying the log in order is then done

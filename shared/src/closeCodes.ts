@@ -30,7 +30,27 @@ export const CLOSE_CODES = {
   TOKEN_EXPIRED: { code: 4401, reason: 'token expired', retry: 'refresh-token' },
   /** Access was revoked or the document deleted while connected. */
   FORBIDDEN: { code: 4403, reason: 'forbidden', retry: 'stop' },
-  /** The client sent messages faster than the per-connection rate limit allows. */
+  /**
+   * An update wrote structs under a Yjs client id another live connection (of another token subject)
+   * owns in this room. Nothing was stored. Ownership ends when that connection closes, so reconnecting
+   * works once a stale socket of the same browser is gone; a stock Yjs client that receives the
+   * owner's structs under its id picks a new id by itself.
+   */
+  CLIENT_ID_IN_USE: { code: 4409, reason: 'client id in use by another connection', retry: 'reconnect' },
+  /**
+   * The update depends on structs or deletions the document does not have, and what the room would
+   * hold waiting for them passes MAX_PENDING_BYTES. Neither stored nor applied. Honest clients only
+   * get here in a race (a change from another tab not yet arrived); reconnecting resyncs.
+   */
+  PENDING_TOO_LARGE: {
+    code: 4422,
+    reason: 'update depends on too much the document lacks',
+    retry: 'reconnect',
+  },
+  /**
+   * The client sent messages faster than the per-connection rate limit allows, or announced presence
+   * under more client ids than MAX_AWARENESS_CLIENTS_PER_CONNECTION.
+   */
   RATE_LIMITED: { code: 4429, reason: 'rate limit exceeded', retry: 'reconnect' },
   /** The document grew past MAX_DOCUMENT_BYTES; the update was not applied. */
   DOCUMENT_TOO_LARGE: { code: 4413, reason: 'document too large', retry: 'stop' },

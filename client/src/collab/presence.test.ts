@@ -25,13 +25,29 @@ describe('listPresence', () => {
     ])
   })
 
-  it('keeps the first connection name and colour when tabs disagree', () => {
+  it('keeps the first connection colour when tabs disagree', () => {
     const states = new Map<number, Record<string, unknown>>([
-      [31, state('Ann (old tab)', 'u-ann', '#ff0000')],
+      [31, state('Ann', 'u-ann', '#ff0000')],
       [30, state('Ann', 'u-ann', '#00ff00')],
     ])
     const [entry] = listPresence(states, 99, 'me')
     expect(entry).toMatchObject({ name: 'Ann', color: '#00ff00', connections: 2 })
+  })
+
+  it('does not merge a peer claiming someone else user id under another (server-set) name', () => {
+    const states = new Map<number, Record<string, unknown>>([
+      [40, state('Ann', 'u-ann')],
+      [1, state('Eve', 'u-ann')],
+      [50, state('Me', 'u-me')],
+      [2, state('Eve again', 'u-me')],
+    ])
+    const list = listPresence(states, 50, 'u-me')
+    expect(list.map((entry) => [entry.name, entry.connections, entry.isSelf])).toEqual([
+      ['Me', 1, true],
+      ['Ann', 1, false],
+      ['Eve', 1, false],
+      ['Eve again', 1, false],
+    ])
   })
 
   it('counts clients without a user id once per connection and names the nameless', () => {

@@ -32,33 +32,41 @@ function readState(clientId: number, state: Record<string, unknown>) {
 }
 
 /**
- * One entry per user id, the local person first, then by name. When one person has several
- * connections, the lowest client id's name and colour win so the entry does not flicker.
+ * One entry per person, the local person first, then by name. A person is a user id and a name:
+ * the server replaces `name` and `awarenessData.role` with its token's, but the user id is what the
+ * peer claims, so a peer announcing someone else's user id under its own name must not be merged
+ * into (and rename, or hide) that person. When one person has several connections, the lowest
+ * client id's colour wins so the entry does not flicker.
  */
 export function listPresence(
   states: ReadonlyMap<number, Record<string, unknown>>,
   localClientId: number,
   localUserId: string,
 ): PresenceEntry[] {
-  const byUser = new Map<string, PresenceEntry & { firstClientId: number }>()
+  const byPerson = new Map<string, PresenceEntry & { firstClientId: number }>()
+  const localState = states.get(localClientId)
+  const localName = localState ? readState(localClientId, localState).name : undefined
   const clientIds = [...states.keys()].sort((a, b) => a - b)
   for (const clientId of clientIds) {
     const state = states.get(clientId)
     if (state === undefined || state === null) continue
     const read = readState(clientId, state)
-    const existing = byUser.get(read.userId)
+    const key = `${read.userId}\u0000${read.name}`
+    const existing = byPerson.get(key)
     if (existing) {
       existing.connections++
       continue
     }
-    byUser.set(read.userId, {
+    byPerson.set(key, {
       ...read,
-      isSelf: read.userId === localUserId || clientId === localClientId,
+      isSelf:
+        clientId === localClientId ||
+        (read.userId === localUserId && (localName === undefined || read.name === localName)),
       connections: 1,
       firstClientId: clientId,
     })
   }
-  return [...byUser.values()]
+  return [...byPerson.values()]
     .map(({ firstClientId: _firstClientId, ...entry }) => entry)
     .sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name))
 }

@@ -5,10 +5,13 @@ import type { WebSocket } from 'ws'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import type { Room } from '../rooms/Room'
+import { QueryThrottle } from './QueryThrottle'
 
 /** Who is on the other end, as established on the upgrade. */
 export interface ConnectionIdentity {
   readonly userId: string
+  /** The token's display name; shown to others in place of whatever name the peer claims. */
+  readonly name?: string
   readonly role: Role
   /** When the token expires (ms since the epoch); the socket is closed with 4401 then. */
   readonly expiresAtMs: number | null
@@ -31,6 +34,8 @@ export interface ConnectionOptions {
   /** Client asked for SAVED acknowledgements (`?saved=1`). */
   readonly wantsSavedAcks: boolean
   readonly maxBufferedBytes: number
+  /** Shortest time between two answers to query-awareness (AWARENESS_QUERY_INTERVAL_MS). */
+  readonly awarenessQueryIntervalMs: number
   readonly metrics: Metrics
   readonly logger: Logger
 }
@@ -45,8 +50,11 @@ export class Connection {
   /** Cleared by the heartbeat sweep, set again by every pong. */
   isAlive = true
   lastSentAtMs = Date.now()
-  /** Awareness client ids this socket announced; removed for everyone when it closes. */
+  /** Awareness client ids this socket owns (room's PresenceGate); removed for everyone when it closes. */
   readonly awarenessClientIds = new Set<number>()
+  /** Yjs client ids this socket owns in its room (room's ClientIdOwners); released when it closes. */
+  readonly yjsClientIds = new Set<number>()
+  readonly queryThrottle: QueryThrottle
   readonly identity: ConnectionIdentity
   readonly roomName: string
   readonly wantsSavedAcks: boolean
@@ -61,6 +69,7 @@ export class Connection {
     this.identity = options.identity
     this.roomName = options.roomName
     this.wantsSavedAcks = options.wantsSavedAcks
+    this.queryThrottle = new QueryThrottle(options.awarenessQueryIntervalMs)
     ws.on('pong', () => {
       this.isAlive = true
     })
@@ -106,6 +115,7 @@ export class Connection {
     const previous = this.state
     this.state = { kind: 'closed' }
     clearTimeout(this.expiryTimer)
+    this.queryThrottle.cancel()
     return previous.kind === 'open' ? previous.room : undefined
   }
 

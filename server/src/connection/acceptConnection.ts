@@ -5,7 +5,7 @@
 import { CLOSE_CODES } from '@tandem/shared'
 import type { RawData, WebSocket } from 'ws'
 import type { Logger } from '../logger'
-import type { Metrics } from '../metrics'
+import type { ErrorPath, Metrics } from '../metrics'
 import type { RoomRegistry } from '../rooms/RoomRegistry'
 import { Connection, type ConnectionIdentity } from './Connection'
 import type { ConnectionLimits } from './ConnectionLimits'
@@ -19,6 +19,7 @@ export interface AcceptOptions {
   readonly registry: RoomRegistry
   readonly connections: Set<Connection>
   readonly maxBufferedBytes: number
+  readonly awarenessQueryIntervalMs: number
   /** Most bytes a client may send before its room has loaded. */
   readonly maxEarlyBytes: number
   /** Counted from here until the socket closes. */
@@ -45,6 +46,7 @@ export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connect
     identity: options.identity,
     wantsSavedAcks: options.wantsSavedAcks,
     maxBufferedBytes: options.maxBufferedBytes,
+    awarenessQueryIntervalMs: options.awarenessQueryIntervalMs,
     metrics,
     logger,
   })
@@ -53,7 +55,25 @@ export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connect
   metrics.connections.inc()
   const limiter = new InboundLimiter(options.inbound)
 
+  /**
+   * An error that escapes a socket's event handler or the accept chain would end the process
+   * (uncaught exception, unhandled rejection) and drop every room on the node: it closes only this
+   * socket (1011), logged and counted by path.
+   */
+  const fail = (path: ErrorPath, error: unknown) => {
+    metrics.countInternalError(path)
+    logger.error({ room: options.room, user: options.identity.userId, err: error, path }, 'connection failed')
+    connection.close(CLOSE_CODES.INTERNAL_ERROR)
+  }
+
   ws.on('message', (data, isBinary) => {
+    try {
+      handleMessage(data, isBinary)
+    } catch (error) {
+      fail('frame', error)
+    }
+  })
+  const handleMessage = (data: RawData, isBinary: boolean) => {
     const state = connection.state
     // Once we started closing a socket (bad frame, limit, storage failure), nothing more it sends counts.
     if (ws.readyState !== ws.OPEN) return
@@ -77,33 +97,41 @@ export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connect
         connection.close(CLOSE_CODES.RATE_LIMITED, 'early-bytes')
       } else state.early.push(frame)
     }
-  })
+  }
   ws.on('error', (error) => logger.debug({ err: error, room: options.room }, 'socket error'))
   ws.on('close', (code) => {
     options.connections.delete(connection)
     options.limits.remove(options.room)
     metrics.connections.dec()
     metrics.closes.labels(String(code)).inc()
-    connection.markClosed()?.detach(connection)
+    try {
+      connection.markClosed()?.detach(connection)
+    } catch (error) {
+      metrics.countInternalError('close')
+      logger.error({ room: options.room, err: error }, 'detaching a closed connection failed')
+    }
   })
 
-  registry.acquire(options.room).then(
-    (room) => {
-      const state = connection.state
-      if (state.kind !== 'joining') {
-        registry.releaseIfIdle(room)
-        return
-      }
-      room.attach(connection)
-      for (const frame of state.early) {
-        if (connection.state.kind !== 'open' || ws.readyState !== ws.OPEN) break
-        handleFrame(connection, room, frame, metrics, logger)
-      }
-    },
-    (error: unknown) => {
-      logger.error({ room: options.room, err: error }, 'room failed to load')
-      connection.close(CLOSE_CODES.ROOM_LOAD_FAILED)
-    },
-  )
+  registry
+    .acquire(options.room)
+    .then(
+      (room) => {
+        const state = connection.state
+        if (state.kind !== 'joining') {
+          registry.releaseIfIdle(room)
+          return
+        }
+        room.attach(connection)
+        for (const frame of state.early) {
+          if (connection.state.kind !== 'open' || ws.readyState !== ws.OPEN) break
+          handleFrame(connection, room, frame, metrics, logger)
+        }
+      },
+      (error: unknown) => {
+        logger.error({ room: options.room, err: error }, 'room failed to load')
+        connection.close(CLOSE_CODES.ROOM_LOAD_FAILED)
+      },
+    )
+    .catch((error: unknown) => fail('accept', error))
   return connection
 }

@@ -2,6 +2,7 @@
 import { CLOSE_CODES, encodePermissionDenied, MalformedMessageError, readMessage } from '@tandem/shared'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
+import { ClientIdInUseError } from '../rooms/ClientIdOwners'
 import { LimitExceededError } from '../rooms/LimitExceededError'
 import { InvalidUpdateError, type Room } from '../rooms/Room'
 import type { Connection } from './Connection'
@@ -52,6 +53,14 @@ export function handleFrame(
         'malformed frame',
       )
       connection.close(CLOSE_CODES.MALFORMED_MESSAGE)
+    } else if (error instanceof ClientIdInUseError) {
+      metrics.forgedWrites.labels('update').inc()
+      logger.info(
+        { room: room.name, user: connection.identity.userId, reason: error.message },
+        'update under a client id another connection owns',
+      )
+      connection.send(encodePermissionDenied(error.message), 'auth')
+      connection.close(CLOSE_CODES.CLIENT_ID_IN_USE)
     } else if (error instanceof LimitExceededError) {
       metrics.countLimit(error.limit)
       logger.info(
@@ -62,6 +71,7 @@ export function handleFrame(
       connection.send(encodePermissionDenied(error.message), 'auth')
       connection.close(error.closeCode)
     } else {
+      metrics.countInternalError('frame')
       logger.error(
         { room: room.name, user: connection.identity.userId, err: error },
         'handling a frame failed',

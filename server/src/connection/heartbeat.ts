@@ -14,18 +14,27 @@ export function startHeartbeat(
   intervalMs: number,
   metrics: Metrics,
 ): () => void {
+  const sweep = (connection: Connection, now: number) => {
+    if (!connection.isAlive) {
+      metrics.closes.labels('heartbeat').inc()
+      connection.ws.terminate()
+      return
+    }
+    connection.isAlive = false
+    connection.ws.ping()
+    // Half the interval keeps the longest silence near 1.5 intervals, well under the client's 30 s.
+    if (now - connection.lastSentAtMs >= intervalMs / 2) connection.send(KEEPALIVE_FRAME, 'keepalive')
+  }
   const timer = setInterval(() => {
     const now = Date.now()
     for (const connection of connections) {
-      if (!connection.isAlive) {
-        metrics.closes.labels('heartbeat').inc()
+      // One socket's failure must neither skip the others nor escape the timer (that ends the process).
+      try {
+        sweep(connection, now)
+      } catch {
+        metrics.countInternalError('heartbeat')
         connection.ws.terminate()
-        continue
       }
-      connection.isAlive = false
-      connection.ws.ping()
-      // Half the interval keeps the longest silence near 1.5 intervals, well under the client's 30 s.
-      if (now - connection.lastSentAtMs >= intervalMs / 2) connection.send(KEEPALIVE_FRAME, 'keepalive')
     }
   }, intervalMs)
   timer.unref()

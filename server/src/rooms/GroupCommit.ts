@@ -49,7 +49,16 @@ export class GroupCommit {
       if (batch) batches.push(batch)
     }
     this.dirty.clear()
-    if (batches.length > 0) this.chain = this.chain.then(() => this.write(batches))
+    if (batches.length > 0) {
+      // write() handles store failures itself; anything else must not break the chain (every later
+      // batch would be lost) nor become an unhandled rejection (the process would exit).
+      this.chain = this.chain
+        .then(() => this.write(batches))
+        .catch((error: unknown) => {
+          this.metrics.countInternalError('commit')
+          this.logger.error({ err: error }, 'group commit failed unexpectedly')
+        })
+    }
     return this.chain
   }
 
@@ -75,6 +84,7 @@ export class GroupCommit {
       try {
         batch.room.commitSucceeded(batch)
       } catch (error) {
+        this.metrics.countInternalError('commit')
         this.logger.error({ room: batch.room.name, err: error }, 'releasing a committed batch failed')
       }
     }

@@ -18,13 +18,16 @@ import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import type { DocumentStore } from '../persistence/DocumentStore'
 import type { Relay, RelayEnvelope } from '../relay/Relay'
+import { ClientIdOwners } from './ClientIdOwners'
+import { checkDependencies } from './checkDependencies'
 import { DocumentSize } from './DocumentSize'
 import type { Batch, GroupCommit } from './GroupCommit'
 import { LimitExceededError } from './LimitExceededError'
 import { createLayoutMigration, needsLayoutMigration } from './migrateLegacyLayout'
 import { RELAY_ORIGIN, STORE_ORIGIN } from './origins'
-import { validateAwarenessUpdate } from './validateAwarenessUpdate'
-import { validateUpdate } from './validateUpdate'
+import { PresenceGate } from './PresenceGate'
+import { readAwarenessUpdate } from './validateAwarenessUpdate'
+import { readUpdate } from './validateUpdate'
 
 /** An update, state vector or awareness update the room refuses to take in. Maps to close code 4400. */
 export class InvalidUpdateError extends Error {
@@ -43,6 +46,12 @@ export interface RoomContext {
   readonly maxDocumentBytes: number
   /** Awareness updates above this are refused (1009). */
   readonly maxAwarenessBytes: number
+  /** Presence client ids one connection may own (4429 above). */
+  readonly maxAwarenessClientsPerConnection: number
+  /** Presence entries the room holds; entries for new ids past it are dropped. */
+  readonly maxRoomPresence: number
+  /** Bytes of updates the document may hold waiting for what it lacks (4422 above). */
+  readonly maxPendingBytes: number
   /** Called when the last connection left, or when the room failed and must be dropped. */
   readonly onEmpty: (room: Room) => void
 }
@@ -60,8 +69,20 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly connections = new Set<Connection>()
 
+  readonly presence: PresenceGate
+  private readonly clientIdOwners = new ClientIdOwners()
+
   private pending: Uint8Array[] = []
   private pendingOrigins: Connection[] = []
+  /**
+   * Per client, the clock the document reaches once the queued and in-flight (being stored) updates
+   * are applied; cleared when nothing is queued or in flight, when the document itself knows.
+   */
+  private queuedClocks = new Map<number, number>()
+  /** Bytes of queued or in-flight updates that will wait for something the document lacks. */
+  private queuedUnresolvedBytes = 0
+  private unresolved = new WeakSet<Uint8Array>()
+  private batchesInFlight = 0
   private pendingAcks = new Set<Connection>()
   /** Doc updates produced while a committed batch is applied, sent as one frame afterwards. */
   private applied: Array<{ update: Uint8Array; origin: Connection }> | null = null
@@ -79,6 +100,16 @@ export class Room {
   ) {
     // The server holds no presence of its own.
     this.awareness.setLocalState(null)
+    // ... nor a meta entry, so the meta map counts exactly the entries peers own (MAX_ROOM_PRESENCE).
+    this.awareness.meta.delete(this.awareness.clientID)
+    this.presence = new PresenceGate(
+      this.awareness,
+      {
+        maxClientsPerConnection: ctx.maxAwarenessClientsPerConnection,
+        maxRoomPresence: ctx.maxRoomPresence,
+      },
+      ctx.metrics,
+    )
   }
 
   /**
@@ -121,21 +152,25 @@ export class Room {
     this.connections.add(connection)
     connection.state = { kind: 'open', room: this }
     connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)), 'sync-step1')
-    if (this.awareness.getStates().size > 0) {
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
-        ...this.awareness.getStates().keys(),
-      ])
-      connection.send(encodeAwareness(update), 'awareness')
-    }
+    this.sendPresence(connection)
   }
 
-  /** Removes a closed connection and, for everyone at once, the presence it owned. */
+  /**
+   * Removes a closed connection and, for everyone at once, the presence it owned (states and the
+   * meta entries y-protocols would otherwise keep forever); its client ids are free again.
+   */
   detach(connection: Connection): void {
     if (!this.connections.delete(connection)) return
-    if (connection.awarenessClientIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClientIds], connection)
+    this.clientIdOwners.release(connection)
+    const released = this.presence.release(connection)
+    try {
+      if (released.length > 0) {
+        awarenessProtocol.removeAwarenessStates(this.awareness, released, connection)
+      }
+    } finally {
+      for (const clientId of released) this.presence.forget(clientId)
+      if (this.connections.size === 0) this.ctx.onEmpty(this)
     }
-    if (this.connections.size === 0) this.ctx.onEmpty(this)
   }
 
   /** Answers a client's step 1 with what it lacks. The document only ever holds durable changes. */
@@ -160,8 +195,24 @@ export class Room {
       return
     }
     // Refuse what Yjs could not read or integrate before anything is stored.
-    const problem = validateUpdate(update)
-    if (problem) throw new InvalidUpdateError(problem)
+    const read = readUpdate(update)
+    if (!read.ok) throw new InvalidUpdateError(read.problem)
+    const needs = checkDependencies(read.decoded, (client) =>
+      Math.max(Y.getState(this.doc.store, client), this.queuedClocks.get(client) ?? 0),
+    )
+    // Only ids with new structs are claimed: re-sending history Yjs already has changes nothing.
+    // Checked first, so a forged id is refused as such whatever else is wrong with the update.
+    this.clientIdOwners.claim(connection, needs.writesUnder)
+    if (needs.missing) {
+      const pendingBytes = this.pendingBytes + update.byteLength
+      if (pendingBytes > this.ctx.maxPendingBytes) {
+        throw new LimitExceededError(
+          'pending-updates',
+          CLOSE_CODES.PENDING_TOO_LARGE,
+          `update would leave ${pendingBytes} bytes waiting for changes the document lacks (limit ${this.ctx.maxPendingBytes})`,
+        )
+      }
+    }
     if (this.size && !this.size.fits(update.byteLength)) {
       throw new LimitExceededError(
         'document-size',
@@ -170,6 +221,13 @@ export class Room {
       )
     }
     this.size?.accepted(update.byteLength)
+    if (needs.missing) {
+      this.unresolved.add(update)
+      this.queuedUnresolvedBytes += update.byteLength
+    }
+    for (const [client, clock] of needs.reaches) {
+      this.queuedClocks.set(client, Math.max(clock, this.queuedClocks.get(client) ?? 0))
+    }
     this.pending.push(update)
     this.pendingOrigins.push(connection)
     if (connection.wantsSavedAcks) this.pendingAcks.add(connection)
@@ -184,16 +242,25 @@ export class Room {
         `awareness update over ${this.ctx.maxAwarenessBytes} bytes`,
       )
     }
-    const problem = validateAwarenessUpdate(update)
-    if (problem) throw new InvalidUpdateError(problem)
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection)
+    const read = readAwarenessUpdate(update)
+    if (!read.ok) throw new InvalidUpdateError(read.problem)
+    const admitted = this.presence.admitFromConnection(connection, read.entries)
+    if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, connection)
   }
 
+  /** Sends everyone's presence, at most once per AWARENESS_QUERY_INTERVAL_MS per connection. */
   handleQueryAwareness(connection: Connection): void {
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
-      ...this.awareness.getStates().keys(),
-    ])
-    connection.send(encodeAwareness(update), 'awareness')
+    const verdict = connection.queryThrottle.request(() => {
+      if (connection.state.kind !== 'open' || connection.state.room !== this) return
+      try {
+        this.sendPresence(connection)
+      } catch (error) {
+        this.ctx.metrics.countInternalError('awareness')
+        this.ctx.logger.error({ room: this.name, err: error }, 'answering a presence query failed')
+        connection.close(CLOSE_CODES.INTERNAL_ERROR)
+      }
+    })
+    if (verdict === 'coalesced') this.ctx.metrics.awarenessQueriesCoalesced.inc()
   }
 
   /** Hands the group commit everything queued since the last batch. */
@@ -208,6 +275,7 @@ export class Room {
     this.pending = []
     this.pendingOrigins = []
     this.pendingAcks = new Set()
+    this.batchesInFlight++
     return batch
   }
 
@@ -216,6 +284,7 @@ export class Room {
    * the other nodes, and acknowledge it to the senders that asked.
    */
   commitSucceeded(batch: Batch): void {
+    this.settleQueued(batch)
     if (this.destroyed) return
     this.applied = []
     try {
@@ -252,6 +321,7 @@ export class Room {
    * told storage is unavailable; their editors keep the edits and resend them on reconnect.
    */
   commitFailed(batch: Batch, error: unknown): void {
+    this.settleQueued(batch)
     const senders = new Set(batch.origins)
     for (const update of batch.updates) this.size?.settled(update.byteLength, false)
     this.ctx.logger.error({ room: this.name, err: error, senders: senders.size }, 'storing updates failed')
@@ -274,6 +344,35 @@ export class Room {
   /** Asks peers holding this room for what we lack (at load, and after a relay outage). */
   requestPeerState(): void {
     this.ctx.relay?.publish(this.name, { kind: 'sync-request', stateVector: Y.encodeStateVector(this.doc) })
+  }
+
+  /**
+   * Bytes the document holds waiting for structs or deletions it lacks (Yjs's pending structs and
+   * pending delete set), plus queued updates that will join them.
+   */
+  get pendingBytes(): number {
+    const { pendingStructs, pendingDs } = this.doc.store
+    return (
+      (pendingStructs?.update.byteLength ?? 0) + (pendingDs?.byteLength ?? 0) + this.queuedUnresolvedBytes
+    )
+  }
+
+  /** A batch left the queue (stored and applied, or failed): its updates no longer count as queued. */
+  private settleQueued(batch: Batch): void {
+    this.batchesInFlight--
+    for (const update of batch.updates) {
+      if (this.unresolved.delete(update)) this.queuedUnresolvedBytes -= update.byteLength
+    }
+    if (this.batchesInFlight === 0 && this.pending.length === 0) this.queuedClocks.clear()
+  }
+
+  /** Everyone's presence, to one connection (on joining and when it asks). */
+  private sendPresence(connection: Connection): void {
+    if (this.awareness.getStates().size === 0) return
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
+      ...this.awareness.getStates().keys(),
+    ])
+    connection.send(encodeAwareness(update), 'awareness')
   }
 
   private requestSavedAck(connection: Connection): void {
@@ -373,18 +472,30 @@ export class Room {
     this.ctx.relay?.publish(this.name, { kind: 'update', update: merged })
   }
 
+  /**
+   * Broadcasts a presence change. It runs inside y-protocols' emit, also from its 30 s expiry timer,
+   * so nothing may escape it: an error here would be an uncaught exception.
+   */
   private handleAwarenessUpdate({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
-    if (origin instanceof Connection) {
-      // A client id the room has seen before comes back as `updated` (e.g. presence cleared on
-      // pagehide, then set again on blur): it still belongs to this socket and must go with it.
-      for (const id of added) origin.awarenessClientIds.add(id)
-      for (const id of updated) origin.awarenessClientIds.add(id)
-      for (const id of removed) origin.awarenessClientIds.delete(id)
+    try {
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
+        ...added,
+        ...updated,
+        ...removed,
+      ])
+      const frame = encodeAwareness(update)
+      for (const connection of this.connections) connection.send(frame, 'awareness')
+      if (origin !== RELAY_ORIGIN) this.ctx.relay?.publish(this.name, { kind: 'awareness', update })
+    } catch (error) {
+      this.ctx.metrics.countInternalError('awareness')
+      this.ctx.logger.error({ room: this.name, err: error }, 'broadcasting presence failed')
+    } finally {
+      // Removed by another node or by expiry, and owned by no local connection: nothing will ever
+      // use its clock again, and y-protocols would keep the meta entry until the room unloads.
+      for (const clientId of removed) {
+        if (!this.presence.isOwned(clientId)) this.presence.forget(clientId)
+      }
     }
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed])
-    const frame = encodeAwareness(update)
-    for (const connection of this.connections) connection.send(frame, 'awareness')
-    if (origin !== RELAY_ORIGIN) this.ctx.relay?.publish(this.name, { kind: 'awareness', update })
   }
 
   private handleRelayEnvelope({ from, message }: RelayEnvelope): void {
@@ -394,9 +505,13 @@ export class Room {
         case 'update':
           Y.applyUpdate(this.doc, message.update, RELAY_ORIGIN)
           break
-        case 'awareness':
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, RELAY_ORIGIN)
+        case 'awareness': {
+          const read = readAwarenessUpdate(message.update)
+          if (!read.ok) throw new InvalidUpdateError(read.problem)
+          const admitted = this.presence.admitFromRelay(read.entries)
+          if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, RELAY_ORIGIN)
           break
+        }
         case 'sync-request': {
           const update = Y.encodeStateAsUpdate(this.doc, message.stateVector)
           const stateVector = Y.encodeStateVector(this.doc)

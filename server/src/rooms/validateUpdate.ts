@@ -18,12 +18,29 @@ import * as Y from 'yjs'
  * never arrive, deletions of unknown ranges) are accepted: Yjs keeps them pending, as every client does.
  */
 export function validateUpdate(update: Uint8Array): string | undefined {
-  let decoded: ReturnType<typeof Y.decodeUpdate>
+  const read = readUpdate(update)
+  return read.ok ? undefined : read.problem
+}
+
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
+
+export type UpdateRead =
+  | { readonly ok: true; readonly decoded: DecodedUpdate }
+  | { readonly ok: false; readonly problem: string }
+
+/** `update` decoded, or why it must be refused (see validateUpdate); decoded once for every later check. */
+export function readUpdate(update: Uint8Array): UpdateRead {
+  let decoded: DecodedUpdate
   try {
     decoded = Y.decodeUpdate(update)
   } catch (error) {
-    return `unreadable update: ${(error as Error).message}`
+    return { ok: false, problem: `unreadable update: ${(error as Error).message}` }
   }
+  const problem = findProblem(decoded)
+  return problem === undefined ? { ok: true, decoded } : { ok: false, problem }
+}
+
+function findProblem(decoded: DecodedUpdate): string | undefined {
   for (const struct of decoded.structs) {
     const { client, clock } = struct.id
     if (!Number.isSafeInteger(client) || !Number.isSafeInteger(clock + struct.length)) {

@@ -16,9 +16,11 @@ export function connectStockClient(
   wsUrl: string,
   room: string,
   params: Record<string, string> = {},
-  options: { connect?: boolean } = {},
+  options: { connect?: boolean; clientId?: number } = {},
 ): StockClient {
   const doc = new Y.Doc()
+  // Set before the provider exists: its awareness takes the doc's id when it is created.
+  if (options.clientId !== undefined) doc.clientID = options.clientId
   const provider = new WebsocketProvider(wsUrl, room, doc, {
     params,
     disableBc: true,

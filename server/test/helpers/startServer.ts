@@ -23,11 +23,15 @@ export interface TestServer {
   readonly dataDir: string
 }
 
-/** Test-only identity: `?role=viewer` on the URL makes a viewer; everyone else edits. */
+/**
+ * Test-only identity: `?role=viewer` on the URL makes a viewer; everyone else edits. `?user=` is the
+ * subject (default `tester`), `?name=` the token's display name (default none).
+ */
 export const roleFromQuery: Authenticate = async (request) => {
   const url = new URL(request.url ?? '/', 'http://localhost')
   const identity: ConnectionIdentity = {
     userId: url.searchParams.get('user') ?? 'tester',
+    ...(url.searchParams.has('name') ? { name: url.searchParams.get('name') ?? '' } : {}),
     role: url.searchParams.get('role') === 'viewer' ? 'viewer' : 'editor',
     expiresAtMs: null,
   }
