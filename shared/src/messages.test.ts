@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import {
@@ -8,6 +9,7 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
   MalformedMessageError,
+  peekSyncUpdate,
   readMessage,
 } from './messages'
 
@@ -49,5 +51,27 @@ describe('readMessage', () => {
     encoding.writeVarUint(encoder, 0)
     encoding.writeVarUint8Array(encoder, new Uint8Array([0]))
     expect(readMessage(encoding.toUint8Array(encoder)).type).toBe('sync-step1')
+  })
+})
+
+describe('peekSyncUpdate', () => {
+  /** A decoder positioned after the message type, as y-websocket hands it to a message handler. */
+  const afterType = (frame: Uint8Array) => {
+    const decoder = decoding.createDecoder(frame)
+    decoding.readVarUint(decoder)
+    return decoder
+  }
+
+  it('reads the update of a step 2 or an update and leaves the decoder where it was', () => {
+    const update = new Uint8Array([1, 2, 3])
+    for (const frame of [encodeSyncStep2(update), encodeSyncUpdate(update)]) {
+      const decoder = afterType(frame)
+      expect(peekSyncUpdate(decoder)).toEqual(update)
+      expect(decoder.pos).toBe(1)
+    }
+  })
+
+  it('has nothing to say about a step 1', () => {
+    expect(peekSyncUpdate(afterType(encodeSyncStep1(new Uint8Array([0]))))).toBeNull()
   })
 })

@@ -115,3 +115,14 @@ export function encodeSaved(stateVector: Uint8Array): Uint8Array {
 export function readSavedMessage(decoder: decoding.Decoder): Uint8Array {
   return decoding.readVarUint8Array(decoder)
 }
+
+/**
+ * The update a SYNC message carries (step 2 or update), read from a copy of a decoder positioned after
+ * the message type, so the decoder itself is left for y-websocket's own handler; null for step 1.
+ */
+export function peekSyncUpdate(decoder: decoding.Decoder): Uint8Array | null {
+  const copy = decoding.clone(decoder)
+  const syncType = decoding.readVarUint(copy)
+  if (syncType !== SYNC_TYPE.STEP2 && syncType !== SYNC_TYPE.UPDATE) return null
+  return decoding.readVarUint8Array(copy)
+}

@@ -1,9 +1,16 @@
 /** One open document: its Y.Doc, the y-websocket provider, the connection controller and save tracking. */
 import type { Provider } from '@lexical/yjs'
-import { MESSAGE_TYPE, readSavedMessage, SAVED_ACK_PARAM } from '@tandem/shared'
+import {
+  LEXICAL_ROOT_NAME,
+  MESSAGE_TYPE,
+  peekSyncUpdate,
+  readSavedMessage,
+  SAVED_ACK_PARAM,
+} from '@tandem/shared'
 import type { Awareness } from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { ConcurrentTextRescue } from './ConcurrentTextRescue'
 import { ConnectionController, type ControllerEnvironment, type TokenSource } from './ConnectionController'
 import { createPluginProvider } from './pluginProvider'
 import { SavedTracker } from './SavedTracker'
@@ -60,6 +67,18 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
   provider.messageHandlers[MESSAGE_TYPE.SAVED] = (_encoder, decoder) => {
     saved.handleAck(readSavedMessage(decoder))
   }
+  // The rescue reads each incoming update's delete set before y-websocket applies it.
+  const rescue = new ConcurrentTextRescue({
+    doc,
+    root: doc.get(LEXICAL_ROOT_NAME, Y.XmlElement),
+    isRemote: (origin) => origin === provider,
+  })
+  const handleSyncMessage = provider.messageHandlers[MESSAGE_TYPE.SYNC]!
+  provider.messageHandlers[MESSAGE_TYPE.SYNC] = (encoder, decoder, ...rest) => {
+    const update = peekSyncUpdate(decoder)
+    if (update !== null) rescue.noteIncomingUpdate(update)
+    handleSyncMessage(encoder, decoder, ...rest)
+  }
   const handleSync = (synced: boolean) => {
     if (synced) saved.handleSynced()
   }
@@ -80,6 +99,7 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
       provider.off('sync', handleSync)
       provider.off('connection-close', handleClose)
       saved.destroy()
+      rescue.destroy()
       provider.destroy()
       // Also destroys the awareness instance and its renewal timer.
       doc.destroy()

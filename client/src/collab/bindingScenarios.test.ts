@@ -9,8 +9,15 @@ import { installJsdom } from '../testing/installJsdom'
 
 const removeJsdom = await installJsdom()
 const { $createListItemNode, $createListNode, $isListItemNode, $isListNode } = await import('@lexical/list')
-const { $createParagraphNode, $createTextNode, $getRoot, $getSelection, $isRangeSelection, $isTextNode } =
-  await import('lexical')
+const {
+  $createParagraphNode,
+  $createTextNode,
+  $getRoot,
+  $getSelection,
+  $isElementNode,
+  $isRangeSelection,
+  $isTextNode,
+} = await import('lexical')
 const { HeadlessNetwork, freshContent } = await import('../testing/headlessCollab')
 type Peer = import('../testing/headlessCollab').HeadlessPeer
 
@@ -32,6 +39,18 @@ function deleteCharacter(backward: boolean): void {
     selection.focus.set(key, backward ? offset - 1 : offset + 1, 'text')
   }
   selection.removeText()
+}
+
+function firstBlock(): import('lexical').ElementNode {
+  const block = $getRoot().getFirstChild()
+  if (!$isElementNode(block)) throw new Error('expected a block first')
+  return block
+}
+
+function lastBlock(): import('lexical').ElementNode {
+  const block = $getRoot().getLastChild()
+  if (!$isElementNode(block)) throw new Error('expected a block last')
+  return block
 }
 
 function rangeSelection() {
@@ -163,5 +182,96 @@ describe('what the binding syncs besides text', () => {
       })
     expect(numbers(a)).toEqual([1, 2, 3, 4])
     expect(numbers(b)).toEqual([1, 2, 3, 4])
+  })
+})
+
+describe('offline block merge against a concurrent insert', () => {
+  /** A bullet list "one", a paragraph "x" and a bullet list "three"; B goes offline. */
+  async function twoListsApart(): Promise<{ a: Peer; b: Peer }> {
+    net = new HeadlessNetwork()
+    const a = net.join('A')
+    a.edit(() => {
+      $getRoot().append(
+        $createListNode('bullet').append($createListItemNode().append($createTextNode('one'))),
+        $createParagraphNode().append($createTextNode('x')),
+        $createListNode('bullet').append($createListItemNode().append($createTextNode('three'))),
+      )
+    })
+    const b = net.join('B')
+    await net.settle()
+    expect(b.text()).toBe('one\n\nx\n\nthree')
+    net.setOnline(b, false)
+    // A types "2" at the start of the second list's item.
+    a.edit(() => {
+      const three = lastBlock().getFirstDescendant()
+      if (!$isTextNode(three)) throw new Error('expected the second list')
+      three.select(0, 0)
+      rangeSelection().insertText('2')
+    })
+    return { a, b }
+  }
+
+  const expectAllText = (text: string) => {
+    expect(text).toContain('one')
+    expect(text).toContain('2three')
+    expect(text).not.toContain('x')
+  }
+
+  it("B deletes the paragraph between two lists, which merge, while A types into the second: A's text stays", async () => {
+    const { b } = await twoListsApart()
+    b.edit(() => {
+      const paragraph = $getRoot().getChildAtIndex(1)
+      if (paragraph === null) throw new Error('expected the paragraph')
+      paragraph.remove()
+    })
+    // The list transform merged the two lists into one.
+    expect(b.content()).toHaveLength(1)
+    net.setOnline(b, true)
+    await expectConverged(expectAllText)
+  })
+
+  it("B deletes from the end of the first list to the start of the second while A types into it: A's text stays", async () => {
+    const { b } = await twoListsApart()
+    b.edit(() => {
+      const one = firstBlock().getFirstDescendant()
+      const three = lastBlock().getFirstDescendant()
+      if (!$isTextNode(one) || !$isTextNode(three)) throw new Error('expected both lists')
+      const selection = one.select(3, 3)
+      selection.focus.set(three.getKey(), 0, 'text')
+      rangeSelection().removeText()
+    })
+    expect(b.text()).toBe('onethree')
+    net.setOnline(b, true)
+    await expectConverged((text) => {
+      expect(text).toContain('one')
+      expect(text).toContain('2')
+      expect(text).toContain('three')
+      expect(text).not.toContain('x')
+    })
+  })
+
+  it("B offline deletes the whole second list while A types into it: A's text comes back where it stood", async () => {
+    const { b } = await twoListsApart()
+    b.edit(() => lastBlock().remove())
+    expect(b.text()).toBe('one\n\nx')
+    net.setOnline(b, true)
+    await expectConverged((text) => {
+      expect(text).toContain('2')
+      expect(text).not.toContain('three')
+      expect(text.indexOf('2')).toBeGreaterThan(text.indexOf('x'))
+    })
+  })
+
+  it("B, having seen A's text, deletes the block holding it: it stays deleted", async () => {
+    const { a, b } = await twoListsApart()
+    net.setOnline(b, true)
+    await net.settle()
+    expect(b.text()).toContain('2three')
+    b.edit(() => lastBlock().remove())
+    await expectConverged((text) => {
+      expect(text).not.toContain('2')
+      expect(text).not.toContain('three')
+    })
+    expect(a.text()).toBe('one\n\nx')
   })
 })

@@ -18,6 +18,7 @@ import {
 import { documentContent, EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode } from 'lexical'
 import * as Y from 'yjs'
+import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import { registerListNumbering } from '../collab/registerListNumbering'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
@@ -50,6 +51,7 @@ export class HeadlessPeer {
   readonly editor: LexicalEditor
   readonly binding: BindingV2
   readonly undoManager: Y.UndoManager
+  private readonly rescue: ConcurrentTextRescue
   online = true
   /** Updates made here that the server has not received yet. */
   readonly outbox: Uint8Array[] = []
@@ -79,6 +81,11 @@ export class HeadlessPeer {
     // timing. One edit, one undo step keeps a seed's run the same every time.
     this.undoManager.captureTimeout = 0
     const binding = this.binding
+    this.rescue = new ConcurrentTextRescue({
+      doc: this.doc,
+      root: binding.root,
+      isRemote: (origin) => origin === NETWORK,
+    })
     // Wired as useYjsCollaborationV2__EXPERIMENTAL wires it.
     const onYjsChanges = (events: Array<Y.YEvent<Y.XmlElement | Y.XmlText>>, transaction: Y.Transaction) => {
       if (transaction.origin !== binding) {
@@ -100,6 +107,7 @@ export class HeadlessPeer {
       () => binding.root.unobserveDeep(onYjsChanges),
       () => this.doc.off('update', onDocUpdate),
       () => root.remove(),
+      () => this.rescue.destroy(),
       registerRichText(this.editor),
       registerList(this.editor),
       registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
@@ -127,6 +135,7 @@ export class HeadlessPeer {
   }
 
   receive(update: Uint8Array): void {
+    this.rescue.noteIncomingUpdate(update)
     Y.applyUpdate(this.doc, update, NETWORK)
   }
 
