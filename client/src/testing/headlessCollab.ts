@@ -7,43 +7,17 @@
 import { registerList } from '@lexical/list'
 import { registerMarkdownShortcuts } from '@lexical/markdown'
 import { registerRichText } from '@lexical/rich-text'
-import {
-  type BindingV2,
-  createBindingV2__EXPERIMENTAL,
-  createUndoManager,
-  type Provider,
-  syncLexicalUpdateToYjsV2__EXPERIMENTAL,
-  syncYjsChangesToLexicalV2__EXPERIMENTAL,
-} from '@lexical/yjs'
-import { documentContent, EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
+import { type BindingV2, createUndoManager } from '@lexical/yjs'
+import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
+import { documentContent, EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode } from 'lexical'
 import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
-import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import { registerListNumbering } from '../collab/registerListNumbering'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
 
 /** Origin of updates that came over the simulated network. */
 const NETWORK = Symbol('network')
-
-/** A provider the binding accepts; presence is not simulated here. */
-function createSilentProvider(): Provider {
-  const states = new Map()
-  return {
-    awareness: {
-      getLocalState: () => null,
-      getStates: () => states,
-      on() {},
-      off() {},
-      setLocalState() {},
-      setLocalStateField() {},
-    },
-    connect() {},
-    disconnect() {},
-    on() {},
-    off() {},
-  } as unknown as Provider
-}
 
 /** One person: a Lexical editor with the app's nodes and plugins, bound to its own Y.Doc. */
 export class HeadlessPeer {
@@ -71,11 +45,8 @@ export class HeadlessPeer {
     root.contentEditable = 'true'
     document.body.append(root)
     this.editor.setRootElement(root)
-    const provider = createSilentProvider()
-    this.binding = createBindingV2__EXPERIMENTAL(this.editor, COLLAB_DOC_ID, this.doc, new Map(), {
-      rootName: LEXICAL_ROOT_NAME,
-      excludedProperties: UNSYNCED_PROPERTIES,
-    })
+    const bound = bindEditorV2(this.editor, this.doc)
+    this.binding = bound.binding
     this.undoManager = createUndoManager(this.binding, this.binding.root)
     // Undo groups edits made within 500 ms of each other; on a loaded machine that made runs depend on
     // timing. One edit, one undo step keeps a seed's run the same every time.
@@ -86,25 +57,12 @@ export class HeadlessPeer {
       root: binding.root,
       isRemote: (origin) => origin === NETWORK,
     })
-    // Wired as useYjsCollaborationV2__EXPERIMENTAL wires it.
-    const onYjsChanges = (events: Array<Y.YEvent<Y.XmlElement | Y.XmlText>>, transaction: Y.Transaction) => {
-      if (transaction.origin !== binding) {
-        syncYjsChangesToLexicalV2__EXPERIMENTAL(
-          binding,
-          provider,
-          events,
-          transaction,
-          transaction.origin instanceof Y.UndoManager,
-        )
-      }
-    }
-    binding.root.observeDeep(onYjsChanges)
     const onDocUpdate = (update: Uint8Array, origin: unknown) => {
       if (origin !== NETWORK) this.outbox.push(update)
     }
     this.doc.on('update', onDocUpdate)
     this.cleanups.push(
-      () => binding.root.unobserveDeep(onYjsChanges),
+      () => bound.unbind(),
       () => this.doc.off('update', onDocUpdate),
       () => root.remove(),
       () => this.rescue.destroy(),
@@ -112,18 +70,6 @@ export class HeadlessPeer {
       registerList(this.editor),
       registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
       registerListNumbering(this.editor),
-      this.editor.registerUpdateListener((payload) => {
-        syncLexicalUpdateToYjsV2__EXPERIMENTAL(
-          binding,
-          provider,
-          payload.prevEditorState,
-          payload.editorState,
-          payload.dirtyElements,
-          payload.dirtyLeaves,
-          payload.normalizedNodes,
-          payload.tags,
-        )
-      }),
     )
   }
 

@@ -4,16 +4,10 @@
  */
 import { createHash } from 'node:crypto'
 import { createHeadlessEditor } from '@lexical/headless'
-import {
-  createBindingV2__EXPERIMENTAL,
-  createYjsBinding,
-  type Provider,
-  type ProviderAwareness,
-  syncLexicalUpdateToYjsV2__EXPERIMENTAL,
-  syncYjsChangesToLexical,
-} from '@lexical/yjs'
+import { createYjsBinding, syncYjsChangesToLexical } from '@lexical/yjs'
 import { LEGACY_V1_ROOT_NAME, LEXICAL_ROOT_NAME } from '@tandem/shared'
-import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
+import { bindEditorV2, createSilentProvider } from '@tandem/shared/bindEditorV2'
+import { EDITOR_NODES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor, SerializedEditorState } from 'lexical'
 import * as Y from 'yjs'
 
@@ -79,28 +73,11 @@ function writeEditorStateV2(state: SerializedEditorState, clientId: number): Uin
   const scratch = new Y.Doc()
   scratch.clientID = clientId
   try {
-    const binding = createBindingV2__EXPERIMENTAL(writer.editor, BINDING_ID, scratch, new Map(), {
-      rootName: LEXICAL_ROOT_NAME,
-      // The same properties the clients leave out: numbers and caret formats are derived locally.
-      excludedProperties: UNSYNCED_PROPERTIES,
-    })
-    const provider = createSilentProvider()
-    // Wired as useYjsCollaborationV2__EXPERIMENTAL wires it.
-    writer.editor.registerUpdateListener((payload) => {
-      syncLexicalUpdateToYjsV2__EXPERIMENTAL(
-        binding,
-        provider,
-        payload.prevEditorState,
-        payload.editorState,
-        payload.dirtyElements,
-        payload.dirtyLeaves,
-        payload.normalizedNodes,
-        payload.tags,
-      )
-    })
+    const bound = bindEditorV2(writer.editor, scratch)
     writer.editor.setEditorState(writer.editor.parseEditorState(state))
     writer.editor.update(() => {}, { discrete: true })
     writer.throwIfFailed()
+    bound.unbind()
     // The scratch doc holds only the V2 tree: the whole of it is the migration.
     return Y.encodeStateAsUpdate(scratch)
   } finally {
@@ -145,17 +122,4 @@ function createMigrationEditor(): MigrationEditor {
       if (errors.length > 0) throw errors[0]
     },
   }
-}
-
-/** The bindings want a provider for presence and cursors; a migration has neither. */
-function createSilentProvider(): Provider {
-  const awareness: ProviderAwareness = {
-    getLocalState: () => null,
-    getStates: () => new Map(),
-    on: () => {},
-    off: () => {},
-    setLocalState: () => {},
-    setLocalStateField: () => {},
-  }
-  return { awareness, connect: () => {}, disconnect: () => {}, on: () => {}, off: () => {} }
 }

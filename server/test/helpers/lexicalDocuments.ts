@@ -3,15 +3,9 @@
  * legacy documents of any size), and read the V2 tree back as the web app's editor does.
  */
 import { createHeadlessEditor } from '@lexical/headless'
-import {
-  createBindingV2__EXPERIMENTAL,
-  createYjsBinding,
-  type Provider,
-  syncLexicalUpdateToYjs,
-  syncYjsStateToLexicalV2__EXPERIMENTAL,
-} from '@lexical/yjs'
-import { LEXICAL_ROOT_NAME } from '@tandem/shared'
-import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
+import { createYjsBinding, syncLexicalUpdateToYjs } from '@lexical/yjs'
+import { bindEditorV2, createSilentProvider } from '@tandem/shared/bindEditorV2'
+import { EDITOR_NODES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor, SerializedEditorState } from 'lexical'
 import * as Y from 'yjs'
 
@@ -44,13 +38,12 @@ export function writeV1Document(build: () => void): Y.Doc {
 export function readV2EditorState(doc: Y.Doc): SerializedEditorState {
   const editor = createTestEditor()
   const scratch = new Y.Doc()
+  const bound = bindEditorV2(editor, scratch)
   Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc))
-  const binding = createBindingV2__EXPERIMENTAL(editor, BINDING_ID, scratch, new Map(), {
-    rootName: LEXICAL_ROOT_NAME,
-    excludedProperties: UNSYNCED_PROPERTIES,
-  })
-  syncYjsStateToLexicalV2__EXPERIMENTAL(binding, createSilentProvider())
+  // The binding's update is queued; a discrete no-op update commits it now.
+  editor.update(() => {}, { discrete: true })
   const state = editor.getEditorState().toJSON()
+  bound.unbind()
   scratch.destroy()
   return state
 }
@@ -63,18 +56,6 @@ function createTestEditor(): LexicalEditor {
       throw error
     },
   })
-}
-
-function createSilentProvider(): Provider {
-  const awareness: Provider['awareness'] = {
-    getLocalState: () => null,
-    getStates: () => new Map(),
-    on: () => {},
-    off: () => {},
-    setLocalState: () => {},
-    setLocalStateField: () => {},
-  }
-  return { awareness, connect: () => {}, disconnect: () => {}, on: () => {}, off: () => {} }
 }
 
 /** A V1 tree as plain data (attributes, text, nested types), to compare trees across documents. */
