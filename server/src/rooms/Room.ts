@@ -23,7 +23,7 @@ import { checkDependencies } from './checkDependencies'
 import { DocumentSize } from './DocumentSize'
 import type { Batch, GroupCommit } from './GroupCommit'
 import { LimitExceededError } from './LimitExceededError'
-import { createLayoutMigration, needsLayoutMigration } from './migrateLegacyLayout'
+import { needsLayoutMigration } from './needsLayoutMigration'
 import { RELAY_ORIGIN, STORE_ORIGIN } from './origins'
 import { PresenceGate } from './PresenceGate'
 import { readAwarenessUpdate } from './validateAwarenessUpdate'
@@ -421,6 +421,8 @@ export class Room {
     const started = performance.now()
     let update: Uint8Array
     try {
+      // Loaded on first use: headless Lexical is heavy, and only documents from before V2 need it.
+      const { createLayoutMigration } = await import('./migrateLegacyLayout')
       update = createLayoutMigration(this.doc)
     } catch (error) {
       this.ctx.metrics.layoutMigrations.labels('failed').inc()

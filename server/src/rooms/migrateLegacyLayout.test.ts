@@ -6,7 +6,8 @@ import { $createParagraphNode, $createTextNode, $getRoot, type SerializedLexical
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { readV2EditorState, writeV1Document } from '../../test/helpers/lexicalDocuments'
-import { createLayoutMigration, needsLayoutMigration, readLegacyEditorState } from './migrateLegacyLayout'
+import { createLayoutMigration, readLegacyEditorState } from './migrateLegacyLayout'
+import { needsLayoutMigration } from './needsLayoutMigration'
 
 /** Written by main's V1 editor in Chromium (see the fixture's commit). */
 const V1_FIXTURE = readFileSync(new URL('../../test/fixtures/v1-document.bin', import.meta.url))

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto'
 import { createHeadlessEditor } from '@lexical/headless'
 import { createYjsBinding, syncYjsChangesToLexical } from '@lexical/yjs'
-import { LEGACY_V1_ROOT_NAME, LEXICAL_ROOT_NAME } from '@tandem/shared'
 import { bindEditorV2, createSilentProvider } from '@tandem/shared/bindEditorV2'
 import { EDITOR_NODES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor, SerializedEditorState } from 'lexical'
@@ -13,19 +12,6 @@ import * as Y from 'yjs'
 
 /** The bindings' key in their (unused) doc map; it names nothing stored. */
 const BINDING_ID = 'layout-migration'
-
-/**
- * True when `doc` holds a V1 tree and the V2 root has never been written: the only state the
- * migration may touch. Reads the raw top-level types, so nothing is instantiated on the room's doc.
- * A V2 root that ever held anything (even if since emptied) is left alone: migrating again would
- * bring back what its editors deleted.
- */
-export function needsLayoutMigration(doc: Y.Doc): boolean {
-  const legacy = doc.share.get(LEGACY_V1_ROOT_NAME)
-  if (!legacy || legacy._length === 0) return false
-  const current = doc.share.get(LEXICAL_ROOT_NAME)
-  return !current || (current._start === null && current._map.size === 0)
-}
 
 /**
  * The Yjs update that writes the V1 tree of `doc` into the V2 root, leaving the V1 tree (the kept
