@@ -30,6 +30,22 @@ async function viewOf({ name, page }: Replica): Promise<ReplicaView> {
     : { name, html, state: `toJSON threw: ${read.error}`, text: null }
 }
 
+/** Characters shown on either side of the first difference. */
+const DIFFERENCE_CONTEXT = 160
+
+/**
+ * Where two long strings (a document's HTML or JSON) first differ, with some context on each side:
+ * the whole of each would bury the difference.
+ */
+export function difference(a: string, b: string): string {
+  let at = 0
+  while (at < a.length && at < b.length && a[at] === b[at]) at++
+  const from = Math.max(0, at - DIFFERENCE_CONTEXT)
+  const excerpt = (text: string) =>
+    `${from > 0 ? '…' : ''}${text.slice(from, at)} ⟦${text.slice(at, at + DIFFERENCE_CONTEXT)}${at + DIFFERENCE_CONTEXT < text.length ? '…' : ''}`
+  return `first at character ${at}:\n  ${excerpt(a)}\n  ${excerpt(b)}`
+}
+
 /** What the agreed document looks like. */
 export interface ConvergedDocument {
   readonly text: string
@@ -53,10 +69,12 @@ export async function findDivergences(
   const divergences: string[] = []
   for (const view of others) {
     if (view.html !== first.html) {
-      divergences.push(`DOM of ${view.name} != ${first.name}:\n  ${view.html}\n  ${first.html}`)
+      divergences.push(`DOM of ${view.name} != ${first.name}: ${difference(view.html, first.html)}`)
     }
     if (view.state !== first.state) {
-      divergences.push(`editor state of ${view.name} != ${first.name}:\n  ${view.state}\n  ${first.state}`)
+      divergences.push(
+        `editor state of ${view.name} != ${first.name}: ${difference(view.state, first.state)}`,
+      )
     }
   }
   for (const view of views) {

@@ -6,7 +6,13 @@
 import type { Page } from '@playwright/test'
 import { expectConverged, type Replica } from '../support/convergence'
 import { createDocument } from '../support/documents'
-import { editorContent, expectAllSaved, expectSynced, openEditor, placeCaretAtEnd } from '../support/editorPage'
+import {
+  editorContent,
+  expectAllSaved,
+  expectSynced,
+  openEditor,
+  placeCaretAtEnd,
+} from '../support/editorPage'
 import { expect, type NewUser, test } from '../support/fixtures'
 import { expectSelection } from '../support/lexicalState'
 
