@@ -119,9 +119,10 @@ async function settle(people: readonly Person[], log: string[]): Promise<void> {
 function recordErrors(person: Person, log: string[]): void {
   person.page.on('pageerror', (error) => log.push(`${person.name}: page error: ${error.message}`))
   person.page.on('console', (message) => {
-    // Failed socket attempts while offline or during a restart are expected noise.
-    if (message.type() === 'error' && !message.text().includes('WebSocket connection')) {
-      log.push(`${person.name}: console error: ${message.text()}`)
+    // Failed sockets and requests while offline or during a restart are expected noise.
+    const text = message.text()
+    if (message.type() === 'error' && !/WebSocket connection|net::ERR_/.test(text)) {
+      log.push(`${person.name}: console error: ${text}`)
     }
   })
 }
