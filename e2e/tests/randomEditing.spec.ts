@@ -48,6 +48,14 @@ const SETTLE_TIMEOUT_MS = 30_000
 /** Per round: the actions, a possible restart (two tsx start-ups on a busy machine) and the settling. */
 const ROUND_BUDGET_MS = 60_000
 
+/** What a run did, reported as an annotation so a large run's figures can be read off its JSON report. */
+interface Tally {
+  roundsConverged: number
+  actions: number
+  networkChanges: number
+  restarts: number
+}
+
 interface Person {
   readonly name: string
   /** Starts every word this person types, so lost text can be traced to its author. */
@@ -63,7 +71,13 @@ function drawRestart(random: Random): { stopAt: number; startAt: number } | null
   return { stopAt, startAt: random.int(stopAt + 1, ACTIONS_PER_ROUND) }
 }
 
-async function playRound(random: Random, people: readonly Person[], server: TandemServer, log: string[]) {
+async function playRound(
+  random: Random,
+  people: readonly Person[],
+  server: TandemServer,
+  log: string[],
+  tally: Tally,
+) {
   for (const person of people) {
     // Focus first: a previous round may have left it outside the editor.
     const point = randomPoint(random)
@@ -74,6 +88,7 @@ async function playRound(random: Random, people: readonly Person[], server: Tand
   for (let step = 0; step < ACTIONS_PER_ROUND; step++) {
     if (step === restart?.stopAt) {
       log.push('server: stop')
+      tally.restarts++
       await server.stop()
     }
     if (step === restart?.startAt) {
@@ -83,11 +98,13 @@ async function playRound(random: Random, people: readonly Person[], server: Tand
     const person = random.pick(people)
     if (random.chance(NETWORK_TOGGLE_CHANCE)) {
       person.offline = !person.offline
+      tally.networkChanges++
       log.push(`${person.name}: ${person.offline ? 'goes offline' : 'comes back online'}`)
       await person.page.context().setOffline(person.offline)
     }
     const action = randomEditingAction(random, person.tag, SKIPPED)
     log.push(`${person.name}: ${action.description}`)
+    tally.actions++
     await action.run(person.page)
   }
   if (restart !== null && restart.startAt === ACTIONS_PER_ROUND) {
@@ -97,10 +114,11 @@ async function playRound(random: Random, people: readonly Person[], server: Tand
 }
 
 /** Everyone back online, connected, synced and with every change stored. */
-async function settle(people: readonly Person[], log: string[]): Promise<void> {
+async function settle(people: readonly Person[], log: string[], tally: Tally): Promise<void> {
   for (const person of people) {
     if (!person.offline) continue
     person.offline = false
+    tally.networkChanges++
     log.push(`${person.name}: comes back online`)
     await person.page.context().setOffline(false)
   }
@@ -145,12 +163,13 @@ for (const seed of SEEDS) {
     for (const person of people) recordErrors(person, log)
     await Promise.all(people.map(({ page }) => openEditor(page, doc.editUrl)))
     const observer = (await newUser('Observer')).context()
+    const tally: Tally = { roundsConverged: 0, actions: 0, networkChanges: 0, restarts: 0 }
 
     try {
       for (let round = 1; round <= ROUNDS; round++) {
         log.push(`--- round ${round}`)
-        await playRound(random, people, server, log)
-        await settle(people, log)
+        await playRound(random, people, server, log, tally)
+        await settle(people, log, tally)
         const fresh = await observer.newPage()
         await openEditor(fresh, doc.editUrl)
         const replicas: Replica[] = [
@@ -159,6 +178,7 @@ for (const seed of SEEDS) {
         ]
         const agreed = await expectConverged(replicas, server.wsUrl, doc.id)
         log.push(`round ${round} converged on ${JSON.stringify(agreed.text)}`)
+        tally.roundsConverged++
         await fresh.close()
       }
     } catch (error) {
@@ -169,6 +189,13 @@ for (const seed of SEEDS) {
       )
       throw error
     } finally {
+      testInfo.annotations.push({
+        type: 'random-editing',
+        description:
+          `seed ${seed}: ${tally.roundsConverged} of ${ROUNDS} rounds converged, ${tally.actions} editing actions ` +
+          `(plus a focusing click per person per round), ${tally.networkChanges} network changes, ` +
+          `${tally.restarts} server restarts`,
+      })
       await testInfo.attach('actions.log', { body: log.join('\n'), contentType: 'text/plain' })
     }
   })
