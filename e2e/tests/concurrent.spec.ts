@@ -136,9 +136,8 @@ test('B merges two lists offline while A types into the second: A’s text survi
   tandem,
   newUser,
 }) => {
-  // A merge moves the second list's items into new Yjs elements; concurrent text in the old ones is
-  // deleted (issue 23). The lead is fixing it in the client binding: remove this line when it lands.
-  test.fail()
+  // A merge moves the second list's items into new Yjs elements, deleting the old ones with A's '2'
+  // in them; ConcurrentTextRescue (client) puts it back on A's side.
   const doc = await createDocument(tandem.baseUrl, 'List merge')
   const { ann, ben } = await twoPeopleOn(newUser, doc.editUrl)
   // The lists come from the toolbar, not the "- " shortcut: the shortcut leaves Markdown state

@@ -65,15 +65,11 @@ export class ConcurrentTextRescue {
     if (runs.length === 0) return
     const explicit = updates.map((update) => Y.decodeUpdate(update).ds)
     const { clientID } = this.options.doc
-    const sawIt = ({ clock }: LostCharacter) =>
+    const named = ({ clock }: LostCharacter) =>
       explicit.some((ds) => Y.isDeleted(ds, Y.createID(clientID, clock)))
-    const rescued = runs
-      .map((run) => ({ ...run, lost: run.lost.filter((character) => !sawIt(character)) }))
-      .filter((run) => run.lost.length > 0)
-    if (rescued.length === 0) return
     // A new transaction once this one is cleaned up: Yjs runs it right after, before anyone reads.
     this.options.doc.transact(() => {
-      for (const run of rescued) this.restore(run, transaction)
+      for (const run of runs) this.restore(run, transaction, named)
     }, RESCUE_ORIGIN)
   }
 
@@ -110,20 +106,32 @@ export class ConcurrentTextRescue {
     return [...containers.values()].filter((run) => run.lost.length > 0)
   }
 
-  private restore(run: LostRun, transaction: Y.Transaction): void {
-    const lostOffsets = new Set(run.lost.map((character) => character.offset))
-    const remaining = stripOffsets(run.before, lostOffsets)
-    const target = remaining === '' ? null : this.findCopy(remaining, transaction)
-    if (target === null) {
-      this.insertParagraph(run)
+  /**
+   * Our characters the deleting update does not name were unseen by its author (a peer that saw them
+   * deletes them by name; Tandem's server forwards the bytes a client sent, not a re-encoding that
+   * names everything a container took with it). When the rest of the container moved into a new
+   * XmlText (a merge), they go back there, where they stood; when it did not (the block was deleted),
+   * into a new paragraph where the block stood.
+   */
+  private restore(
+    run: LostRun,
+    transaction: Y.Transaction,
+    named: (character: LostCharacter) => boolean,
+  ): void {
+    const unseen = run.lost.filter((character) => !named(character))
+    if (unseen.length === 0) return
+    const unseenOffsets = new Set(unseen.map((character) => character.offset))
+    const moved = stripOffsets(run.before, unseenOffsets)
+    const copy = moved === '' ? null : this.findCopy(moved, transaction)
+    if (copy === null) {
+      this.insertParagraph(run.container, unseen)
       return
     }
-    const at = plainText(target).indexOf(remaining)
-    // Each run of lost characters goes where it stood among the characters that moved.
+    const at = plainText(copy).indexOf(moved)
     let inserted = 0
-    for (const { offset, text } of contiguousRuns(run.lost)) {
-      const movedBefore = offset - countBelow(lostOffsets, offset)
-      target.insert(at + movedBefore + inserted, text)
+    for (const { offset, text } of contiguousRuns(unseen)) {
+      const movedBefore = offset - countBelow(unseenOffsets, offset)
+      copy.insert(at + movedBefore + inserted, text)
       inserted += text.length
     }
   }
@@ -147,10 +155,10 @@ export class ConcurrentTextRescue {
   }
 
   /** A new paragraph with the lost text, where the deleted block stood among its surviving siblings. */
-  private insertParagraph(run: LostRun): void {
+  private insertParagraph(container: Y.XmlText, lost: readonly LostCharacter[]): void {
     const { root } = this.options
     // Climb to the deleted block that is a child of the root (or of the nearest surviving element).
-    let block: Y.Item | null = run.container._item
+    let block: Y.Item | null = container._item
     while (block !== null && block.parent instanceof Y.XmlElement && block.parent !== root) {
       const parentItem: Y.Item | null = block.parent._item
       if (parentItem === null || !parentItem.deleted) break
@@ -163,7 +171,7 @@ export class ConcurrentTextRescue {
     }
     const paragraph = new Y.XmlElement(PARAGRAPH_TYPE)
     const text = new Y.XmlText()
-    text.insert(0, run.lost.map((character) => character.unit).join(''))
+    text.insert(0, lost.map((character) => character.unit).join(''))
     paragraph.insert(0, [text])
     parent.insert(Math.min(index, parent.length), [paragraph])
   }

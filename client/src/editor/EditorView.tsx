@@ -14,6 +14,7 @@ import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin
 import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import { useEffect, useMemo, useState } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
+import { createEditorErrorHandler, type EditorErrorHandler } from '../collab/createEditorErrorHandler'
 import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
@@ -45,6 +46,7 @@ export interface EditorViewProps {
 const isValidLink = (url: string) => normalizeLinkUrl(url) !== null
 
 export function EditorView({ session, user, readOnly, frozen = false }: EditorViewProps) {
+  const [errors] = useState(() => createEditorErrorHandler())
   // Read once by LexicalComposer; editability changes go through EditablePlugin.
   const [initialConfig] = useState<InitialConfigType>(() => ({
     namespace: 'tandem',
@@ -53,7 +55,7 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
     editable: !readOnly,
     // The Yjs document owns the content; a default paragraph here would be synced as an edit.
     editorState: null,
-    onError: (error) => console.error('Tandem editor error', error),
+    onError: errors.onError,
   }))
   // The V2 plugin reads the carets container once, while rendering: mount it only after the container
   // exists, or remote carets land in document.body, outside the editor's scrolling surface.
@@ -100,6 +102,7 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
           <ShortcutsPlugin />
           <EditablePlugin editable={editable} />
           <ListNumberingPlugin />
+          <RebuildOnErrorPlugin errors={errors} />
           {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
           {caretsContainer !== null && (
             <CollaborationPluginV2__EXPERIMENTAL
@@ -129,5 +132,11 @@ function EditablePlugin({ editable }: { editable: boolean }): null {
 function ListNumberingPlugin(): null {
   const [editor] = useLexicalComposerContext()
   useEffect(() => registerListNumbering(editor), [editor])
+  return null
+}
+
+function RebuildOnErrorPlugin({ errors }: { errors: EditorErrorHandler }): null {
+  const [editor] = useLexicalComposerContext()
+  useEffect(() => errors.attach(editor), [editor, errors])
   return null
 }

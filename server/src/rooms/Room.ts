@@ -84,8 +84,15 @@ export class Room {
   private unresolved = new WeakSet<Uint8Array>()
   private batchesInFlight = 0
   private pendingAcks = new Set<Connection>()
-  /** Doc updates produced while a committed batch is applied, sent as one frame afterwards. */
+  /** Updates of a committed batch that changed the document, sent as one frame afterwards. */
   private applied: Array<{ update: Uint8Array; origin: Connection }> | null = null
+  /**
+   * The bytes being applied (a client's stored update, a relayed one). Peers get these, not Yjs's
+   * re-encoding of the transaction: that one's delete set also names what the deletion of a container
+   * took with it, which a peer could not tell from what the sender deleted knowingly
+   * (client/src/collab/ConcurrentTextRescue.ts reads that difference).
+   */
+  private applying: Uint8Array | null = null
   /** `Y.encodeStateAsUpdate(doc)`, kept until the next change so joiners with nothing share one encoding. */
   private fullState: Uint8Array | null = null
   private logRows = 0
@@ -292,6 +299,7 @@ export class Room {
         const origin = batch.origins[i]!
         let applied = false
         try {
+          this.applying = update
           Y.applyUpdate(this.doc, update, origin)
           applied = true
         } catch (error) {
@@ -303,6 +311,7 @@ export class Room {
         this.size?.settled(update.byteLength, applied)
       })
     } finally {
+      this.applying = null
       const applied = this.applied
       this.applied = null
       this.broadcastApplied(applied)
@@ -448,13 +457,13 @@ export class Room {
   private handleDocUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null
     if (origin instanceof Connection && this.applied) {
-      this.applied.push({ update, origin })
+      this.applied.push({ update: this.applying ?? update, origin })
       return
     }
     if (origin === RELAY_ORIGIN) {
       this.size?.grew(update.byteLength)
       // Durable on the node that relayed it; only our own clients still need it.
-      const frame = encodeSyncUpdate(update)
+      const frame = encodeSyncUpdate(this.applying ?? update)
       for (const connection of this.connections) connection.send(frame, 'sync-update')
     }
   }
@@ -500,12 +509,22 @@ export class Room {
     }
   }
 
+  /** Applies another node's update; our clients get its bytes (handleDocUpdate). */
+  private applyRelayed(update: Uint8Array): void {
+    this.applying = update
+    try {
+      Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
+    } finally {
+      this.applying = null
+    }
+  }
+
   private handleRelayEnvelope({ from, message }: RelayEnvelope): void {
     if (this.destroyed) return
     try {
       switch (message.kind) {
         case 'update':
-          Y.applyUpdate(this.doc, message.update, RELAY_ORIGIN)
+          this.applyRelayed(message.update)
           break
         case 'awareness': {
           const read = readAwarenessUpdate(message.update)
@@ -528,7 +547,7 @@ export class Room {
           break
         }
         case 'sync-reply': {
-          Y.applyUpdate(this.doc, message.update, RELAY_ORIGIN)
+          this.applyRelayed(message.update)
           // The replier may have missed our changes while it was not subscribed: push them back once.
           const missing = Y.encodeStateAsUpdate(this.doc, message.stateVector)
           this.ctx.relay?.publish(this.name, { kind: 'update', update: missing })
