@@ -299,7 +299,7 @@ export class Room {
         const origin = batch.origins[i]!
         let applied = false
         try {
-          this.applying = update
+          this.applying = hasPending(this.doc) ? null : update
           Y.applyUpdate(this.doc, update, origin)
           applied = true
         } catch (error) {
@@ -456,14 +456,17 @@ export class Room {
 
   private handleDocUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null
+    // The sent bytes, unless structs waited or still wait for missing ones: then only Yjs's
+    // re-encoding carries what this update let integrate from earlier ones.
+    const bytes = this.applying !== null && !hasPending(this.doc) ? this.applying : update
     if (origin instanceof Connection && this.applied) {
-      this.applied.push({ update: this.applying ?? update, origin })
+      this.applied.push({ update: bytes, origin })
       return
     }
     if (origin === RELAY_ORIGIN) {
       this.size?.grew(update.byteLength)
       // Durable on the node that relayed it; only our own clients still need it.
-      const frame = encodeSyncUpdate(this.applying ?? update)
+      const frame = encodeSyncUpdate(bytes)
       for (const connection of this.connections) connection.send(frame, 'sync-update')
     }
   }
@@ -511,7 +514,7 @@ export class Room {
 
   /** Applies another node's update; our clients get its bytes (handleDocUpdate). */
   private applyRelayed(update: Uint8Array): void {
-    this.applying = update
+    this.applying = hasPending(this.doc) ? null : update
     try {
       Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
     } finally {
@@ -578,6 +581,11 @@ export class Room {
         this.compacting = false
       })
   }
+}
+
+/** Whether Yjs holds structs or deletions waiting for ones the document lacks. */
+function hasPending(doc: Y.Doc): boolean {
+  return doc.store.pendingStructs !== null || doc.store.pendingDs !== null
 }
 
 interface AwarenessChanges {
