@@ -1,4 +1,5 @@
 /** A small seeded random source (mulberry32), so a random test replays from its seed. */
+import { mulberry32 } from '@tandem/shared'
 
 export interface Random {
   readonly seed: number
@@ -11,18 +12,6 @@ export interface Random {
   pick<T>(items: readonly T[]): T
   /** A key of `weights`, each chosen in proportion to its weight. */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K
-}
-
-/** mulberry32: 32 bits of state, good enough spread for choosing test actions, and tiny. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export function createRandom(seed: number): Random {

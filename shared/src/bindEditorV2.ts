@@ -31,7 +31,10 @@ export function bindEditorV2(editor: LexicalEditor, doc: Y.Doc): BoundEditor {
     excludedProperties: UNSYNCED_PROPERTIES,
   })
   const provider = createSilentProvider()
-  const handleYjsChanges = (events: Array<Y.YEvent<Y.XmlElement | Y.XmlText>>, transaction: Y.Transaction) => {
+  const handleYjsChanges = (
+    events: Array<Y.YEvent<Y.XmlElement | Y.XmlText>>,
+    transaction: Y.Transaction,
+  ) => {
     if (transaction.origin === binding) return
     syncYjsChangesToLexicalV2__EXPERIMENTAL(
       binding,

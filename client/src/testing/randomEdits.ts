@@ -6,6 +6,7 @@
 import { $createListItemNode, $createListNode, $insertList, $isListItemNode } from '@lexical/list'
 import { $createHeadingNode, $createQuoteNode } from '@lexical/rich-text'
 import { $setBlocksType } from '@lexical/selection'
+import { mulberry32 } from '@tandem/shared'
 import {
   $createParagraphNode,
   $createTextNode,
@@ -20,17 +21,8 @@ import {
 } from 'lexical'
 import type { HeadlessPeer } from './headlessCollab'
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded random source: the same sequence for the same seed everywhere. */
+export const createRandom = mulberry32
 
 export type Random = () => number
 
