@@ -82,6 +82,22 @@ async function freshPage(newUser: NewUser, editUrl: string): Promise<Page> {
   return page
 }
 
+/** Waits until A, B, a freshly opened page and the server's document agree; returns the pages and the document. */
+async function expectAllAgree(
+  newUser: NewUser,
+  { ann, ben }: { ann: Page; ben: Page },
+  target: { editUrl: string; wsUrl: string; room: string },
+) {
+  const fresh = await freshPage(newUser, target.editUrl)
+  const replicas: Replica[] = [
+    { name: 'A', page: ann },
+    { name: 'B', page: ben },
+    { name: 'a fresh page', page: fresh },
+  ]
+  const agreed = await expectConverged(replicas, target.wsUrl, target.room)
+  return { agreed, pages: replicas.map((replica) => replica.page) }
+}
+
 for (const [deletion, deleteAndRetype] of Object.entries(DELETIONS)) {
   for (const [where, offset] of Object.entries(INSERT_AT)) {
     for (const first of ['A', 'B'] as const) {
@@ -117,13 +133,11 @@ for (const [deletion, deleteAndRetype] of Object.entries(DELETIONS)) {
           await comeBackOnline(ann)
         }
 
-        const fresh = await freshPage(newUser, doc.editUrl)
-        const replicas: Replica[] = [
-          { name: 'A', page: ann },
-          { name: 'B', page: ben },
-          { name: 'a fresh page', page: fresh },
-        ]
-        const agreed = await expectConverged(replicas, tandem.wsUrl, doc.id)
+        const { agreed } = await expectAllAgree(
+          newUser,
+          { ann, ben },
+          { editUrl: doc.editUrl, wsUrl: tandem.wsUrl, room: doc.id },
+        )
         expect(agreed.text).toContain('123')
         expect(agreed.text).toContain('456')
         expect(agreed.text).not.toMatch(/[abc]/)
@@ -185,15 +199,13 @@ test('B merges two lists offline while A types into the second: A’s text survi
   await expectAllSaved(ann)
 
   await comeBackOnline(ben)
-  const fresh = await freshPage(newUser, doc.editUrl)
-  const replicas: Replica[] = [
-    { name: 'A', page: ann },
-    { name: 'B', page: ben },
-    { name: 'a fresh page', page: fresh },
-  ]
-  const agreed = await expectConverged(replicas, tandem.wsUrl, doc.id)
+  const { agreed, pages } = await expectAllAgree(
+    newUser,
+    { ann, ben },
+    { editUrl: doc.editUrl, wsUrl: tandem.wsUrl, room: doc.id },
+  )
   expect(agreed.text).toBe('one\n2three')
-  for (const { page } of replicas) {
+  for (const page of pages) {
     await expect(editorContent(page).locator('ul > li')).toHaveText(['one', '2three'])
   }
 })
