@@ -46,11 +46,31 @@ export interface ShareLink {
   role: Role
   /** Path of the app page that opens the document with this key, e.g. `/d/<id>#key=<shareKey>`. */
   url: string
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  /** Display name of whoever created the link; null when unknown. */
+  createdBy: string | null
+}
+
+/** One current link in `GET /api/documents/:id/keys`. */
+export interface ShareLinkInfo extends Omit<ShareLink, 'url'> {
+  /**
+   * As in ShareLink; null when the server cannot show the link again (made before links could be
+   * listed, or under another `TANDEM_SECRET`). Such a link still works until revoked.
+   */
+  url: string | null
+}
+
+/** `GET /api/documents/:id/keys` response: the document's current (not revoked) links, oldest first. */
+export interface ShareLinkListResponse {
+  links: ShareLinkInfo[]
 }
 
 /** `POST /api/documents` request body (optional). */
 export interface CreateDocumentRequest {
   title?: string
+  /** Creator's display name, recorded on the two initial links (1-100 characters). */
+  name?: string
 }
 
 /** `POST /api/documents` response. */
@@ -74,6 +94,8 @@ export interface DocumentInfoResponse {
 /** `POST /api/documents/:id/keys` request body; the response is a `ShareLink`. */
 export interface CreateShareKeyRequest {
   role: Role
+  /** Creator's display name, shown beside the link (1-100 characters); an admin token's `name` claim otherwise. */
+  name?: string
 }
 
 /** `POST /api/token` request body. */

@@ -8,6 +8,7 @@ import { ApiError } from './ApiError'
 import {
   handleCreateDocument,
   handleCreateShareKey,
+  handleListShareKeys,
   handleGetDocument,
   handleRevokeShareKey,
 } from './documentRoutes'
@@ -31,7 +32,7 @@ interface Route {
 const ROUTES: readonly Route[] = [
   { pattern: /^\/api\/documents$/, methods: { POST: handleCreateDocument } },
   { pattern: /^\/api\/documents\/([^/]+)$/, methods: { GET: handleGetDocument } },
-  { pattern: /^\/api\/documents\/([^/]+)\/keys$/, methods: { POST: handleCreateShareKey } },
+  { pattern: /^\/api\/documents\/([^/]+)\/keys$/, methods: { GET: handleListShareKeys, POST: handleCreateShareKey } },
   { pattern: /^\/api\/documents\/([^/]+)\/keys\/([^/]+)$/, methods: { DELETE: handleRevokeShareKey } },
   { pattern: /^\/api\/token$/, methods: { POST: handleTokenExchange } },
 ]

@@ -1,23 +1,30 @@
-/** Routes of `/api/documents`: create a document with its share links, read its title, manage its keys. */
+/** Routes of `/api/documents`: create a document with its share links, read its title, list and manage its keys. */
 import { randomBytes } from 'node:crypto'
 import {
   API_ERROR_CODES,
   type CreateDocumentResponse,
   type DocumentInfoResponse,
   HTTP_STATUS,
+  MAX_DISPLAY_NAME_LENGTH,
   MAX_TITLE_LENGTH,
   ROLES,
   type Role,
   type ShareLink,
+  type ShareLinkListResponse,
   shareLinkPath,
   TITLE_TEXT_NAME,
+  type TokenClaims,
 } from '@tandem/shared'
 import * as Y from 'yjs'
-import { createShareKey } from '../auth/shareKeys'
-import type { DocumentRecord } from '../persistence/DocumentStore'
+import { createShareKey, recoverShareKey } from '../auth/shareKeys'
+import type { DocumentRecord, ShareKeyRecord } from '../persistence/DocumentStore'
 import type { ApiContext } from './ApiContext'
 import { ApiError } from './ApiError'
-import { authorizeAdmin, authorizeDocumentAccess, authorizeKeyManagement } from './authorizeRequest'
+import {
+  authorizeAdmin,
+  authorizeDocumentAccess,
+  authorizeKeyManagement,
+} from './authorizeRequest'
 import { readJsonBody } from './readJsonBody'
 import { readTextField } from './readTextField'
 import { sendJson, sendNoContent } from './sendJson'
@@ -27,11 +34,12 @@ export const DEFAULT_DOCUMENT_TITLE = 'Untitled'
 /** 96 random bits as 16 base64url characters: a valid room name nobody can guess. */
 const DOCUMENT_ID_BYTES = 12
 
-/** `POST /api/documents`: `{ title? }` -> 201 CreateDocumentResponse. Needs an admin token unless public creation is on. */
+/** `POST /api/documents`: `{ title?, name? }` -> 201 CreateDocumentResponse. Needs an admin token unless public creation is on. */
 export async function handleCreateDocument({ req, res, deps }: ApiContext): Promise<void> {
-  if (!deps.config.allowPublicCreate) await authorizeAdmin(req, deps)
+  const admin = deps.config.allowPublicCreate ? null : { claims: await authorizeAdmin(req, deps) }
   const body = await readJsonBody(req, deps.maxBodyBytes)
   const givenTitle = readTextField(body, 'title', { maxLength: MAX_TITLE_LENGTH })
+  const createdBy = readCreatorName(body) ?? tokenName(admin?.claims)
   const title = givenTitle ?? DEFAULT_DOCUMENT_TITLE
   const now = Date.now()
   const document: DocumentRecord = {
@@ -48,8 +56,8 @@ export async function handleCreateDocument({ req, res, deps }: ApiContext): Prom
     await deps.store.append([{ room: document.id, update: Y.encodeStateAsUpdate(seed) }])
     seed.destroy()
   }
-  const editLink = await addShareLink(deps.store, document.id, 'editor', now)
-  const viewLink = await addShareLink(deps.store, document.id, 'viewer', now)
+  const editLink = await addShareLink(deps, document.id, 'editor', createdBy, now)
+  const viewLink = await addShareLink(deps, document.id, 'viewer', createdBy, now)
   const response: CreateDocumentResponse = { id: document.id, title, editLink, viewLink }
   sendJson(res, HTTP_STATUS.CREATED, response)
 }
@@ -72,10 +80,30 @@ export async function handleGetDocument({ req, res, params, deps }: ApiContext):
   sendJson(res, HTTP_STATUS.OK, response)
 }
 
-/** `POST /api/documents/:id/keys`: `{ role }` -> 201 ShareLink. Needs an edit key or an admin token. */
-export async function handleCreateShareKey({ req, res, params, deps }: ApiContext): Promise<void> {
+/**
+ * `GET /api/documents/:id/keys` -> ShareLinkListResponse: the current links with their URLs. Needs
+ * what creating one needs (an edit key or an admin token): whoever may mint links may see them.
+ */
+export async function handleListShareKeys({ req, res, params, deps }: ApiContext): Promise<void> {
   const [documentId] = params as [string]
   await authorizeKeyManagement(req, deps, documentId)
+  await requireDocument(deps, documentId)
+  const records = await deps.store.listShareKeys(documentId)
+  const response: ShareLinkListResponse = {
+    links: records
+      .filter((record) => record.revokedAt === null)
+      .map((record) => {
+        const key = recoverShareKey(deps.secret, record)
+        return { ...linkFields(record), url: key === null ? null : shareLinkPath(documentId, key) }
+      }),
+  }
+  sendJson(res, HTTP_STATUS.OK, response)
+}
+
+/** `POST /api/documents/:id/keys`: `{ role, name? }` -> 201 ShareLink. Needs an edit key or an admin token. */
+export async function handleCreateShareKey({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId] = params as [string]
+  const credential = await authorizeKeyManagement(req, deps, documentId)
   const body = await readJsonBody(req, deps.maxBodyBytes)
   const role = body?.role
   if (!ROLES.includes(role as Role)) {
@@ -85,12 +113,9 @@ export async function handleCreateShareKey({ req, res, params, deps }: ApiContex
       `role must be one of ${ROLES.join(', ')}`,
     )
   }
-  // An admin token passes authorization without the document existing; keys of nothing are useless.
-  const document = await deps.store.getDocument(documentId)
-  if (document === null || document.deletedAt !== null) {
-    throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such document')
-  }
-  const link = await addShareLink(deps.store, documentId, role as Role, Date.now())
+  const createdBy = readCreatorName(body) ?? tokenName(credential.kind === 'token' ? credential.claims : undefined)
+  await requireDocument(deps, documentId)
+  const link = await addShareLink(deps, documentId, role as Role, createdBy, Date.now())
   sendJson(res, HTTP_STATUS.CREATED, link)
 }
 
@@ -105,12 +130,36 @@ export async function handleRevokeShareKey({ req, res, params, deps }: ApiContex
 }
 
 async function addShareLink(
-  store: ApiContext['deps']['store'],
+  deps: ApiContext['deps'],
   documentId: string,
   role: Role,
+  createdBy: string | null,
   now: number,
 ): Promise<ShareLink> {
-  const { key, record } = createShareKey(documentId, role, now)
-  await store.addShareKey(record)
-  return { keyId: record.keyId, role, url: shareLinkPath(documentId, key) }
+  const { key, record } = createShareKey(documentId, role, { secret: deps.secret, createdBy, now })
+  await deps.store.addShareKey(record)
+  return { ...linkFields(record), url: shareLinkPath(documentId, key) }
+}
+
+function linkFields(record: ShareKeyRecord): Omit<ShareLink, 'url'> {
+  return { keyId: record.keyId, role: record.role, createdAt: record.createdAt, createdBy: record.createdBy }
+}
+
+/** An admin token passes authorization without the document existing; keys of nothing are useless. */
+async function requireDocument(deps: ApiContext['deps'], documentId: string): Promise<void> {
+  const document = await deps.store.getDocument(documentId)
+  if (document === null || document.deletedAt !== null) {
+    throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such document')
+  }
+}
+
+/** The creator's name from the body, validated like the name exchanged for a token. */
+function readCreatorName(body: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  return readTextField(body, 'name', { maxLength: MAX_DISPLAY_NAME_LENGTH })
+}
+
+/** A verified token's `name` claim (already checked for length and unsafe characters), else null. */
+function tokenName(claims: TokenClaims | undefined): string | null {
+  const name = claims?.name?.trim()
+  return name ? name.slice(0, MAX_DISPLAY_NAME_LENGTH) : null
 }

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../persistence/MemoryStore'
-import { createShareKey, findActiveShareKey, hashShareKey, shareKeyHashesEqual } from './shareKeys'
+import {
+  createShareKey,
+  findActiveShareKey,
+  hashShareKey,
+  recoverShareKey,
+  SHARE_KEY_BYTES,
+  shareKeyHashesEqual,
+} from './shareKeys'
+
+const SECRET = 'test-secret-test-secret-test-secret!'
+const options = { secret: SECRET, createdBy: null }
 
 describe('share keys', () => {
   it('are random, URL-safe, at least 128 bits, and stored only as a SHA-256 hash', () => {
-    const keys = Array.from({ length: 100 }, () => createShareKey('doc', 'editor'))
+    const keys = Array.from({ length: 100 }, () => createShareKey('doc', 'editor', options))
     expect(new Set(keys.map(({ key }) => key)).size).toBe(100)
     for (const { key, record } of keys) {
       expect(key).toMatch(/^[A-Za-z0-9_-]+$/)
@@ -13,6 +23,19 @@ describe('share keys', () => {
       expect(record.keyHash).toMatch(/^[0-9a-f]{64}$/)
       expect(JSON.stringify(record)).not.toContain(key)
     }
+  })
+
+  it('can be recovered from the record with the same secret only, and are unrelated across key ids', () => {
+    const { key, record } = createShareKey('doc', 'editor', { secret: SECRET, createdBy: 'Ann', now: 5 })
+    expect(record).toMatchObject({ createdBy: 'Ann', createdAt: 5, revokedAt: null })
+    expect(Buffer.from(key, 'base64url').length).toBe(SHARE_KEY_BYTES)
+    expect(recoverShareKey(SECRET, record)).toBe(key)
+    expect(recoverShareKey(`${SECRET}x`, record)).toBeNull()
+    // A key made before derivation (random bytes) is valid but cannot be shown again.
+    expect(recoverShareKey(SECRET, { ...record, keyHash: hashShareKey('random-old-key') })).toBeNull()
+    const other = createShareKey('doc', 'editor', options)
+    expect(other.key).not.toBe(key)
+    expect(recoverShareKey(SECRET, other.record)).toBe(other.key)
   })
 
   it('compare hashes exactly', () => {
@@ -27,7 +50,7 @@ describe('share keys', () => {
     const store = new MemoryStore()
     await store.createDocument({ id: 'doc', title: 't', createdAt: 0, deletedAt: null })
     await store.createDocument({ id: 'other', title: 't', createdAt: 0, deletedAt: null })
-    const { key, record } = createShareKey('doc', 'viewer')
+    const { key, record } = createShareKey('doc', 'viewer', options)
     await store.addShareKey(record)
     expect(await findActiveShareKey(store, 'doc', key)).toEqual(record)
     expect(await findActiveShareKey(store, 'other', key)).toBeNull()

@@ -1,5 +1,9 @@
-/** Share keys: the random secrets in share links. Only their SHA-256 hashes are stored. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+/**
+ * Share keys: the secrets in share links. Only their SHA-256 hashes are stored; the key itself is
+ * derived from the server secret and the key's random id, so whoever may manage a document's links
+ * can be shown them again (`recoverShareKey`) without any key being kept in the database.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Role } from '@tandem/shared'
 import type { DocumentStore, ShareKeyRecord } from '../persistence/DocumentStore'
 
@@ -10,22 +14,57 @@ export const KEY_ID_BYTES = 9
 /** Longer presented keys are refused without hashing. */
 export const MAX_SHARE_KEY_LENGTH = 256
 
-/** A new key for `documentId` with `role`: the key itself (goes into the link, once) and its record to store. */
+/** Separates share-key derivation from every other use of the server secret (token signing). */
+const SHARE_KEY_DERIVATION_LABEL = 'tandem share key v1:'
+
+export interface CreateShareKeyOptions {
+  /** The server secret (`TANDEM_SECRET`) the key is derived from. */
+  readonly secret: string
+  /** Display name of the creator, already validated; null when unknown. */
+  readonly createdBy: string | null
+  /** Creation time in ms. Default `Date.now()`. */
+  readonly now?: number
+}
+
+/** A new key for `documentId` with `role`: the key itself (goes into the link) and its record to store. */
 export function createShareKey(
   documentId: string,
   role: Role,
-  now: number = Date.now(),
+  { secret, createdBy, now = Date.now() }: CreateShareKeyOptions,
 ): { key: string; record: ShareKeyRecord } {
-  const key = randomBytes(SHARE_KEY_BYTES).toString('base64url')
+  const keyId = randomBytes(KEY_ID_BYTES).toString('base64url')
+  const key = deriveShareKey(secret, keyId)
   const record: ShareKeyRecord = {
-    keyId: randomBytes(KEY_ID_BYTES).toString('base64url'),
+    keyId,
     documentId,
     role,
     keyHash: hashShareKey(key),
     createdAt: now,
     revokedAt: null,
+    createdBy,
   }
   return { key, record }
+}
+
+/**
+ * The key of `record` again, for people allowed to manage the document's links; null when it cannot
+ * be derived: keys made before derivation (random) or under another secret (rotated or lost).
+ */
+export function recoverShareKey(secret: string, record: ShareKeyRecord): string | null {
+  const key = deriveShareKey(secret, record.keyId)
+  return shareKeyHashesEqual(hashShareKey(key), record.keyHash) ? key : null
+}
+
+/**
+ * HMAC-SHA256(secret, label + keyId), cut to SHARE_KEY_BYTES: as unguessable as random bytes to
+ * anyone without the secret, and whoever holds the secret can mint admin tokens anyway.
+ */
+function deriveShareKey(secret: string, keyId: string): string {
+  return createHmac('sha256', secret)
+    .update(SHARE_KEY_DERIVATION_LABEL + keyId, 'utf8')
+    .digest()
+    .subarray(0, SHARE_KEY_BYTES)
+    .toString('base64url')
 }
 
 /** SHA-256 of the key, lowercase hex: what `ShareKeyRecord.keyHash` holds. */

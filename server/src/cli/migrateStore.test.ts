@@ -23,6 +23,7 @@ const KEY: ShareKeyRecord = {
   keyHash: 'a'.repeat(64),
   createdAt: 1_700_000_000_000,
   revokedAt: 1_700_000_000_500,
+  createdBy: 'Ann',
 }
 
 function runMigrateStore(args: string[]) {

@@ -35,6 +35,11 @@ export interface ShareKeyRecord {
   readonly keyHash: string
   readonly createdAt: number
   readonly revokedAt: number | null
+  /**
+   * Display name of whoever created the key (at most MAX_DISPLAY_NAME_LENGTH, already validated),
+   * shown in the share dialog; null when unknown (keys from before schema 2, admin tokens without a name).
+   */
+  readonly createdBy: string | null
 }
 
 /**
@@ -72,6 +77,8 @@ export interface DocumentStore {
    * lookup: it runs on every upgrade and API request made with an exchanged token (cached briefly).
    */
   getShareKey(documentId: string, keyId: string): Promise<ShareKeyRecord | null>
+  /** Every key of the document, revoked or not, oldest first (ties by key id); empty when none. */
+  listShareKeys(documentId: string): Promise<ShareKeyRecord[]>
   /** Marks a key revoked; returns false when no such key exists for the document. */
   revokeShareKey(documentId: string, keyId: string): Promise<boolean>
 

@@ -90,6 +90,13 @@ export class MemoryStore implements DocumentStore {
     return key && key.documentId === documentId ? key : null
   }
 
+  async listShareKeys(documentId: string): Promise<ShareKeyRecord[]> {
+    this.assertOpen('listShareKeys')
+    return [...this.shareKeys.values()]
+      .filter((key) => key.documentId === documentId)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0))
+  }
+
   async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {
     this.assertOpen('revokeShareKey')
     const key = this.shareKeys.get(keyId)

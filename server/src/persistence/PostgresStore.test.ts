@@ -94,6 +94,26 @@ describe('PostgresStore', () => {
     return url
   }
 
+  it('a database of schema 1 (before created_by) upgrades in place: its keys keep working, with no creator', async () => {
+    await freshDatabase()
+    const client = new pg.Client(url)
+    await client.connect()
+    try {
+      await migratePostgres(client, POSTGRES_MIGRATIONS.slice(0, 1))
+      await client.query(
+        'INSERT INTO tandem_share_keys (key_id, document_id, role, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
+        ['old-key', 'doc1', 'viewer', 'e'.repeat(64), 1_600_000_000_000],
+      )
+    } finally {
+      await client.end()
+    }
+    const store = await open()
+    const migrated = await store.findShareKey('doc1', 'e'.repeat(64))
+    expect(migrated).toMatchObject({ keyId: 'old-key', role: 'viewer', createdAt: 1_600_000_000_000, createdBy: null })
+    expect(await store.listShareKeys('doc1')).toEqual([migrated])
+    expect(await sql(url, 'SELECT version FROM tandem_schema')).toEqual([{ version: POSTGRES_MIGRATIONS.length }])
+  })
+
   it('nodes migrating one database together apply each step once; a failing step applies nothing; a newer schema is refused', async () => {
     await freshDatabase()
     const stores = await Promise.all([1, 2, 3].map(() => open()))

@@ -26,6 +26,7 @@ import {
   SELECT_ROOM,
   SELECT_SHARE_KEY,
   SELECT_SHARE_KEY_BY_ID,
+  SELECT_SHARE_KEYS_OF_DOCUMENT,
   type ShareKeyRow,
   type StoredRow,
 } from './postgresStatements'
@@ -176,6 +177,7 @@ export class PostgresStore implements DocumentStore {
         record.keyHash,
         record.createdAt,
         record.revokedAt,
+        record.createdBy,
       ]),
     )
   }
@@ -192,6 +194,13 @@ export class PostgresStore implements DocumentStore {
       this.pool.query<ShareKeyRow>(SELECT_SHARE_KEY_BY_ID, [documentId, keyId]),
     )
     return rows[0] ? toShareKeyRecord(rows[0]) : null
+  }
+
+  async listShareKeys(documentId: string): Promise<ShareKeyRecord[]> {
+    const { rows } = await this.read('listShareKeys', () =>
+      this.pool.query<ShareKeyRow>(SELECT_SHARE_KEYS_OF_DOCUMENT, [documentId]),
+    )
+    return rows.map(toShareKeyRecord)
   }
 
   async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {

@@ -158,6 +158,7 @@ export class SqliteStore implements DocumentStore {
         key_hash: record.keyHash,
         created_at: record.createdAt,
         revoked_at: record.revokedAt,
+        created_by: record.createdBy,
       }),
     )
   }
@@ -170,6 +171,11 @@ export class SqliteStore implements DocumentStore {
   async getShareKey(documentId: string, keyId: string): Promise<ShareKeyRecord | null> {
     const row = this.read('getShareKey', () => this.statements.selectShareKeyById.get(documentId, keyId))
     return row ? toShareKeyRecord(row) : null
+  }
+
+  async listShareKeys(documentId: string): Promise<ShareKeyRecord[]> {
+    const rows = this.read('listShareKeys', () => this.statements.selectShareKeysOfDocument.all(documentId))
+    return rows.map(toShareKeyRecord)
   }
 
   async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {
@@ -311,6 +317,7 @@ function toShareKeyRecord(row: ShareKeyRow): ShareKeyRecord {
     keyHash: row.key_hash,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    createdBy: row.created_by,
   }
 }
 

@@ -68,7 +68,7 @@ export async function copySqliteToPostgres(
       if (rowCount === 0) skipped++
     }
     const keys = listing
-      .prepare('SELECT key_id, document_id, role, key_hash, created_at, revoked_at FROM share_keys')
+      .prepare('SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by FROM share_keys')
       .all() as {
       key_id: string
       document_id: string
@@ -76,12 +76,13 @@ export async function copySqliteToPostgres(
       key_hash: string
       created_at: number
       revoked_at: number | null
+      created_by: string | null
     }[]
     for (const row of keys) {
       const { rowCount } = await client.query(
-        `INSERT INTO tandem_share_keys (key_id, document_id, role, key_hash, created_at, revoked_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [row.key_id, row.document_id, row.role, row.key_hash, row.created_at, row.revoked_at],
+        `INSERT INTO tandem_share_keys (key_id, document_id, role, key_hash, created_at, revoked_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [row.key_id, row.document_id, row.role, row.key_hash, row.created_at, row.revoked_at, row.created_by],
       )
       if (rowCount === 0) skipped++
     }

@@ -20,6 +20,9 @@
  * K2  Revoking sets revokedAt once and returns true; an unknown key or another document's key gives false.
  * K3  Adding a key whose id, or whose document and hash, already exist rejects with 'conflict'.
  * K4  A share key is found by its document and id, revoked or not; another document's key is not.
+ * K5  A key's creator name (or null) and creation time read back as stored, by every lookup.
+ * K6  Listing a document's keys gives all of them, revoked or not, oldest first (ties by key id),
+ *     and no key of another document; a document without keys lists none.
  * C1  After close, isHealthy() is false and every operation rejects with StorageError 'unavailable';
  *     closing twice is fine.
  */
@@ -80,6 +83,7 @@ function shareKey(overrides: Partial<ShareKeyRecord> = {}): ShareKeyRecord {
     keyHash: 'a'.repeat(64),
     createdAt: 1_700_000_000_000,
     revokedAt: null,
+    createdBy: null,
     ...overrides,
   }
 }
@@ -279,6 +283,31 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       expect(store.isHealthy()).toBe(true)
     })
 
+    it('K5 the creator name and creation time read back as stored, by every lookup', async () => {
+      const named = shareKey({ createdBy: 'Ann Lee · Ops', createdAt: 1_700_000_123_456 })
+      await store.addShareKey(named)
+      await store.addShareKey(shareKey({ keyId: 'k2', keyHash: 'b'.repeat(64) }))
+      expect(await store.findShareKey('doc1', named.keyHash)).toEqual(named)
+      expect(await store.getShareKey('doc1', 'k1')).toEqual(named)
+      expect((await store.getShareKey('doc1', 'k2'))?.createdBy).toBeNull()
+      expect(await store.listShareKeys('doc1')).toContainEqual(named)
+    })
+
+    it('K6 listing gives every key of the document, revoked or not, oldest first, ties by key id', async () => {
+      expect(await store.listShareKeys('doc1')).toEqual([])
+      const later = shareKey({ keyId: 'a-late', keyHash: 'b'.repeat(64), createdAt: 2_000, role: 'viewer' })
+      const tieB = shareKey({ keyId: 'k-b', keyHash: 'c'.repeat(64), createdAt: 1_000 })
+      const tieA = shareKey({ keyId: 'k-a', keyHash: 'd'.repeat(64), createdAt: 1_000, createdBy: 'Ben' })
+      for (const key of [later, tieB, tieA]) await store.addShareKey(key)
+      await store.addShareKey(shareKey({ keyId: 'other', documentId: 'doc2' }))
+      await store.revokeShareKey('doc1', 'k-b')
+      const listed = await store.listShareKeys('doc1')
+      expect(listed.map((key) => key.keyId)).toEqual(['k-a', 'k-b', 'a-late'])
+      expect(listed[0]).toEqual(tieA)
+      expect(listed[1]?.revokedAt).toEqual(expect.any(Number))
+      expect(await store.listShareKeys('doc3')).toEqual([])
+    })
+
     it('C1 after close, isHealthy is false and every operation rejects as unavailable', async () => {
       expect(store.isHealthy()).toBe(true)
       await store.close()
@@ -298,6 +327,7 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       await expectStorageError(store.findShareKey('doc1', 'x'), 'unavailable')
       await expectStorageError(store.revokeShareKey('doc1', 'k1'), 'unavailable')
       await expectStorageError(store.getShareKey('doc1', 'k1'), 'unavailable')
+      await expectStorageError(store.listShareKeys('doc1'), 'unavailable')
     })
   })
 }

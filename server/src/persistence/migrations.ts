@@ -46,6 +46,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX share_keys_by_hash ON share_keys (document_id, key_hash);
   `,
+  `
+  -- Who made a share key, for the share dialog's list; NULL for keys made before this step.
+  -- Listing a document's keys walks share_keys_by_hash, whose first column is document_id.
+  ALTER TABLE share_keys ADD COLUMN created_by TEXT;
+  `,
 ]
 
 /**

@@ -48,6 +48,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     UNIQUE (document_id, key_hash)
   );
   `,
+  `
+  -- Who made a share key, for the share dialog's list; NULL for keys made before this step.
+  -- Listing a document's keys walks the UNIQUE (document_id, key_hash) index.
+  ALTER TABLE tandem_share_keys ADD COLUMN created_by TEXT;
+  `,
 ]
 
 /**

@@ -57,5 +57,6 @@ export function toShareKeyRecord(row: ShareKeyRow): ShareKeyRecord {
     keyHash: row.key_hash,
     createdAt: Number(row.created_at),
     revokedAt: toNumber(row.revoked_at),
+    createdBy: row.created_by,
   }
 }

@@ -32,6 +32,7 @@ export interface ShareKeyRow {
   readonly key_hash: string
   readonly created_at: string
   readonly revoked_at: string | null
+  readonly created_by: string | null
 }
 
 /** `INSERT` of `rows` log rows; parameters are room, data, crc32 per row, in order. */
@@ -88,17 +89,21 @@ export const INSERT_DOCUMENT =
 export const SELECT_DOCUMENT = 'SELECT id, title, created_at, deleted_at FROM tandem_documents WHERE id = $1'
 
 export const INSERT_SHARE_KEY = `
-  INSERT INTO tandem_share_keys (key_id, document_id, role, key_hash, created_at, revoked_at)
-  VALUES ($1, $2, $3, $4, $5, $6)`
+  INSERT INTO tandem_share_keys (key_id, document_id, role, key_hash, created_at, revoked_at, created_by)
+  VALUES ($1, $2, $3, $4, $5, $6, $7)`
 
 export const SELECT_SHARE_KEY = `
-  SELECT key_id, document_id, role, key_hash, created_at, revoked_at
+  SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by
   FROM tandem_share_keys WHERE document_id = $1 AND key_hash = $2`
 
 // key_id is the primary key: one index probe, run on every request made with an exchanged token.
 export const SELECT_SHARE_KEY_BY_ID = `
-  SELECT key_id, document_id, role, key_hash, created_at, revoked_at
+  SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by
   FROM tandem_share_keys WHERE key_id = $2 AND document_id = $1`
+
+export const SELECT_SHARE_KEYS_OF_DOCUMENT = `
+  SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by
+  FROM tandem_share_keys WHERE document_id = $1 ORDER BY created_at, key_id`
 
 // coalesce keeps the first revocation time; the row still counts as updated, so rowCount tells
 // "key exists" apart from "no such key".

@@ -28,6 +28,7 @@ export interface ShareKeyRow {
   readonly role: string
   readonly key_hash: string
   readonly created_at: number
+  readonly created_by: string | null
   readonly revoked_at: number | null
 }
 
@@ -53,6 +54,7 @@ export interface SqliteStatements {
   readonly insertShareKey: Statement<[ShareKeyRow]>
   readonly selectShareKey: Statement<[documentId: string, keyHash: string], ShareKeyRow>
   readonly selectShareKeyById: Statement<[documentId: string, keyId: string], ShareKeyRow>
+  readonly selectShareKeysOfDocument: Statement<[documentId: string], ShareKeyRow>
   readonly revokeShareKey: Statement<[{ documentId: string; keyId: string; now: number }]>
 }
 
@@ -78,14 +80,17 @@ export function prepareStatements(db: Database): SqliteStatements {
     ),
     selectDocument: db.prepare('SELECT id, title, created_at, deleted_at FROM documents WHERE id = ?'),
     insertShareKey: db.prepare(`
-      INSERT INTO share_keys (key_id, document_id, role, key_hash, created_at, revoked_at)
-      VALUES (@key_id, @document_id, @role, @key_hash, @created_at, @revoked_at)`),
+      INSERT INTO share_keys (key_id, document_id, role, key_hash, created_at, revoked_at, created_by)
+      VALUES (@key_id, @document_id, @role, @key_hash, @created_at, @revoked_at, @created_by)`),
     selectShareKey: db.prepare(`
-      SELECT key_id, document_id, role, key_hash, created_at, revoked_at
+      SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by
       FROM share_keys WHERE document_id = ? AND key_hash = ?`),
     selectShareKeyById: db.prepare(`
-      SELECT key_id, document_id, role, key_hash, created_at, revoked_at
+      SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by
       FROM share_keys WHERE document_id = ? AND key_id = ?`),
+    selectShareKeysOfDocument: db.prepare(`
+      SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by
+      FROM share_keys WHERE document_id = ? ORDER BY created_at, key_id`),
     // coalesce keeps the first revocation time; the row still counts as changed, so `changes`
     // tells "key exists" apart from "no such key".
     revokeShareKey: db.prepare(
