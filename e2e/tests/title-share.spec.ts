@@ -1,14 +1,14 @@
 /** Scenario 11: renaming syncs to everyone; the share dialog's copied links open the document. */
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { createDocument } from '../support/documents'
 import { editorContent, openEditor } from '../support/editorPage'
 import { expect, test } from '../support/fixtures'
 
 /** Clicks a copy button and returns what landed on the clipboard. */
-async function copyLink(page: Page, testId: string): Promise<string> {
+async function copyLink(page: Page, button: Locator): Promise<string> {
   await page.evaluate(() => navigator.clipboard.writeText(''))
-  await page.getByTestId(testId).click()
-  await expect(page.getByTestId(testId)).toHaveText('Copied')
+  await button.click()
+  await expect(button).toHaveText('Copied')
   let copied = ''
   await expect
     .poll(async () => {
@@ -41,23 +41,27 @@ test('renaming syncs to B, and the links copied from the share dialog work', asy
   await editorContent(ann).click()
   await ann.keyboard.type('Goals for the quarter')
 
-  // The share dialog shows the link Ann came with; keys are stored hashed, so a view link this
-  // browser has never seen is created on request. Both are copied.
+  // The share dialog lists the document's links, the one Ann came with among them; a new view link
+  // joins the list. Both are copied.
   await ann.getByTestId('share-button').click()
   const dialog = ann.getByTestId('share-dialog')
   await expect(dialog).toBeVisible()
-  await expect(ann.getByTestId('share-edit-link')).toHaveValue(doc.editUrl)
-  await expect(ann.getByTestId('share-view-link')).toHaveValue('')
+  const rows = (role: string) => dialog.locator(`[data-testid="share-link-row"][data-role="${role}"]`)
+  await expect(rows('editor').getByTestId('share-link-url')).toHaveValue(doc.editUrl)
+  await expect(rows('viewer')).toHaveCount(1)
   await ann.getByTestId('share-create-view').click()
-  const viewLink = ann.getByTestId('share-view-link')
+  await expect(rows('viewer')).toHaveCount(2)
+  const viewLink = rows('viewer').last().getByTestId('share-link-url')
   await expect(viewLink).toHaveValue(new RegExp(`^${tandem.baseUrl}/d/${doc.id}#key=[\\w-]+$`))
   expect(await viewLink.inputValue()).not.toBe(doc.viewUrl)
-  const copiedEdit = await copyLink(ann, 'share-copy-edit')
-  const copiedView = await copyLink(ann, 'share-copy-view')
+  const copiedEdit = await copyLink(ann, rows('editor').getByTestId('share-link-copy'))
+  const copiedView = await copyLink(ann, rows('viewer').last().getByTestId('share-link-copy'))
   expect(copiedEdit).toBe(doc.editUrl)
   expect(copiedView).toBe(await viewLink.inputValue())
   await ann.getByTestId('share-close').click()
   await expect(dialog).toHaveCount(0)
+  // Focus goes back to the Share button.
+  await expect(ann.getByTestId('share-button')).toBeFocused()
 
   // The copied view link opens a read-only view of the renamed document.
   const cy = await newUser('Cy')
@@ -65,11 +69,13 @@ test('renaming syncs to B, and the links copied from the share dialog work', asy
   await expect(cy.getByTestId('view-only-badge')).toBeVisible()
   await expect(cy.getByTestId('document-title')).toHaveValue('Quarterly plan (draft)')
   await expect(editorContent(cy)).toHaveText('Goals for the quarter')
-  // A viewer's share dialog offers the view link only.
+  // A viewer's share dialog offers the view link they hold, and nothing to manage.
   await cy.getByTestId('share-button').click()
-  await expect(cy.getByTestId('share-view-link')).toHaveValue(copiedView)
-  await expect(cy.getByTestId('share-edit-link')).toHaveValue('')
+  const cysRows = cy.getByTestId('share-dialog').getByTestId('share-link-row')
+  await expect(cysRows).toHaveCount(1)
+  await expect(cysRows.getByTestId('share-link-url')).toHaveValue(copiedView)
   await expect(cy.getByTestId('share-create-edit')).toHaveCount(0)
+  await expect(cy.getByTestId('share-link-revoke')).toHaveCount(0)
   await cy.keyboard.press('Escape')
   await expect(cy.getByTestId('share-dialog')).toHaveCount(0)
 

@@ -94,7 +94,9 @@ describe('GET /api/documents/:id/keys', () => {
     // Refused: a view key, a token exchanged for the edit key, no credentials, another document's key.
     const viewRes = await client.list(doc.id, `ShareKey ${keyOf(doc.viewLink.url)}`)
     expect(viewRes.status).toBe(403)
-    const exchanged = (await (await client.exchange(doc.id, keyOf(doc.editLink.url))).json()) as { token: string }
+    const exchanged = (await (await client.exchange(doc.id, keyOf(doc.editLink.url))).json()) as {
+      token: string
+    }
     const tokenRes = await client.list(doc.id, `Bearer ${exchanged.token}`)
     expect(tokenRes.status).toBe(403)
     expect((await client.list(doc.id)).status).toBe(401)
@@ -107,7 +109,13 @@ describe('GET /api/documents/:id/keys', () => {
     }
 
     // An admin token lists too, and its name claim names the links it creates.
-    const admin = await createToken({ secret: SECRET, sub: 'ops', name: 'Ops desk', room: '*', role: 'editor' })
+    const admin = await createToken({
+      secret: SECRET,
+      sub: 'ops',
+      name: 'Ops desk',
+      room: '*',
+      role: 'editor',
+    })
     const byAdmin = await client.create(doc.id, `Bearer ${admin}`, { role: 'editor' })
     expect(((await byAdmin.json()) as ShareLink).createdBy).toBe('Ops desk')
     const adminList = await client.list(doc.id, `Bearer ${admin}`)

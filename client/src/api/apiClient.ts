@@ -7,6 +7,7 @@ import {
   type Role,
   SHARE_KEY_AUTH_SCHEME,
   type ShareLink,
+  type ShareLinkListResponse,
   type TokenRequest,
   type TokenResponse,
 } from '@tandem/shared'
@@ -57,20 +58,63 @@ export function exchangeShareKey(options: ApiClientOptions, request: TokenReques
   return postJson<TokenResponse>(options, '/api/token', request)
 }
 
-/** `POST /api/documents/:id/keys`: a new share link for `role`, authorized by an edit key. */
-export function createShareLink(options: ApiClientOptions, documentId: string, editKey: string, role: Role) {
-  return postJson<ShareLink>(
+/**
+ * `POST /api/documents/:id/keys`: a new share link for `role`, authorized by an edit key; `name` is
+ * shown to others as its creator.
+ */
+export function createShareLink(
+  options: ApiClientOptions,
+  documentId: string,
+  editKey: string,
+  role: Role,
+  name?: string,
+) {
+  return postJson<ShareLink>(options, keysPath(documentId), { role, name }, shareKeyAuthorization(editKey))
+}
+
+/** `GET /api/documents/:id/keys`: the document's current links, authorized by an edit key. */
+export function listShareLinks(options: ApiClientOptions, documentId: string, editKey: string) {
+  return sendRequest<ShareLinkListResponse>(options, 'GET', keysPath(documentId), undefined, {
+    ...shareKeyAuthorization(editKey),
+  })
+}
+
+/** `DELETE /api/documents/:id/keys/:keyId`: revokes a link; the server ends the sessions that used it. */
+export async function revokeShareLink(
+  options: ApiClientOptions,
+  documentId: string,
+  editKey: string,
+  keyId: string,
+): Promise<void> {
+  await sendRequest<undefined>(
     options,
-    `/api/documents/${encodeURIComponent(documentId)}/keys`,
-    { role },
-    {
-      authorization: `${SHARE_KEY_AUTH_SCHEME} ${editKey}`,
-    },
+    'DELETE',
+    `${keysPath(documentId)}/${encodeURIComponent(keyId)}`,
+    undefined,
+    shareKeyAuthorization(editKey),
   )
 }
 
-async function postJson<T>(
+function keysPath(documentId: string): string {
+  return `/api/documents/${encodeURIComponent(documentId)}/keys`
+}
+
+function shareKeyAuthorization(key: string): Record<string, string> {
+  return { authorization: `${SHARE_KEY_AUTH_SCHEME} ${key}` }
+}
+
+function postJson<T>(
   options: ApiClientOptions,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  return sendRequest<T>(options, 'POST', path, body, headers)
+}
+
+async function sendRequest<T>(
+  options: ApiClientOptions,
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body: unknown,
   headers: Record<string, string> = {},
@@ -79,9 +123,9 @@ async function postJson<T>(
   let response: Response
   try {
     response = await fetchFn(`${options.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
       signal: options.signal
         ? AbortSignal.any([options.signal, AbortSignal.timeout(API_TIMEOUT_MS)])
         : AbortSignal.timeout(API_TIMEOUT_MS),
@@ -100,6 +144,8 @@ async function postJson<T>(
       typeof error?.message === 'string' ? error.message : `The server answered ${response.status}.`,
     )
   }
+  // 204 No Content (a revoke) has no body by design.
+  if (response.status === HTTP_STATUS.NO_CONTENT) return undefined as T
   if (json === undefined) {
     throw new ApiError(response.status, 'bad_response', 'The server sent an unreadable response.')
   }

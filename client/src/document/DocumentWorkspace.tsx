@@ -1,6 +1,6 @@
 /** The editor page once a token is in hand: header (title, presence, status, share) and the editor. */
-import { CLOSE_CODES, type Role, shareLinkPath } from '@tandem/shared'
-import { useEffect, useMemo, useState } from 'react'
+import { CLOSE_CODES, type Role } from '@tandem/shared'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import type { Navigate } from '../app/useLocation'
 import { useCollabSession } from '../collab/useCollabSession'
@@ -11,12 +11,7 @@ import { PresenceList } from '../editor/PresenceList'
 import { StopBanner } from '../editor/StopBanner'
 import { describeStop } from '../editor/statusText'
 import { TitleField, useSharedTitle } from '../editor/TitleField'
-import {
-  findRecentDocument,
-  forgetDocument,
-  rememberDocument,
-  updateRecentTitle,
-} from '../home/recentDocuments'
+import { forgetDocument, updateRecentTitle } from '../home/recentDocuments'
 import type { Identity } from '../identity/identity'
 import { browserStorage } from '../identity/useIdentity'
 import { ShareDialog } from './ShareDialog'
@@ -52,11 +47,7 @@ function Workspace(
   const save = useSaveState(session)
   const title = useSharedTitle(session.doc)
   const [sharing, setSharing] = useState(false)
-  // The link in use counts even before DocumentPage has stored it.
-  const [links, setLinks] = useState(() => ({
-    ...findRecentDocument(browserStorage(), documentId)?.links,
-    [role]: shareLinkPath(documentId, props.shareKey),
-  }))
+  const shareButtonRef = useRef<HTMLButtonElement>(null)
   const user = useMemo(
     () => ({ id: identity.userId, name: identity.name, color: identity.color }),
     [identity.userId, identity.name, identity.color],
@@ -131,6 +122,7 @@ function Workspace(
           className="tandem-button tandem-button-primary"
           data-testid="share-button"
           onClick={() => setSharing(true)}
+          ref={shareButtonRef}
           type="button"
         >
           Share
@@ -145,17 +137,11 @@ function Workspace(
       {sharing && (
         <ShareDialog
           documentId={documentId}
-          editKey={role === 'editor' ? props.shareKey : null}
-          links={links}
           onClose={() => setSharing(false)}
-          onLinkCreated={(linkRole, path) => {
-            const next = rememberDocument(browserStorage(), {
-              id: documentId,
-              links: { [linkRole]: path },
-              openedAt: Date.now(),
-            })
-            setLinks(next.find((entry) => entry.id === documentId)?.links ?? {})
-          }}
+          returnFocusTo={shareButtonRef}
+          role={role}
+          shareKey={props.shareKey}
+          userName={identity.name}
         />
       )}
     </div>

@@ -1,172 +1,344 @@
-/** Shows the document's edit and view links with copy buttons; an editor can create a missing link. */
-import type { Role } from '@tandem/shared'
-import { useEffect, useRef, useState } from 'react'
-import { type ApiError, createShareLink } from '../api/apiClient'
+/**
+ * The share dialog: an editor sees every current link of the document (kind, when and by whom it was
+ * made), copies, creates and revokes them; a viewer sees the view link they hold. A native <dialog>
+ * opened with showModal(), so the browser keeps focus inside it and Escape closes it.
+ */
+import { type Role, type ShareLinkInfo, shareLinkPath } from '@tandem/shared'
+import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
+import { type ApiError, createShareLink, listShareLinks, revokeShareLink } from '../api/apiClient'
 import { absoluteUrl } from '../app/route'
+import { copyText } from './copyText'
 
 export interface ShareDialogProps {
   documentId: string
-  /** App-relative links by role (`/d/<id>#key=...`) this browser knows. */
-  links: Partial<Record<Role, string>>
-  /** The edit key in use, when the person is an editor: it authorizes creating links. */
-  editKey: string | null
-  onLinkCreated: (role: Role, path: string) => void
+  /** The share key this page was opened with. */
+  shareKey: string
+  /** Its role: only an edit key may list, create and revoke links. */
+  role: Role
+  /** Display name recorded as the creator of new links. */
+  userName: string
+  /** Focus goes back here when the dialog closes (the Share button). */
+  returnFocusTo?: RefObject<HTMLElement | null>
   onClose: () => void
 }
 
-const ROWS: ReadonlyArray<{ role: Role; label: string; hint: string; testId: string }> = [
-  { role: 'editor', label: 'Edit link', hint: 'Anyone with this link can edit.', testId: 'edit' },
+const SECTIONS: ReadonlyArray<{ role: Role; title: string; hint: string; create: string; testId: string }> = [
+  {
+    role: 'editor',
+    title: 'Edit links',
+    hint: 'Anyone with an edit link can change the document.',
+    create: 'New edit link',
+    testId: 'edit',
+  },
   {
     role: 'viewer',
-    label: 'View link',
-    hint: 'Anyone with this link can read along live, but not change anything.',
+    title: 'View links',
+    hint: 'Anyone with a view link can read along live, but not change anything.',
+    create: 'New view link',
     testId: 'view',
   },
 ]
 
-export function ShareDialog({ documentId, links, editKey, onLinkCreated, onClose }: ShareDialogProps) {
-  const [copied, setCopied] = useState<Role | null>(null)
-  const [creating, setCreating] = useState<Role | null>(null)
+type LinksState =
+  | { readonly phase: 'loading' }
+  | { readonly phase: 'ready'; readonly links: readonly ShareLinkInfo[] }
+  | { readonly phase: 'failed'; readonly message: string }
+
+const API = { baseUrl: '' } as const
+
+export function ShareDialog({
+  documentId,
+  shareKey,
+  role,
+  userName,
+  returnFocusTo,
+  onClose,
+}: ShareDialogProps) {
+  const dialogRef = useRef<HTMLDialogElement>(null)
+  const canManage = role === 'editor'
+  const ownPath = shareLinkPath(documentId, shareKey)
+  const [state, setState] = useState<LinksState>(() =>
+    canManage ? { phase: 'loading' } : { phase: 'ready', links: [viewerOwnLink(ownPath)] },
+  )
+  const [busy, setBusy] = useState<string | null>(null)
+  const [confirming, setConfirming] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const closeRef = useRef<HTMLButtonElement>(null)
+
   useEffect(() => {
-    closeRef.current?.focus()
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
+    const dialog = dialogRef.current
+    if (dialog !== null && !dialog.open) dialog.showModal()
+    const focusBack = returnFocusTo?.current
+    return () => focusBack?.focus()
+  }, [returnFocusTo])
 
-  const copy = async (role: Role, url: string, input: HTMLInputElement | null) => {
-    try {
-      await navigator.clipboard.writeText(url)
-    } catch {
-      // Clipboard API refused (insecure origin, permissions): fall back to a selected input.
-      input?.select()
-      document.execCommand('copy')
-    }
-    setCopied(role)
-  }
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      if (!canManage) return
+      try {
+        const { links } = await listShareLinks({ ...API, signal }, documentId, shareKey)
+        setState({ phase: 'ready', links })
+      } catch (caught) {
+        if (signal?.aborted) return
+        setState({ phase: 'failed', message: (caught as ApiError).message })
+      }
+    },
+    [canManage, documentId, shareKey],
+  )
+  useEffect(() => {
+    const controller = new AbortController()
+    void load(controller.signal)
+    return () => controller.abort()
+  }, [load])
 
-  const create = async (role: Role) => {
-    if (editKey === null) return
-    setCreating(role)
+  const create = async (linkRole: Role) => {
+    setBusy(`create-${linkRole}`)
     setError(null)
     try {
-      const link = await createShareLink({ baseUrl: '' }, documentId, editKey, role)
-      onLinkCreated(role, link.url)
+      const link = await createShareLink(API, documentId, shareKey, linkRole, userName)
+      setState((current) => ({
+        phase: 'ready',
+        links: [...(current.phase === 'ready' ? current.links : []), link],
+      }))
     } catch (caught) {
-      setError((caught as ApiError).message)
+      setError(`The link could not be created: ${(caught as ApiError).message}`)
     } finally {
-      setCreating(null)
+      setBusy(null)
+    }
+  }
+
+  const revoke = async (keyId: string) => {
+    setBusy(`revoke-${keyId}`)
+    setError(null)
+    try {
+      await revokeShareLink(API, documentId, shareKey, keyId)
+      setConfirming(null)
+      setState((current) =>
+        current.phase === 'ready'
+          ? { phase: 'ready', links: current.links.filter((link) => link.keyId !== keyId) }
+          : current,
+      )
+    } catch (caught) {
+      setError(`The link could not be revoked: ${(caught as ApiError).message}`)
+    } finally {
+      setBusy(null)
     }
   }
 
   return (
-    <div className="modal-backdrop">
-      <div
-        aria-labelledby="share-title"
-        aria-modal="true"
-        className="modal share-dialog"
-        data-testid="share-dialog"
-        role="dialog"
-      >
-        <h2 id="share-title">Share this document</h2>
-        {ROWS.map(({ role, label, hint, testId }) => {
-          const path = links[role]
-          const url = path === undefined ? undefined : absoluteUrl(path, window.location.origin)
-          return (
-            <ShareRow
-              canCreate={editKey !== null}
-              copied={copied === role}
-              creating={creating === role}
-              hint={
-                url !== undefined
-                  ? hint
-                  : editKey !== null
-                    ? 'No link yet.'
-                    : 'Only editors can create this link.'
-              }
-              key={role}
-              label={label}
-              onCopy={(input) => url !== undefined && copy(role, url, input)}
-              onCreate={() => create(role)}
-              testId={testId}
-              url={url}
-            />
-          )
-        })}
-        {error !== null && (
-          <p className="share-error" data-testid="share-error" role="alert">
-            The link could not be created: {error}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button
-            className="tandem-button"
-            data-testid="share-close"
-            onClick={onClose}
-            ref={closeRef}
-            type="button"
-          >
-            Done
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is the dialog's own cancel event; the click only catches the backdrop.
+    <dialog
+      aria-labelledby="share-title"
+      className="modal share-dialog"
+      data-testid="share-dialog"
+      onCancel={(event) => {
+        // Escape backs out of a pending revocation first, then closes the dialog (through React).
+        event.preventDefault()
+        if (confirming !== null) setConfirming(null)
+        else onClose()
+      }}
+      onClick={(event) => {
+        // A click on the backdrop lands on the <dialog> itself, outside its padding box.
+        if (event.target === dialogRef.current) onClose()
+      }}
+      ref={dialogRef}
+    >
+      <h2 id="share-title">Share this document</h2>
+      {state.phase === 'loading' && (
+        <p className="muted" data-testid="share-loading">
+          Loading links…
+        </p>
+      )}
+      {state.phase === 'failed' && (
+        <div className="share-error" data-testid="share-error" role="alert">
+          <p>The links could not be loaded: {state.message}</p>
+          <button className="tandem-button" onClick={() => void load()} type="button">
+            Try again
           </button>
         </div>
+      )}
+      {state.phase === 'ready' &&
+        SECTIONS.filter((section) => canManage || section.role === role).map((section) => {
+          const links = state.links.filter((link) => link.role === section.role)
+          return (
+            <section
+              aria-labelledby={`share-${section.testId}-title`}
+              className="share-section"
+              key={section.role}
+            >
+              <div className="share-section-header">
+                <h3 id={`share-${section.testId}-title`}>{section.title}</h3>
+                {canManage && (
+                  <button
+                    className="tandem-button"
+                    data-testid={`share-create-${section.testId}`}
+                    disabled={busy !== null}
+                    onClick={() => void create(section.role)}
+                    type="button"
+                  >
+                    {busy === `create-${section.role}` ? 'Creating…' : section.create}
+                  </button>
+                )}
+              </div>
+              <p className="muted share-hint">{section.hint}</p>
+              {links.length === 0 ? (
+                <p className="muted share-empty" data-testid={`share-none-${section.testId}`}>
+                  No {section.role === 'editor' ? 'edit' : 'view'} links. Nobody can join this way.
+                </p>
+              ) : (
+                <ul className="share-links">
+                  {links.map((link) => (
+                    <ShareLinkRow
+                      busy={busy === `revoke-${link.keyId}`}
+                      canRevoke={canManage}
+                      confirming={confirming === link.keyId}
+                      key={link.keyId}
+                      link={link}
+                      onAskRevoke={() => setConfirming(link.keyId)}
+                      onCancelRevoke={() => setConfirming(null)}
+                      onRevoke={() => void revoke(link.keyId)}
+                      own={link.url === ownPath}
+                    />
+                  ))}
+                </ul>
+              )}
+            </section>
+          )
+        })}
+      {!canManage && (
+        <p className="muted" data-testid="share-viewer-note">
+          Only people with an edit link can see or create other links.
+        </p>
+      )}
+      {error !== null && (
+        <p className="share-error" data-testid="share-action-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="modal-actions">
+        <button className="tandem-button" data-testid="share-close" onClick={onClose} type="button">
+          Done
+        </button>
       </div>
-    </div>
+    </dialog>
   )
 }
 
-function ShareRow(props: {
-  label: string
-  hint: string
-  url: string | undefined
-  copied: boolean
-  creating: boolean
-  canCreate: boolean
-  testId: string
-  onCopy: (input: HTMLInputElement | null) => void
-  onCreate: () => void
+/** A viewer cannot list links: their dialog shows the one they came with. */
+function viewerOwnLink(path: string): ShareLinkInfo {
+  return { keyId: '', role: 'viewer', url: path, createdAt: 0, createdBy: null }
+}
+
+function describeOrigin(link: ShareLinkInfo, own: boolean): string {
+  const parts: string[] = []
+  if (link.createdAt > 0) {
+    const when = new Date(link.createdAt).toLocaleString(undefined, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    })
+    parts.push(link.createdBy ? `Created ${when} by ${link.createdBy}` : `Created ${when}`)
+  }
+  if (own) parts.push('the link you opened')
+  return parts.join(' · ')
+}
+
+function ShareLinkRow(props: {
+  link: ShareLinkInfo
+  own: boolean
+  canRevoke: boolean
+  confirming: boolean
+  busy: boolean
+  onAskRevoke: () => void
+  onCancelRevoke: () => void
+  onRevoke: () => void
 }) {
+  const { link, own, confirming } = props
   const inputRef = useRef<HTMLInputElement>(null)
+  const cancelRef = useRef<HTMLButtonElement>(null)
+  const [copied, setCopied] = useState(false)
+  const url = link.url === null ? null : absoluteUrl(link.url, window.location.origin)
+  const kind = link.role === 'editor' ? 'edit' : 'view'
+  useEffect(() => {
+    // The safe choice gets focus, so a stray Enter does not revoke.
+    if (confirming) cancelRef.current?.focus()
+  }, [confirming])
+
   return (
-    <div className="share-row">
-      <label htmlFor={`share-${props.testId}`}>{props.label}</label>
+    <li
+      className="share-link"
+      data-key-id={link.keyId || undefined}
+      data-own={own || undefined}
+      data-role={link.role}
+      data-testid="share-link-row"
+    >
       <div className="share-field">
         <input
+          aria-label={`${kind} link`}
           className="text-input"
-          data-testid={`share-${props.testId}-link`}
-          disabled={props.url === undefined}
-          id={`share-${props.testId}`}
+          data-testid="share-link-url"
           onFocus={(event) => event.currentTarget.select()}
+          placeholder="This older link cannot be shown again"
           readOnly
           ref={inputRef}
-          value={props.url ?? ''}
+          value={url ?? ''}
         />
-        {props.url === undefined && props.canCreate ? (
+        <button
+          className="tandem-button tandem-button-primary"
+          data-testid="share-link-copy"
+          disabled={url === null}
+          onClick={async () => {
+            if (url === null) return
+            await copyText(url, inputRef.current)
+            setCopied(true)
+          }}
+          type="button"
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        {props.canRevoke && !confirming && (
           <button
-            className="tandem-button tandem-button-primary"
-            data-testid={`share-create-${props.testId}`}
-            disabled={props.creating}
-            onClick={props.onCreate}
+            aria-label={`Revoke this ${kind} link`}
+            className="tandem-button tandem-button-danger"
+            data-testid="share-link-revoke"
+            onClick={props.onAskRevoke}
             type="button"
           >
-            {props.creating ? 'Creating…' : 'Create link'}
-          </button>
-        ) : (
-          <button
-            className="tandem-button tandem-button-primary"
-            data-testid={`share-copy-${props.testId}`}
-            disabled={props.url === undefined}
-            onClick={() => props.onCopy(inputRef.current)}
-            type="button"
-          >
-            {props.copied ? 'Copied' : 'Copy'}
+            Revoke
           </button>
         )}
       </div>
-      <p className="muted">{props.hint}</p>
-    </div>
+      <p className="muted share-meta" data-testid="share-link-meta">
+        {describeOrigin(link, own)}
+      </p>
+      {confirming && (
+        <div className="share-confirm" data-testid="share-revoke-prompt">
+          <p className="share-confirm-text" id={`share-revoke-${link.keyId}`}>
+            Revoke this {kind} link? Everyone using it loses access at once.
+            {own && ' It is the link you opened: you will lose access too.'}
+          </p>
+          <div className="share-confirm-actions">
+            <button
+              className="tandem-button"
+              // Focused first, so a screen reader reads the question with it.
+              aria-describedby={`share-revoke-${link.keyId}`}
+              data-testid="share-revoke-cancel"
+              onClick={props.onCancelRevoke}
+              ref={cancelRef}
+              type="button"
+            >
+              Keep it
+            </button>
+            <button
+              className="tandem-button tandem-button-danger-solid"
+              data-testid="share-revoke-confirm"
+              disabled={props.busy}
+              onClick={props.onRevoke}
+              type="button"
+            >
+              {props.busy ? 'Revoking…' : 'Revoke link'}
+            </button>
+          </div>
+        </div>
+      )}
+    </li>
   )
 }

@@ -22,7 +22,8 @@ export function HomePage({ navigate }: HomePageProps) {
     setCreating(true)
     setError(null)
     try {
-      const created = await createDocument({ baseUrl: '' })
+      // The name marks the two initial links as this person's in the share dialog.
+      const created = await createDocument({ baseUrl: '' }, identity.name ? { name: identity.name } : {})
       rememberDocument(browserStorage(), {
         id: created.id,
         title: created.title,

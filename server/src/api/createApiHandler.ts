@@ -8,8 +8,8 @@ import { ApiError } from './ApiError'
 import {
   handleCreateDocument,
   handleCreateShareKey,
-  handleListShareKeys,
   handleGetDocument,
+  handleListShareKeys,
   handleRevokeShareKey,
 } from './documentRoutes'
 import { RequestAbortedError } from './RequestAbortedError'
@@ -32,7 +32,10 @@ interface Route {
 const ROUTES: readonly Route[] = [
   { pattern: /^\/api\/documents$/, methods: { POST: handleCreateDocument } },
   { pattern: /^\/api\/documents\/([^/]+)$/, methods: { GET: handleGetDocument } },
-  { pattern: /^\/api\/documents\/([^/]+)\/keys$/, methods: { GET: handleListShareKeys, POST: handleCreateShareKey } },
+  {
+    pattern: /^\/api\/documents\/([^/]+)\/keys$/,
+    methods: { GET: handleListShareKeys, POST: handleCreateShareKey },
+  },
   { pattern: /^\/api\/documents\/([^/]+)\/keys\/([^/]+)$/, methods: { DELETE: handleRevokeShareKey } },
   { pattern: /^\/api\/token$/, methods: { POST: handleTokenExchange } },
 ]

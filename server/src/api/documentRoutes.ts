@@ -20,11 +20,7 @@ import { createShareKey, recoverShareKey } from '../auth/shareKeys'
 import type { DocumentRecord, ShareKeyRecord } from '../persistence/DocumentStore'
 import type { ApiContext } from './ApiContext'
 import { ApiError } from './ApiError'
-import {
-  authorizeAdmin,
-  authorizeDocumentAccess,
-  authorizeKeyManagement,
-} from './authorizeRequest'
+import { authorizeAdmin, authorizeDocumentAccess, authorizeKeyManagement } from './authorizeRequest'
 import { readJsonBody } from './readJsonBody'
 import { readTextField } from './readTextField'
 import { sendJson, sendNoContent } from './sendJson'
@@ -113,7 +109,8 @@ export async function handleCreateShareKey({ req, res, params, deps }: ApiContex
       `role must be one of ${ROLES.join(', ')}`,
     )
   }
-  const createdBy = readCreatorName(body) ?? tokenName(credential.kind === 'token' ? credential.claims : undefined)
+  const createdBy =
+    readCreatorName(body) ?? tokenName(credential.kind === 'token' ? credential.claims : undefined)
   await requireDocument(deps, documentId)
   const link = await addShareLink(deps, documentId, role as Role, createdBy, Date.now())
   sendJson(res, HTTP_STATUS.CREATED, link)

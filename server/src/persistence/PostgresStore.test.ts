@@ -109,9 +109,16 @@ describe('PostgresStore', () => {
     }
     const store = await open()
     const migrated = await store.findShareKey('doc1', 'e'.repeat(64))
-    expect(migrated).toMatchObject({ keyId: 'old-key', role: 'viewer', createdAt: 1_600_000_000_000, createdBy: null })
+    expect(migrated).toMatchObject({
+      keyId: 'old-key',
+      role: 'viewer',
+      createdAt: 1_600_000_000_000,
+      createdBy: null,
+    })
     expect(await store.listShareKeys('doc1')).toEqual([migrated])
-    expect(await sql(url, 'SELECT version FROM tandem_schema')).toEqual([{ version: POSTGRES_MIGRATIONS.length }])
+    expect(await sql(url, 'SELECT version FROM tandem_schema')).toEqual([
+      { version: POSTGRES_MIGRATIONS.length },
+    ])
   })
 
   it('nodes migrating one database together apply each step once; a failing step applies nothing; a newer schema is refused', async () => {

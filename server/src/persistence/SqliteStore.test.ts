@@ -102,13 +102,20 @@ describe('SqliteStore', () => {
     const old = new Database(file)
     migrate(old, MIGRATIONS.slice(0, 1))
     old
-      .prepare('INSERT INTO share_keys (key_id, document_id, role, key_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO share_keys (key_id, document_id, role, key_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run('old-key', 'doc1', 'viewer', 'e'.repeat(64), 1_600_000_000_000)
     old.close()
     const store = open()
     expect(raw().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     const migrated = await store.findShareKey('doc1', 'e'.repeat(64))
-    expect(migrated).toMatchObject({ keyId: 'old-key', role: 'viewer', createdAt: 1_600_000_000_000, createdBy: null })
+    expect(migrated).toMatchObject({
+      keyId: 'old-key',
+      role: 'viewer',
+      createdAt: 1_600_000_000_000,
+      createdBy: null,
+    })
     expect(await store.listShareKeys('doc1')).toEqual([migrated])
     await store.close()
   })

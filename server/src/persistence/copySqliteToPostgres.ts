@@ -68,7 +68,9 @@ export async function copySqliteToPostgres(
       if (rowCount === 0) skipped++
     }
     const keys = listing
-      .prepare('SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by FROM share_keys')
+      .prepare(
+        'SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by FROM share_keys',
+      )
       .all() as {
       key_id: string
       document_id: string
