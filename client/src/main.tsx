@@ -2,8 +2,13 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
+import { DARK_SCHEME_QUERY, startThemeSync } from './app/theme'
+import { browserStorage } from './identity/useIdentity'
 import './styles/editor.css'
 import './styles/app.css'
+
+// Before the first render, so no page ever paints in the wrong theme.
+startThemeSync(document.documentElement, browserStorage(), window.matchMedia(DARK_SCHEME_QUERY))
 
 const container = document.getElementById('root')
 if (container === null) throw new Error('index.html has no #root element')

@@ -2,6 +2,7 @@
 import { CLOSE_CODES, type Role } from '@tandem/shared'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
+import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
 import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, useSaveState } from '../collab/useSessionState'
@@ -118,6 +119,7 @@ function Workspace(
         <div className="header-spacer" />
         <PresenceList localUserId={identity.userId} session={session} />
         <ConnectionIndicator session={session} showSaveState={!readOnly} />
+        <ThemeToggle />
         <button
           className="tandem-button tandem-button-primary"
           data-testid="share-button"

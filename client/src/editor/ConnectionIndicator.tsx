@@ -1,7 +1,7 @@
 /** Always-visible connection state (connected / reconnecting with countdown / offline) and save state. */
 import type { CollabSession } from '../collab/CollabSession'
 import { useConnectionState, useNow, useSaveState } from '../collab/useSessionState'
-import { describeConnection, describeSave } from './statusText'
+import { describeConnection, describeSave, describeSaveShort } from './statusText'
 
 export interface ConnectionIndicatorProps {
   session: CollabSession
@@ -26,7 +26,15 @@ export function ConnectionIndicator({ session, showSaveState }: ConnectionIndica
         title={description.label}
       >
         <span aria-hidden="true" className="tandem-dot" />
-        <span className="tandem-connection-label">{description.label}</span>
+        {/* Both forms render; the app's small-screen styles show the short one (app.css). */}
+        <span className="tandem-connection-label tandem-long">{description.label}</span>
+        <span
+          aria-hidden="true"
+          className="tandem-connection-label tandem-short"
+          data-testid="connection-short"
+        >
+          {description.short}
+        </span>
         {counting && (
           <button
             className="tandem-link-button"
@@ -44,7 +52,10 @@ export function ConnectionIndicator({ session, showSaveState }: ConnectionIndica
           data-testid="saved-status"
           data-unsaved={save.unsavedChanges}
         >
-          {describeSave(save)}
+          <span className="tandem-long">{describeSave(save)}</span>
+          <span aria-hidden="true" className="tandem-short">
+            {describeSaveShort(save)}
+          </span>
         </span>
       )}
     </div>

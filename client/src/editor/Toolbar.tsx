@@ -181,30 +181,32 @@ export function Toolbar({ disabled = false }: ToolbarProps) {
 
   return (
     <div aria-label="Formatting" className="tandem-toolbar" data-testid="toolbar" role="toolbar">
-      <div className="tandem-tool-group">
-        {button(
-          { testId: 'toolbar-undo', label: 'Undo', content: <UndoIcon />, action: { type: 'undo' } },
-          false,
-          canUndo,
-        )}
-        {button(
-          { testId: 'toolbar-redo', label: 'Redo', content: <RedoIcon />, action: { type: 'redo' } },
-          false,
-          canRedo,
-        )}
-      </div>
-      <div className="tandem-tool-group">
-        {HEADING_BUTTONS.map((spec) => button(spec, format.block === spec.block))}
-      </div>
-      <div className="tandem-tool-group">
-        {FORMAT_BUTTONS.map((spec) => button(spec, format.formats.has(spec.format)))}
-        {button(
-          { testId: 'toolbar-link', label: 'Link', content: <LinkIcon />, action: { type: 'link' } },
-          format.isLink,
-        )}
-      </div>
-      <div className="tandem-tool-group">
-        {LIST_AND_BLOCK_BUTTONS.map((spec) => button(spec, format.block === spec.block))}
+      <div className="tandem-toolbar-tools" data-testid="toolbar-tools">
+        <div className="tandem-tool-group">
+          {button(
+            { testId: 'toolbar-undo', label: 'Undo', content: <UndoIcon />, action: { type: 'undo' } },
+            false,
+            canUndo,
+          )}
+          {button(
+            { testId: 'toolbar-redo', label: 'Redo', content: <RedoIcon />, action: { type: 'redo' } },
+            false,
+            canRedo,
+          )}
+        </div>
+        <div className="tandem-tool-group">
+          {HEADING_BUTTONS.map((spec) => button(spec, format.block === spec.block))}
+        </div>
+        <div className="tandem-tool-group">
+          {FORMAT_BUTTONS.map((spec) => button(spec, format.formats.has(spec.format)))}
+          {button(
+            { testId: 'toolbar-link', label: 'Link', content: <LinkIcon />, action: { type: 'link' } },
+            format.isLink,
+          )}
+        </div>
+        <div className="tandem-tool-group">
+          {LIST_AND_BLOCK_BUTTONS.map((spec) => button(spec, format.block === spec.block))}
+        </div>
       </div>
       {linkSelection !== null && (
         <LinkEditor

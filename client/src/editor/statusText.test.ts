@@ -1,7 +1,21 @@
 // @vitest-environment node
 import { CLOSE_CODES } from '@tandem/shared'
 import { describe, expect, it } from 'vitest'
-import { describeConnection, describeSave, describeStop } from './statusText'
+import { describeConnection, describeSave, describeSaveShort, describeStop } from './statusText'
+
+describe('short forms for small screens', () => {
+  it('say the state in one word, and the unsaved count without the noun phrase', () => {
+    expect(describeConnection({ status: 'offline', retryAtMs: 2_000 }, 0).short).toBe('Offline')
+    expect(describeConnection({ status: 'connected', synced: true }, 0).short).toBe('Online')
+    expect(describeConnection({ status: 'reconnecting', attempt: 2, retryAtMs: 5_000 }, 0).short).toBe(
+      'Reconnecting',
+    )
+    expect(describeSaveShort({ unsavedChanges: 0 } as Parameters<typeof describeSaveShort>[0])).toBe('')
+    expect(describeSaveShort({ unsavedChanges: 3 } as Parameters<typeof describeSaveShort>[0])).toBe(
+      '3 unsaved',
+    )
+  })
+})
 
 describe('describeConnection', () => {
   it('counts down to the next attempt in whole seconds', () => {

@@ -7,6 +7,8 @@ export type Tone = 'ok' | 'busy' | 'warn' | 'error'
 
 export interface ConnectionDescription {
   label: string
+  /** One word for small screens ("Offline"), readable where the label does not fit. */
+  short: string
   tone: Tone
   /** Whole seconds until the next attempt, when one is scheduled. */
   secondsLeft: number | null
@@ -16,26 +18,33 @@ export interface ConnectionDescription {
 export function describeConnection(state: ConnectionState, nowMs: number): ConnectionDescription {
   switch (state.status) {
     case 'idle':
-      return { label: 'Connecting…', tone: 'busy', secondsLeft: null }
+      return { label: 'Connecting…', short: 'Connecting', tone: 'busy', secondsLeft: null }
     case 'connecting':
-      return { label: state.attempt === 0 ? 'Connecting…' : 'Reconnecting…', tone: 'busy', secondsLeft: null }
+      return state.attempt === 0
+        ? { label: 'Connecting…', short: 'Connecting', tone: 'busy', secondsLeft: null }
+        : { label: 'Reconnecting…', short: 'Reconnecting', tone: 'busy', secondsLeft: null }
     case 'refreshing-token':
-      return { label: 'Reconnecting…', tone: 'busy', secondsLeft: null }
+      return { label: 'Reconnecting…', short: 'Reconnecting', tone: 'busy', secondsLeft: null }
     case 'connected':
       return state.synced
-        ? { label: 'Connected', tone: 'ok', secondsLeft: null }
-        : { label: 'Syncing…', tone: 'busy', secondsLeft: null }
+        ? { label: 'Connected', short: 'Online', tone: 'ok', secondsLeft: null }
+        : { label: 'Syncing…', short: 'Syncing', tone: 'busy', secondsLeft: null }
     case 'reconnecting': {
       const secondsLeft = secondsUntil(state.retryAtMs, nowMs)
-      return { label: `Reconnecting in ${secondsLeft} s`, tone: 'warn', secondsLeft }
+      return { label: `Reconnecting in ${secondsLeft} s`, short: 'Reconnecting', tone: 'warn', secondsLeft }
     }
     case 'offline': {
       const secondsLeft = secondsUntil(state.retryAtMs, nowMs)
-      return { label: `Offline · retrying in ${secondsLeft} s`, tone: 'warn', secondsLeft }
+      return { label: `Offline · retrying in ${secondsLeft} s`, short: 'Offline', tone: 'warn', secondsLeft }
     }
     case 'stopped':
-      return { label: 'Disconnected', tone: 'error', secondsLeft: null }
+      return { label: 'Disconnected', short: 'Disconnected', tone: 'error', secondsLeft: null }
   }
+}
+
+/** "N unsaved" (small screens); empty when everything is saved. */
+export function describeSaveShort(save: SaveState): string {
+  return save.unsavedChanges === 0 ? '' : `${save.unsavedChanges} unsaved`
 }
 
 /** "All changes saved" or "N unsaved changes". */

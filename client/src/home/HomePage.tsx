@@ -2,6 +2,7 @@
 import { useState } from 'react'
 import { type ApiError, createDocument } from '../api/apiClient'
 import { ErrorPanel } from '../app/ErrorPanel'
+import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
 import { NamePrompt } from '../document/NamePrompt'
 import { browserStorage, useIdentity } from '../identity/useIdentity'
@@ -63,6 +64,7 @@ export function HomePage({ navigate }: HomePageProps) {
             </button>
           </span>
         )}
+        <ThemeToggle />
       </header>
       <main className="home-main">
         <section className="hero">
