@@ -137,8 +137,17 @@ export function ShareDialog({
         else onClose()
       }}
       onClick={(event) => {
-        // A click on the backdrop lands on the <dialog> itself, outside its padding box.
-        if (event.target === dialogRef.current) onClose()
+        // A click on the backdrop targets the <dialog> itself, but so does one on its padding:
+        // only a pointer click outside the dialog's box closes it (keyboard clicks have no position).
+        const dialog = dialogRef.current
+        if (dialog === null || event.target !== dialog || event.detail === 0) return
+        const box = dialog.getBoundingClientRect()
+        const inside =
+          event.clientX >= box.left &&
+          event.clientX <= box.right &&
+          event.clientY >= box.top &&
+          event.clientY <= box.bottom
+        if (!inside) onClose()
       }}
       ref={dialogRef}
     >
@@ -155,6 +164,21 @@ export function ShareDialog({
             Try again
           </button>
         </div>
+      )}
+      {state.phase === 'failed' && (
+        // The link in use is known without the server (offline, say): it can still be copied.
+        <ul className="share-links">
+          <ShareLinkRow
+            busy={false}
+            canRevoke={false}
+            confirming={false}
+            link={{ ...viewerOwnLink(ownPath), role }}
+            onAskRevoke={() => {}}
+            onCancelRevoke={() => {}}
+            onRevoke={() => {}}
+            own
+          />
+        </ul>
       )}
       {state.phase === 'ready' &&
         SECTIONS.filter((section) => canManage || section.role === role).map((section) => {
@@ -223,7 +247,7 @@ export function ShareDialog({
   )
 }
 
-/** A viewer cannot list links: their dialog shows the one they came with. */
+/** The link this page was opened with, as far as the page knows it (no id, time or creator). */
 function viewerOwnLink(path: string): ShareLinkInfo {
   return { keyId: '', role: 'viewer', url: path, createdAt: 0, createdBy: null }
 }
