@@ -57,7 +57,7 @@ describe('presence windows', () => {
     const observer = clients[0]!
     observer.received.length = 0
     // Everyone moves their caret at once, as 40 people typing in one second would, within a window.
-    clients.forEach((client, i) => client.ws.send(presenceFrame(1000 + i, 1, { cursor: i })))
+    for (const [i, client] of clients.entries()) client.ws.send(presenceFrame(1000 + i, 1, { cursor: i }))
     await vi.waitFor(() => expect(presenceEntries(observer.received).entries.size).toBe(people), POLL)
     const { frames } = presenceEntries(observer.received)
     console.info(`${people} presence changes reached a peer in ${frames} frame(s)`)
@@ -116,7 +116,7 @@ describe('presence windows', () => {
     const clients = await joinMany(near.wsUrl, 'two-nodes', people)
     const [farObserver] = await joinMany(far.wsUrl, 'two-nodes', 1)
     published = 0
-    clients.forEach((client, i) => client.ws.send(presenceFrame(2000 + i, 1, { cursor: i })))
+    for (const [i, client] of clients.entries()) client.ws.send(presenceFrame(2000 + i, 1, { cursor: i }))
     await vi.waitFor(() => expect(presenceEntries(farObserver!.received).entries.size).toBe(people), POLL)
     console.info(`${people} presence changes crossed nodes in ${published} relay message(s)`)
     expect(published).toBeLessThanOrEqual(4)
