@@ -103,7 +103,9 @@ function EveryoneButton({ entries, hidden }: { entries: readonly PresenceEntry[]
                   {entry.name}
                   {entry.isSelf ? ' (you)' : ''}
                 </span>
-                <span className="tandem-everyone-role">{entry.role === 'viewer' ? 'viewing' : 'editing'}</span>
+                <span className="tandem-everyone-role">
+                  {entry.role === 'viewer' ? 'viewing' : 'editing'}
+                </span>
               </li>
             ))}
           </ul>
