@@ -17,6 +17,7 @@ describe('chooseRoomColor', () => {
   })
 
   it('a newcomer yields a colour someone already wears, to the next free one after its preference', () => {
+    // (A 4-colour palette is walked in order; the 12-colour one in steps of 5.)
     expect(chooseRoomColor(self('b', 2, 'green'), [claim('a', 1, 'green')], PALETTE)).toBe('blue')
     // ... skipping every worn colour, and wrapping around the palette.
     const peers = [claim('a', 1, 'grey'), claim('c', 1, 'red')]
@@ -84,12 +85,13 @@ describe('registerRoomColor', () => {
     const stopB = registerRoomColor(b, { userId: 'ben', joinedAtMs: 2, preferred: '#e5484d' })
 
     expect(a.getLocalState()?.color).toBe('#e5484d')
-    expect(b.getLocalState()?.color).toBe('#d6409f')
-    expect(a.getStates().get(b.clientID)?.color).toBe('#d6409f')
+    // The next free colour five palette steps on (#e5484d red -> #0090ff blue): a distant hue.
+    expect(b.getLocalState()?.color).toBe('#0090ff')
+    expect(a.getStates().get(b.clientID)?.color).toBe('#0090ff')
 
     // The collaboration plugin re-initialises its local state with the colour it was given.
     b.setLocalState({ name: 'Ben', color: '#e5484d', awarenessData: { userId: 'ben', joinedAtMs: 2 } })
-    expect(b.getLocalState()?.color).toBe('#d6409f')
+    expect(b.getLocalState()?.color).toBe('#0090ff')
     stopA()
     stopB()
   })

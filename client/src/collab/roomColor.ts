@@ -33,8 +33,8 @@ export function ranksBefore(a: ColorClaim, b: ColorClaim): boolean {
  * - another tab of the same person that joined earlier: its colour (one person, one colour);
  * - the current colour, unless someone ranked before `self` wears it (stable: nobody changes colour
  *   because someone else joined or left);
- * - else the first palette colour, from the preferred one on, that no one wears; else one no one
- *   ranked before wears; else (more people than colours) the current one.
+ * - else the first palette colour, from the preferred one on (distant hues first), that no one
+ *   wears; else one no one ranked before wears; else (more people than colours) the current one.
  */
 export function chooseRoomColor(
   self: ColorClaim & { preferred: string },
@@ -50,12 +50,25 @@ export function chooseRoomColor(
   if (!takenByEarlier.has(self.color)) return self.color
   const worn = new Set(others.map((peer) => peer.color))
   const start = Math.max(0, palette.indexOf(self.preferred))
-  const candidates = [...palette.slice(start), ...palette.slice(0, start)]
+  const stride = candidateStride(palette.length)
+  const candidates = palette.map((_, index) => palette[(start + index * stride) % palette.length]!)
   return (
     candidates.find((color) => !worn.has(color)) ??
     candidates.find((color) => !takenByEarlier.has(color)) ??
     self.color
   )
+}
+
+/**
+ * Palette steps between the colours tried after the preferred one. The palette runs through the hues
+ * in order, so its neighbours look alike; a step of 5 (coprime with 12, so every colour comes up once)
+ * tries distant hues first. Palettes it does not suit are walked in order.
+ */
+function candidateStride(length: number): number {
+  const STRIDE = 5
+  let [a, b] = [STRIDE, length]
+  while (b !== 0) [a, b] = [b, a % b]
+  return a === 1 ? STRIDE : 1
 }
 
 /** Reads a peer's claim from its awareness state; null when it announces no colour. */

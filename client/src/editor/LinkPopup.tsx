@@ -147,6 +147,10 @@ export function LinkPopup(): React.JSX.Element | null {
     [editor, link, visible, open],
   )
 
+  // The URL form is wider than the buttons: place the bubble again when switching.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `editing` is the trigger, not an input.
+  useLayoutEffect(() => setPosition(null), [editing])
+
   // Placed under the link, kept inside the surface (a phone is narrower than a long URL).
   useLayoutEffect(() => {
     if (!visible || position !== null) return
