@@ -1,8 +1,8 @@
 // @vitest-environment node
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { chooseRoomColor, registerRoomColor } from './roomColor'
+import { COLOR_CHECK_INTERVAL_MS, chooseRoomColor, registerRoomColor } from './roomColor'
 
 const PALETTE = ['red', 'green', 'blue', 'grey'] as const
 const claim = (userId: string, joinedAtMs: number, color: string) => ({ userId, joinedAtMs, color })
@@ -77,12 +77,16 @@ function connectedPair() {
 }
 
 describe('registerRoomColor', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
   it('moves the later of two people who prefer one colour, and puts it back when the plugin resets it', () => {
     const { a, b } = connectedPair()
     a.setLocalState({ name: 'Ann', color: '#e5484d', awarenessData: { userId: 'ann', joinedAtMs: 1 } })
     const stopA = registerRoomColor(a, { userId: 'ann', joinedAtMs: 1, preferred: '#e5484d' })
     b.setLocalState({ name: 'Ben', color: '#e5484d', awarenessData: { userId: 'ben', joinedAtMs: 2 } })
     const stopB = registerRoomColor(b, { userId: 'ben', joinedAtMs: 2, preferred: '#e5484d' })
+    vi.advanceTimersByTime(COLOR_CHECK_INTERVAL_MS)
 
     expect(a.getLocalState()?.color).toBe('#e5484d')
     // The next free colour five palette steps on (#e5484d red -> #0090ff blue): a distant hue.
@@ -91,8 +95,21 @@ describe('registerRoomColor', () => {
 
     // The collaboration plugin re-initialises its local state with the colour it was given.
     b.setLocalState({ name: 'Ben', color: '#e5484d', awarenessData: { userId: 'ben', joinedAtMs: 2 } })
+    vi.advanceTimersByTime(COLOR_CHECK_INTERVAL_MS)
     expect(b.getLocalState()?.color).toBe('#0090ff')
     stopA()
     stopB()
+  })
+
+  it('checks a burst of changes once', () => {
+    const { a, b } = connectedPair()
+    a.setLocalState({ name: 'Ann', color: '#e5484d', awarenessData: { userId: 'ann', joinedAtMs: 1 } })
+    b.setLocalState({ name: 'Ben', color: '#0090ff', awarenessData: { userId: 'ben', joinedAtMs: 2 } })
+    const stop = registerRoomColor(b, { userId: 'ben', joinedAtMs: 2, preferred: '#0090ff' })
+    const reads = vi.spyOn(b, 'getStates')
+    for (let move = 0; move < 50; move++) a.setLocalStateField('anchorPos', move)
+    vi.advanceTimersByTime(COLOR_CHECK_INTERVAL_MS)
+    expect(reads).toHaveBeenCalledTimes(1)
+    stop()
   })
 })

@@ -83,10 +83,16 @@ export function readColorClaim(clientId: number, state: Record<string, unknown>)
 }
 
 /**
+ * Changes are checked together, at most once per this interval: a check reads every peer, and a room
+ * of thousands changes its awareness thousands of times a second.
+ */
+export const COLOR_CHECK_INTERVAL_MS = 100
+
+/**
  * Keeps the local awareness state's `color` distinct from the peers' until the returned function is
  * called. Written with `setLocalStateField`, not through the collaboration plugin's `cursorColor`:
  * the plugin reconnects the socket whenever that prop changes. The plugin rewrites the colour when it
- * (re)initialises its local state; the next change event puts the chosen one back.
+ * (re)initialises its local state; the next check puts the chosen one back.
  */
 export function registerRoomColor(
   awareness: Awareness,
@@ -104,7 +110,17 @@ export function registerRoomColor(
     const local = awareness.getLocalState()
     if (local !== null && local.color !== color) awareness.setLocalStateField('color', color)
   }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const schedule = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined
+      update()
+    }, COLOR_CHECK_INTERVAL_MS)
+  }
   update()
-  awareness.on('change', update)
-  return () => awareness.off('change', update)
+  awareness.on('change', schedule)
+  return () => {
+    clearTimeout(timer)
+    awareness.off('change', schedule)
+  }
 }

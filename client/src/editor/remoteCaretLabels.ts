@@ -37,6 +37,7 @@ export function registerRemoteCaretLabels(
   const activeUntil = new Map<string, number>()
   let hovered: HTMLElement | null = null
   let timer: ReturnType<typeof setTimeout> | undefined
+  let frame: number | undefined
 
   const carets = () => [...container.getElementsByClassName(CARET_CLASS)] as HTMLElement[]
 
@@ -63,7 +64,11 @@ export function registerRemoteCaretLabels(
       const state = states.get(clientId)
       if (state !== undefined) activeUntil.set(personKey(state.name, state.color), until)
     }
-    refresh()
+    // Awareness changes come by the thousand a second in a large room: one refresh per frame.
+    frame ??= requestAnimationFrame(() => {
+      frame = undefined
+      refresh()
+    })
   }
 
   const onPointerMove = (event: PointerEvent) => {
@@ -95,6 +100,7 @@ export function registerRemoteCaretLabels(
   refresh()
   return () => {
     clearTimeout(timer)
+    if (frame !== undefined) cancelAnimationFrame(frame)
     observer.disconnect()
     awareness.off('change', onAwarenessChange)
     surface.removeEventListener('pointermove', onPointerMove)
