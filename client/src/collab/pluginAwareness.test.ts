@@ -64,6 +64,17 @@ describe('createPluginAwareness', () => {
     plugin.destroy()
   })
 
+  it('sends a waiting caret over the state as it is then, not the state it was based on', () => {
+    const plugin = createPluginAwareness(awareness)
+    plugin.setLocalState({ ...plugin.getLocalState()!, anchorPos: { a: 1 } as never })
+    plugin.setLocalState({ ...plugin.getLocalState()!, anchorPos: { a: 2 } as never })
+    // Something else (the room's colour rule) changes the state meanwhile.
+    awareness.setLocalStateField('color', '#222')
+    vi.advanceTimersByTime(CARET_INTERVAL_MS)
+    expect(awareness.getLocalState()).toMatchObject({ color: '#222', anchorPos: { a: 2 } })
+    plugin.destroy()
+  })
+
   it('redraws at most once per interval however many changes arrive', () => {
     const plugin = createPluginAwareness(awareness)
     const redraw = vi.fn()

@@ -35,12 +35,15 @@ export interface PluginAwareness extends ProviderAwareness {
 }
 
 export function createPluginAwareness(awareness: Awareness): PluginAwareness {
-  let pendingCaret: Record<string, unknown> | null = null
-  const caret = throttle(CARET_INTERVAL_MS, () => {
-    const state = pendingCaret
+  /** Caret fields waiting to go out; applied over the state as it is then (a colour may have moved). */
+  let pendingCaret: { anchorPos: unknown; focusPos: unknown } | null = null
+  const flushCaret = () => {
+    const caretFields = pendingCaret
     pendingCaret = null
-    if (state !== null) awareness.setLocalState(state)
-  })
+    const current = awareness.getLocalState()
+    if (caretFields !== null && current !== null) awareness.setLocalState({ ...current, ...caretFields })
+  }
+  const caret = throttle(CARET_INTERVAL_MS, flushCaret)
   const listeners = new Set<() => void>()
   const redraw = throttle(REDRAW_INTERVAL_MS, () => {
     for (const listener of listeners) listener()
@@ -48,11 +51,16 @@ export function createPluginAwareness(awareness: Awareness): PluginAwareness {
   const handleUpdate = () => redraw.request()
   awareness.on('update', handleUpdate)
 
-  const getLocalState = () => (pendingCaret ?? awareness.getLocalState()) as UserState | null
+  const getLocalState = () => {
+    const current = awareness.getLocalState()
+    return (
+      current !== null && pendingCaret !== null ? { ...current, ...pendingCaret } : current
+    ) as UserState | null
+  }
   const setLocalState = (state: UserState | null) => {
     const next = state as Record<string, unknown> | null
-    if (next !== null && onlyCaretMoved(awareness.getLocalState(), next)) {
-      pendingCaret = next
+    if (next !== null && onlyCaretMoved(getLocalState() as Record<string, unknown> | null, next)) {
+      pendingCaret = { anchorPos: next.anchorPos, focusPos: next.focusPos }
       caret.request()
       return
     }
@@ -90,8 +98,7 @@ export function createPluginAwareness(awareness: Awareness): PluginAwareness {
       awareness.off('update', handleUpdate)
       redraw.cancel()
       caret.cancel()
-      if (pendingCaret !== null) awareness.setLocalState(pendingCaret)
-      pendingCaret = null
+      flushCaret()
       listeners.clear()
     },
   }
