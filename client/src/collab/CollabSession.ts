@@ -12,8 +12,10 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { ConcurrentTextRescue } from './ConcurrentTextRescue'
 import { ConnectionController, type ControllerEnvironment, type TokenSource } from './ConnectionController'
+import { createPluginAwareness } from './pluginAwareness'
 import { createPluginProvider } from './pluginProvider'
 import { SavedTracker } from './SavedTracker'
+import { sendOwnPresenceOnly } from './sendOwnPresenceOnly'
 import { toWebSocketBase } from './serverUrls'
 
 export interface CollabSessionOptions {
@@ -86,7 +88,9 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
   provider.on('sync', handleSync)
   provider.on('connection-close', handleClose)
 
-  const pluginProvider = createPluginProvider(provider, connection)
+  const stopOwnPresenceOnly = sendOwnPresenceOnly(provider)
+  const pluginAwareness = createPluginAwareness(provider.awareness)
+  const pluginProvider = createPluginProvider(provider, connection, pluginAwareness)
   return {
     doc,
     provider,
@@ -100,6 +104,8 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
       provider.off('connection-close', handleClose)
       saved.destroy()
       rescue.destroy()
+      pluginAwareness.destroy()
+      stopOwnPresenceOnly()
       provider.destroy()
       // Also destroys the awareness instance and its renewal timer.
       doc.destroy()

@@ -1,5 +1,6 @@
 /** The editor page once a token is in hand: header (title, presence, status, share) and the editor. */
 import { CLOSE_CODES, type Role } from '@tandem/shared'
+import type { LexicalEditor } from 'lexical'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
@@ -8,6 +9,7 @@ import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, useSaveState } from '../collab/useSessionState'
 import { ConnectionIndicator } from '../editor/ConnectionIndicator'
 import { EditorView } from '../editor/EditorView'
+import { focusDocumentStart } from '../editor/focusDocumentStart'
 import { PresenceList } from '../editor/PresenceList'
 import { StopBanner } from '../editor/StopBanner'
 import { describeStop } from '../editor/statusText'
@@ -26,6 +28,8 @@ export interface DocumentWorkspaceProps {
   token: string
   identity: Identity & { name: string }
   navigate: Navigate
+  /** Focus the document once it has loaded: the person just answered the name prompt. */
+  focusEditor?: boolean
 }
 
 export function DocumentWorkspace(props: DocumentWorkspaceProps) {
@@ -49,6 +53,7 @@ function Workspace(
   const title = useSharedTitle(session.doc)
   const [sharing, setSharing] = useState(false)
   const shareButtonRef = useRef<HTMLButtonElement>(null)
+  const editorRef = useRef<LexicalEditor | null>(null)
   const user = useMemo(
     () => ({ id: identity.userId, name: identity.name, color: identity.color }),
     [identity.userId, identity.name, identity.color],
@@ -110,7 +115,11 @@ function Workspace(
           </span>
           <span className="visually-hidden-sm">Tandem</span>
         </a>
-        <TitleField doc={session.doc} readOnly={readOnly || stopped !== null} />
+        <TitleField
+          doc={session.doc}
+          onEnter={() => editorRef.current && focusDocumentStart(editorRef.current)}
+          readOnly={readOnly || stopped !== null}
+        />
         {readOnly && (
           <span className="badge" data-testid="view-only-badge">
             View only
@@ -133,7 +142,14 @@ function Workspace(
       {stopped !== null && <StopBanner onReload={() => window.location.reload()} reason={stopped} />}
       <main className="document-main">
         <div className="paper">
-          <EditorView frozen={stopped !== null} readOnly={readOnly} session={session} user={user} />
+          <EditorView
+            editorRef={editorRef}
+            focusWhenSynced={props.focusEditor === true && !readOnly}
+            frozen={stopped !== null}
+            readOnly={readOnly}
+            session={session}
+            user={user}
+          />
         </div>
       </main>
       {sharing && (

@@ -1,13 +1,15 @@
 /**
  * The share dialog: an editor sees every current link of the document (kind, when and by whom it was
  * made), copies, creates and revokes them; a viewer sees the view link they hold. A native <dialog>
- * opened with showModal(), so the browser keeps focus inside it and Escape closes it.
+ * opened with showModal(): the rest of the page is inert and Escape closes it; useFocusTrap makes Tab
+ * cycle inside it (a native modal lets Tab leave for the browser's own UI).
  */
 import { type Role, type ShareLinkInfo, shareLinkPath } from '@tandem/shared'
 import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
 import { type ApiError, createShareLink, listShareLinks, revokeShareLink } from '../api/apiClient'
 import { absoluteUrl } from '../app/route'
 import { copyText } from './copyText'
+import { useFocusTrap } from './useFocusTrap'
 
 export interface ShareDialogProps {
   documentId: string
@@ -63,6 +65,7 @@ export function ShareDialog({
   const [busy, setBusy] = useState<string | null>(null)
   const [confirming, setConfirming] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  useFocusTrap(dialogRef)
 
   useEffect(() => {
     const dialog = dialogRef.current
