@@ -24,6 +24,7 @@ import { MARKDOWN_TRANSFORMERS } from './markdownTransformers'
 import { OpenLinksPlugin } from './OpenLinksPlugin'
 import { ShortcutsPlugin } from './ShortcutsPlugin'
 import { Toolbar } from './Toolbar'
+import { UndoOwnChangesPlugin } from './UndoOwnChangesPlugin'
 import { useRemoteCaretTestIds } from './useRemoteCaretTestIds'
 
 /** The person editing, as peers see them. */
@@ -103,6 +104,7 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
           <EditablePlugin editable={editable} />
           <ListNumberingPlugin />
           <RebuildOnErrorPlugin errors={errors} />
+          <UndoOwnChangesPlugin />
           {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
           {caretsContainer !== null && (
             <CollaborationPluginV2__EXPERIMENTAL

@@ -14,6 +14,7 @@ import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode 
 import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { registerListNumbering } from '../collab/registerListNumbering'
+import { createUndoDeleteFilter } from '../collab/undoDeleteFilter'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
 
 /** Origin of updates that came over the simulated network. */
@@ -54,6 +55,8 @@ export class HeadlessPeer {
     const bound = bindEditorV2(this.editor, this.doc)
     this.binding = bound.binding
     this.undoManager = createUndoManager(this.binding, this.binding.root)
+    // As UndoOwnChangesPlugin sets it in the app.
+    this.undoManager.deleteFilter = createUndoDeleteFilter(this.doc)
     // Undo groups edits made within 500 ms of each other; on a loaded machine that made runs depend on
     // timing. One edit, one undo step keeps a seed's run the same every time.
     this.undoManager.captureTimeout = 0
