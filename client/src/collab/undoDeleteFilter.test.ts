@@ -7,7 +7,7 @@ import { afterAll, afterEach, expect, it } from 'vitest'
 import { installJsdom } from '../testing/installJsdom'
 
 const removeJsdom = await installJsdom()
-const { $createParagraphNode, $createTextNode, $getRoot } = await import('lexical')
+const { $createParagraphNode, $createTextNode, $getRoot, $isTextNode } = await import('lexical')
 const { HeadlessNetwork } = await import('../testing/headlessCollab')
 type Peer = import('../testing/headlessCollab').HeadlessPeer
 
@@ -64,7 +64,10 @@ it('undoing typing keeps the characters someone else typed in the middle of it',
       .append($createParagraphNode().append($createTextNode('Hello world'))),
   )
   await net.settle()
-  b.edit(() => $getRoot().getFirstDescendant()?.select(5, 5).insertText(', dear'))
+  b.edit(() => {
+    const text = $getRoot().getFirstDescendant()
+    if ($isTextNode(text)) text.select(5, 5).insertText(', dear')
+  })
   await net.settle()
 
   await undoAll(a)
