@@ -118,3 +118,39 @@ test('typing at the same spot of the title at the same time keeps each person’
   expect(keptTogether('Plan')).toContain(await title(ann).inputValue())
   await expect(title(ben)).toHaveValue(await title(ann).inputValue())
 })
+
+test('typing at one spot at the same moment, without waiting for each other, keeps each person’s text together', async ({
+  tandem,
+  newUser,
+}) => {
+  const doc = await createDocument(tandem.baseUrl, 'Plan')
+  const ann = await newUser('Ann')
+  const ben = await newUser('Ben')
+  await openEditor(ann, doc.editUrl)
+  await openEditor(ben, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.type('Start')
+  const line = (page: Page) => editorContent(page).locator('p').first()
+  const title = (page: Page) => page.getByTestId('document-title')
+  await expect(line(ben)).toHaveText('Start')
+
+  // Both type at a person's pace (a key every 40 ms), at once, in the body and then in the title.
+  await placeCaretAtEnd(line(ann))
+  await placeCaretAtEnd(line(ben))
+  await Promise.all([ann.keyboard.type(ANN_TEXT, { delay: 40 }), ben.keyboard.type(BEN_TEXT, { delay: 40 })])
+  const bodyText = await expectSameDocument(ann, ben).then(() => line(ann).textContent())
+  expect(keptTogether('Start')).toContain(bodyText)
+
+  for (const page of [ann, ben]) {
+    await expect(title(page)).toHaveValue('Plan')
+    await title(page).click()
+    await page.keyboard.press('End')
+  }
+  await Promise.all([ann.keyboard.type(ANN_TEXT, { delay: 40 }), ben.keyboard.type(BEN_TEXT, { delay: 40 })])
+  await expect
+    .poll(async () => (await title(ben).inputValue()) === (await title(ann).inputValue()))
+    .toBe(true)
+  expect(keptTogether('Plan')).toContain(await title(ann).inputValue())
+  await expectAllSaved(ann)
+  await expectAllSaved(ben)
+})
