@@ -12,15 +12,12 @@ import { createUndoDeleteFilter } from '../collab/undoDeleteFilter'
  */
 const COLLAB_UNDO_MANAGER = Symbol.for('@lexical/yjs/UndoManager')
 
-const filtered = new WeakSet<Y.UndoManager>()
-
 function installUndoDeleteFilter(editor: LexicalEditor): void {
   const undoManager = (editor as LexicalEditor & Record<symbol, Y.UndoManager | undefined>)[
     COLLAB_UNDO_MANAGER
   ]
-  if (undoManager === undefined || filtered.has(undoManager)) return
-  undoManager.deleteFilter = createUndoDeleteFilter(undoManager.doc)
-  filtered.add(undoManager)
+  // Set on every call (a closure, nothing else): cheaper to reason about than remembering managers.
+  if (undoManager !== undefined) undoManager.deleteFilter = createUndoDeleteFilter(undoManager.doc)
 }
 
 /**
