@@ -24,13 +24,20 @@ export interface BoundEditor {
   unbind(): void
 }
 
-/** Syncs `editor` and `doc` both ways from now on; remote changes are those not made by the binding. */
-export function bindEditorV2(editor: LexicalEditor, doc: Y.Doc): BoundEditor {
+/**
+ * Syncs `editor` and `doc` both ways from now on; remote changes are those not made by the binding.
+ * `provider` defaults to one without presence; the binding keeps the local caret in its awareness
+ * state and restores it from there after remote changes, so tests of the caret pass one that keeps it.
+ */
+export function bindEditorV2(
+  editor: LexicalEditor,
+  doc: Y.Doc,
+  provider: Provider = createSilentProvider(),
+): BoundEditor {
   const binding = createBindingV2__EXPERIMENTAL(editor, BINDING_ID, doc, new Map(), {
     rootName: LEXICAL_ROOT_NAME,
     excludedProperties: UNSYNCED_PROPERTIES,
   })
-  const provider = createSilentProvider()
   const handleYjsChanges = (
     events: Array<Y.YEvent<Y.XmlElement | Y.XmlText>>,
     transaction: Y.Transaction,

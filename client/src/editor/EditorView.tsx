@@ -31,6 +31,7 @@ import { PresenceAnnouncer } from './PresenceAnnouncer'
 import { registerRemoteCaretLabels } from './remoteCaretLabels'
 import { ShortcutsPlugin } from './ShortcutsPlugin'
 import { Toolbar } from './Toolbar'
+import { UndoOwnChangesPlugin } from './UndoOwnChangesPlugin'
 import { useRemoteCaretTestIds } from './useRemoteCaretTestIds'
 
 /** The person editing, as peers see them. */
@@ -148,6 +149,7 @@ export function EditorView({
           {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
           <ListNumberingPlugin />
           <RebuildOnErrorPlugin errors={errors} />
+          <UndoOwnChangesPlugin />
           {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
           {caretsContainer !== null && (
             <CollaborationPluginV2__EXPERIMENTAL

@@ -1,10 +1,10 @@
 /** The document title, edited in place and synced through the shared Y.Text. */
 
 import { MAX_TITLE_LENGTH } from '@tandem/shared'
-import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type * as Y from 'yjs'
 import { getTitleText } from '../collab/docLayout'
-import { applyTitleInput, type DeltaOp, transformIndex } from './titleText'
+import { applyTitleInput, readTitleCaret, resolveTitleCaret, type TitleCaret } from './titleText'
 
 export interface TitleFieldProps {
   doc: Y.Doc
@@ -31,31 +31,37 @@ export function useSharedTitle(doc: Y.Doc): string {
 
 export function TitleField({ doc, readOnly, onEnter }: TitleFieldProps) {
   const inputRef = useRef<HTMLInputElement>(null)
-  /** Caret to restore once React has written a remotely changed title into the input. */
-  const pendingSelection = useRef<[number, number] | null>(null)
   const title = useSharedTitle(doc)
 
-  useLayoutEffect(() => {
-    const input = inputRef.current
-    const selection = pendingSelection.current
-    pendingSelection.current = null
-    if (input !== null && selection !== null && input.value === title) input.setSelectionRange(...selection)
-  }, [title])
-
-  // Keep the caret in place when someone else edits the title while this person is typing in it.
+  // Keep the caret after this person's own text when someone else edits the title while they type in
+  // it. The caret is pinned just before each remote change is applied and put back right after it,
+  // writing the new value into the input at once: waiting for React to re-render left a gap in which
+  // the browser put the caret at the end (after the other person's character), and letters of two
+  // people typing at one spot interleaved.
   useEffect(() => {
     const text = getTitleText(doc)
-    const handle = (event: Y.YTextEvent) => {
+    let pinned: TitleCaret | null = null
+    const pin = (transaction: Y.Transaction) => {
       const input = inputRef.current
-      if (input === null || event.transaction.local || document.activeElement !== input) return
-      const delta = event.delta as DeltaOp[]
-      pendingSelection.current = [
-        transformIndex(input.selectionStart ?? 0, delta),
-        transformIndex(input.selectionEnd ?? 0, delta),
-      ]
+      pinned =
+        transaction.local || input === null || document.activeElement !== input
+          ? null
+          : readTitleCaret(text, input.selectionStart ?? 0, input.selectionEnd ?? 0)
     }
-    text.observe(handle)
-    return () => text.unobserve(handle)
+    const restore = (event: Y.YTextEvent) => {
+      const input = inputRef.current
+      if (event.transaction.local || pinned === null || input === null) return
+      const caret = resolveTitleCaret(text, pinned)
+      pinned = null
+      input.value = text.toString()
+      if (caret !== null) input.setSelectionRange(caret[0], caret[1], input.selectionDirection ?? undefined)
+    }
+    doc.on('beforeTransaction', pin)
+    text.observe(restore)
+    return () => {
+      doc.off('beforeTransaction', pin)
+      text.unobserve(restore)
+    }
   }, [doc])
 
   return (
@@ -64,7 +70,9 @@ export function TitleField({ doc, readOnly, onEnter }: TitleFieldProps) {
       className="tandem-title"
       data-testid="document-title"
       maxLength={MAX_TITLE_LENGTH}
-      onChange={(event) => applyTitleInput(getTitleText(doc), event.target.value)}
+      onChange={(event) =>
+        applyTitleInput(getTitleText(doc), event.target.value, null, event.target.selectionEnd ?? undefined)
+      }
       onKeyDown={(event) => {
         if (event.key !== 'Enter' || event.nativeEvent.isComposing) return
         event.preventDefault()
@@ -74,6 +82,7 @@ export function TitleField({ doc, readOnly, onEnter }: TitleFieldProps) {
       }}
       placeholder="Untitled"
       readOnly={readOnly}
+      ref={inputRef}
       spellCheck={false}
       type="text"
       value={title}

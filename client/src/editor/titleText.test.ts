@@ -3,7 +3,7 @@
 import { hasUnsafeTextCharacters, MAX_TITLE_LENGTH } from '@tandem/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { applyTitleInput, type DeltaOp, diffText, transformIndex } from './titleText'
+import { applyTitleInput, diffText, readTitleCaret, resolveTitleCaret } from './titleText'
 
 describe('diffText', () => {
   it('finds the single replacement between two strings', () => {
@@ -47,14 +47,66 @@ describe('applyTitleInput', () => {
   })
 })
 
-describe('transformIndex', () => {
-  it('moves a caret by remote inserts and deletes before it, not after it', () => {
-    const insertBefore: DeltaOp[] = [{ retain: 1 }, { insert: 'XY' }]
-    expect(transformIndex(3, insertBefore)).toBe(5)
-    expect(transformIndex(1, insertBefore)).toBe(1)
-    const deleteAcross: DeltaOp[] = [{ retain: 1 }, { delete: 4 }]
-    expect(transformIndex(3, deleteAcross)).toBe(1)
-    expect(transformIndex(8, deleteAcross)).toBe(4)
-    expect(transformIndex(0, [{ insert: 'abc' }])).toBe(0)
+describe('diffText with a caret', () => {
+  it('takes a character typed next to an equal one as typed at the caret', () => {
+    // "Plan " + a space typed at 4, before the existing one: the caret is at 5.
+    expect(diffText('Plan ', 'Plan  ', 5)).toEqual({ index: 4, remove: 0, insert: ' ' })
+    expect(diffText('Plan ', 'Plan  ')).toEqual({ index: 5, remove: 0, insert: ' ' })
+    expect(diffText('aab', 'aaab', 1)).toEqual({ index: 0, remove: 0, insert: 'a' })
+  })
+
+  it('still finds the edit when the caret is elsewhere', () => {
+    expect(diffText('abc', 'abcX', 0)).toEqual({ index: 3, remove: 0, insert: 'X' })
+    expect(diffText('abcd', 'ad', 0)).toEqual({ index: 1, remove: 2, insert: '' })
+  })
+})
+
+describe('readTitleCaret / resolveTitleCaret', () => {
+  /** Two docs in sync; `remote` edits, then its change reaches `local`. */
+  function pair(initial: string) {
+    const local = new Y.Doc()
+    const remote = new Y.Doc()
+    local.getText('title').insert(0, initial)
+    Y.applyUpdate(remote, Y.encodeStateAsUpdate(local))
+    const deliver = () => Y.applyUpdate(local, Y.encodeStateAsUpdate(remote, Y.encodeStateVector(local)))
+    return { text: local.getText('title'), remoteText: remote.getText('title'), deliver }
+  }
+
+  it('keeps a caret before text someone else inserts exactly at it', () => {
+    const { text, remoteText, deliver } = pair('Plan A')
+    const caret = readTitleCaret(text, 4, 4)
+    remoteText.insert(4, ' B')
+    deliver()
+    expect(text.toString()).toBe('Plan B A')
+    expect(resolveTitleCaret(text, caret)).toEqual([4, 4])
+  })
+
+  it('moves a caret by remote inserts and deletes before it', () => {
+    const { text, remoteText, deliver } = pair('Plan A')
+    const caret = readTitleCaret(text, 6, 6)
+    remoteText.insert(0, 'New ')
+    deliver()
+    expect(resolveTitleCaret(text, caret)).toEqual([10, 10])
+    const again = readTitleCaret(text, 10, 10)
+    text.doc?.transact(() => text.delete(0, 4))
+    expect(resolveTitleCaret(text, again)).toEqual([6, 6])
+  })
+
+  it('keeps a caret at the start before text inserted at the start', () => {
+    const { text, remoteText, deliver } = pair('Plan')
+    const caret = readTitleCaret(text, 0, 0)
+    remoteText.insert(0, 'X')
+    deliver()
+    expect(resolveTitleCaret(text, caret)).toEqual([0, 0])
+  })
+
+  it('keeps a selection to its characters: inserts at either edge stay outside', () => {
+    const { text, remoteText, deliver } = pair('abcd')
+    const selection = readTitleCaret(text, 1, 3)
+    remoteText.insert(3, 'Y')
+    remoteText.insert(1, 'X')
+    deliver()
+    expect(text.toString()).toBe('aXbcYd')
+    expect(resolveTitleCaret(text, selection)).toEqual([2, 4])
   })
 })

@@ -7,13 +7,14 @@
 import { registerList } from '@lexical/list'
 import { registerMarkdownShortcuts } from '@lexical/markdown'
 import { registerRichText } from '@lexical/rich-text'
-import { type BindingV2, createUndoManager } from '@lexical/yjs'
+import { type BindingV2, createUndoManager, initLocalState, type Provider } from '@lexical/yjs'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
 import { documentContent, EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode } from 'lexical'
 import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { registerListNumbering } from '../collab/registerListNumbering'
+import { createUndoDeleteFilter } from '../collab/undoDeleteFilter'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
 
 /** Origin of updates that came over the simulated network. */
@@ -25,6 +26,8 @@ export class HeadlessPeer {
   readonly editor: LexicalEditor
   readonly binding: BindingV2
   readonly undoManager: Y.UndoManager
+  /** Where the binding keeps this person's caret (as the app's awareness does), no one else's. */
+  readonly presence = createLocalPresenceProvider()
   private readonly rescue: ConcurrentTextRescue
   online = true
   /** Updates made here that the server has not received yet. */
@@ -51,9 +54,11 @@ export class HeadlessPeer {
     root.contentEditable = 'true'
     document.body.append(root)
     this.editor.setRootElement(root)
-    const bound = bindEditorV2(this.editor, this.doc)
+    const bound = bindEditorV2(this.editor, this.doc, this.presence)
     this.binding = bound.binding
     this.undoManager = createUndoManager(this.binding, this.binding.root)
+    // As UndoOwnChangesPlugin sets it in the app.
+    this.undoManager.deleteFilter = createUndoDeleteFilter(this.doc)
     // Undo groups edits made within 500 ms of each other; on a loaded machine that made runs depend on
     // timing. One edit, one undo step keeps a seed's run the same every time.
     this.undoManager.captureTimeout = 0
@@ -110,6 +115,30 @@ export class HeadlessPeer {
     this.undoManager.destroy()
     this.doc.destroy()
   }
+}
+
+/** A provider whose awareness holds the local state only: enough for the binding's caret restore. */
+function createLocalPresenceProvider(): Provider {
+  let localState: ReturnType<Provider['awareness']['getLocalState']> = null
+  const awareness: Provider['awareness'] = {
+    getLocalState: () => localState,
+    getStates: () => new Map(),
+    on: () => {},
+    off: () => {},
+    setLocalState: (state) => {
+      localState = state
+    },
+    setLocalStateField: () => {},
+  }
+  const provider: Provider = {
+    awareness,
+    connect: () => {},
+    disconnect: () => {},
+    on: () => {},
+    off: () => {},
+  }
+  initLocalState(provider, 'headless', '#000', true, {})
+  return provider
 }
 
 /** The server's document and the links to each peer; nothing moves until the test delivers it. */
