@@ -13,6 +13,7 @@ import * as Y from 'yjs'
 import { ConcurrentTextRescue } from './ConcurrentTextRescue'
 import { ConnectionController, type ControllerEnvironment, type TokenSource } from './ConnectionController'
 import { createPluginProvider } from './pluginProvider'
+import { registerPresenceOnReconnect, registerPresenceRestoreOnStay } from './presenceLifecycle'
 import { SavedTracker } from './SavedTracker'
 import { toWebSocketBase } from './serverUrls'
 
@@ -85,6 +86,10 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
   const handleClose = () => saved.handleDisconnected()
   provider.on('sync', handleSync)
   provider.on('connection-close', handleClose)
+  const unregisterPresence = [registerPresenceOnReconnect(provider, provider.awareness)]
+  if (typeof window !== 'undefined') {
+    unregisterPresence.push(registerPresenceRestoreOnStay(window, provider.awareness))
+  }
 
   const pluginProvider = createPluginProvider(provider, connection)
   return {
@@ -98,6 +103,7 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
       connection.destroy()
       provider.off('sync', handleSync)
       provider.off('connection-close', handleClose)
+      for (const unregister of unregisterPresence) unregister()
       saved.destroy()
       rescue.destroy()
       provider.destroy()
