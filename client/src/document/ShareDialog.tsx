@@ -38,14 +38,21 @@ export function ShareDialog({ documentId, links, editKey, onLinkCreated, onClose
     return () => window.removeEventListener('keydown', onKey)
   }, [onClose])
 
+  const [copyBlocked, setCopyBlocked] = useState(false)
   const copy = async (role: Role, url: string, input: HTMLInputElement | null) => {
     try {
+      // Undefined outside secure contexts (plain HTTP on a LAN address): the fallback below runs.
       await navigator.clipboard.writeText(url)
     } catch {
-      // Clipboard API refused (insecure origin, permissions): fall back to a selected input.
       input?.select()
-      document.execCommand('copy')
+      if (!document.execCommand('copy')) {
+        // The link stays selected: say how to copy it instead of claiming it was copied.
+        setCopied(null)
+        setCopyBlocked(true)
+        return
+      }
     }
+    setCopyBlocked(false)
     setCopied(role)
   }
 
@@ -97,6 +104,12 @@ export function ShareDialog({ documentId, links, editKey, onLinkCreated, onClose
             />
           )
         })}
+        {copyBlocked && (
+          <p className="muted" data-testid="share-copy-blocked" role="status">
+            The browser did not let this page copy (it is not served over HTTPS). The link is selected: press
+            Ctrl+C (⌘C on a Mac).
+          </p>
+        )}
         {error !== null && (
           <p className="share-error" data-testid="share-error" role="alert">
             The link could not be created: {error}
