@@ -2,6 +2,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
+import { registerOfflineShell } from './app/registerOfflineShell'
 import './styles/editor.css'
 import './styles/app.css'
 
@@ -12,3 +13,4 @@ createRoot(container).render(
     <App />
   </StrictMode>,
 )
+registerOfflineShell()

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { CLOSE_CODES } from '@tandem/shared'
 import { describe, expect, it } from 'vitest'
-import { describeConnection, describeSave, describeStop } from './statusText'
+import { describeConnection, describeSave, describeStop, explainSave } from './statusText'
 
 describe('describeConnection', () => {
   it('counts down to the next attempt in whole seconds', () => {
@@ -24,9 +24,20 @@ describe('describeConnection', () => {
 
 describe('describeSave', () => {
   it('says saved or counts', () => {
-    expect(describeSave({ unsavedChanges: 0, acknowledged: true })).toBe('All changes saved')
-    expect(describeSave({ unsavedChanges: 1, acknowledged: true })).toBe('1 unsaved change')
-    expect(describeSave({ unsavedChanges: 12, acknowledged: false })).toBe('12 unsaved changes')
+    const notKept = { acknowledged: true, storedLocally: false }
+    expect(describeSave({ ...notKept, unsavedChanges: 0 })).toBe('All changes saved')
+    expect(describeSave({ ...notKept, unsavedChanges: 1 })).toBe('1 unsaved change')
+    expect(describeSave({ ...notKept, unsavedChanges: 12, acknowledged: false })).toBe('12 unsaved changes')
+  })
+
+  it('says what is only in this browser when a local copy keeps it', () => {
+    const kept = { acknowledged: true, storedLocally: true }
+    expect(describeSave({ ...kept, unsavedChanges: 0 })).toBe('All changes saved')
+    expect(describeSave({ ...kept, unsavedChanges: 1 })).toBe('1 change only on this device')
+    expect(describeSave({ ...kept, unsavedChanges: 3 })).toBe('3 changes only on this device')
+    expect(explainSave({ ...kept, unsavedChanges: 3 })).toContain(
+      'Saved on this device, not yet on the server',
+    )
   })
 })
 

@@ -38,10 +38,24 @@ export function describeConnection(state: ConnectionState, nowMs: number): Conne
   }
 }
 
-/** "All changes saved" or "N unsaved changes". */
+/**
+ * "All changes saved", "N unsaved changes", or, when the browser keeps a local copy, "N changes only
+ * on this device": they survive a closed tab but nobody else sees them until the server has them.
+ */
 export function describeSave(save: SaveState): string {
-  if (save.unsavedChanges === 0) return 'All changes saved'
-  return save.unsavedChanges === 1 ? '1 unsaved change' : `${save.unsavedChanges} unsaved changes`
+  const count = save.unsavedChanges
+  if (count === 0) return 'All changes saved'
+  if (save.storedLocally)
+    return count === 1 ? '1 change only on this device' : `${count} changes only on this device`
+  return count === 1 ? '1 unsaved change' : `${count} unsaved changes`
+}
+
+/** The longer explanation of the save state (a tooltip). */
+export function explainSave(save: SaveState): string {
+  if (save.unsavedChanges === 0) return 'The server has stored every change.'
+  if (save.storedLocally)
+    return 'Saved on this device, not yet on the server. It syncs when the server is back.'
+  return 'Not yet on the server. Keep this page open until it reconnects.'
 }
 
 export interface StopMessage {
