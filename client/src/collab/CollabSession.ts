@@ -16,7 +16,7 @@ import { openLocalCopy } from './LocalCopy'
 import { createPluginProvider } from './pluginProvider'
 import { registerPresenceOnReconnect, registerPresenceRestoreOnStay } from './presenceLifecycle'
 import { SavedTracker } from './SavedTracker'
-import { toHttpBase, toWebSocketBase } from './serverUrls'
+import { toHttpBase, toWebSocketBase, WEBSOCKET_PATH } from './serverUrls'
 
 export interface CollabSessionOptions {
   /** Tandem server URL (http(s) or ws(s)); empty = the page's origin. */
@@ -51,6 +51,17 @@ export interface CollabSession {
   destroy(): void
 }
 
+/** The upgrade probe (docs/protocol.md): the HTTP status a plain GET of the socket URL gets, or null. */
+async function probeUpgrade(httpBase: string, room: string, token: string): Promise<number | null> {
+  try {
+    const url = `${httpBase}${WEBSOCKET_PATH}/${encodeURIComponent(room)}?token=${encodeURIComponent(token)}`
+    const response = await fetch(url, { cache: 'no-store', credentials: 'omit' })
+    return response.status
+  } catch {
+    return null
+  }
+}
+
 /** Creates a session without connecting; the collaboration plugin connects it through the factory. */
 export function createCollabSession(options: CollabSessionOptions): CollabSession {
   const pageUrl = options.pageUrl ?? globalThis.location?.href ?? 'http://localhost/'
@@ -66,9 +77,11 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
     disableBc: true,
     ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
   })
+  const httpBase = toHttpBase(options.serverUrl, pageUrl)
   const connection = new ConnectionController({
     provider,
     token: options.token,
+    probeUpgrade: (token) => probeUpgrade(httpBase, options.room, token),
     ...(options.getToken ? { getToken: options.getToken } : {}),
     ...(options.environment ? { environment: options.environment } : {}),
   })

@@ -75,6 +75,19 @@ export function describeStop(reason: StopReason): StopMessage {
           'The link no longer grants access, or the document was deleted. Ask its owner for a new link.',
         reloadHelps: false,
       }
+    case 'refused':
+      return reason.status === 404
+        ? {
+            title: 'This document does not exist',
+            message: 'The server has no document by this name; it may have been deleted.',
+            reloadHelps: false,
+          }
+        : {
+            title: 'The access token was refused',
+            message:
+              'The server did not accept this editor’s token (invalid, expired, or for another document), so it stopped trying. Edits made here are not saved.',
+            reloadHelps: false,
+          }
     case 'token-expired':
       return {
         title: 'Your session has expired',
