@@ -42,11 +42,15 @@ export function ConnectionIndicator({ session, showSaveState }: ConnectionIndica
         <span
           className={save.unsavedChanges === 0 ? 'tandem-saved' : 'tandem-saved tandem-unsaved'}
           data-local-only={save.storedLocally && save.unsavedChanges > 0}
+          // Narrow headers show this instead of the sentence (app.css); the title keeps the words.
+          data-short={
+            save.storedLocally && save.unsavedChanges > 0 ? `${save.unsavedChanges} only here` : undefined
+          }
           data-testid="saved-status"
           data-unsaved={save.unsavedChanges}
           title={explainSave(save)}
         >
-          {describeSave(save)}
+          <span className="tandem-saved-label">{describeSave(save)}</span>
         </span>
       )}
     </div>
