@@ -47,6 +47,11 @@ export interface BenchOptions {
     readonly timedReceivers: number
     readonly warmupMs: number
     readonly measureMs: number
+    /** The crowd: readers who only watch, typists who type and move their caret. */
+    readonly crowdReaders: number
+    readonly crowdTypists: number
+    /** Keystrokes (each with a caret move) per typist per second. */
+    readonly crowdTypingRate: number
   }
   readonly idle: {
     readonly connections: number
@@ -151,10 +156,13 @@ export function readBenchOptions(argv: readonly string[], env: Env): BenchOption
       measureMs: s(4000, 300),
     },
     presence: {
-      users: list(env, 'BENCH_PRESENCE_USERS', smoke ? [5] : [250, 1000]),
+      users: list(env, 'BENCH_PRESENCE_USERS', smoke ? [5] : [250, 1000, 2500]),
       timedReceivers: s(25, 2),
       warmupMs: s(1500, 100),
       measureMs: s(3000, 400),
+      crowdReaders: int(env, 'BENCH_CROWD_READERS', s(5000, 10)),
+      crowdTypists: int(env, 'BENCH_CROWD_TYPISTS', s(20, 2)),
+      crowdTypingRate: int(env, 'BENCH_CROWD_RATE', 2),
     },
     idle: {
       connections: int(env, 'BENCH_IDLE_CONNECTIONS', s(5000, 20)),

@@ -47,6 +47,7 @@ export interface Config {
   readonly maxAwarenessClientsPerConnection: number
   readonly maxRoomPresence: number
   readonly awarenessQueryIntervalMs: number
+  readonly presenceWindowMaxMs: number
   readonly maxPendingBytes: number
   readonly httpHeadersTimeoutMs: number
   readonly httpRequestTimeoutMs: number
@@ -279,6 +280,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     defaultValue: '1000',
     help: 'a connection gets at most one answer to query-awareness per interval; faster queries share the next one',
+  },
+  {
+    key: 'presenceWindowMaxMs',
+    env: 'PRESENCE_WINDOW_MAX_MS',
+    kind: 'int',
+    defaultValue: '50',
+    help: 'presence changes go out merged, one frame per window: the next turn below 20 connections in a document, then 1 ms per 10 connections up to this',
   },
   {
     key: 'maxPendingBytes',

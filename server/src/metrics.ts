@@ -120,6 +120,24 @@ export class Metrics {
     help: 'Query-awareness messages answered by a later, shared reply because they came too fast',
     registers: [this.registry],
   })
+  readonly presenceEntries = new Counter({
+    name: 'tandem_presence_entries_total',
+    help: 'Presence entries taken in, by source (connection, relay), before the room merges them into windows',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  })
+  readonly presenceWindows = new Histogram({
+    name: 'tandem_presence_window_seconds',
+    help: 'How long each presence window stayed open before its changes went out as one frame per socket',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  })
+  readonly presenceWindowEntries = new Histogram({
+    name: 'tandem_presence_window_entries',
+    help: 'Presence entries carried by one window frame',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 1000],
+    registers: [this.registry],
+  })
   readonly handlerSeconds = new Histogram({
     name: 'tandem_message_handler_seconds',
     help: 'Time to handle one inbound message',

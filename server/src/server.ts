@@ -73,6 +73,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     maxAwarenessBytes: config.maxAwarenessBytes,
     maxAwarenessClientsPerConnection: config.maxAwarenessClientsPerConnection,
     maxRoomPresence: config.maxRoomPresence,
+    presenceWindowMaxMs: config.presenceWindowMaxMs,
     maxPendingBytes: config.maxPendingBytes,
   })
   const connections = new Set<Connection>()

@@ -47,8 +47,8 @@ const TSX = ['--import', 'tsx']
 /**
  * Tandem's per-connection and per-room guards, raised above what the workloads need: 20,000 updates
  * over one socket at once (workload 6), 1,500 observers in one room (workload 3), closed-loop writers
- * at thousands of updates a second (workload 8). The anchors have no such limits. Everything else
- * runs with Tandem's defaults.
+ * at thousands of updates a second (workload 8), 2,500 people's presence in one room (workload 4).
+ * The anchors have no such limits. Everything else runs with Tandem's defaults.
  */
 const TANDEM_LIMITS = {
   MAX_CONNECTIONS: '100000',
@@ -57,6 +57,7 @@ const TANDEM_LIMITS = {
   MAX_MESSAGES_BURST: '1000000',
   MAX_BYTES_PER_SECOND: String(1024 ** 3),
   MAX_BYTES_BURST: String(1024 ** 3),
+  MAX_ROOM_PRESENCE: '10000',
 }
 
 function tandem(storage: 'sqlite' | 'memory'): Contender {

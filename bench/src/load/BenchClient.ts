@@ -2,7 +2,8 @@
  * One simulated editor on one socket. `doc` clients hold a real Y.Doc: they type into it and apply
  * what they receive (deliveries are read off each remote transaction). `meta` clients hold no
  * document: they send hand-encoded typing updates and read delivered ids off the update header,
- * which keeps the load generator cheaper than the servers it measures.
+ * which keeps the load generator cheaper than the servers it measures. `sink` clients only take
+ * delivery (thousands of readers whose deliveries nobody times).
  */
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
@@ -11,7 +12,7 @@ import { encodePresenceUpdate, readPresenceSendTimes } from './presenceUpdate'
 import { encodeTypingUpdate, TEXT_NAME } from './typingUpdates'
 import type { WireCodec } from './wireCodec'
 
-export type ClientMode = 'doc' | 'meta'
+export type ClientMode = 'doc' | 'meta' | 'sink'
 
 /** What a client does with presence frames: time them, or only let them arrive. */
 export type PresenceHandling = 'measure' | 'ignore'
@@ -25,6 +26,8 @@ export interface BenchClientOptions {
   /** Yjs client id of this client's edits (unique within a run). */
   readonly clientId: number
   readonly presence?: PresenceHandling
+  /** Where timed presence entries go (default: `log`), when updates and presence are timed apart. */
+  readonly presenceLog?: DeliveryLog
 }
 
 /** The encoded state vector and update of an empty document. */
@@ -211,14 +214,13 @@ export class BenchClient {
       }
       case 'update':
         if (this.doc) Y.applyUpdate(this.doc, message.update, UPDATE_ORIGIN)
-        else this.readDeliveredIds(message.update)
+        else if (this.options.mode === 'meta') this.readDeliveredIds(message.update)
         break
       case 'awareness':
         if (this.options.presence === 'measure') {
           const now = performance.now()
-          readPresenceSendTimes(message.update, this.clientId, (sentAt) =>
-            this.options.log.recordLatency(now - sentAt),
-          )
+          const log = this.options.presenceLog ?? this.options.log
+          readPresenceSendTimes(message.update, this.clientId, (sentAt) => log.recordLatency(now - sentAt))
         }
         break
       case 'other':

@@ -9,10 +9,13 @@ export interface LoadSessionOptions {
   readonly log?: DeliveryLog
   /** First Yjs client id; sessions whose clients share rooms need disjoint ranges. */
   readonly firstClientId?: number
+  /** Where receivers record presence latencies (default: `log`). */
+  readonly presenceLog?: DeliveryLog
 }
 
 export class LoadSession {
   readonly log: DeliveryLog
+  readonly presenceLog: DeliveryLog
   private nextClientId: number
 
   constructor(
@@ -22,6 +25,7 @@ export class LoadSession {
     options: LoadSessionOptions = {},
   ) {
     this.log = options.log ?? new DeliveryLog()
+    this.presenceLog = options.presenceLog ?? this.log
     this.nextClientId = options.firstClientId ?? 1
   }
 
@@ -34,6 +38,7 @@ export class LoadSession {
       log: this.log,
       clientId: this.nextClientId++,
       presence,
+      presenceLog: this.presenceLog,
     })
   }
 }

@@ -1,13 +1,15 @@
 /**
  * Workload 4, presence: N users in one room each publishing their cursor once a second. Server CPU
  * (share of one core) and the latency of presence entries at a sample of receivers; every receiver
- * takes delivery of every frame.
+ * takes delivery of every frame. Then the crowd: thousands of readers watching a few typists, each
+ * keystroke with a caret move; every reader gets every update and every presence change.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { BenchContext } from '../BenchContext'
 import { type ContenderId, contender } from '../contenders/contenders'
 import type { ServerProcess } from '../contenders/ServerProcess'
 import { connectClients } from '../load/connectClients'
+import { DeliveryLog, type LatencySummary, SendTimes } from '../load/DeliveryLog'
 import { LoadSession } from '../load/LoadSession'
 import { Pacer } from '../load/Pacer'
 import { measureWindow } from '../measure/measureWindow'
@@ -34,10 +36,37 @@ export interface PresenceFigures {
   readonly otherOnServerCore: number
 }
 
+/** Latency and the share of expected deliveries the timed readers got. */
+export interface DeliveryFigures {
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly deliveredShare: number
+}
+
+export interface CrowdFigures {
+  readonly serverCpu: number
+  readonly updates: DeliveryFigures
+  readonly presence: DeliveryFigures
+  readonly loadCpu: number
+  readonly lagged: boolean
+  readonly otherOnServerCore: number
+}
+
+export interface CrowdResult {
+  readonly readers: number
+  readonly typists: number
+  readonly typingRate: number
+  readonly figures: ByContender<CrowdFigures>
+}
+
 export interface PresenceResult {
   readonly timedReceivers: number
   readonly byUsers: ReadonlyMap<number, ByContender<PresenceFigures>>
+  readonly crowd?: CrowdResult
 }
+
+/** The crowd runs against the contenders issue 17 compares (others are left out to keep the run short). */
+const CROWD_CONTENDERS: readonly ContenderId[] = ['tandem-sqlite', 'hocuspocus', 'y-websocket']
 
 const PRESENCE_HZ = 1
 
@@ -78,6 +107,82 @@ export async function runPresenceOnce(
   }
 }
 
+function deliveryFigures(latency: LatencySummary, expected: number): DeliveryFigures {
+  return {
+    p50Ms: latency.p50Ms,
+    p99Ms: latency.p99Ms,
+    deliveredShare: expected > 0 ? latency.delivered / expected : Number.NaN,
+  }
+}
+
+/** Readers watching typists in one room; updates and presence timed at the first `timedReceivers` readers. */
+async function runCrowdOnce(ctx: BenchContext, server: ServerProcess): Promise<CrowdFigures> {
+  const { timedReceivers, warmupMs, measureMs, crowdReaders, crowdTypists, crowdTypingRate } =
+    ctx.options.presence
+  const room = 'crowd'
+  // Typists note send times in the readers' book but record what they receive in a log of their own.
+  const sendTimes = new SendTimes()
+  const presenceLog = new DeliveryLog()
+  const readersSession = new LoadSession(server.contender, server.port, ctx.token, {
+    log: new DeliveryLog(sendTimes),
+    presenceLog,
+  })
+  const typistsSession = new LoadSession(server.contender, server.port, ctx.token, {
+    log: new DeliveryLog(sendTimes),
+    firstClientId: 1_000_000,
+  })
+  const timed = Math.min(timedReceivers, crowdReaders)
+  const readers = Array.from({ length: crowdReaders }, (_, i) =>
+    i < timed ? readersSession.client(room, 'meta', 'measure') : readersSession.client(room, 'sink'),
+  )
+  const typists = Array.from({ length: crowdTypists }, () => typistsSession.client(room, 'meta'))
+  const clients = [...readers, ...typists]
+  const connected = await connectClients(clients, { concurrency: 100, deadlineMs: 180_000 })
+  if (connected.unsynced > 0) throw new Error(`${connected.unsynced} clients could not connect`)
+  const pacer = new Pacer(crowdTypists * crowdTypingRate, crowdTypists, (i) => {
+    typists[i]!.type()
+    typists[i]!.sendPresence()
+  })
+  pacer.start()
+  await sleep(warmupMs)
+  pacer.lagged = false
+  presenceLog.start()
+  const window = await measureWindow([server], readersSession.log, measureMs, ctx.interference)
+  const presenceLatency = presenceLog.stop()
+  const lagged = pacer.lagged
+  pacer.stop()
+  for (const client of clients) client.terminate()
+  const expected = timed * crowdTypists * crowdTypingRate * (window.wallMs / 1000)
+  return {
+    serverCpu: window.serverCpuMs / window.wallMs,
+    updates: deliveryFigures(window.latency, expected),
+    presence: deliveryFigures(presenceLatency, expected),
+    loadCpu: window.loadCpu,
+    lagged,
+    otherOnServerCore: window.other.serverCore,
+  }
+}
+
+async function runCrowd(ctx: BenchContext): Promise<CrowdResult> {
+  const figures: ByContender<CrowdFigures> = {}
+  const { crowdReaders, crowdTypists, crowdTypingRate } = ctx.options.presence
+  for (const id of ctx.options.contenders.filter((c) => CROWD_CONTENDERS.includes(c))) {
+    const server = await ctx.acquireServer(contender(id))
+    try {
+      figures[id] = await runCrowdOnce(ctx, server)
+    } finally {
+      await ctx.releaseServer(server)
+    }
+    const f = figures[id]
+    ctx.progress(
+      `4 crowd ${id} ${crowdReaders}+${crowdTypists}: server ${pct(f.serverCpu)}, update p99 ${sig(f.updates.p99Ms)} ms ` +
+        `(${pct(f.updates.deliveredShare)}), presence p99 ${sig(f.presence.p99Ms)} ms (${pct(f.presence.deliveredShare)}), ` +
+        `load ${pct(f.loadCpu)}, other on server core ${pct(f.otherOnServerCore)}`,
+    )
+  }
+  return { readers: crowdReaders, typists: crowdTypists, typingRate: crowdTypingRate, figures }
+}
+
 export async function runPresence(ctx: BenchContext): Promise<PresenceResult> {
   const byUsers = new Map<number, ByContender<PresenceFigures>>()
   for (const users of ctx.options.presence.users) {
@@ -97,7 +202,52 @@ export async function runPresence(ctx: BenchContext): Promise<PresenceResult> {
     }
     byUsers.set(users, figures)
   }
-  return { timedReceivers: ctx.options.presence.timedReceivers, byUsers }
+  const crowd = await runCrowd(ctx)
+  return { timedReceivers: ctx.options.presence.timedReceivers, byUsers, crowd }
+}
+
+function renderCrowd(crowd: CrowdResult, order: readonly ContenderId[]): string {
+  const rows = contendersWith(crowd.figures, order).map((c) => {
+    const f = crowd.figures[c.id]!
+    return [
+      c.label,
+      pct(f.serverCpu),
+      ratioCell(crowd.figures, c.id, (x) => x.serverCpu),
+      sig(f.updates.p50Ms),
+      sig(f.updates.p99Ms),
+      pct(f.updates.deliveredShare),
+      sig(f.presence.p50Ms),
+      sig(f.presence.p99Ms),
+      ratioCell(crowd.figures, c.id, (x) => x.presence.p99Ms),
+      pct(f.presence.deliveredShare),
+      `${pct(f.loadCpu)}${f.lagged ? ' (lagged)' : ''}`,
+      pct(f.otherOnServerCore),
+    ]
+  })
+  return [
+    `The crowd: ${num(crowd.readers)} readers and ${crowd.typists} typists in one room, each typist making ` +
+      `${crowd.typingRate} keystrokes a second, each with a caret move; every reader receives every update and ` +
+      'every presence change (timed at the first readers; the rest only take delivery).',
+    '',
+    table(
+      [
+        'contender',
+        'server CPU (share of one core)',
+        'CPU ratio',
+        'update p50 ms',
+        'update p99 ms',
+        'updates delivered',
+        'presence p50 ms',
+        'presence p99 ms',
+        'presence p99 ratio',
+        'presence delivered',
+        'load generator CPU',
+        'other processes on server core',
+      ],
+      rows,
+      1,
+    ),
+  ].join('\n')
 }
 
 export function renderPresence(result: PresenceResult, order: readonly ContenderId[]): string {
@@ -139,5 +289,8 @@ export function renderPresence(result: PresenceResult, order: readonly Contender
     ),
     '',
     RATIO_NOTE,
+    ...(result.crowd && Object.keys(result.crowd.figures).length > 0
+      ? ['', renderCrowd(result.crowd, order)]
+      : []),
   ].join('\n')
 }

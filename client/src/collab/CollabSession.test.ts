@@ -2,6 +2,8 @@
 import { CLOSE_CODES } from '@tandem/shared'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
+import * as Y from 'yjs'
 import { startTestSyncServer, type TestSyncServer, waitFor } from '../testing/testSyncServer'
 import { type CollabSession, createCollabSession } from './CollabSession'
 
@@ -97,5 +99,34 @@ describe('CollabSession against a real socket', () => {
     expect(server.openSockets()).toBe(1)
     session.destroy()
     await waitFor(() => server.openSockets() === 0, 5_000, 'socket closed')
+  })
+})
+
+describe('presence traffic', () => {
+  /** One awareness update: `clientId` at `clock` with `state`. */
+  function presenceOf(clientId: number, clock: number, state: object): Uint8Array {
+    const peer = new Awareness(new Y.Doc())
+    peer.clientID = clientId
+    peer.meta.set(clientId, { clock, lastUpdated: Date.now() })
+    peer.states.set(clientId, state)
+    const update = encodeAwarenessUpdate(peer, [clientId])
+    peer.destroy()
+    return update
+  }
+
+  it("sends only this client's own presence, never an echo of others'", async () => {
+    const session = open()
+    await waitFor(() => isSynced(session))
+    session.awareness.setLocalStateField('name', 'Ann')
+    await waitFor(() => server.awarenessReceived.some((ids) => ids.includes(session.awareness.clientID)))
+    for (let clock = 1; clock <= 20; clock++)
+      server.sendAwareness(presenceOf(4242, clock, { name: 'Ben', n: clock }))
+    await waitFor(() => session.awareness.getStates().get(4242)?.n === 20)
+    // Our own change after the others': everything before it has been sent if it was going to be.
+    session.awareness.setLocalStateField('name', 'Ann again')
+    await waitFor(
+      () => server.awarenessReceived.filter((ids) => ids.includes(session.awareness.clientID)).length >= 2,
+    )
+    expect(server.awarenessReceived.filter((ids) => ids.includes(4242))).toEqual([])
   })
 })

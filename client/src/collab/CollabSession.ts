@@ -13,9 +13,11 @@ import * as Y from 'yjs'
 import { ConcurrentTextRescue } from './ConcurrentTextRescue'
 import { ConnectionController, type ControllerEnvironment, type TokenSource } from './ConnectionController'
 import { openLocalCopy } from './LocalCopy'
+import { createPluginAwareness } from './pluginAwareness'
 import { createPluginProvider } from './pluginProvider'
 import { registerPresenceOnReconnect, registerPresenceRestoreOnStay } from './presenceLifecycle'
 import { SavedTracker } from './SavedTracker'
+import { sendOwnPresenceOnly } from './sendOwnPresenceOnly'
 import { toHttpBase, toWebSocketBase, WEBSOCKET_PATH } from './serverUrls'
 
 export interface CollabSessionOptions {
@@ -133,7 +135,9 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
     unregisterPresence.push(registerPresenceRestoreOnStay(window, provider.awareness))
   }
 
-  const pluginProvider = createPluginProvider(provider, connection)
+  const stopOwnPresenceOnly = sendOwnPresenceOnly(provider)
+  const pluginAwareness = createPluginAwareness(provider.awareness)
+  const pluginProvider = createPluginProvider(provider, connection, pluginAwareness)
   return {
     doc,
     provider,
@@ -152,6 +156,8 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
       for (const unregister of unregisterPresence) unregister()
       saved.destroy()
       rescue.destroy()
+      pluginAwareness.destroy()
+      stopOwnPresenceOnly()
       provider.destroy()
       // Also destroys the awareness instance and its renewal timer.
       doc.destroy()

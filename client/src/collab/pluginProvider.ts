@@ -1,18 +1,20 @@
 /** Adapts a y-websocket provider, driven by a ConnectionController, to the Lexical collaboration plugin. */
-import type { Provider } from '@lexical/yjs'
+import type { Provider, ProviderAwareness } from '@lexical/yjs'
 import type { WebsocketProvider } from 'y-websocket'
 import type { ConnectionController } from './ConnectionController'
 
 /**
  * The plugin calls `connect`/`disconnect` on mount/unmount (twice under StrictMode); they go to the
- * controller, which owns the socket. Events and awareness come straight from the y-websocket provider.
+ * controller, which owns the socket. Events come straight from the y-websocket provider; awareness
+ * through `awareness` (pluginAwareness.ts shapes it for large rooms).
  */
 export function createPluginProvider(
   provider: WebsocketProvider,
   controller: ConnectionController,
+  awareness: ProviderAwareness,
 ): Provider {
   const adapter = {
-    awareness: provider.awareness,
+    awareness,
     connect: () => controller.start(),
     disconnect: () => controller.stop(),
     on: provider.on.bind(provider),

@@ -5,6 +5,8 @@ export interface TandemAwarenessData {
   /** Stable per person (per browser in the app, the host's user id in embeds). */
   userId: string
   role?: 'editor' | 'viewer'
+  /** When this page joined (ms since epoch; 0 = a colour that never yields): ranks colour claims, see roomColor.ts. */
+  joinedAtMs?: number
 }
 
 export interface PresenceEntry {

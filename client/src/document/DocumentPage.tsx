@@ -1,6 +1,6 @@
 /** `/d/<id>#key=...`: resolves the share key and a name, exchanges them for a token, then opens the editor. */
 import { HTTP_STATUS, shareLinkPath } from '@tandem/shared'
-import { useEffect, useMemo } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { type ApiError, NETWORK_FAILURE_STATUS } from '../api/apiClient'
 import { ErrorPanel } from '../app/ErrorPanel'
 import type { Navigate } from '../app/useLocation'
@@ -19,6 +19,8 @@ export interface DocumentPageProps {
 
 export function DocumentPage({ documentId, shareKey, navigate }: DocumentPageProps) {
   const { identity, setName } = useIdentity()
+  // Like Google Docs: someone who just typed their name carries on typing in the document.
+  const [answeredNamePrompt, setAnsweredNamePrompt] = useState(false)
   // A link without its key (e.g. typed by hand): reuse a key this browser already knows.
   const knownPath = useMemo(() => {
     if (shareKey !== null) return null
@@ -65,7 +67,12 @@ export function DocumentPage({ documentId, shareKey, navigate }: DocumentPagePro
   if (identity.name === null) {
     return (
       <main className="page">
-        <NamePrompt onSubmit={setName} />
+        <NamePrompt
+          onSubmit={(name) => {
+            setAnsweredNamePrompt(true)
+            setName(name)
+          }}
+        />
       </main>
     )
   }
@@ -99,6 +106,7 @@ export function DocumentPage({ documentId, shareKey, navigate }: DocumentPagePro
       return (
         <DocumentWorkspace
           documentId={documentId}
+          focusEditor={answeredNamePrompt}
           identity={{ ...identity, name: identity.name }}
           navigate={navigate}
           role={state.role}

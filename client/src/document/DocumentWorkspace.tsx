@@ -1,6 +1,7 @@
 /** The editor page once a token is in hand: header (title, presence, status, share) and the editor. */
 import { CLOSE_CODES, type Role, shareLinkPath } from '@tandem/shared'
-import { useEffect, useMemo, useState } from 'react'
+import type { LexicalEditor } from 'lexical'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import type { Navigate } from '../app/useLocation'
 import { clearLocalCopy } from '../collab/LocalCopy'
@@ -9,6 +10,7 @@ import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, useSaveState } from '../collab/useSessionState'
 import { ConnectionIndicator } from '../editor/ConnectionIndicator'
 import { EditorView } from '../editor/EditorView'
+import { focusDocumentStart } from '../editor/focusDocumentStart'
 import { PresenceList } from '../editor/PresenceList'
 import { StopBanner } from '../editor/StopBanner'
 import { describeStop } from '../editor/statusText'
@@ -33,6 +35,8 @@ export interface DocumentWorkspaceProps {
   token: string
   identity: Identity & { name: string }
   navigate: Navigate
+  /** Focus the document once it has loaded: the person just answered the name prompt. */
+  focusEditor?: boolean
 }
 
 /**
@@ -72,6 +76,7 @@ function Workspace(
   const save = useSaveState(session)
   const title = useSharedTitle(session.doc)
   const [sharing, setSharing] = useState(false)
+  const editorRef = useRef<LexicalEditor | null>(null)
   // The link in use counts even before DocumentPage has stored it.
   const [links, setLinks] = useState(() => ({
     ...findRecentDocument(browserStorage(), documentId)?.links,
@@ -143,7 +148,11 @@ function Workspace(
           </span>
           <span className="visually-hidden-sm">Tandem</span>
         </a>
-        <TitleField doc={session.doc} readOnly={readOnly || stopped !== null} />
+        <TitleField
+          doc={session.doc}
+          onEnter={() => editorRef.current && focusDocumentStart(editorRef.current)}
+          readOnly={readOnly || stopped !== null}
+        />
         {readOnly && (
           <span className="badge" data-testid="view-only-badge">
             View only
@@ -164,7 +173,14 @@ function Workspace(
       {stopped !== null && <StopBanner onReload={() => window.location.reload()} reason={stopped} />}
       <main className="document-main">
         <div className="paper">
-          <EditorView frozen={stopped !== null} readOnly={readOnly} session={session} user={user} />
+          <EditorView
+            editorRef={editorRef}
+            focusWhenSynced={props.focusEditor === true && !readOnly}
+            frozen={stopped !== null}
+            readOnly={readOnly}
+            session={session}
+            user={user}
+          />
         </div>
       </main>
       {sharing && (

@@ -3,6 +3,7 @@ import type { Role } from '@tandem/shared'
 import { useEffect, useRef, useState } from 'react'
 import { type ApiError, createShareLink } from '../api/apiClient'
 import { absoluteUrl } from '../app/route'
+import { useFocusTrap } from './useFocusTrap'
 
 export interface ShareDialogProps {
   documentId: string
@@ -29,6 +30,8 @@ export function ShareDialog({ documentId, links, editKey, onLinkCreated, onClose
   const [creating, setCreating] = useState<Role | null>(null)
   const [error, setError] = useState<string | null>(null)
   const closeRef = useRef<HTMLButtonElement>(null)
+  const dialogRef = useRef<HTMLDivElement>(null)
+  useFocusTrap(dialogRef)
   useEffect(() => {
     closeRef.current?.focus()
     const onKey = (event: KeyboardEvent) => {
@@ -77,6 +80,7 @@ export function ShareDialog({ documentId, links, editKey, onLinkCreated, onClose
         aria-modal="true"
         className="modal share-dialog"
         data-testid="share-dialog"
+        ref={dialogRef}
         role="dialog"
       >
         <h2 id="share-title">Share this document</h2>

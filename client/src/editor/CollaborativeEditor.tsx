@@ -1,4 +1,5 @@
 /** The embeddable collaborative editor: one component that connects to a Tandem server and edits a room. */
+import type { LexicalEditor } from 'lexical'
 import { useEffect, useMemo, useRef } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
 import type { ConnectionState, StopReason, TokenSource } from '../collab/ConnectionController'
@@ -8,6 +9,7 @@ import { useConnectionState, usePresence, useSaveState } from '../collab/useSess
 import { colorForUser } from '../identity/identity'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { EditorView } from './EditorView'
+import { focusDocumentStart } from './focusDocumentStart'
 import { PresenceList } from './PresenceList'
 import { StopBanner } from './StopBanner'
 import { TitleField } from './TitleField'
@@ -38,7 +40,7 @@ export interface CollaborativeEditorProps {
    * token stops the editor.
    */
   getToken?: TokenSource
-  /** Who is editing. `color` defaults to one derived from `id`. */
+  /** Who is editing. Without `color`, a colour no one else in the room wears (preferring one derived from `id`). */
   user: { id: string; name: string; color?: string }
   /**
    * Keep the document in this browser's IndexedDB, so edits made offline survive a closed tab and
@@ -89,6 +91,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
   const presence = usePresence(session, user.id)
   const stopped = connection.status === 'stopped' ? connection.reason : null
   // Hosts often pass an inline callback; report on status changes, not on host re-renders.
+  const editorRef = useRef<LexicalEditor | null>(null)
   const onStatusRef = useRef(onStatus)
   onStatusRef.current = onStatus
 
@@ -104,9 +107,22 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
 
   return (
     <div className="tandem-root" data-testid="collaborative-editor">
-      {showTitle && <TitleField doc={session.doc} readOnly={readOnly || stopped !== null} />}
+      {showTitle && (
+        <TitleField
+          doc={session.doc}
+          onEnter={() => editorRef.current && focusDocumentStart(editorRef.current)}
+          readOnly={readOnly || stopped !== null}
+        />
+      )}
       {stopped !== null && <StopBanner reason={stopped} />}
-      <EditorView frozen={stopped !== null} readOnly={readOnly} session={session} user={user} />
+      <EditorView
+        editorRef={editorRef}
+        fixedColor={props.user.color !== undefined}
+        frozen={stopped !== null}
+        readOnly={readOnly}
+        session={session}
+        user={user}
+      />
       {showStatusBar && (
         <div className="tandem-status-bar">
           <ConnectionIndicator session={session} showSaveState={!readOnly} />

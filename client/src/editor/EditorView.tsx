@@ -5,23 +5,30 @@ import { CollaborationPluginV2__EXPERIMENTAL } from '@lexical/react/LexicalColla
 import { type InitialConfigType, LexicalComposer } from '@lexical/react/LexicalComposer'
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
 import { ContentEditable } from '@lexical/react/LexicalContentEditable'
+import { EditorRefPlugin } from '@lexical/react/LexicalEditorRefPlugin'
 import { LexicalErrorBoundary } from '@lexical/react/LexicalErrorBoundary'
 import { LinkPlugin } from '@lexical/react/LexicalLinkPlugin'
 import { ListPlugin } from '@lexical/react/LexicalListPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
-import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin'
 import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
-import { useEffect, useMemo, useState } from 'react'
+import type { LexicalEditor } from 'lexical'
+import { type RefObject, useEffect, useMemo, useState } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
 import { createEditorErrorHandler, type EditorErrorHandler } from '../collab/createEditorErrorHandler'
 import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
+import { registerRoomColor } from '../collab/roomColor'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
+import { focusDocumentStart } from './focusDocumentStart'
+import { LinkPopup } from './LinkPopup'
+import { ListTabPlugin } from './ListTabPlugin'
 import { MARKDOWN_TRANSFORMERS } from './markdownTransformers'
 import { OpenLinksPlugin } from './OpenLinksPlugin'
+import { PresenceAnnouncer } from './PresenceAnnouncer'
+import { registerRemoteCaretLabels } from './remoteCaretLabels'
 import { ShortcutsPlugin } from './ShortcutsPlugin'
 import { Toolbar } from './Toolbar'
 import { useRemoteCaretTestIds } from './useRemoteCaretTestIds'
@@ -31,7 +38,7 @@ export interface EditorUser {
   /** Stable id; presence shows one entry per id. */
   id: string
   name: string
-  /** CSS colour of the caret and avatar. */
+  /** CSS colour of the caret and avatar; a preference that yields to peers unless `fixedColor`. */
   color: string
 }
 
@@ -41,11 +48,25 @@ export interface EditorViewProps {
   readOnly: boolean
   /** Disables the toolbar and editing without hiding them (e.g. the connection stopped). */
   frozen?: boolean
+  /** Receives the Lexical editor once it exists (e.g. for the title's Enter). */
+  editorRef?: RefObject<LexicalEditor | null>
+  /** Focus the start of the document once its first sync finished (the person just answered the name prompt). */
+  focusWhenSynced?: boolean
+  /** Wear `user.color` whatever peers wear (a host chose it). Default false: a colour no peer wears. */
+  fixedColor?: boolean
 }
 
 const isValidLink = (url: string) => normalizeLinkUrl(url) !== null
 
-export function EditorView({ session, user, readOnly, frozen = false }: EditorViewProps) {
+export function EditorView({
+  session,
+  user,
+  readOnly,
+  frozen = false,
+  fixedColor = false,
+  editorRef,
+  focusWhenSynced = false,
+}: EditorViewProps) {
   const [errors] = useState(() => createEditorErrorHandler())
   // Read once by LexicalComposer; editability changes go through EditablePlugin.
   const [initialConfig] = useState<InitialConfigType>(() => ({
@@ -62,9 +83,23 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
   const [caretsContainer, setCaretsContainer] = useState<HTMLDivElement | null>(null)
   const caretsRef = useMemo(() => ({ current: caretsContainer }), [caretsContainer])
   useRemoteCaretTestIds(caretsRef)
+  useEffect(() => {
+    const surface = caretsContainer?.parentElement
+    if (caretsContainer === null || surface == null) return undefined
+    return registerRemoteCaretLabels(caretsContainer, surface, session.awareness)
+  }, [caretsContainer, session.awareness])
   const role = readOnly ? 'viewer' : 'editor'
   // The collaboration plugin reconnects whenever awarenessData changes identity.
-  const awarenessData = useMemo<TandemAwarenessData>(() => ({ userId: user.id, role }), [user.id, role])
+  // A fixed colour never yields, so it claims the earliest join time (roomColor.ts).
+  const [joinedAtMs] = useState(() => (fixedColor ? 0 : Date.now()))
+  const awarenessData = useMemo<TandemAwarenessData>(
+    () => ({ userId: user.id, role, joinedAtMs }),
+    [user.id, role, joinedAtMs],
+  )
+  useEffect(() => {
+    if (fixedColor) return undefined
+    return registerRoomColor(session.awareness, { userId: user.id, joinedAtMs, preferred: user.color })
+  }, [session.awareness, user.id, user.color, joinedAtMs, fixedColor])
   const editable = !readOnly && !frozen
 
   return (
@@ -91,16 +126,26 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
                 />
               }
             />
-            <div className="tandem-carets" data-testid="remote-carets" ref={setCaretsContainer} />
+            {/* Names of carets are noise to a screen reader; PresenceAnnouncer says who comes and goes. */}
+            <div
+              aria-hidden="true"
+              className="tandem-carets"
+              data-testid="remote-carets"
+              ref={setCaretsContainer}
+            />
+            {editable && <LinkPopup />}
           </div>
+          <PresenceAnnouncer localUserId={user.id} session={session} />
           <ListPlugin />
           <CheckListPlugin />
           <LinkPlugin validateUrl={isValidLink} />
-          <OpenLinksPlugin disabled={editable} />
+          <OpenLinksPlugin editable={editable} />
           <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
-          <TabIndentationPlugin maxIndent={6} />
+          <ListTabPlugin maxIndent={6} />
           <ShortcutsPlugin />
           <EditablePlugin editable={editable} />
+          {editorRef && <EditorRefPlugin editorRef={editorRef} />}
+          {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
           <ListNumberingPlugin />
           <RebuildOnErrorPlugin errors={errors} />
           {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
@@ -126,6 +171,25 @@ export function EditorView({ session, user, readOnly, frozen = false }: EditorVi
 function EditablePlugin({ editable }: { editable: boolean }): null {
   const [editor] = useLexicalComposerContext()
   useEffect(() => editor.setEditable(editable), [editor, editable])
+  return null
+}
+
+/** Focuses the document's start once, when the first sync has brought its content. */
+function FocusWhenSyncedPlugin({ session }: { session: CollabSession }): null {
+  const [editor] = useLexicalComposerContext()
+  useEffect(() => {
+    const store = session.connection.state
+    let done = false
+    const check = () => {
+      const state = store.get()
+      if (done || state.status !== 'connected' || !state.synced) return
+      done = true
+      focusDocumentStart(editor)
+    }
+    const unsubscribe = store.subscribe(check)
+    check()
+    return unsubscribe
+  }, [editor, session])
   return null
 }
 

@@ -3,15 +3,20 @@ import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { normalizeLinkUrl } from './editorActions'
 
 export interface LinkEditorProps {
+  /** The address to start from when editing an existing link. Default empty. */
+  initialUrl?: string
   onSubmit: (url: string) => void
   onCancel: () => void
 }
 
-export function LinkEditor({ onSubmit, onCancel }: LinkEditorProps) {
-  const [value, setValue] = useState('')
+export function LinkEditor({ initialUrl = '', onSubmit, onCancel }: LinkEditorProps) {
+  const [value, setValue] = useState(initialUrl)
   const [invalid, setInvalid] = useState(false)
   const inputRef = useRef<HTMLInputElement>(null)
-  useEffect(() => inputRef.current?.focus(), [])
+  useEffect(() => {
+    inputRef.current?.focus()
+    inputRef.current?.select()
+  }, [])
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -34,7 +39,10 @@ export function LinkEditor({ onSubmit, onCancel }: LinkEditorProps) {
           setInvalid(false)
         }}
         onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel()
+          if (event.key !== 'Escape') return
+          // The bubble around an edited link closes on Escape too: this one cancels only the edit.
+          event.stopPropagation()
+          onCancel()
         }}
         placeholder="https://example.com"
         ref={inputRef}

@@ -1,9 +1,11 @@
 /**
- * Follows links in a read-only document. Replaces Lexical's ClickableLinkPlugin, whose
- * `window.open(url, '_blank')` hands the new page `window.opener`: any linked page could then
- * navigate this tab to a look-alike login page (reverse tabnabbing).
+ * Follows links: any click in a read-only document, Ctrl+click (Cmd+click on Apple) while editing,
+ * where a plain click places the caret (and LinkPopup offers Open). Replaces Lexical's
+ * ClickableLinkPlugin, whose `window.open(url, '_blank')` hands the new page `window.opener`: any
+ * linked page could then navigate this tab to a look-alike login page (reverse tabnabbing).
  */
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
+import { IS_APPLE } from '@lexical/utils'
 import { useEffect } from 'react'
 import { normalizeLinkUrl } from './editorActions'
 
@@ -18,21 +20,27 @@ export function openLinkInNewTab(href: string): void {
 }
 
 export interface OpenLinksPluginProps {
-  /** True while the document is editable: a click then places the caret instead. */
-  disabled: boolean
+  /** True while the document is editable: only Ctrl/Cmd+click opens, a plain click places the caret. */
+  editable: boolean
 }
 
-export function OpenLinksPlugin({ disabled }: OpenLinksPluginProps): null {
+export function OpenLinksPlugin({ editable }: OpenLinksPluginProps): null {
   const [editor] = useLexicalComposerContext()
 
   useEffect(() => {
-    if (disabled) return undefined
     const onClick = (event: MouseEvent) => {
-      // `auxclick` also fires for right and history buttons; only the middle one follows a link.
-      if (event.type === 'auxclick' && event.button !== 1) return
       if (!(event.target instanceof Element)) return
       const anchor = event.target.closest('a[href]')
       if (!(anchor instanceof HTMLAnchorElement)) return
+      if (editable) {
+        // A middle click stays with the browser: on Linux it pastes the primary selection.
+        if (event.type !== 'click' || !(IS_APPLE ? event.metaKey : event.ctrlKey)) return
+        event.preventDefault()
+        openLinkInNewTab(anchor.href)
+        return
+      }
+      // `auxclick` also fires for right and history buttons; only the middle one follows a link.
+      if (event.type === 'auxclick' && event.button !== 1) return
       event.preventDefault()
       // Selecting link text must not open it.
       const selection = window.getSelection()
@@ -53,7 +61,7 @@ export function OpenLinksPlugin({ disabled }: OpenLinksPluginProps): null {
       unregister()
       attach(null)
     }
-  }, [editor, disabled])
+  }, [editor, editable])
 
   return null
 }

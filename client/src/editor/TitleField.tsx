@@ -9,6 +9,11 @@ import { applyTitleInput, type DeltaOp, transformIndex } from './titleText'
 export interface TitleFieldProps {
   doc: Y.Doc
   readOnly: boolean
+  /**
+   * Enter in the title: moves on to the document (the app focuses the editor's start). Without it,
+   * Enter just leaves the title.
+   */
+  onEnter?: () => void
 }
 
 /** Reads the shared title of `doc` (re-rendering on every change). */
@@ -24,7 +29,7 @@ export function useSharedTitle(doc: Y.Doc): string {
   return title
 }
 
-export function TitleField({ doc, readOnly }: TitleFieldProps) {
+export function TitleField({ doc, readOnly, onEnter }: TitleFieldProps) {
   const inputRef = useRef<HTMLInputElement>(null)
   /** Caret to restore once React has written a remotely changed title into the input. */
   const pendingSelection = useRef<[number, number] | null>(null)
@@ -61,7 +66,11 @@ export function TitleField({ doc, readOnly }: TitleFieldProps) {
       maxLength={MAX_TITLE_LENGTH}
       onChange={(event) => applyTitleInput(getTitleText(doc), event.target.value)}
       onKeyDown={(event) => {
-        if (event.key === 'Enter') event.currentTarget.blur()
+        if (event.key !== 'Enter' || event.nativeEvent.isComposing) return
+        event.preventDefault()
+        // Blurring alone sent focus to the page body, where the next keystrokes went nowhere.
+        if (onEnter) onEnter()
+        else event.currentTarget.blur()
       }}
       placeholder="Untitled"
       readOnly={readOnly}

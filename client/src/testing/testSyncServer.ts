@@ -3,7 +3,7 @@
  * workspace): one Y.Doc per server, SAVED acknowledgements after every applied update, scripted closes.
  */
 import type { AddressInfo } from 'node:net'
-import { encodeSaved, MESSAGE_TYPE } from '@tandem/shared'
+import { encodeAwareness, encodeSaved, MESSAGE_TYPE } from '@tandem/shared'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket, WebSocketServer } from 'ws'
@@ -26,6 +26,10 @@ export interface TestSyncServer {
   closeOnOpen: (connection: TestConnection) => number | null
   /** Whether to send SAVED acknowledgements. */
   acknowledge: boolean
+  /** Client ids named in each awareness update received, in order. */
+  awarenessReceived: number[][]
+  /** Sends an awareness update (y-protocols encoding) to every open socket. */
+  sendAwareness(update: Uint8Array): void
   openSockets(): number
   close(): Promise<void>
 }
@@ -44,6 +48,11 @@ export async function startTestSyncServer(): Promise<TestSyncServer> {
     connections: [],
     closeOnOpen: () => null,
     acknowledge: true,
+    awarenessReceived: [],
+    sendAwareness: (update) => {
+      for (const socket of wss.clients)
+        if (socket.readyState === WebSocket.OPEN) socket.send(encodeAwareness(update))
+    },
     openSockets: () => [...wss.clients].filter((socket) => socket.readyState === WebSocket.OPEN).length,
     close: () =>
       new Promise<void>((resolve) => {
@@ -90,7 +99,9 @@ export async function startTestSyncServer(): Promise<TestSyncServer> {
         // Everything is "durable" at once here: acknowledge every applied step 2 or update.
         if (syncType !== syncProtocol.messageYjsSyncStep1) sendSaved(socket)
       } else if (type === MESSAGE_TYPE.AWARENESS) {
-        awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), socket)
+        const update = decoding.readVarUint8Array(decoder)
+        server.awarenessReceived.push(awarenessClientIds(update))
+        awarenessProtocol.applyAwarenessUpdate(awareness, update, socket)
       }
     })
     const step1 = encoding.createEncoder()
@@ -100,6 +111,18 @@ export async function startTestSyncServer(): Promise<TestSyncServer> {
     sendSaved(socket)
   })
   return server
+}
+
+function awarenessClientIds(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update)
+  const ids: number[] = []
+  const count = decoding.readVarUint(decoder)
+  for (let i = 0; i < count; i++) {
+    ids.push(decoding.readVarUint(decoder))
+    decoding.readVarUint(decoder)
+    decoding.readVarString(decoder)
+  }
+  return ids
 }
 
 /** Polls `condition` until it holds or `timeoutMs` passes. */

@@ -26,6 +26,7 @@ import { LimitExceededError } from './LimitExceededError'
 import { needsLayoutMigration } from './needsLayoutMigration'
 import { RELAY_ORIGIN, STORE_ORIGIN } from './origins'
 import { PresenceGate } from './PresenceGate'
+import { type PresenceFlush, PresenceWindow, presenceWindowMs } from './PresenceWindow'
 import { readAwarenessUpdate } from './validateAwarenessUpdate'
 import { readUpdate } from './validateUpdate'
 
@@ -50,6 +51,8 @@ export interface RoomContext {
   readonly maxAwarenessClientsPerConnection: number
   /** Presence entries the room holds; entries for new ids past it are dropped. */
   readonly maxRoomPresence: number
+  /** Longest window over which presence changes are merged into one frame (large rooms). */
+  readonly presenceWindowMaxMs: number
   /** Bytes of updates the document may hold waiting for what it lacks (4422 above). */
   readonly maxPendingBytes: number
   /** Called when the last connection left, or when the room failed and must be dropped. */
@@ -70,6 +73,7 @@ export class Room {
   readonly connections = new Set<Connection>()
 
   readonly presence: PresenceGate
+  private readonly presenceWindow: PresenceWindow
   private readonly clientIdOwners = new ClientIdOwners()
 
   private pending: Uint8Array[] = []
@@ -117,6 +121,10 @@ export class Room {
       },
       ctx.metrics,
     )
+    this.presenceWindow = new PresenceWindow(this.awareness, {
+      windowMs: () => presenceWindowMs(this.connections.size, ctx.presenceWindowMaxMs),
+      flush: (changes) => this.sendPresenceChanges(changes),
+    })
   }
 
   /**
@@ -251,6 +259,7 @@ export class Room {
     }
     const read = readAwarenessUpdate(update)
     if (!read.ok) throw new InvalidUpdateError(read.problem)
+    this.ctx.metrics.presenceEntries.labels('connection').inc(read.entries.length)
     const admitted = this.presence.admitFromConnection(connection, read.entries)
     if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, connection)
   }
@@ -342,10 +351,11 @@ export class Room {
     return { rows: this.logRows, bytes: this.logBytes }
   }
 
-  /** Frees the document and presence timers. Idempotent. */
+  /** Frees the document and presence timers, relaying presence removals still waiting. Idempotent. */
   destroy(): void {
     if (this.destroyed) return
     this.destroyed = true
+    this.presenceWindow.flushNow()
     this.awareness.destroy()
     this.doc.destroy()
   }
@@ -487,28 +497,35 @@ export class Room {
   }
 
   /**
-   * Broadcasts a presence change. It runs inside y-protocols' emit, also from its 30 s expiry timer,
-   * so nothing may escape it: an error here would be an uncaught exception.
+   * Notes a presence change for the next window (PresenceWindow). It runs inside y-protocols' emit,
+   * also from its 30 s expiry timer, so nothing may escape it: an error here would be uncaught.
    */
   private handleAwarenessUpdate({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
     try {
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
-        ...added,
-        ...updated,
-        ...removed,
-      ])
-      const frame = encodeAwareness(update)
-      for (const connection of this.connections) connection.send(frame, 'awareness')
-      if (origin !== RELAY_ORIGIN) this.ctx.relay?.publish(this.name, { kind: 'awareness', update })
+      this.presenceWindow.note([...added, ...updated], removed, origin !== RELAY_ORIGIN)
     } catch (error) {
       this.ctx.metrics.countInternalError('awareness')
-      this.ctx.logger.error({ room: this.name, err: error }, 'broadcasting presence failed')
+      this.ctx.logger.error({ room: this.name, err: error }, 'noting a presence change failed')
     } finally {
       // Removed by another node or by expiry, and owned by no local connection: nothing will ever
       // use its clock again, and y-protocols would keep the meta entry until the room unloads.
       for (const clientId of removed) {
         if (!this.presence.isOwned(clientId)) this.presence.forget(clientId)
       }
+    }
+  }
+
+  /** One window's presence changes: one frame to every socket, local ones to the other nodes. */
+  private sendPresenceChanges(changes: PresenceFlush): void {
+    try {
+      const frame = encodeAwareness(changes.all)
+      for (const connection of this.connections) connection.send(frame, 'awareness')
+      this.ctx.metrics.presenceWindows.observe(changes.windowMs / 1000)
+      this.ctx.metrics.presenceWindowEntries.observe(changes.entries)
+      if (changes.local) this.ctx.relay?.publish(this.name, { kind: 'awareness', update: changes.local })
+    } catch (error) {
+      this.ctx.metrics.countInternalError('awareness')
+      this.ctx.logger.error({ room: this.name, err: error }, 'broadcasting presence failed')
     }
   }
 
@@ -532,6 +549,7 @@ export class Room {
         case 'awareness': {
           const read = readAwarenessUpdate(message.update)
           if (!read.ok) throw new InvalidUpdateError(read.problem)
+          this.ctx.metrics.presenceEntries.labels('relay').inc(read.entries.length)
           const admitted = this.presence.admitFromRelay(read.entries)
           if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, RELAY_ORIGIN)
           break
