@@ -42,6 +42,8 @@ export default defineConfig(({ mode }): UserConfig => {
       ...shared,
       // Library mode leaves process.env alone; a script-tag bundle has no bundler after it to replace it.
       define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+      // public/ (the app's service worker) belongs to the app build only.
+      publicDir: false,
       build: {
         ...shared.build,
         outDir: fromClient('dist/sdk'),
@@ -58,6 +60,7 @@ export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'lib') {
     return {
       ...shared,
+      publicDir: false,
       build: {
         ...shared.build,
         outDir: fromClient('dist/lib'),
@@ -79,7 +82,13 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   return {
     ...shared,
-    build: { ...shared.build, outDir: fromClient('dist'), emptyOutDir: true },
+    // The manifest lists every chunk for the offline shell (public/sw.js) to cache on install.
+    build: {
+      ...shared.build,
+      outDir: fromClient('dist'),
+      emptyOutDir: true,
+      manifest: 'asset-manifest.json',
+    },
     server: {
       port: 5173,
       proxy: {

@@ -2,6 +2,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
+import { registerOfflineShell } from './app/registerOfflineShell'
 import { DARK_SCHEME_QUERY, startThemeSync } from './app/theme'
 import { browserStorage } from './identity/useIdentity'
 import './styles/editor.css'
@@ -17,3 +18,4 @@ createRoot(container).render(
     <App />
   </StrictMode>,
 )
+registerOfflineShell()

@@ -20,8 +20,15 @@ export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string
   )
 }
 
+/**
+ * A LAN-style name for loopback. Chromium treats http://localhost and http://127.0.0.1 as secure
+ * contexts; http://tandem.lan:<port>/ is the plain-HTTP origin a self-hosted server often has.
+ */
+export const LAN_HOSTNAME = 'tandem.lan'
+
 /** Flags for a root, sandbox-less CI machine with no network beyond loopback. */
 export const CHROMIUM_ARGS = [
+  `--host-resolver-rules=MAP ${LAN_HOSTNAME} 127.0.0.1`,
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',

@@ -16,11 +16,17 @@ export interface EmbedHost {
   stop(): Promise<void>
 }
 
-/** Starts host.mjs on a free port, pointed at `tandemUrl`; resolves once it listens. */
-export async function startEmbedHost(tandemUrl: string): Promise<EmbedHost> {
+/**
+ * Starts host.mjs on a free port, pointed at `tandemUrl`; resolves once it listens. `env` adds
+ * host.mjs settings (e.g. `TOKEN_TTL`).
+ */
+export async function startEmbedHost(
+  tandemUrl: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<EmbedHost> {
   const port = await findFreePort()
   const child = spawn(process.execPath, [HOST_SCRIPT], {
-    env: { ...process.env, PORT: String(port), TANDEM_URL: tandemUrl, TANDEM_SECRET: E2E_SECRET },
+    env: { ...process.env, ...env, PORT: String(port), TANDEM_URL: tandemUrl, TANDEM_SECRET: E2E_SECRET },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -16,7 +16,7 @@ import { ConnectionLimits } from './connection/ConnectionLimits'
 import { startHeartbeat } from './connection/heartbeat'
 import { clientAddress } from './http/clientAddress'
 import { type ApiHandler, createRequestHandler, type ReadinessCheck } from './http/requestHandler'
-import { type Authenticate, createUpgradeHandler } from './http/upgrade'
+import { type Authenticate, createUpgradeHandler, createUpgradeProbe } from './http/upgrade'
 import { createLogger, type Logger } from './logger'
 import { Metrics } from './metrics'
 import type { DocumentStore } from './persistence/DocumentStore'
@@ -94,6 +94,12 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   ]
   if (relay) readiness.push(() => ({ name: 'redis', ok: relay.state === 'connected', detail: relay.state }))
 
+  // One allowance of refused upgrades per address, spent by upgrades and upgrade probes alike.
+  const upgradeRefusals = new RateLimiter({
+    capacity: config.upgradeRefusalBurst,
+    refillPerSecond: config.upgradeRefusalsPerSecond,
+  })
+  const upgradeClientAddress = clientAddress(config.trustProxy)
   const staticDir = config.staticDir ?? (existsSync(DEFAULT_STATIC_DIR) ? DEFAULT_STATIC_DIR : undefined)
   // Slow or stalled clients must not hold a request (or an upgrade) open forever: 408 after the timeout.
   const httpServer = createServer(
@@ -110,6 +116,12 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       logger,
       readiness,
       api: parts.api,
+      probeUpgrade: createUpgradeProbe({
+        authenticate: parts.authenticate,
+        logger,
+        refusalLimiter: upgradeRefusals,
+        clientAddress: upgradeClientAddress,
+      }),
       staticDir,
       embedOrigins: config.embedOrigins,
     }),
@@ -127,11 +139,8 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     logger,
     isAccepting: () => accepting,
     limits: connectionLimits,
-    refusalLimiter: new RateLimiter({
-      capacity: config.upgradeRefusalBurst,
-      refillPerSecond: config.upgradeRefusalsPerSecond,
-    }),
-    clientAddress: clientAddress(config.trustProxy),
+    refusalLimiter: upgradeRefusals,
+    clientAddress: upgradeClientAddress,
     onConnection: (ws, target) =>
       acceptConnection(ws, {
         ...target,

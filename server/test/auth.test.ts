@@ -165,3 +165,24 @@ describe('share links end to end', () => {
     expect((await exchange(keyOf(doc.editLink.url))).status).toBe(200)
   })
 })
+
+describe('the upgrade probe (GET /ws/<room> without an upgrade)', () => {
+  it('answers what the upgrade would, readable cross-origin', async () => {
+    const { httpUrl, server } = await startAuthServer()
+    const probe = (path: string) => fetch(`${httpUrl}${path}`)
+    const good = await createToken({ secret: SECRET, sub: 'x', room: 'probe-room', role: 'editor' })
+    const other = await createToken({ secret: SECRET, sub: 'x', room: 'other-room', role: 'editor' })
+    const forged = await createToken({ secret: 'other', sub: 'x', room: 'probe-room', role: 'editor' })
+
+    const accepted = await probe(`/ws/probe-room?token=${good}`)
+    expect(accepted.status).toBe(426)
+    expect(accepted.headers.get('access-control-allow-origin')).toBe('*')
+    expect(await accepted.json()).toMatchObject({ error: { code: 'upgrade_required' } })
+    expect((await probe(`/ws/probe-room?token=${forged}`)).status).toBe(401)
+    expect((await probe('/ws/probe-room')).status).toBe(401)
+    expect((await probe(`/ws/probe-room?token=${other}`)).status).toBe(403)
+    expect((await probe(`/ws/bad%20name?token=${good}`)).status).toBe(404)
+    // Nothing is opened for a probe.
+    expect(server.rooms.size).toBe(0)
+  })
+})

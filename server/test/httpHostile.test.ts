@@ -76,9 +76,10 @@ describe('upgrade headers', () => {
       ['Upgrade: h2c', replace('Upgrade', 'h2c'), 400],
       ['two Upgrade headers', [...base, ['Upgrade', 'websocket']], 400],
       ['a malformed subprotocol list', [...base, ['Sec-WebSocket-Protocol', 'a,,b']], 400],
-      // Without Upgrade or Connection it is a plain GET of a WebSocket path: nothing there.
-      ['no Upgrade header', without('Upgrade'), 404],
-      ['no Connection header', without('Connection'), 404],
+      // Without Upgrade or Connection it is a plain GET of a WebSocket path: the upgrade probe, which
+      // says an upgrade is required (no token checks here) and opens nothing.
+      ['no Upgrade header', without('Upgrade'), HTTP_STATUS.UPGRADE_REQUIRED],
+      ['no Connection header', without('Connection'), HTTP_STATUS.UPGRADE_REQUIRED],
       // Node keeps the first Host and drops the rest; nothing in Tandem reads Host.
       ['two Host headers', [...base, ['Host', 'evil.example']], 101],
       ['16 KiB of headers', [...base, ['X-Padding', 'p'.repeat(17 * 1024)]], 431],

@@ -17,6 +17,8 @@ export const API_ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
   RATE_LIMITED: 'rate_limited',
+  /** The upgrade probe: the token is accepted; connect with a WebSocket upgrade. */
+  UPGRADE_REQUIRED: 'upgrade_required',
   INTERNAL_ERROR: 'internal_error',
   SERVICE_UNAVAILABLE: 'service_unavailable',
 } as const

@@ -11,6 +11,8 @@ export const HTTP_STATUS = {
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A plain GET of `/ws/<room>?token=` whose upgrade would be accepted (the upgrade probe). */
+  UPGRADE_REQUIRED: 426,
   TOO_MANY_REQUESTS: 429,
   /** Sent by Node's HTTP parser when the request headers exceed its limit (16 KiB). */
   REQUEST_HEADER_FIELDS_TOO_LARGE: 431,

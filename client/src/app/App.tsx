@@ -32,7 +32,12 @@ export function App() {
     case 'embed':
       return (
         <Suspense fallback={<PageLoading />}>
-          <EmbedPage readOnly={route.readOnly} room={route.room} token={route.token} />
+          <EmbedPage
+            localCopy={route.localCopy}
+            readOnly={route.readOnly}
+            room={route.room}
+            token={route.token}
+          />
         </Suspense>
       )
     case 'not-found':

@@ -22,13 +22,16 @@ describe('parseRoute', () => {
       room: 'room-1',
       token: 't.q.s',
       readOnly: false,
+      localCopy: false,
     })
     expect(at('/embed/room-1#token=t.f.s&readOnly=1')).toEqual({
       page: 'embed',
       room: 'room-1',
       token: 't.f.s',
       readOnly: true,
+      localCopy: false,
     })
+    expect(at('/embed/room-1?token=t.q.s&localCopy=1')).toMatchObject({ localCopy: true })
     expect(at('/embed/room-1')).toMatchObject({ page: 'embed', token: null })
   })
 

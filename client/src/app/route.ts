@@ -6,7 +6,8 @@ export type Route =
   /** `/d/<id>#key=<shareKey>`; the key may be missing (then the app looks in recent documents). */
   | { page: 'document'; documentId: string; shareKey: string | null }
   /** `/embed/<room>?token=<jwt>` (or `#token=`), for iframes: no app chrome. */
-  | { page: 'embed'; room: string; token: string | null; readOnly: boolean }
+  /** `localCopy=1` keeps the document in the browser (IndexedDB); off by default for embeds. */
+  | { page: 'embed'; room: string; token: string | null; readOnly: boolean; localCopy: boolean }
   | { page: 'not-found' }
 
 /** Parses `pathname`, `search` and `hash` (as in `window.location`). */
@@ -24,11 +25,13 @@ export function parseRoute(location: { pathname: string; search: string; hash: s
   }
   if (first === 'embed') {
     const readOnly = query.get('readOnly') ?? fragment.get('readOnly')
+    const localCopy = query.get('localCopy') ?? fragment.get('localCopy')
     return {
       page: 'embed',
       room: name,
       token: nonEmpty(fragment.get('token')) ?? nonEmpty(query.get('token')),
       readOnly: readOnly === '1' || readOnly === 'true',
+      localCopy: localCopy === '1' || localCopy === 'true',
     }
   }
   return { page: 'not-found' }

@@ -103,7 +103,11 @@ function createProvider() {
 }
 
 function setup(
-  options: { getToken?: (reason: string) => Promise<string | null>; random?: () => number } = {},
+  options: {
+    getToken?: (reason: string) => Promise<string | null>
+    random?: () => number
+    probeUpgrade?: (token: string) => Promise<number | null>
+  } = {},
 ) {
   const clock = createClock(options.random)
   const provider = createProvider()
@@ -112,6 +116,7 @@ function setup(
     token: 'token-1',
     environment: clock.env,
     ...(options.getToken ? { getToken: options.getToken } : {}),
+    ...(options.probeUpgrade ? { probeUpgrade: options.probeUpgrade } : {}),
   })
   return { clock, provider, controller }
 }
@@ -289,5 +294,62 @@ describe('ConnectionController', () => {
     expect(controller.state.get()).toEqual({ status: 'idle' })
     clock.advance(60_000)
     expect(provider.connectedWith).toHaveLength(1)
+  })
+
+  describe('after a socket that never opened, the upgrade probe', () => {
+    const refusedOnce = async (
+      status: number | null,
+      getToken?: (reason: string) => Promise<string | null>,
+    ) => {
+      const probed: string[] = []
+      const { clock, provider, controller } = setup({
+        probeUpgrade: async (token) => {
+          probed.push(token)
+          return status
+        },
+        ...(getToken ? { getToken } : {}),
+      })
+      controller.start()
+      clock.advance(0)
+      provider.close(1006)
+      await flush()
+      return { clock, provider, controller, probed }
+    }
+
+    it('stops at 401 when no fresh token can be had', async () => {
+      const { controller, probed, clock } = await refusedOnce(401)
+      expect(probed).toEqual(['token-1'])
+      expect(controller.state.get()).toEqual({ status: 'stopped', reason: { kind: 'refused', status: 401 } })
+      expect(clock.pendingTimers()).toBe(0)
+    })
+
+    it('stops at 403 as access denied and at 404 as refused', async () => {
+      expect((await refusedOnce(403)).controller.state.get()).toEqual({
+        status: 'stopped',
+        reason: { kind: 'access-denied' },
+      })
+      expect((await refusedOnce(404)).controller.state.get()).toEqual({
+        status: 'stopped',
+        reason: { kind: 'refused', status: 404 },
+      })
+    })
+
+    it('keeps retrying when the token is fine or the server unreachable', async () => {
+      for (const status of [426, 429, 503, null]) {
+        const { controller } = await refusedOnce(status)
+        expect(controller.state.get().status).toBe('reconnecting')
+      }
+    })
+
+    it('at 401 first asks the token source, and stops only when its token is refused too', async () => {
+      const { controller, clock, provider } = await refusedOnce(401, async () => 'token-2')
+      expect(controller.state.get().status).toBe('reconnecting')
+      clock.advance(60_000)
+      await flush()
+      expect(provider.connectedWith).toEqual(['token-1', 'token-2'])
+      provider.close(1006)
+      await flush()
+      expect(controller.state.get()).toEqual({ status: 'stopped', reason: { kind: 'refused', status: 401 } })
+    })
   })
 })

@@ -19,6 +19,11 @@ export type StopReason =
   | { kind: 'access-denied' }
   /** The token expired and there is no way to get a fresh one. */
   | { kind: 'token-expired' }
+  /**
+   * The upgrade was refused for good, as the upgrade probe reported: 401 (a token the server does
+   * not accept, and no fresh one to be had) or 404 (no such document).
+   */
+  | { kind: 'refused'; status: number }
 
 export type ConnectionState =
   | { status: 'idle' }
@@ -41,6 +46,12 @@ export type TokenRefreshReason = 'expired' | 'connect-failed'
  * throws on transient failures (the controller retries later).
  */
 export type TokenSource = (reason: TokenRefreshReason) => Promise<string | null>
+
+/**
+ * Asks the server what the upgrade with `token` would answer (the HTTP status of the upgrade probe),
+ * or null when it cannot be reached. Browsers hide why an upgrade was refused.
+ */
+export type UpgradeProbe = (token: string) => Promise<number | null>
 
 /** The part of WebsocketProvider the controller drives. */
 export type ProviderPort = Pick<
@@ -87,6 +98,8 @@ export interface ConnectionControllerOptions {
   token: string
   /** Where fresh tokens come from; without it an expired token stops the connection. */
   getToken?: TokenSource
+  /** Asked after a socket closed before opening; without it such closes are always retried. */
+  probeUpgrade?: UpgradeProbe
   environment?: ControllerEnvironment
 }
 
@@ -95,6 +108,9 @@ export class ConnectionController {
   readonly state: ValueStore<ConnectionState> = createValueStore<ConnectionState>({ status: 'idle' })
   private readonly provider: ProviderPort
   private readonly getToken: TokenSource | undefined
+  private readonly probeUpgrade: UpgradeProbe | undefined
+  /** Whether the token in use came from `getToken` since the last opened socket. */
+  private tokenRefreshed = false
   private readonly env: ControllerEnvironment
   private token: string
   /** Whether the editor wants a connection (between start() and stop()). */
@@ -113,6 +129,7 @@ export class ConnectionController {
     this.provider = options.provider
     this.token = options.token
     this.getToken = options.getToken
+    this.probeUpgrade = options.probeUpgrade
     this.env = options.environment ?? createBrowserEnvironment()
     this.provider.on('status', this.handleStatus)
     this.provider.on('sync', this.handleSync)
@@ -195,6 +212,7 @@ export class ConnectionController {
       return
     }
     this.token = token
+    this.tokenRefreshed = true
     this.refreshReason = null
     this.openSocket()
   }
@@ -242,6 +260,7 @@ export class ConnectionController {
   private readonly handleStatus = ({ status }: { status: string }): void => {
     if (status !== 'connected' || !this.wanted) return
     this.opened = true
+    this.tokenRefreshed = false
     this.cancelTimer()
     this.state.set({ status: 'connected', synced: false })
   }
@@ -278,6 +297,31 @@ export class ConnectionController {
         break
     }
     this.scheduleReconnect()
+    if (decision.action === 'reconnect' && decision.checkToken) void this.checkRefusal(this.token)
+  }
+
+  /**
+   * A socket that never opened may have been refused on the upgrade. The probe says whether for good:
+   * 403 (access revoked) and 404 (no such document) stop; 401 stops when no fresh token can help
+   * (no token source, or the source's fresh token was refused too). Anything else keeps retrying.
+   */
+  private async checkRefusal(token: string): Promise<void> {
+    if (this.probeUpgrade === undefined) return
+    const generation = this.generation
+    const status = await this.probeUpgrade(token).catch(() => null)
+    if (generation !== this.generation || !this.wanted || token !== this.token) return
+    if (this.state.get().status === 'connected' || this.state.get().status === 'stopped') return
+    let reason: StopReason | null = null
+    if (status === 403) reason = { kind: 'access-denied' }
+    else if (status === 404) reason = { kind: 'refused', status }
+    else if (status === 401 && (this.getToken === undefined || this.tokenRefreshed)) {
+      reason = { kind: 'refused', status }
+    }
+    if (reason === null) return
+    this.cancelTimer()
+    this.generation++
+    this.closeSocket()
+    this.state.set({ status: 'stopped', reason })
   }
 
   private readonly handleOnlineChange = (online: boolean): void => {

@@ -1,6 +1,7 @@
 /** Follows this client's local Yjs updates and the server's SAVED acknowledgements for one document. */
 import * as Y from 'yjs'
-import { markPendingChanges, type PendingChange, settlePendingChanges } from './savedState'
+import type { LocalCopyLoad } from './LocalCopy'
+import { isCoveredBy, markPendingChanges, type PendingChange, settlePendingChanges } from './savedState'
 import { createValueStore, type ValueStore } from './valueStore'
 
 export interface SaveState {
@@ -8,6 +9,8 @@ export interface SaveState {
   unsavedChanges: number
   /** Whether any SAVED acknowledgement arrived in this session (servers without the extension never send one). */
   acknowledged: boolean
+  /** Whether unsaved changes are kept in this browser's local copy (they survive a closed tab). */
+  storedLocally: boolean
 }
 
 export interface SavedTrackerOptions {
@@ -23,8 +26,12 @@ export class SavedTracker {
   readonly state: ValueStore<SaveState> = createValueStore<SaveState>({
     unsavedChanges: 0,
     acknowledged: false,
+    storedLocally: false,
   })
   private pending: PendingChange[] = []
+  /** Changes loaded from the local copy that the server had not confirmed, and what covers them. */
+  private earlier: { changes: number; stateVector: Uint8Array } | null = null
+  private storedLocally = false
   private ackedClock = 0
   private lastClock: number
   private readonly options: SavedTrackerOptions
@@ -39,7 +46,20 @@ export class SavedTracker {
   handleAck(stateVector: Uint8Array): void {
     this.ackedClock = Y.decodeStateVector(stateVector).get(this.options.doc.clientID) ?? 0
     this.pending = settlePendingChanges(this.pending, this.ackedClock)
+    if (this.earlier !== null && isCoveredBy(this.earlier.stateVector, stateVector)) this.earlier = null
     this.publish(true)
+  }
+
+  /**
+   * The local copy was loaded: its unconfirmed changes (from an earlier visit) count as unsaved until
+   * an acknowledgement covers them, and from now on unsaved changes are kept in this browser.
+   */
+  handleLocalCopyLoaded(load: LocalCopyLoad): void {
+    this.storedLocally = true
+    if (load.unconfirmedChanges > 0) {
+      this.earlier = { changes: load.unconfirmedChanges, stateVector: load.stateVector }
+    }
+    this.publish(this.state.get().acknowledged)
   }
 
   /** The socket synced: the handshake's sync step 2 carried every pending change. */
@@ -74,7 +94,13 @@ export class SavedTracker {
 
   private publish(acknowledged: boolean): void {
     const current = this.state.get()
-    if (current.unsavedChanges === this.pending.length && current.acknowledged === acknowledged) return
-    this.state.set({ unsavedChanges: this.pending.length, acknowledged })
+    const unsavedChanges = this.pending.length + (this.earlier?.changes ?? 0)
+    if (
+      current.unsavedChanges === unsavedChanges &&
+      current.acknowledged === acknowledged &&
+      current.storedLocally === this.storedLocally
+    )
+      return
+    this.state.set({ unsavedChanges, acknowledged, storedLocally: this.storedLocally })
   }
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { SavedTracker } from './SavedTracker'
-import { markPendingChanges, type PendingChange, settlePendingChanges } from './savedState'
+import { isCoveredBy, markPendingChanges, type PendingChange, settlePendingChanges } from './savedState'
 
 const insert = (clockAfter: number, sent = true): PendingChange => ({ clockAfter, advancesClock: true, sent })
 const deletion = (clockAfter: number, sent = true): PendingChange => ({
@@ -63,12 +63,12 @@ describe('SavedTracker', () => {
     const text = doc.getText('t')
     text.insert(0, 'a')
     text.insert(1, 'b')
-    expect(tracker.state.get()).toEqual({ unsavedChanges: 2, acknowledged: false })
+    expect(tracker.state.get()).toEqual({ unsavedChanges: 2, acknowledged: false, storedLocally: false })
     ack()
     expect(tracker.state.get().unsavedChanges).toBe(2)
     deliver()
     ack()
-    expect(tracker.state.get()).toEqual({ unsavedChanges: 0, acknowledged: true })
+    expect(tracker.state.get()).toEqual({ unsavedChanges: 0, acknowledged: true, storedLocally: false })
   })
 
   it('keeps edits typed after the acknowledged state unsaved', () => {
@@ -104,5 +104,37 @@ describe('SavedTracker', () => {
     ack()
     expect(tracker.state.get().unsavedChanges).toBe(0)
     expect(doc.getText('t').toString()).toBe('bc')
+  })
+
+  it('counts changes loaded from the local copy until an acknowledgement covers them', () => {
+    const { doc, tracker, deliver, ack } = setup()
+    // An earlier visit's edit, loaded from the copy (not counted as a new edit).
+    const earlier = new Y.Doc()
+    earlier.getText('t').insert(0, 'offline')
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(earlier), REMOTE)
+    tracker.handleLocalCopyLoaded({ unconfirmedChanges: 3, stateVector: Y.encodeStateVector(doc) })
+    expect(tracker.state.get()).toEqual({ unsavedChanges: 3, acknowledged: false, storedLocally: true })
+    doc.getText('t').insert(7, '!')
+    expect(tracker.state.get().unsavedChanges).toBe(4)
+    ack()
+    expect(tracker.state.get().unsavedChanges).toBe(4)
+    deliver()
+    ack()
+    expect(tracker.state.get()).toEqual({ unsavedChanges: 0, acknowledged: true, storedLocally: true })
+  })
+})
+
+describe('isCoveredBy', () => {
+  it('is true when the acknowledged vector has every clock', () => {
+    const doc = new Y.Doc()
+    doc.getText('t').insert(0, 'abc')
+    const vector = Y.encodeStateVector(doc)
+    expect(isCoveredBy(vector, vector)).toBe(true)
+    expect(isCoveredBy(vector, null)).toBe(false)
+    expect(isCoveredBy(Y.encodeStateVector(new Y.Doc()), null)).toBe(true)
+    const server = new Y.Doc()
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(doc))
+    doc.getText('t').insert(3, 'd')
+    expect(isCoveredBy(Y.encodeStateVector(doc), Y.encodeStateVector(server))).toBe(false)
   })
 })

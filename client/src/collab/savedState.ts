@@ -2,6 +2,7 @@
  * "All changes saved" vs "N unsaved changes": which local edits the server has acknowledged as durably
  * stored, judged from the state vectors in SAVED messages.
  */
+import * as Y from 'yjs'
 
 /** One local Yjs update (one transaction: typically one keystroke or one toolbar action). */
 export interface PendingChange {
@@ -29,4 +30,16 @@ export function settlePendingChanges(pending: readonly PendingChange[], ackedClo
 /** Marks every pending change as (not) sent: all are re-sent by the sync handshake after a reconnect. */
 export function markPendingChanges(pending: readonly PendingChange[], sent: boolean): PendingChange[] {
   return pending.map((change) => (change.sent === sent ? change : { ...change, sent }))
+}
+
+/**
+ * Whether `stateVector` holds nothing `acked` lacks. Deletions are not in state vectors, so a copy
+ * whose only unconfirmed change is a deletion counts as confirmed (as SavedTracker does).
+ */
+export function isCoveredBy(stateVector: Uint8Array, acked: Uint8Array | null): boolean {
+  const ackedClocks = acked === null ? new Map<number, number>() : Y.decodeStateVector(acked)
+  for (const [client, clock] of Y.decodeStateVector(stateVector)) {
+    if ((ackedClocks.get(client) ?? 0) < clock) return false
+  }
+  return true
 }

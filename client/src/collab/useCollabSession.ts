@@ -8,6 +8,8 @@ export interface UseCollabSessionOptions {
   room: string
   token: string
   getToken?: TokenSource
+  /** See CollabSessionOptions.localCopy; a change opens a new session. Default false. */
+  localCopy?: boolean
 }
 
 /**
@@ -19,10 +21,11 @@ export function useCollabSession(options: UseCollabSessionOptions): CollabSessio
   const latest = useRef(options)
   latest.current = options
   const { serverUrl, room } = options
+  const localCopy = options.localCopy === true
 
   useEffect(() => {
     const initial = latest.current
-    const sessionOptions: CollabSessionOptions = { serverUrl, room, token: initial.token }
+    const sessionOptions: CollabSessionOptions = { serverUrl, room, token: initial.token, localCopy }
     if (initial.getToken !== undefined) {
       // Read through the ref so a re-rendered host callback is used without a new session.
       sessionOptions.getToken = (reason) => latest.current.getToken?.(reason) ?? Promise.resolve(null)
@@ -33,7 +36,7 @@ export function useCollabSession(options: UseCollabSessionOptions): CollabSessio
       created.destroy()
       setSession((current) => (current === created ? null : current))
     }
-  }, [serverUrl, room])
+  }, [serverUrl, room, localCopy])
 
   useEffect(() => {
     session?.connection.setToken(options.token)

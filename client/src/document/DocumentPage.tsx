@@ -7,7 +7,7 @@ import type { Navigate } from '../app/useLocation'
 import { useNow } from '../collab/useSessionState'
 import { findRecentDocument, forgetDocument, rememberDocument } from '../home/recentDocuments'
 import { browserStorage, useIdentity } from '../identity/useIdentity'
-import { DocumentWorkspace } from './DocumentWorkspace'
+import { DocumentWorkspace, forgetLocalDocument } from './DocumentWorkspace'
 import { NamePrompt } from './NamePrompt'
 import { useTokenExchange } from './useTokenExchange'
 
@@ -35,6 +35,12 @@ export function DocumentPage({ documentId, shareKey, navigate }: DocumentPagePro
     shareKey !== null && identity.name !== null ? { documentId, shareKey, name: identity.name } : null
   const { state, retry } = useTokenExchange(request)
   const now = useNow(250, state.phase === 'failed' && state.retryAtMs !== null)
+
+  // A refused link (revoked key, deleted document) also takes the document's copy in this browser.
+  const refused = state.phase === 'failed' && isRefusal(state.error)
+  useEffect(() => {
+    if (refused) forgetLocalDocument(documentId)
+  }, [refused, documentId])
 
   useEffect(() => {
     if (state.phase !== 'ready' || shareKey === null) return
@@ -111,6 +117,14 @@ export function DocumentPage({ documentId, shareKey, navigate }: DocumentPagePro
   }
 }
 
+function isRefusal(error: ApiError): boolean {
+  return (
+    error.status === HTTP_STATUS.FORBIDDEN ||
+    error.status === HTTP_STATUS.NOT_FOUND ||
+    error.status === HTTP_STATUS.BAD_REQUEST
+  )
+}
+
 function ExchangeError(props: {
   error: ApiError
   secondsLeft: number | null
@@ -120,11 +134,7 @@ function ExchangeError(props: {
 }) {
   const { error, secondsLeft } = props
   const retryDetail = secondsLeft === null ? undefined : `Trying again in ${secondsLeft} s.`
-  if (
-    error.status === HTTP_STATUS.FORBIDDEN ||
-    error.status === HTTP_STATUS.NOT_FOUND ||
-    error.status === HTTP_STATUS.BAD_REQUEST
-  ) {
+  if (isRefusal(error)) {
     return (
       <ErrorPanel
         actions={[

@@ -5,6 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
+import { clearLocalCopy } from '../collab/LocalCopy'
+import { toHttpBase } from '../collab/serverUrls'
 import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, useSaveState } from '../collab/useSessionState'
 import { ConnectionIndicator } from '../editor/ConnectionIndicator'
@@ -17,6 +19,7 @@ import { TitleField, useSharedTitle } from '../editor/TitleField'
 import { forgetDocument, updateRecentTitle } from '../home/recentDocuments'
 import type { Identity } from '../identity/identity'
 import { browserStorage } from '../identity/useIdentity'
+import { forgetSession } from './cachedSession'
 import { ShareDialog } from './ShareDialog'
 import { createShareKeyTokenSource } from './useTokenExchange'
 import { useUnloadWarning } from './useUnloadWarning'
@@ -32,13 +35,30 @@ export interface DocumentWorkspaceProps {
   focusEditor?: boolean
 }
 
+/**
+ * Forgets what this browser keeps of a document whose link was refused: its local copy and its last
+ * token. Edits only in the copy are lost with it; with access gone they could never be saved, and a
+ * revoked document should not stay readable on a shared computer.
+ */
+export function forgetLocalDocument(documentId: string): void {
+  forgetSession(browserStorage(), documentId)
+  void clearLocalCopy(toHttpBase('', window.location.href), documentId).catch(() => {})
+}
+
 export function DocumentWorkspace(props: DocumentWorkspaceProps) {
   const { documentId, shareKey, identity } = props
   const getToken = useMemo(
     () => createShareKeyTokenSource({ documentId, shareKey, name: identity.name }),
     [documentId, shareKey, identity.name],
   )
-  const session = useCollabSession({ serverUrl: '', room: documentId, token: props.token, getToken })
+  // Editors keep the document in the browser; viewers have nothing the server lacks.
+  const session = useCollabSession({
+    serverUrl: '',
+    room: documentId,
+    token: props.token,
+    getToken,
+    localCopy: props.role === 'editor',
+  })
   if (session === null) return <main className="page" />
   return <Workspace {...props} session={session} />
 }
@@ -72,11 +92,16 @@ function Workspace(
   )
 
   const stopped = connection.status === 'stopped' ? connection.reason : null
-  if (
+  const revoked =
     stopped !== null &&
     (stopped.kind === 'access-denied' ||
       (stopped.kind === 'closed' && stopped.code === CLOSE_CODES.FORBIDDEN.code))
-  ) {
+  useEffect(() => {
+    if (!revoked) return
+    forgetSession(browserStorage(), documentId)
+    void session.clearLocalCopy().catch(() => {})
+  }, [revoked, session, documentId])
+  if (stopped !== null && revoked) {
     const { title: errorTitle, message } = describeStop(stopped)
     return (
       <main className="page page-centered">

@@ -282,6 +282,7 @@ function ShareLinkRow(props: {
   const inputRef = useRef<HTMLInputElement>(null)
   const cancelRef = useRef<HTMLButtonElement>(null)
   const [copied, setCopied] = useState(false)
+  const [copyBlocked, setCopyBlocked] = useState(false)
   const url = link.url === null ? null : absoluteUrl(link.url, window.location.origin)
   const kind = link.role === 'editor' ? 'edit' : 'view'
   useEffect(() => {
@@ -314,8 +315,9 @@ function ShareLinkRow(props: {
           disabled={url === null}
           onClick={async () => {
             if (url === null) return
-            await copyText(url, inputRef.current)
-            setCopied(true)
+            const done = await copyText(url, inputRef.current)
+            setCopied(done)
+            setCopyBlocked(!done)
           }}
           type="button"
         >
@@ -336,6 +338,13 @@ function ShareLinkRow(props: {
       <p className="muted share-meta" data-testid="share-link-meta">
         {describeOrigin(link, own)}
       </p>
+      {copyBlocked && (
+        // Plain HTTP on a LAN address has no Clipboard API, and the legacy command can be refused too.
+        <p className="muted" data-testid="share-copy-blocked" role="status">
+          The browser did not let this page copy (it is not served over HTTPS). The link is selected: press
+          Ctrl+C (⌘C on a Mac).
+        </p>
+      )}
       {confirming && (
         <div className="share-confirm" data-testid="share-revoke-prompt">
           <p className="share-confirm-text" id={`share-revoke-${link.keyId}`}>

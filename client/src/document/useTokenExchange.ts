@@ -3,10 +3,13 @@ import type { Role } from '@tandem/shared'
 import { useCallback, useEffect, useState } from 'react'
 import { ApiError, exchangeShareKey, NETWORK_FAILURE_STATUS } from '../api/apiClient'
 import { reconnectDelayMs } from '../collab/reconnectPolicy'
+import { browserStorage } from '../identity/useIdentity'
+import { findSession, rememberSession } from './cachedSession'
 
 export type ExchangeState =
   | { phase: 'pending' }
-  | { phase: 'ready'; token: string; role: Role }
+  /** `cached`: the server could not be reached, so the token last exchanged in this browser is used. */
+  | { phase: 'ready'; token: string; role: Role; cached: boolean }
   /** `retryAtMs` is set when a retry is scheduled (transient failures only). */
   | { phase: 'failed'; error: ApiError; retryAtMs: number | null }
 
@@ -38,12 +41,23 @@ export function useTokenExchange(request: ExchangeRequest | null): {
     exchangeShareKey({ baseUrl: '', signal: abort.signal }, { documentId, shareKey, name }).then(
       (response) => {
         if (cancelled) return
-        setState({ phase: 'ready', token: response.token, role: response.role })
+        rememberSession(browserStorage(), documentId, shareKey, response)
+        setState({ phase: 'ready', token: response.token, role: response.role, cached: false })
       },
       (error: unknown) => {
         if (cancelled) return
         const apiError =
           error instanceof ApiError ? error : new ApiError(NETWORK_FAILURE_STATUS, 'unknown', String(error))
+        // Offline (or the server down): open with the last token, from the document's local copy;
+        // the connection gets a fresh token once the server answers.
+        const cached =
+          apiError.status === NETWORK_FAILURE_STATUS
+            ? findSession(browserStorage(), documentId, shareKey)
+            : null
+        if (cached !== null) {
+          setState({ phase: 'ready', ...cached, cached: true })
+          return
+        }
         if (!apiError.isTransient) {
           setState({ phase: 'failed', error: apiError, retryAtMs: null })
           return

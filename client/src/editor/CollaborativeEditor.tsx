@@ -42,6 +42,13 @@ export interface CollaborativeEditorProps {
   getToken?: TokenSource
   /** Who is editing. Without `color`, a colour no one else in the room wears (preferring one derived from `id`). */
   user: { id: string; name: string; color?: string }
+  /**
+   * Keep the document in this browser's IndexedDB, so edits made offline survive a closed tab and
+   * reach the server on the next visit. Default false: a host app decides whether its pages store
+   * documents on the device (shared computers, storage partitioning, its own offline story). Never
+   * used for viewers (read-only or a viewer token).
+   */
+  localCopy?: boolean
   /** Read-only view. Also forced when the token's role is `viewer`. Default false. */
   readOnly?: boolean
   /** Called on every status change. */
@@ -55,7 +62,14 @@ export interface CollaborativeEditorProps {
 /** `<CollaborativeEditor serverUrl room token user />`: renders nothing but a placeholder until the session exists. */
 export function CollaborativeEditor(props: CollaborativeEditorProps) {
   const { serverUrl, room, token, getToken } = props
-  const session = useCollabSession({ serverUrl, room, token, ...(getToken ? { getToken } : {}) })
+  const viewer = props.readOnly === true || readTokenClaims(token)?.role === 'viewer'
+  const session = useCollabSession({
+    serverUrl,
+    room,
+    token,
+    localCopy: props.localCopy === true && !viewer,
+    ...(getToken ? { getToken } : {}),
+  })
   if (session === null) return <div className="tandem-root tandem-loading" data-testid="editor-loading" />
   return <SessionEditor {...props} session={session} />
 }

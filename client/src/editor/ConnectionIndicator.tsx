@@ -1,7 +1,7 @@
 /** Always-visible connection state (connected / reconnecting with countdown / offline) and save state. */
 import type { CollabSession } from '../collab/CollabSession'
 import { useConnectionState, useNow, useSaveState } from '../collab/useSessionState'
-import { describeConnection, describeSave, describeSaveShort } from './statusText'
+import { describeConnection, describeSave, describeSaveShort, explainSave } from './statusText'
 
 export interface ConnectionIndicatorProps {
   session: CollabSession
@@ -49,8 +49,10 @@ export function ConnectionIndicator({ session, showSaveState }: ConnectionIndica
       {showSaveState && (
         <span
           className={save.unsavedChanges === 0 ? 'tandem-saved' : 'tandem-saved tandem-unsaved'}
+          data-local-only={save.storedLocally && save.unsavedChanges > 0}
           data-testid="saved-status"
           data-unsaved={save.unsavedChanges}
+          title={explainSave(save)}
         >
           <span className="tandem-long">{describeSave(save)}</span>
           <span aria-hidden="true" className="tandem-short">

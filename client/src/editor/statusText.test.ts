@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { CLOSE_CODES } from '@tandem/shared'
 import { describe, expect, it } from 'vitest'
-import { describeConnection, describeSave, describeSaveShort, describeStop } from './statusText'
+import { describeConnection, describeSave, describeSaveShort, describeStop, explainSave } from './statusText'
 
 describe('short forms for small screens', () => {
   it('say the state in one word, and the unsaved count without the noun phrase', () => {
@@ -14,6 +14,11 @@ describe('short forms for small screens', () => {
     expect(describeSaveShort({ unsavedChanges: 3 } as Parameters<typeof describeSaveShort>[0])).toBe(
       '3 unsaved',
     )
+    expect(
+      describeSaveShort({ unsavedChanges: 3, storedLocally: true } as Parameters<
+        typeof describeSaveShort
+      >[0]),
+    ).toBe('3 only here')
   })
 })
 
@@ -38,9 +43,20 @@ describe('describeConnection', () => {
 
 describe('describeSave', () => {
   it('says saved or counts', () => {
-    expect(describeSave({ unsavedChanges: 0, acknowledged: true })).toBe('All changes saved')
-    expect(describeSave({ unsavedChanges: 1, acknowledged: true })).toBe('1 unsaved change')
-    expect(describeSave({ unsavedChanges: 12, acknowledged: false })).toBe('12 unsaved changes')
+    const notKept = { acknowledged: true, storedLocally: false }
+    expect(describeSave({ ...notKept, unsavedChanges: 0 })).toBe('All changes saved')
+    expect(describeSave({ ...notKept, unsavedChanges: 1 })).toBe('1 unsaved change')
+    expect(describeSave({ ...notKept, unsavedChanges: 12, acknowledged: false })).toBe('12 unsaved changes')
+  })
+
+  it('says what is only in this browser when a local copy keeps it', () => {
+    const kept = { acknowledged: true, storedLocally: true }
+    expect(describeSave({ ...kept, unsavedChanges: 0 })).toBe('All changes saved')
+    expect(describeSave({ ...kept, unsavedChanges: 1 })).toBe('1 change only on this device')
+    expect(describeSave({ ...kept, unsavedChanges: 3 })).toBe('3 changes only on this device')
+    expect(explainSave({ ...kept, unsavedChanges: 3 })).toContain(
+      'Saved on this device, not yet on the server',
+    )
   })
 })
 

@@ -42,15 +42,30 @@ export function describeConnection(state: ConnectionState, nowMs: number): Conne
   }
 }
 
-/** "N unsaved" (small screens); empty when everything is saved. */
+/** The save state in a few words (small screens); empty when everything is saved. */
 export function describeSaveShort(save: SaveState): string {
-  return save.unsavedChanges === 0 ? '' : `${save.unsavedChanges} unsaved`
+  if (save.unsavedChanges === 0) return ''
+  return save.storedLocally ? `${save.unsavedChanges} only here` : `${save.unsavedChanges} unsaved`
 }
 
-/** "All changes saved" or "N unsaved changes". */
+/**
+ * "All changes saved", "N unsaved changes", or, when the browser keeps a local copy, "N changes only
+ * on this device": they survive a closed tab but nobody else sees them until the server has them.
+ */
 export function describeSave(save: SaveState): string {
-  if (save.unsavedChanges === 0) return 'All changes saved'
-  return save.unsavedChanges === 1 ? '1 unsaved change' : `${save.unsavedChanges} unsaved changes`
+  const count = save.unsavedChanges
+  if (count === 0) return 'All changes saved'
+  if (save.storedLocally)
+    return count === 1 ? '1 change only on this device' : `${count} changes only on this device`
+  return count === 1 ? '1 unsaved change' : `${count} unsaved changes`
+}
+
+/** The longer explanation of the save state (a tooltip). */
+export function explainSave(save: SaveState): string {
+  if (save.unsavedChanges === 0) return 'The server has stored every change.'
+  if (save.storedLocally)
+    return 'Saved on this device, not yet on the server. It syncs when the server is back.'
+  return 'Not yet on the server. Keep this page open until it reconnects.'
 }
 
 export interface StopMessage {
@@ -70,6 +85,19 @@ export function describeStop(reason: StopReason): StopMessage {
           'The link no longer grants access, or the document was deleted. Ask its owner for a new link.',
         reloadHelps: false,
       }
+    case 'refused':
+      return reason.status === 404
+        ? {
+            title: 'This document does not exist',
+            message: 'The server has no document by this name; it may have been deleted.',
+            reloadHelps: false,
+          }
+        : {
+            title: 'The access token was refused',
+            message:
+              'The server did not accept this editor’s token (invalid, expired, or for another document), so it stopped trying. Edits made here are not saved.',
+            reloadHelps: false,
+          }
     case 'token-expired':
       return {
         title: 'Your session has expired',

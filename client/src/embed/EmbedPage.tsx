@@ -11,9 +11,11 @@ export interface EmbedPageProps {
   room: string
   token: string | null
   readOnly: boolean
+  /** Keep the document in the browser (`?localCopy=1`). */
+  localCopy: boolean
 }
 
-export function EmbedPage({ room, token, readOnly }: EmbedPageProps) {
+export function EmbedPage({ room, token, readOnly, localCopy }: EmbedPageProps) {
   const getToken = useMemo(() => createParentTokenSource(room), [room])
   const onStatus = useCallback((status: EditorStatus) => postStatusToParent(room, status), [room])
   const user = useMemo(() => {
@@ -37,6 +39,7 @@ export function EmbedPage({ room, token, readOnly }: EmbedPageProps) {
   return (
     <main className="embed-page" data-testid="embed-page">
       <CollaborativeEditor
+        localCopy={localCopy}
         onStatus={onStatus}
         readOnly={readOnly}
         room={room}

@@ -1,5 +1,6 @@
 /** The person using this browser: a stable id, a remembered display name and a colour derived from the id. */
 import { removeUnsafeTextCharacters } from '@tandem/shared'
+import { createRandomId } from './randomId'
 
 const USER_ID_KEY = 'tandem.userId'
 const NAME_KEY = 'tandem.name'
@@ -37,7 +38,7 @@ export function colorForUser(userId: string): string {
 }
 
 /** Loads (creating on first use) this browser's identity from `storage`. */
-export function loadIdentity(storage: Storage, createId: () => string = () => crypto.randomUUID()): Identity {
+export function loadIdentity(storage: Storage, createId: () => string = createRandomId): Identity {
   let userId = safeGet(storage, USER_ID_KEY)
   if (userId === null || userId === '') {
     userId = createId()

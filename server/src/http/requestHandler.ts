@@ -20,6 +20,8 @@ export interface RequestHandlerOptions {
   readonly readiness: readonly ReadinessCheck[]
   readonly api: ApiHandler | undefined
   readonly staticDir: string | undefined
+  /** Answers a plain GET of `/ws/<room>?token=` with what the upgrade would (see createUpgradeProbe). */
+  readonly probeUpgrade?: (req: IncomingMessage) => Promise<ApiError>
   /** Origins allowed to frame `/embed/*` (`EMBED_ORIGINS`); the app itself is never framed. */
   readonly embedOrigins: readonly string[]
 }
@@ -57,6 +59,16 @@ export function createRequestHandler(options: RequestHandlerOptions) {
         return
       }
       if (options.api && (await options.api(req, res))) return
+      if (
+        options.probeUpgrade &&
+        path.startsWith('/ws/') &&
+        (req.method === 'GET' || req.method === 'HEAD')
+      ) {
+        const answer = await options.probeUpgrade(req)
+        // Script-tag embeds probe from the host's origin; the answer holds no more than a connect would.
+        res.setHeader('Access-Control-Allow-Origin', '*')
+        return sendApiError(res, answer.status, answer.code, answer.message, answer.headers)
+      }
       if (RESERVED_PREFIXES.some((prefix) => path.startsWith(prefix)) || !serveStatic) return notFound(res)
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return sendApiError(

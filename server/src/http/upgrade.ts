@@ -94,6 +94,65 @@ function refuse(socket: Duplex, error: ApiError): void {
   )
 }
 
+/** Turns what an upgrade check threw into the refusal to send (unexpected errors are logged). */
+function toRefusal(error: unknown, logger: Logger): { refusal: ApiError; detail: string | undefined } {
+  if (error instanceof ApiError) return { refusal: error, detail: undefined }
+  if (error instanceof AuthError) {
+    const code =
+      error.status === HTTP_STATUS.FORBIDDEN ? API_ERROR_CODES.FORBIDDEN : API_ERROR_CODES.UNAUTHORIZED
+    return { refusal: new ApiError(error.status, code, error.reason), detail: error.detail }
+  }
+  logger.error({ err: error }, 'upgrade failed')
+  return {
+    refusal: new ApiError(HTTP_STATUS.INTERNAL_ERROR, API_ERROR_CODES.INTERNAL_ERROR, 'internal error'),
+    detail: undefined,
+  }
+}
+
+/**
+ * The upgrade probe: a plain `GET /ws/<room>?token=` answers what the upgrade would, 401/403/404 (or
+ * 429) as the upgrade refuses, 426 when it would be accepted. Browsers hide why an upgrade was
+ * refused (the socket just closes, 1006), so a client whose socket never opened asks here whether
+ * its token is refused for good. Readable cross-origin (script-tag embeds): it tells the caller only
+ * what connecting with the same URL would. Refusals spend the same per-address allowance.
+ */
+export function createUpgradeProbe(
+  options: Pick<UpgradeOptions, 'authenticate' | 'logger' | 'refusalLimiter' | 'clientAddress'>,
+) {
+  return async (request: IncomingMessage): Promise<ApiError> => {
+    const address = options.clientAddress(request)
+    try {
+      const allowance = options.refusalLimiter.check(address)
+      if (!allowance.allowed) {
+        throw new ApiError(
+          HTTP_STATUS.TOO_MANY_REQUESTS,
+          API_ERROR_CODES.RATE_LIMITED,
+          'too many refused upgrades',
+          {
+            headers: { 'Retry-After': String(Math.max(1, Math.ceil(allowance.retryAfterMs / 1000))) },
+          },
+        )
+      }
+      const room = parseRoom(new URL(request.url ?? '/', 'http://localhost'))
+      await options.authenticate(request, room)
+      return new ApiError(
+        HTTP_STATUS.UPGRADE_REQUIRED,
+        API_ERROR_CODES.UPGRADE_REQUIRED,
+        'connect with a WebSocket upgrade',
+        {
+          headers: { Upgrade: 'websocket', Connection: 'Upgrade' },
+        },
+      )
+    } catch (error) {
+      const { refusal } = toRefusal(error, options.logger)
+      if (refusal.status >= 400 && refusal.status < 500 && refusal.status !== HTTP_STATUS.TOO_MANY_REQUESTS) {
+        options.refusalLimiter.take(address)
+      }
+      return refusal
+    }
+  }
+}
+
 export function createUpgradeHandler(options: UpgradeOptions) {
   const { wss, metrics, logger } = options
   return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
@@ -144,18 +203,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       }
       wss.handleUpgrade(request, socket, head, (ws) => options.onConnection(ws, target))
     } catch (error) {
-      let refusal: ApiError
-      let detail: string | undefined
-      if (error instanceof ApiError) refusal = error
-      else if (error instanceof AuthError) {
-        const code =
-          error.status === HTTP_STATUS.FORBIDDEN ? API_ERROR_CODES.FORBIDDEN : API_ERROR_CODES.UNAUTHORIZED
-        refusal = new ApiError(error.status, code, error.reason)
-        detail = error.detail
-      } else {
-        refusal = new ApiError(HTTP_STATUS.INTERNAL_ERROR, API_ERROR_CODES.INTERNAL_ERROR, 'internal error')
-        logger.error({ err: error }, 'upgrade failed')
-      }
+      const { refusal, detail } = toRefusal(error, logger)
       const clientFault = refusal.status >= 400 && refusal.status < 500
       if (clientFault && refusal.status !== HTTP_STATUS.TOO_MANY_REQUESTS)
         options.refusalLimiter.take(address)

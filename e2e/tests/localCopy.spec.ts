@@ -1,0 +1,88 @@
+/**
+ * Issue 15, item 2: edits made offline survive closing the tab and reloading without a network; the
+ * document opens from the browser's copy, says what is only on this device, and syncs once back.
+ */
+import type { Page } from '@playwright/test'
+import { createDocument } from '../support/documents'
+import {
+  editorContent,
+  expectAllSaved,
+  expectSynced,
+  openEditor,
+  placeCaretAtEnd,
+} from '../support/editorPage'
+import { expect, test } from '../support/fixtures'
+
+/** The app can load offline: a service worker controls the page and holds every script it runs. */
+async function expectReadyOffline(page: Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          if (navigator.serviceWorker.controller === null) return false
+          const scripts = performance
+            .getEntriesByType('resource')
+            .map((entry) => entry.name)
+            .filter((url) => new URL(url).pathname.startsWith('/assets/'))
+          const cached = await Promise.all(scripts.map((url) => caches.match(url)))
+          return scripts.length > 0 && cached.every((response) => response !== undefined)
+        }),
+      { timeout: 20_000 },
+    )
+    .toBe(true)
+}
+
+/** The status line shows the page offline, with `text` kept only in this browser. */
+async function expectOfflineWithLocalChanges(page: Page, text: string): Promise<void> {
+  await expect(editorContent(page)).toContainText(text)
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'offline')
+  const saved = page.getByTestId('saved-status')
+  await expect(saved).toHaveAttribute('data-local-only', 'true')
+  await expect(saved).toContainText(/changes? only on this device/)
+  await expect(saved).toHaveAttribute('title', /Saved on this device, not yet on the server/)
+}
+
+test('offline edits survive closing the tab and an offline reload, then reach the server', async ({
+  tandem,
+  newUser,
+}) => {
+  const doc = await createDocument(tandem.baseUrl, 'Train notes')
+  const ann = await newUser('Ann')
+  await openEditor(ann, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.type('Online line.')
+  await expectAllSaved(ann)
+  await expectReadyOffline(ann)
+
+  const context = ann.context()
+  await context.setOffline(true)
+  await expect(ann.getByTestId('connection-status')).toHaveAttribute('data-status', 'offline')
+  await placeCaretAtEnd(editorContent(ann).locator('p').first())
+  await ann.keyboard.type(' Written offline.')
+  await expectOfflineWithLocalChanges(ann, 'Online line. Written offline.')
+
+  // The tab closes with the network still off; a new tab opens the document from the local copy.
+  await ann.close()
+  const again = await context.newPage()
+  // Reloading with unsaved changes asks "Leave site?"; Ann leaves.
+  again.on('dialog', (dialog) => void dialog.accept())
+  await again.goto(doc.editUrl)
+  await expectOfflineWithLocalChanges(again, 'Online line. Written offline.')
+
+  // More typing, then a reload, all still offline.
+  await placeCaretAtEnd(editorContent(again).locator('p').first())
+  await again.keyboard.type(' And after reopening.')
+  await expect(editorContent(again)).toContainText('Written offline. And after reopening.')
+  await again.reload()
+  await expectOfflineWithLocalChanges(again, 'Online line. Written offline. And after reopening.')
+
+  await context.setOffline(false)
+  await expectSynced(again)
+  await expectAllSaved(again)
+  await expect(again.getByTestId('saved-status')).toHaveText('All changes saved')
+
+  // Someone else, in a fresh browser, gets everything from the server.
+  const ben = await newUser('Ben')
+  await openEditor(ben, doc.editUrl)
+  await expect(editorContent(ben)).toHaveText('Online line. Written offline. And after reopening.')
+})
