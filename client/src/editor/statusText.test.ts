@@ -18,7 +18,7 @@ describe('short forms for small screens', () => {
       describeSaveShort({ unsavedChanges: 3, storedLocally: true } as Parameters<
         typeof describeSaveShort
       >[0]),
-    ).toBe('3 only here')
+    ).toBe('3 local')
   })
 })
 

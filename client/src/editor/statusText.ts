@@ -45,7 +45,7 @@ export function describeConnection(state: ConnectionState, nowMs: number): Conne
 /** The save state in a few words (small screens); empty when everything is saved. */
 export function describeSaveShort(save: SaveState): string {
   if (save.unsavedChanges === 0) return ''
-  return save.storedLocally ? `${save.unsavedChanges} only here` : `${save.unsavedChanges} unsaved`
+  return save.storedLocally ? `${save.unsavedChanges} local` : `${save.unsavedChanges} unsaved`
 }
 
 /**
