@@ -1,5 +1,6 @@
 /** A button that cycles the colour theme: follow the system, light, dark. Remembered in localStorage. */
 import { useState } from 'react'
+import { Icon } from '../editor/icons'
 import { browserStorage } from '../identity/useIdentity'
 import {
   applyTheme,
@@ -42,30 +43,22 @@ export function ThemeToggle({ className = '' }: { className?: string }) {
 
 function ThemeIcon({ choice }: { choice: ThemeChoice }) {
   return (
-    <svg
-      aria-hidden="true"
-      fill="none"
-      height="18"
-      stroke="currentColor"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      strokeWidth="2"
-      viewBox="0 0 24 24"
-      width="18"
-    >
-      {choice === 'system' && (
-        <>
-          <rect height="12" rx="2" width="18" x="3" y="4" />
-          <path d="M8 20h8M12 16v4" />
-        </>
-      )}
-      {choice === 'light' && (
-        <>
-          <circle cx="12" cy="12" r="4" />
-          <path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4" />
-        </>
-      )}
-      {choice === 'dark' && <path d="M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z" />}
-    </svg>
+    <Icon>
+      <>
+        {choice === 'system' && (
+          <>
+            <rect height="12" rx="2" width="18" x="3" y="4" />
+            <path d="M8 20h8M12 16v4" />
+          </>
+        )}
+        {choice === 'light' && (
+          <>
+            <circle cx="12" cy="12" r="4" />
+            <path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4" />
+          </>
+        )}
+        {choice === 'dark' && <path d="M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z" />}
+      </>
+    </Icon>
   )
 }

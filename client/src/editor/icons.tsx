@@ -1,7 +1,8 @@
 /** Toolbar icons: small inline SVGs drawn with the current text colour. */
 import type { JSX } from 'react'
 
-function Icon({ children }: { children: JSX.Element | JSX.Element[] }) {
+/** The frame every icon shares: 18 px, 24-unit grid, stroked in the text colour. */
+export function Icon({ children }: { children: JSX.Element | JSX.Element[] }) {
   return (
     <svg
       aria-hidden="true"
