@@ -1,6 +1,6 @@
 /**
- * Assembles one Tandem node: HTTP + WebSocket upgrade -> connections -> rooms -> group commit to
- * the store, and the relay to other nodes. Everything is passed down; nothing is global.
+ * Assembles one Tandem node: HTTP + WebSocket upgrade -> connections -> rooms -> commit queue to
+ * the store, whose committed batches the relay carries to other nodes. Everything is passed down; nothing is global.
  */
 import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -19,9 +19,10 @@ import { type ApiHandler, createRequestHandler, type ReadinessCheck } from './ht
 import { type Authenticate, createUpgradeHandler, createUpgradeProbe } from './http/upgrade'
 import { createLogger, type Logger } from './logger'
 import { Metrics } from './metrics'
+import { CommitQueue } from './persistence/CommitQueue'
 import type { DocumentStore } from './persistence/DocumentStore'
 import type { Relay } from './relay/Relay'
-import { GroupCommit } from './rooms/GroupCommit'
+import { relayCommitted } from './relay/relayCommitted'
 import { RoomRegistry } from './rooms/RoomRegistry'
 
 export interface TandemServerParts {
@@ -60,10 +61,11 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   const logger = parts.logger ?? createLogger(config.logLevel)
   const metrics = parts.metrics ?? new Metrics()
   const { store, relay } = parts
-  const commit = new GroupCommit(store, metrics, logger)
+  const commits = createCommitQueue(store, metrics, logger)
+  if (relay) commits.onCommitted(relayCommitted(relay))
   const rooms = new RoomRegistry({
     store,
-    commit,
+    commits,
     relay,
     metrics,
     logger,
@@ -206,7 +208,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
         timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs)
       })
       const drained = (async () => {
-        await commit.flush()
+        await commits.flush()
         await rooms.releaseAll()
         await relay?.close()
         await store.close()
@@ -220,4 +222,19 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       await closed
     },
   }
+}
+
+/** The node's commit queue, reporting into its metrics and log. */
+function createCommitQueue(store: DocumentStore, metrics: Metrics, logger: Logger): CommitQueue {
+  return new CommitQueue(store, {
+    onAppendTimed: (seconds) => metrics.storeAppendSeconds.observe(seconds),
+    onAppendFailed: (error, updates) => {
+      metrics.storeFailures.labels('append').inc()
+      logger.error({ err: error, updates }, 'group commit failed')
+    },
+    onListenerFailed: (error) => {
+      metrics.countInternalError('commit')
+      logger.error({ err: error }, 'a listener of committed updates failed')
+    },
+  })
 }

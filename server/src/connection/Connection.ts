@@ -1,18 +1,15 @@
 /** One client socket: its identity, lifecycle state, outbound back-pressure and close bookkeeping. */
-import type { CloseCode, MessageKind, Role } from '@tandem/shared'
+import type { CloseCode, MessageKind } from '@tandem/shared'
 import { CLOSE_CODES } from '@tandem/shared'
 import type { WebSocket } from 'ws'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
+import type { Peer, PeerIdentity } from '../rooms/Peer'
 import type { Room } from '../rooms/Room'
 import { QueryThrottle } from './QueryThrottle'
 
 /** Who is on the other end, as established on the upgrade. */
-export interface ConnectionIdentity {
-  readonly userId: string
-  /** The token's display name; shown to others in place of whatever name the peer claims. */
-  readonly name?: string
-  readonly role: Role
+export interface ConnectionIdentity extends PeerIdentity {
   /** When the token expires (ms since the epoch); the socket is closed with 4401 then. */
   readonly expiresAtMs: number | null
   /** The share key the token was exchanged for; revoking that key closes this socket (4403). */
@@ -45,7 +42,7 @@ const BACKPRESSURE_TERMINATE_MS = 1000
 /** Timers above this overflow to 1 ms in Node; longer token lifetimes are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-export class Connection {
+export class Connection implements Peer {
   state: ConnectionState = { kind: 'joining', early: [], earlyBytes: 0 }
   /** Cleared by the heartbeat sweep, set again by every pong. */
   isAlive = true

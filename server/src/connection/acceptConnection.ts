@@ -121,6 +121,7 @@ export function acceptConnection(ws: WebSocket, options: AcceptOptions): Connect
           registry.releaseIfIdle(room)
           return
         }
+        connection.state = { kind: 'open', room }
         room.attach(connection)
         for (const frame of state.early) {
           if (connection.state.kind !== 'open' || ws.readyState !== ws.OPEN) break

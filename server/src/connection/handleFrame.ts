@@ -36,9 +36,21 @@ export function handleFrame(
       case 'awareness':
         room.handleAwareness(connection, message.update)
         break
-      case 'query-awareness':
-        room.handleQueryAwareness(connection)
+      case 'query-awareness': {
+        // At most one answer per AWARENESS_QUERY_INTERVAL_MS per socket; the rest coalesce into it.
+        const verdict = connection.queryThrottle.request(() => {
+          if (connection.state.kind !== 'open' || connection.state.room !== room) return
+          try {
+            room.sendPresenceTo(connection)
+          } catch (error) {
+            metrics.countInternalError('awareness')
+            logger.error({ room: room.name, err: error }, 'answering a presence query failed')
+            connection.close(CLOSE_CODES.INTERNAL_ERROR)
+          }
+        })
+        if (verdict === 'coalesced') metrics.awarenessQueriesCoalesced.inc()
         break
+      }
       case 'auth':
       case 'saved':
         // Server-to-client messages; a client sending them is harmless and ignored.

@@ -5,7 +5,7 @@
  * owns it until it closes. History under an id (stored before, or written by a connection that has
  * left) is no claim: ownership is only about live connections.
  */
-import type { Connection } from '../connection/Connection'
+import type { Peer } from './Peer'
 
 /** An update wrote under a client id another live connection owns. Maps to close code 4409. */
 export class ClientIdInUseError extends Error {
@@ -17,7 +17,7 @@ export class ClientIdInUseError extends Error {
 }
 
 export class ClientIdOwners {
-  private readonly owners = new Map<number, Connection>()
+  private readonly owners = new Map<number, Peer>()
 
   /**
    * Claims `clientIds` for `connection`, all or nothing. An id owned by a connection of the same
@@ -25,7 +25,7 @@ export class ClientIdOwners {
    * the server has not yet noticed its old socket died, which must not lock it out for a heartbeat
    * or two. Another subject's id throws ClientIdInUseError and claims nothing.
    */
-  claim(connection: Connection, clientIds: Iterable<number>): void {
+  claim(connection: Peer, clientIds: Iterable<number>): void {
     const taken: number[] = []
     for (const clientId of clientIds) {
       const owner = this.owners.get(clientId)
@@ -43,7 +43,7 @@ export class ClientIdOwners {
   }
 
   /** Releases every id `connection` owns (it closed). */
-  release(connection: Connection): void {
+  release(connection: Peer): void {
     for (const clientId of connection.yjsClientIds) {
       if (this.owners.get(clientId) === connection) this.owners.delete(clientId)
     }

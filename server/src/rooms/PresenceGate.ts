@@ -8,9 +8,9 @@
 import { CLOSE_CODES } from '@tandem/shared'
 import * as encoding from 'lib0/encoding'
 import type { Awareness } from 'y-protocols/awareness'
-import type { Connection } from '../connection/Connection'
 import type { Metrics } from '../metrics'
 import { LimitExceededError } from './LimitExceededError'
+import type { Peer } from './Peer'
 import type { AwarenessEntry } from './validateAwarenessUpdate'
 
 export interface PresenceLimits {
@@ -30,10 +30,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * States without those fields (other Yjs apps) pass unchanged; without them the Tandem client shows
  * "Anonymous" and no role, so leaving them out poses as no one.
  */
-export function stampIdentity(
-  state: Record<string, unknown>,
-  connection: Connection,
-): Record<string, unknown> {
+export function stampIdentity(state: Record<string, unknown>, connection: Peer): Record<string, unknown> {
   const { name, role } = connection.identity
   const stamped = { ...state }
   if ('name' in state && name !== undefined) stamped.name = name
@@ -54,7 +51,7 @@ export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint
 }
 
 export class PresenceGate {
-  private readonly owners = new Map<number, Connection>()
+  private readonly owners = new Map<number, Peer>()
   /**
    * Last clocks of ids whose meta entry was dropped (owner gone, or removed by expiry or another
    * node), oldest first, at most MAX_ROOM_PRESENCE: a late echo of such an id's old state must
@@ -76,7 +73,7 @@ export class PresenceGate {
    * takes an id over (the same browser reconnecting before its old socket was noticed dead). Throws
    * LimitExceededError (4429) when the connection would own too many ids.
    */
-  admitFromConnection(connection: Connection, entries: readonly AwarenessEntry[]): Uint8Array | null {
+  admitFromConnection(connection: Peer, entries: readonly AwarenessEntry[]): Uint8Array | null {
     const admitted: AwarenessEntry[] = []
     const room = { newIds: 0 }
     for (const entry of entries) {
@@ -147,7 +144,7 @@ export class PresenceGate {
   }
 
   /** Gives up every id `connection` owns; returns them so the room removes their states and meta. */
-  release(connection: Connection): number[] {
+  release(connection: Peer): number[] {
     const released: number[] = []
     for (const clientId of connection.awarenessClientIds) {
       if (this.owners.get(clientId) === connection) {
@@ -169,7 +166,7 @@ export class PresenceGate {
     return entry.clock < known || entry.state !== null || !this.awareness.states.has(entry.clientId)
   }
 
-  private claim(connection: Connection, clientId: number): void {
+  private claim(connection: Peer, clientId: number): void {
     this.owners.set(clientId, connection)
     connection.awarenessClientIds.add(clientId)
   }

@@ -13,18 +13,18 @@ import {
 } from '@tandem/shared'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { Connection } from '../connection/Connection'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
+import type { CommitQueue } from '../persistence/CommitQueue'
 import type { DocumentStore } from '../persistence/DocumentStore'
 import type { Relay, RelayEnvelope } from '../relay/Relay'
 import { ClientIdOwners } from './ClientIdOwners'
 import { checkDependencies } from './checkDependencies'
 import { DocumentSize } from './DocumentSize'
-import type { Batch, GroupCommit } from './GroupCommit'
 import { LimitExceededError } from './LimitExceededError'
 import { needsLayoutMigration } from './needsLayoutMigration'
-import { RELAY_ORIGIN, STORE_ORIGIN } from './origins'
+import { isOrigin, peerOrigin, RELAY_ORIGIN, STORE_ORIGIN } from './origins'
+import type { Peer } from './Peer'
 import { PresenceGate } from './PresenceGate'
 import { type PresenceFlush, PresenceWindow, presenceWindowMs } from './PresenceWindow'
 import { readAwarenessUpdate } from './validateAwarenessUpdate'
@@ -37,7 +37,8 @@ export class InvalidUpdateError extends Error {
 
 export interface RoomContext {
   readonly store: DocumentStore
-  readonly commit: GroupCommit
+  /** Where client updates are made durable; relaying committed updates listens to it, not the room. */
+  readonly commits: CommitQueue
   readonly relay: Relay | undefined
   readonly metrics: Metrics
   readonly logger: Logger
@@ -70,14 +71,18 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 export class Room {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
-  readonly connections = new Set<Connection>()
+  readonly connections = new Set<Peer>()
 
   readonly presence: PresenceGate
   private readonly presenceWindow: PresenceWindow
   private readonly clientIdOwners = new ClientIdOwners()
 
-  private pending: Uint8Array[] = []
-  private pendingOrigins: Connection[] = []
+  /** The updates waiting in the commit queue's open batch, if this room has any there. */
+  private queued: QueuedGroup | null = null
+  /** Groups enqueued and not yet applied or failed. */
+  private groupsInFlight = 0
+  /** Settles once every group enqueued so far is applied or failed: SAVED acks wait for it. */
+  private settled: Promise<void> = Promise.resolve()
   /**
    * Per client, the clock the document reaches once the queued and in-flight (being stored) updates
    * are applied; cleared when nothing is queued or in flight, when the document itself knows.
@@ -86,10 +91,8 @@ export class Room {
   /** Bytes of queued or in-flight updates that will wait for something the document lacks. */
   private queuedUnresolvedBytes = 0
   private unresolved = new WeakSet<Uint8Array>()
-  private batchesInFlight = 0
-  private pendingAcks = new Set<Connection>()
-  /** Updates of a committed batch that changed the document, sent as one frame afterwards. */
-  private applied: Array<{ update: Uint8Array; origin: Connection }> | null = null
+  /** Updates of a committed group that changed the document, sent as one frame afterwards. */
+  private applied: Array<{ update: Uint8Array; peer: Peer }> | null = null
   /**
    * The bytes being applied (a client's stored update, a relayed one). Peers get these, not Yjs's
    * re-encoding of the transaction: that one's delete set also names what the deletion of a container
@@ -162,25 +165,24 @@ export class Room {
     return room
   }
 
-  /** Attaches a connection and starts the y-websocket handshake: our step 1, then current presence. */
-  attach(connection: Connection): void {
+  /** Attaches a peer and starts the y-websocket handshake: our step 1, then current presence. */
+  attach(connection: Peer): void {
     this.connections.add(connection)
-    connection.state = { kind: 'open', room: this }
     connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)), 'sync-step1')
-    this.sendPresence(connection)
+    this.sendPresenceTo(connection)
   }
 
   /**
    * Removes a closed connection and, for everyone at once, the presence it owned (states and the
    * meta entries y-protocols would otherwise keep forever); its client ids are free again.
    */
-  detach(connection: Connection): void {
+  detach(connection: Peer): void {
     if (!this.connections.delete(connection)) return
     this.clientIdOwners.release(connection)
     const released = this.presence.release(connection)
     try {
       if (released.length > 0) {
-        awarenessProtocol.removeAwarenessStates(this.awareness, released, connection)
+        awarenessProtocol.removeAwarenessStates(this.awareness, released, peerOrigin(connection))
       }
     } finally {
       for (const clientId of released) this.presence.forget(clientId)
@@ -189,7 +191,7 @@ export class Room {
   }
 
   /** Answers a client's step 1 with what it lacks. The document only ever holds durable changes. */
-  handleSyncStep1(connection: Connection, stateVector: Uint8Array): void {
+  handleSyncStep1(connection: Peer, stateVector: Uint8Array): void {
     try {
       Y.decodeStateVector(stateVector)
     } catch (error) {
@@ -200,10 +202,10 @@ export class Room {
   }
 
   /**
-   * Queues a client's step 2 or update for the next group commit; it is applied once stored.
+   * Enqueues a client's step 2 or update for the commit queue; it is applied once stored.
    * Viewers never get here (the connection layer drops their writes).
    */
-  handleClientUpdate(connection: Connection, update: Uint8Array): void {
+  handleClientUpdate(connection: Peer, update: Uint8Array): void {
     if (isEmptyUpdate(update)) {
       // Every stock client sends one as its step 2 on joining: nothing to store, only maybe an ack.
       if (connection.wantsSavedAcks) this.requestSavedAck(connection)
@@ -243,13 +245,10 @@ export class Room {
     for (const [client, clock] of needs.reaches) {
       this.queuedClocks.set(client, Math.max(clock, this.queuedClocks.get(client) ?? 0))
     }
-    this.pending.push(update)
-    this.pendingOrigins.push(connection)
-    if (connection.wantsSavedAcks) this.pendingAcks.add(connection)
-    this.ctx.commit.schedule(this)
+    this.enqueue(connection, update)
   }
 
-  handleAwareness(connection: Connection, update: Uint8Array): void {
+  handleAwareness(connection: Peer, update: Uint8Array): void {
     if (update.byteLength > this.ctx.maxAwarenessBytes) {
       throw new LimitExceededError(
         'awareness-size',
@@ -261,89 +260,16 @@ export class Room {
     if (!read.ok) throw new InvalidUpdateError(read.problem)
     this.ctx.metrics.presenceEntries.labels('connection').inc(read.entries.length)
     const admitted = this.presence.admitFromConnection(connection, read.entries)
-    if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, connection)
+    if (admitted) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, peerOrigin(connection))
   }
 
-  /** Sends everyone's presence, at most once per AWARENESS_QUERY_INTERVAL_MS per connection. */
-  handleQueryAwareness(connection: Connection): void {
-    const verdict = connection.queryThrottle.request(() => {
-      if (connection.state.kind !== 'open' || connection.state.room !== this) return
-      try {
-        this.sendPresence(connection)
-      } catch (error) {
-        this.ctx.metrics.countInternalError('awareness')
-        this.ctx.logger.error({ room: this.name, err: error }, 'answering a presence query failed')
-        connection.close(CLOSE_CODES.INTERNAL_ERROR)
-      }
-    })
-    if (verdict === 'coalesced') this.ctx.metrics.awarenessQueriesCoalesced.inc()
-  }
-
-  /** Hands the group commit everything queued since the last batch. */
-  takeBatch(): Batch | null {
-    if (this.pending.length === 0 && this.pendingAcks.size === 0) return null
-    const batch: Batch = {
-      room: this,
-      updates: this.pending,
-      origins: this.pendingOrigins,
-      acks: this.pendingAcks,
-    }
-    this.pending = []
-    this.pendingOrigins = []
-    this.pendingAcks = new Set()
-    this.batchesInFlight++
-    return batch
-  }
-
-  /**
-   * The batch is on disk: apply it, then send what changed to the other clients (one frame) and
-   * the other nodes, and acknowledge it to the senders that asked.
-   */
-  commitSucceeded(batch: Batch): void {
-    this.settleQueued(batch)
-    if (this.destroyed) return
-    this.applied = []
-    try {
-      batch.updates.forEach((update, i) => {
-        const origin = batch.origins[i]!
-        let applied = false
-        try {
-          this.applying = hasPending(this.doc) ? null : update
-          Y.applyUpdate(this.doc, update, origin)
-          applied = true
-        } catch (error) {
-          // validateUpdate refuses what cannot integrate on its own; two updates forging one client's
-          // history can still clash here (docs/reliability.md). Stored already: loads skip it likewise.
-          this.ctx.logger.error({ room: this.name, err: error }, 'a stored update failed to apply')
-          origin.close(CLOSE_CODES.MALFORMED_MESSAGE)
-        }
-        this.size?.settled(update.byteLength, applied)
-      })
-    } finally {
-      this.applying = null
-      const applied = this.applied
-      this.applied = null
-      this.broadcastApplied(applied)
-    }
-    this.logRows += batch.updates.length
-    this.logBytes += batch.updates.reduce((sum, update) => sum + update.byteLength, 0)
-    this.maybeCompact()
-    if (batch.acks.size > 0) {
-      const saved = encodeSaved(Y.encodeStateVector(this.doc))
-      for (const connection of batch.acks) connection.send(saved, 'saved')
-    }
-  }
-
-  /**
-   * The batch could not be stored, so it was never applied: readers are unaffected. Its senders are
-   * told storage is unavailable; their editors keep the edits and resend them on reconnect.
-   */
-  commitFailed(batch: Batch, error: unknown): void {
-    this.settleQueued(batch)
-    const senders = new Set(batch.origins)
-    for (const update of batch.updates) this.size?.settled(update.byteLength, false)
-    this.ctx.logger.error({ room: this.name, err: error, senders: senders.size }, 'storing updates failed')
-    for (const connection of senders) connection.close(CLOSE_CODES.STORAGE_UNAVAILABLE)
+  /** Everyone's presence, to one peer (on joining, and when it asks: throttled by the connection layer). */
+  sendPresenceTo(connection: Peer): void {
+    if (!this.connections.has(connection) || this.awareness.getStates().size === 0) return
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
+      ...this.awareness.getStates().keys(),
+    ])
+    connection.send(encodeAwareness(update), 'awareness')
   }
 
   /** Log size since the last snapshot, as this node counted it. */
@@ -376,27 +302,101 @@ export class Room {
     )
   }
 
-  /** A batch left the queue (stored and applied, or failed): its updates no longer count as queued. */
-  private settleQueued(batch: Batch): void {
-    this.batchesInFlight--
-    for (const update of batch.updates) {
-      if (this.unresolved.delete(update)) this.queuedUnresolvedBytes -= update.byteLength
+  /**
+   * Hands one update to the commit queue. Updates that share a batch form one group: applied
+   * together once durable, and sent to the other peers as one frame.
+   */
+  private enqueue(connection: Peer, update: Uint8Array): void {
+    const committed = this.ctx.commits.enqueue(this.name, update)
+    let group = this.queued
+    if (group?.committed !== committed) {
+      const created: QueuedGroup = { committed, updates: [], senders: [] }
+      group = created
+      this.queued = created
+      this.groupsInFlight++
+      this.settled = committed.then(
+        () => this.settleGroup(created, () => this.applyGroup(created)),
+        (error: unknown) => this.settleGroup(created, () => this.failGroup(created, error)),
+      )
     }
-    if (this.batchesInFlight === 0 && this.pending.length === 0) this.queuedClocks.clear()
+    group.updates.push(update)
+    group.senders.push(connection)
+    if (connection.wantsSavedAcks) this.requestSavedAck(connection)
   }
 
-  /** Everyone's presence, to one connection (on joining and when it asks). */
-  private sendPresence(connection: Connection): void {
-    if (this.awareness.getStates().size === 0) return
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
-      ...this.awareness.getStates().keys(),
-    ])
-    connection.send(encodeAwareness(update), 'awareness')
+  /** Runs a group's outcome, then stops counting its updates as queued. Never throws. */
+  private settleGroup(group: QueuedGroup, outcome: () => void): void {
+    if (this.queued === group) this.queued = null
+    try {
+      outcome()
+    } catch (error) {
+      this.ctx.metrics.countInternalError('commit')
+      this.ctx.logger.error({ room: this.name, err: error }, 'releasing a committed batch failed')
+    } finally {
+      this.groupsInFlight--
+      for (const update of group.updates) {
+        if (this.unresolved.delete(update)) this.queuedUnresolvedBytes -= update.byteLength
+      }
+      if (this.groupsInFlight === 0) this.queuedClocks.clear()
+    }
   }
 
-  private requestSavedAck(connection: Connection): void {
-    this.pendingAcks.add(connection)
-    this.ctx.commit.schedule(this)
+  /**
+   * The group is on disk: apply it, then send what changed to the other peers (one frame). Other
+   * nodes hear of it from the commit queue's listeners, not from here.
+   */
+  private applyGroup(group: QueuedGroup): void {
+    if (this.destroyed) return
+    this.applied = []
+    try {
+      group.updates.forEach((update, i) => {
+        const sender = group.senders[i]!
+        let applied = false
+        try {
+          this.applying = hasPending(this.doc) ? null : update
+          Y.applyUpdate(this.doc, update, peerOrigin(sender))
+          applied = true
+        } catch (error) {
+          // validateUpdate refuses what cannot integrate on its own; two updates forging one client's
+          // history can still clash here (docs/reliability.md). Stored already: loads skip it likewise.
+          this.ctx.logger.error({ room: this.name, err: error }, 'a stored update failed to apply')
+          sender.close(CLOSE_CODES.MALFORMED_MESSAGE)
+        }
+        this.size?.settled(update.byteLength, applied)
+      })
+    } finally {
+      this.applying = null
+      const applied = this.applied
+      this.applied = null
+      this.broadcastApplied(applied)
+    }
+    this.logRows += group.updates.length
+    this.logBytes += group.updates.reduce((sum, update) => sum + update.byteLength, 0)
+    this.maybeCompact()
+  }
+
+  /**
+   * The group could not be stored, so it was never applied: readers are unaffected. Its senders are
+   * told storage is unavailable; their editors keep the edits and resend them on reconnect.
+   */
+  private failGroup(group: QueuedGroup, error: unknown): void {
+    const senders = new Set(group.senders)
+    for (const update of group.updates) this.size?.settled(update.byteLength, false)
+    this.ctx.logger.error({ room: this.name, err: error, senders: senders.size }, 'storing updates failed')
+    for (const connection of senders) connection.close(CLOSE_CODES.STORAGE_UNAVAILABLE)
+  }
+
+  /**
+   * Tells a peer its changes are durable once everything queued before now is settled: all of a
+   * peer's updates are queued when its frame is handled, and the document only holds durable ones.
+   */
+  private requestSavedAck(connection: Peer): void {
+    const send = () => {
+      if (this.destroyed || !this.connections.has(connection)) return
+      connection.send(encodeSaved(Y.encodeStateVector(this.doc)), 'saved')
+    }
+    if (this.groupsInFlight === 0) send()
+    else void this.settled.then(send)
   }
 
   private diffFor(stateVector: Uint8Array): Uint8Array {
@@ -469,8 +469,8 @@ export class Room {
     // The sent bytes, unless structs waited or still wait for missing ones: then only Yjs's
     // re-encoding carries what this update let integrate from earlier ones.
     const bytes = this.applying !== null && !hasPending(this.doc) ? this.applying : update
-    if (origin instanceof Connection && this.applied) {
-      this.applied.push({ update: bytes, origin })
+    if (isOrigin(origin, 'peer') && this.applied) {
+      this.applied.push({ update: bytes, peer: (origin as { peer: Peer }).peer })
       return
     }
     if (origin === RELAY_ORIGIN) {
@@ -481,19 +481,18 @@ export class Room {
     }
   }
 
-  /** One frame for what a batch changed, to everyone but a sole sender; then to the other nodes. */
-  private broadcastApplied(applied: ReadonlyArray<{ update: Uint8Array; origin: Connection }>): void {
+  /** One frame for what a group changed, to everyone but a sole sender. */
+  private broadcastApplied(applied: ReadonlyArray<{ update: Uint8Array; peer: Peer }>): void {
     if (applied.length === 0) return
     const merged =
       applied.length === 1 ? applied[0]!.update : Y.mergeUpdates(applied.map((entry) => entry.update))
-    const soleOrigin = applied.every((entry) => entry.origin === applied[0]!.origin)
-      ? applied[0]!.origin
+    const soleSender = applied.every((entry) => entry.peer === applied[0]!.peer)
+      ? applied[0]!.peer
       : undefined
     const frame = encodeSyncUpdate(merged)
     for (const connection of this.connections) {
-      if (connection !== soleOrigin) connection.send(frame, 'sync-update')
+      if (connection !== soleSender) connection.send(frame, 'sync-update')
     }
-    this.ctx.relay?.publish(this.name, { kind: 'update', update: merged })
   }
 
   /**
@@ -604,6 +603,14 @@ export class Room {
 /** Whether Yjs holds structs or deletions waiting for ones the document lacks. */
 function hasPending(doc: Y.Doc): boolean {
   return doc.store.pendingStructs !== null || doc.store.pendingDs !== null
+}
+
+/** Updates of one room that share a commit batch. */
+interface QueuedGroup {
+  readonly committed: Promise<void>
+  readonly updates: Uint8Array[]
+  /** The peer each update came from (same index). */
+  readonly senders: Peer[]
 }
 
 interface AwarenessChanges {

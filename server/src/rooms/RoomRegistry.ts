@@ -2,7 +2,6 @@
  * The rooms loaded on this node. Concurrent first joins share one load; a room is released when its
  * last connection leaves, after its writes are durable, and compacted on the way out.
  */
-import type { GroupCommit } from './GroupCommit'
 import { Room, type RoomContext } from './Room'
 
 type Entry =
@@ -10,7 +9,7 @@ type Entry =
   | { readonly state: 'open'; readonly room: Room }
   | { readonly state: 'closing'; readonly promise: Promise<void> }
 
-export type RegistryContext = Omit<RoomContext, 'onEmpty'> & { readonly commit: GroupCommit }
+export type RegistryContext = Omit<RoomContext, 'onEmpty'>
 
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>()
@@ -92,9 +91,9 @@ export class RoomRegistry {
   }
 
   private async unload(room: Room): Promise<void> {
-    const { commit, relay, store, logger } = this.roomContext
+    const { commits, relay, store, logger } = this.roomContext
     try {
-      await commit.flush()
+      await commits.flush()
       if (room.logSize.rows > 0) await store.compact(room.name)
     } catch (error) {
       logger.warn({ room: room.name, err: error }, 'compaction on unload failed')

@@ -1,0 +1,24 @@
+/**
+ * What a room needs of a client it serves. The connection layer implements it (Connection); the
+ * room never reaches back into sockets, so data flows one way: socket -> room -> store -> sockets.
+ */
+import type { CloseCode, MessageKind, Role } from '@tandem/shared'
+
+export interface PeerIdentity {
+  readonly userId: string
+  /** The token's display name; shown to others in place of whatever name the peer claims. */
+  readonly name?: string
+  readonly role: Role
+}
+
+export interface Peer {
+  readonly identity: PeerIdentity
+  /** Client asked for SAVED acknowledgements (`?saved=1`). */
+  readonly wantsSavedAcks: boolean
+  /** Awareness client ids this peer owns (the room's PresenceGate); removed for everyone when it leaves. */
+  readonly awarenessClientIds: Set<number>
+  /** Yjs client ids this peer owns (the room's ClientIdOwners); released when it leaves. */
+  readonly yjsClientIds: Set<number>
+  send(frame: Uint8Array, type: MessageKind): void
+  close(code: CloseCode, detail?: string): void
+}
