@@ -9,14 +9,14 @@ import os from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
 import { compactUpdates } from '../server/src/persistence/compactUpdates'
-import type { DocumentStore } from '../server/src/persistence/DocumentStore'
+import type { DocumentStore, Durability } from '../server/src/persistence/DocumentStore'
 import { MemoryStore } from '../server/src/persistence/MemoryStore'
-import { SqliteStore, type SqliteSynchronous } from '../server/src/persistence/SqliteStore'
+import { SqliteStore } from '../server/src/persistence/SqliteStore'
 
 const TYPING_UPDATES = 20_000
 const APPEND_BUDGET_MS = 3_000
 const BATCH_SIZES = [1, 10, 100] as const
-const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['full', 'normal']
+const DURABILITIES: readonly Durability[] = ['fsync', 'process']
 const LARGE_DOCUMENT_BYTES = 5 * 1024 * 1024
 const LOG_ROWS_BEFORE_COMPACTION = 1_000
 const COMPACTION_RUNS = 3
@@ -99,16 +99,16 @@ async function benchAppends(): Promise<void> {
   const updates = typingUpdates(TYPING_UPDATES, 1)
   const meanBytes = updates.reduce((sum, update) => sum + update.byteLength, 0) / updates.length
   console.log(`\n### Appends: ${updates.length} typing updates, mean ${meanBytes.toFixed(1)} bytes each\n`)
-  console.log('| store | synchronous | updates per commit | updates/s | commits/s |')
+  console.log('| store | durability | updates per commit | updates/s | commits/s |')
   console.log('|---|---|---:|---:|---:|')
   const memory = await appendThroughput(new MemoryStore(), updates, 1)
   console.log(`| memory (persistence off) | - | 1 | ${round(memory.perSecond)} | - |`)
-  for (const synchronous of SYNCHRONOUS_MODES) {
+  for (const durability of DURABILITIES) {
     for (const batchSize of BATCH_SIZES) {
-      const store = new SqliteStore(freshFile(), { synchronous })
+      const store = new SqliteStore(freshFile(), { durability })
       const { perSecond, commitsPerSecond } = await appendThroughput(store, updates, batchSize)
       console.log(
-        `| sqlite | ${synchronous} | ${batchSize} | ${round(perSecond)} | ${round(commitsPerSecond)} |`,
+        `| sqlite | ${durability} | ${batchSize} | ${round(perSecond)} | ${round(commitsPerSecond)} |`,
       )
     }
   }

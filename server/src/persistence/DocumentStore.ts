@@ -5,6 +5,14 @@
  */
 import type { Role } from '@tandem/shared'
 
+/**
+ * What `append` promises when it resolves (DURABILITY):
+ * - `fsync`: the batch is on disk: it survives a kill of the process, an OS crash and a power loss.
+ * - `process`: the batch is with the OS (SQLite) or the database server (PostgreSQL): it survives a
+ *   kill of the process; a power loss (or a database crash) can take about the last second.
+ */
+export type Durability = 'fsync' | 'process'
+
 /** One Yjs update (V1 encoding) to append to a room's log. */
 export interface UpdateEntry {
   readonly room: string

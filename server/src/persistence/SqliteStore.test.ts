@@ -141,6 +141,52 @@ describe('SqliteStore', () => {
     expect(fs.readFileSync(file)).toEqual(garbage)
   })
 
+  it('commits appends off the event loop: timers run while a commit waits for the write lock', async () => {
+    const store = open()
+    // Another connection holds the write lock, as another process or a slow disk would.
+    const other = raw()
+    other.exec('BEGIN IMMEDIATE')
+    let timerRan = false
+    setTimeout(() => {
+      timerRan = true
+    }, 20)
+    let committed = false
+    const append = store.append([{ room: 'r', update: typingUpdates(['waits'])[0]! }]).then(() => {
+      committed = true
+    })
+    const deadline = Date.now() + 2000
+    while (!timerRan && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(timerRan, 'the event loop ran while the append waited').toBe(true)
+    expect(committed, 'the append waits for the lock').toBe(false)
+    other.exec('COMMIT')
+    await append
+    expect((await store.load('r')).updates).toHaveLength(1)
+  })
+
+  it('durability process: a background sync puts commits into the database file within about a second', async () => {
+    /** Rows the main database file holds on its own, without its WAL (what survives losing the WAL). */
+    const rowsInMainFile = () => {
+      const copy = path.join(dir, `main-only-${Date.now()}.db`)
+      fs.copyFileSync(file, copy)
+      const db = new Database(copy, { readonly: true })
+      try {
+        const table = db.prepare("SELECT name FROM sqlite_master WHERE name = 'updates'").get()
+        // Before the first checkpoint even the schema lives only in the WAL.
+        if (!table) return 0
+        return (db.prepare('SELECT count(*) AS n FROM updates').get() as { n: number }).n
+      } finally {
+        db.close()
+      }
+    }
+    const store = open({ durability: 'process' })
+    await store.append([{ room: 'r', update: typingUpdates(['synced'])[0]! }])
+    const deadline = Date.now() + 3000
+    while (rowsInMainFile() === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(rowsInMainFile(), 'checkpointed (WAL synced first) by the background sync').toBe(1)
+  })
+
   it('an append that fails midway through its transaction stores none of its entries', async () => {
     const store = open()
     raw().exec(`CREATE TRIGGER poison BEFORE INSERT ON updates WHEN NEW.room = 'poison'

@@ -1,4 +1,8 @@
-/** DocumentStore on one SQLite file: WAL, group-committed appends, checksummed rows, optimistic compaction. */
+/**
+ * DocumentStore on one SQLite file: WAL, appends committed on a writer thread (SqliteAppender),
+ * checksummed rows, optimistic compaction. Reads, compaction and the catalog use the main thread's
+ * connection; WAL lets them read while the writer commits.
+ */
 import fs from 'node:fs'
 import path from 'node:path'
 import { crc32 } from 'node:zlib'
@@ -8,14 +12,22 @@ import { compactUpdatesAdaptive } from './compactUpdates'
 import type {
   DocumentRecord,
   DocumentStore,
+  Durability,
   ShareKeyRecord,
   StoredDocument,
   UpdateEntry,
 } from './DocumentStore'
 import { migrate } from './migrations'
 import { SerialQueue } from './SerialQueue'
+import { SqliteAppender } from './SqliteAppender'
 import { StorageError, toStorageError } from './StorageError'
-import { type BlobRow, prepareStatements, type ShareKeyRow, type SqliteStatements } from './sqliteStatements'
+import {
+  type BlobRow,
+  INSERT_UPDATE_SQL,
+  prepareStatements,
+  type ShareKeyRow,
+  type SqliteStatements,
+} from './sqliteStatements'
 import { validateEntries } from './validateEntries'
 
 /** Name of the database file inside DATA_DIR. */
@@ -23,19 +35,21 @@ export const DATABASE_FILE_NAME = 'tandem.db'
 /** Default wait for another process's lock before a statement fails with SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000
 /**
- * - `full` (default): the WAL is fsynced at every commit, so an update is on disk when `append`
- *   resolves: it survives a process SIGKILL and also an OS crash or power loss. Group commit keeps
- *   this to one fsync per event-loop turn, not one per keystroke.
- * - `normal`: with WAL, a commit is written to the OS before `append` resolves (survives SIGKILL)
- *   but only fsynced at checkpoints, so power loss can drop the last commits.
+ * With `durability: 'process'` the WAL is synced by a checkpoint this often (when anything was
+ * committed since the last one), so a power loss takes at most about this much.
  */
-export type SqliteSynchronous = 'full' | 'normal'
+export const SQLITE_BACKGROUND_SYNC_MS = 1000
 
 export interface SqliteStoreOptions {
   /** Default SQLITE_BUSY_TIMEOUT_MS. Note that the wait blocks the event loop (better-sqlite3 is synchronous). */
   readonly busyTimeoutMs?: number
-  /** Default `full`: see SqliteSynchronous. */
-  readonly synchronous?: SqliteSynchronous
+  /**
+   * Default `fsync`: synchronous=FULL, the WAL is fsynced at every commit, so an update is on disk
+   * when `append` resolves (survives SIGKILL, an OS crash and a power loss). `process`:
+   * synchronous=NORMAL, a commit reaches the OS before `append` resolves (survives SIGKILL) and the
+   * WAL is fsynced every SQLITE_BACKGROUND_SYNC_MS, so a power loss can take the last second.
+   */
+  readonly durability?: Durability
   /** Folds a snapshot and its log into one update during compaction. Default: compactUpdatesAdaptive. */
   readonly compactUpdates?: (parts: readonly Uint8Array[]) => Promise<Uint8Array>
 }
@@ -51,7 +65,7 @@ export class SqliteStore implements DocumentStore {
   // IMMEDIATE takes the write lock up front: a deferred transaction that reads before writing can
   // fail with SQLITE_BUSY_SNAPSHOT when another process commits in between, and busy_timeout does
   // not retry that.
-  private readonly appendTransaction: (entries: readonly UpdateEntry[]) => void
+  private readonly appender: SqliteAppender
   private readonly replaceSnapshotTransaction: (
     room: string,
     compacted: Uint8Array,
@@ -74,6 +88,8 @@ export class SqliteStore implements DocumentStore {
     options: SqliteStoreOptions = {},
   ) {
     this.compactUpdates = options.compactUpdates ?? compactUpdatesAdaptive
+    const durability = options.durability ?? 'fsync'
+    const synchronous = durability === 'fsync' ? 'FULL' : 'NORMAL'
     createPrivateFile(file)
     let db: Database.Database | undefined
     try {
@@ -86,10 +102,9 @@ export class SqliteStore implements DocumentStore {
       // WAL is what lets several processes read while one writes; without it (e.g. a network file
       // system) the concurrency guarantees do not hold, so refuse rather than degrade silently.
       if (mode !== 'wal') throw new StorageError('unavailable', `cannot enable WAL on ${file} (mode ${mode})`)
-      db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`)
+      db.pragma(`synchronous = ${synchronous}`)
       migrate(db)
       this.statements = prepareStatements(db)
-      this.appendTransaction = db.transaction(this.appendAll.bind(this)).immediate
       this.replaceSnapshotTransaction = db.transaction(this.replaceSnapshot.bind(this)).immediate
       this.readTransaction = db.transaction((fn: () => unknown) => fn()).deferred
       this.db = db
@@ -97,6 +112,14 @@ export class SqliteStore implements DocumentStore {
       db?.close()
       throw toStorageError(error, `open ${file}`)
     }
+    // Started once the schema exists: the writer only prepares its INSERT.
+    this.appender = new SqliteAppender({
+      file,
+      busyTimeoutMs: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
+      synchronous,
+      insertSql: INSERT_UPDATE_SQL,
+      syncIntervalMs: durability === 'fsync' ? 0 : SQLITE_BACKGROUND_SYNC_MS,
+    })
   }
 
   async load(room: string): Promise<StoredDocument> {
@@ -111,8 +134,15 @@ export class SqliteStore implements DocumentStore {
 
   async append(entries: readonly UpdateEntry[]): Promise<void> {
     validateEntries(entries)
+    this.assertOpen('append')
     if (entries.length === 0) return
-    this.write('append', () => this.appendTransaction(entries))
+    try {
+      await this.appender.append(entries)
+      this.healthy = true
+    } catch (error) {
+      this.healthy = false
+      throw toStorageError(error, 'append')
+    }
   }
 
   /**
@@ -197,6 +227,7 @@ export class SqliteStore implements DocumentStore {
 
   private async closeWhenIdle(): Promise<void> {
     await this.compactions.idle()
+    await this.appender.close()
     try {
       // PASSIVE never waits: with other processes still on the file a blocking mode could hold
       // shutdown for the whole busy timeout. The last connection to close checkpoints fully and
@@ -212,10 +243,6 @@ export class SqliteStore implements DocumentStore {
       snapshot: this.statements.selectSnapshot.get(room),
       rows: this.statements.selectUpdates.all(room),
     }
-  }
-
-  private appendAll(entries: readonly UpdateEntry[]): void {
-    for (const { room, update } of entries) this.statements.insertUpdate.run(room, update, crc32(update))
   }
 
   /** Returns false, changing nothing, when another process replaced the snapshot since it was read. */
