@@ -5,6 +5,7 @@ import { compactUpdatesAdaptive } from './compactUpdates'
 import type {
   DocumentRecord,
   DocumentStore,
+  Durability,
   ShareKeyRecord,
   StoredDocument,
   UpdateEntry,
@@ -62,6 +63,13 @@ export interface PostgresStoreOptions {
   readonly healthProbeIntervalMs?: number
   /** Folds a snapshot and its log into one update during compaction. Default: compactUpdatesAdaptive. */
   readonly compactUpdates?: (parts: readonly Uint8Array[]) => Promise<Uint8Array>
+  /**
+   * Default `fsync`: the server's own `synchronous_commit` (on unless the operator changed it): a
+   * commit is flushed to the database's WAL before it returns. `process`: `synchronous_commit = off`
+   * for Tandem's sessions: the commit returns once the database has it in memory, which survives a
+   * kill of Tandem; a crash of the database server can lose its last ~0.6 s (3 x wal_writer_delay).
+   */
+  readonly durability?: Durability
 }
 
 export class PostgresStore implements DocumentStore {
@@ -93,6 +101,8 @@ export class PostgresStore implements DocumentStore {
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
       keepAlive: true,
       application_name: 'tandem',
+      // Set for every session at its start: the startup packet carries it, no extra round trip.
+      ...(options.durability === 'process' ? { options: '-c synchronous_commit=off' } : {}),
     })
     // An idle connection that breaks (server restart, network) is reported here; without a
     // listener the 'error' event would crash the process. The pool drops the connection itself.
