@@ -11,12 +11,12 @@ import { LinkPlugin } from '@lexical/react/LexicalLinkPlugin'
 import { ListPlugin } from '@lexical/react/LexicalListPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
+import { LEXICAL_ROOT_NAME } from '@tandem/shared'
 import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor } from 'lexical'
 import { type RefObject, useEffect, useMemo, useState } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
 import { createEditorErrorHandler, type EditorErrorHandler } from '../collab/createEditorErrorHandler'
-import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
 import { registerRoomColor } from '../collab/roomColor'
@@ -58,6 +58,9 @@ export interface EditorViewProps {
 }
 
 const isValidLink = (url: string) => normalizeLinkUrl(url) !== null
+
+/** Key of the Y.Doc in the collaboration plugin's document map (does not appear in the Yjs data). */
+const COLLAB_DOC_ID = 'main'
 
 export function EditorView({
   session,

@@ -4,6 +4,7 @@
  */
 import '../styles/editor.css'
 
+export { LEXICAL_ROOT_NAME, TITLE_TEXT_NAME } from '@tandem/shared'
 export { EDITOR_NODES } from '@tandem/shared/editorNodes'
 export type { CollabSession, CollabSessionOptions } from '../collab/CollabSession'
 export { createCollabSession } from '../collab/CollabSession'
@@ -14,7 +15,6 @@ export type {
   TokenRefreshReason,
   TokenSource,
 } from '../collab/ConnectionController'
-export { LEXICAL_ROOT_NAME, TITLE_TEXT_NAME } from '../collab/docLayout'
 export {
   CollaborativeEditor,
   type CollaborativeEditorProps,
