@@ -20,6 +20,7 @@ import { createEditorErrorHandler, type EditorErrorHandler } from '../collab/cre
 import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
 import { registerRoomColor } from '../collab/roomColor'
+import { EditorActionsPlugin } from './EditorActionsPlugin'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
 import { focusDocumentStart } from './focusDocumentStart'
@@ -111,6 +112,7 @@ export function EditorView({
       <LexicalComposer initialConfig={initialConfig}>
         <div className="tandem-editor" data-readonly={readOnly} data-testid="editor">
           {!readOnly && <Toolbar disabled={frozen} />}
+          {!readOnly && <EditorActionsPlugin />}
           <div className="tandem-editor-surface">
             <RichTextPlugin
               ErrorBoundary={LexicalErrorBoundary}
