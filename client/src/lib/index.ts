@@ -18,6 +18,7 @@ export type {
 export {
   CollaborativeEditor,
   type CollaborativeEditorProps,
+  type EditorParts,
   type EditorStatus,
 } from '../editor/CollaborativeEditor'
 export { type MountEditorOptions, type MountedEditor, mountEditor } from './mountEditor'
