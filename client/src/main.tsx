@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { registerOfflineShell } from './app/registerOfflineShell'
 import { DARK_SCHEME_QUERY, startThemeSync } from './app/theme'
-import { browserStorage } from './identity/useIdentity'
+import { browserStorage } from './storage/browserStorage'
 import './styles/editor.css'
 import './styles/app.css'
 

@@ -1,7 +1,7 @@
 /** A button that cycles the colour theme: follow the system, light, dark. Remembered in localStorage. */
 import { useState } from 'react'
 import { Icon } from '../editor/icons'
-import { browserStorage } from '../identity/useIdentity'
+import { browserStorage } from '../storage/browserStorage'
 import {
   applyTheme,
   DARK_SCHEME_QUERY,

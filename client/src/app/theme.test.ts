@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { createMemoryStorage } from '../identity/memoryStorage'
+import { createMemoryStorage } from '../storage/memoryStorage'
 import { nextThemeChoice, readThemeChoice, resolveTheme, saveThemeChoice, THEME_STORAGE_KEY } from './theme'
 
 describe('theme choice', () => {

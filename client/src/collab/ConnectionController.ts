@@ -3,6 +3,7 @@
  * refused upgrade, stop on permanent close codes, offline detection. The stock provider's own
  * reconnect loop is disabled (it has no jitter and ignores close codes).
  */
+import { CLOSE_CODES } from '@tandem/shared'
 import type { WebsocketProvider } from 'y-websocket'
 import { decideAfterClose, reconnectDelayMs } from './reconnectPolicy'
 import { isTokenExpired } from './tokenClaims'
@@ -24,6 +25,17 @@ export type StopReason =
    * not accept, and no fresh one to be had) or 404 (no such document).
    */
   | { kind: 'refused'; status: number }
+
+/**
+ * Whether the stop means this person's access is gone (the token source refused, or the server
+ * closed with 4403): what the browser keeps of the document is then deleted.
+ */
+export function isAccessRevoked(reason: StopReason): boolean {
+  return (
+    reason.kind === 'access-denied' ||
+    (reason.kind === 'closed' && reason.code === CLOSE_CODES.FORBIDDEN.code)
+  )
+}
 
 export type ConnectionState =
   | { status: 'idle' }

@@ -45,15 +45,3 @@ export function usePresence(session: CollabSession, localUserId: string): Presen
   }, [awareness, read])
   return entries
 }
-
-/** Current time, re-read every `intervalMs` while `active` (for countdowns). */
-export function useNow(intervalMs: number, active: boolean): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (!active) return
-    setNow(Date.now())
-    const timer = setInterval(() => setNow(Date.now()), intervalMs)
-    return () => clearInterval(timer)
-  }, [intervalMs, active])
-  return now
-}

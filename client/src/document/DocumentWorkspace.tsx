@@ -1,24 +1,23 @@
-/** The editor page once a token is in hand: header (title, presence, status, share) and the editor. */
-import { CLOSE_CODES, type Role } from '@tandem/shared'
-import type { LexicalEditor } from 'lexical'
+/**
+ * The editor page once a token is in hand: the app's own layout (header with title, presence, status
+ * and share; the share dialog) around the public CollaborativeEditor, so the app and embeds share one
+ * editor composition.
+ */
+import type { Role } from '@tandem/shared'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
+import { isAccessRevoked } from '../collab/ConnectionController'
 import { clearLocalCopy } from '../collab/LocalCopy'
 import { toHttpBase } from '../collab/serverUrls'
-import { useCollabSession } from '../collab/useCollabSession'
-import { useConnectionState, useSaveState } from '../collab/useSessionState'
-import { ConnectionIndicator } from '../editor/ConnectionIndicator'
-import { EditorView } from '../editor/EditorView'
-import { focusDocumentStart } from '../editor/focusDocumentStart'
-import { PresenceList } from '../editor/PresenceList'
-import { StopBanner } from '../editor/StopBanner'
+import { useSaveState } from '../collab/useSessionState'
+import { CollaborativeEditor, type EditorParts } from '../editor/CollaborativeEditor'
 import { describeStop } from '../editor/statusText'
-import { TitleField, useSharedTitle } from '../editor/TitleField'
+import { useSharedTitle } from '../editor/TitleField'
 import { forgetDocument, updateRecentTitle } from '../home/recentDocuments'
 import type { Identity } from '../identity/identity'
-import { browserStorage } from '../identity/useIdentity'
+import { browserStorage } from '../storage/browserStorage'
 import { forgetSession } from './cachedSession'
 import { ShareDialog } from './ShareDialog'
 import { createShareKeyTokenSource } from './useTokenExchange'
@@ -46,38 +45,39 @@ export function forgetLocalDocument(documentId: string): void {
 }
 
 export function DocumentWorkspace(props: DocumentWorkspaceProps) {
-  const { documentId, shareKey, identity } = props
+  const { documentId, shareKey, identity, role } = props
   const getToken = useMemo(
     () => createShareKeyTokenSource({ documentId, shareKey, name: identity.name }),
     [documentId, shareKey, identity.name],
   )
-  // Editors keep the document in the browser; viewers have nothing the server lacks.
-  const session = useCollabSession({
-    serverUrl: '',
-    room: documentId,
-    token: props.token,
-    getToken,
-    localCopy: props.role === 'editor',
-  })
-  if (session === null) return <main className="page" />
-  return <Workspace {...props} session={session} />
+  // No colour: the one derived from the id, yielding to a peer who already wears it (roomColor.ts).
+  const user = useMemo(() => ({ id: identity.userId, name: identity.name }), [identity.userId, identity.name])
+  return (
+    <CollaborativeEditor
+      focusWhenSynced={props.focusEditor === true}
+      getToken={getToken}
+      layout={(parts) => <DocumentLayout {...props} parts={parts} />}
+      // Editors keep the document in the browser; viewers have nothing the server lacks.
+      localCopy
+      onReload={() => window.location.reload()}
+      placeholder={<main className="page" />}
+      readOnly={role === 'viewer'}
+      room={documentId}
+      serverUrl=""
+      token={props.token}
+      user={user}
+    />
+  )
 }
 
-function Workspace(
-  props: DocumentWorkspaceProps & { session: NonNullable<ReturnType<typeof useCollabSession>> },
-) {
-  const { session, documentId, identity, role, navigate } = props
-  const readOnly = role === 'viewer'
-  const connection = useConnectionState(session)
+/** The app's page around the editor: header (title, presence, status, theme, share) and share dialog. */
+function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) {
+  const { parts, documentId, identity, role, navigate } = props
+  const { session, readOnly, stopReason: stopped } = parts
   const save = useSaveState(session)
   const title = useSharedTitle(session.doc)
   const [sharing, setSharing] = useState(false)
   const shareButtonRef = useRef<HTMLButtonElement>(null)
-  const editorRef = useRef<LexicalEditor | null>(null)
-  const user = useMemo(
-    () => ({ id: identity.userId, name: identity.name, color: identity.color }),
-    [identity.userId, identity.name, identity.color],
-  )
   useUnloadWarning(!readOnly && save.unsavedChanges > 0)
 
   useEffect(() => {
@@ -91,16 +91,11 @@ function Workspace(
     [],
   )
 
-  const stopped = connection.status === 'stopped' ? connection.reason : null
-  const revoked =
-    stopped !== null &&
-    (stopped.kind === 'access-denied' ||
-      (stopped.kind === 'closed' && stopped.code === CLOSE_CODES.FORBIDDEN.code))
+  // The editor deletes the local copy; the app also forgets the token it cached for offline opening.
+  const revoked = stopped !== null && isAccessRevoked(stopped)
   useEffect(() => {
-    if (!revoked) return
-    forgetSession(browserStorage(), documentId)
-    void session.clearLocalCopy().catch(() => {})
-  }, [revoked, session, documentId])
+    if (revoked) forgetSession(browserStorage(), documentId)
+  }, [revoked, documentId])
   if (stopped !== null && revoked) {
     const { title: errorTitle, message } = describeStop(stopped)
     return (
@@ -140,19 +135,15 @@ function Workspace(
           </span>
           <span className="visually-hidden-sm">Tandem</span>
         </a>
-        <TitleField
-          doc={session.doc}
-          onEnter={() => editorRef.current && focusDocumentStart(editorRef.current)}
-          readOnly={readOnly || stopped !== null}
-        />
+        {parts.title}
         {readOnly && (
           <span className="badge" data-testid="view-only-badge">
             View only
           </span>
         )}
         <div className="header-spacer" />
-        <PresenceList localUserId={identity.userId} session={session} />
-        <ConnectionIndicator session={session} showSaveState={!readOnly} />
+        {parts.presence}
+        {parts.connection}
         <ThemeToggle />
         <button
           className="tandem-button tandem-button-primary"
@@ -164,18 +155,9 @@ function Workspace(
           Share
         </button>
       </header>
-      {stopped !== null && <StopBanner onReload={() => window.location.reload()} reason={stopped} />}
+      {parts.banner}
       <main className="document-main">
-        <div className="paper">
-          <EditorView
-            editorRef={editorRef}
-            focusWhenSynced={props.focusEditor === true && !readOnly}
-            frozen={stopped !== null}
-            readOnly={readOnly}
-            session={session}
-            user={user}
-          />
-        </div>
+        <div className="paper">{parts.editor}</div>
       </main>
       {sharing && (
         <ShareDialog

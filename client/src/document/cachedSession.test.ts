@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { createMemoryStorage } from '../identity/memoryStorage'
+import { createMemoryStorage } from '../storage/memoryStorage'
 import { findSession, forgetSession, rememberSession } from './cachedSession'
 
 describe('cachedSession', () => {

@@ -3,7 +3,7 @@ import type { Role } from '@tandem/shared'
 import { useCallback, useEffect, useState } from 'react'
 import { ApiError, exchangeShareKey, NETWORK_FAILURE_STATUS } from '../api/apiClient'
 import { reconnectDelayMs } from '../collab/reconnectPolicy'
-import { browserStorage } from '../identity/useIdentity'
+import { browserStorage } from '../storage/browserStorage'
 import { findSession, rememberSession } from './cachedSession'
 
 export type ExchangeState =

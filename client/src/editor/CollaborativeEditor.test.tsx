@@ -80,6 +80,40 @@ describe('CollaborativeEditor', () => {
     expect(screen.queryByTestId('saved-status')).toBeNull()
   })
 
+  it('places its parts in the host layout (as the web app does)', async () => {
+    server.doc.getText('title').insert(0, 'Roadmap')
+    render(
+      <CollaborativeEditor
+        layout={(parts) => (
+          <div data-testid="host-page">
+            <header data-testid="host-header">
+              {parts.title}
+              {parts.presence}
+              {parts.connection}
+            </header>
+            <main data-testid="host-main">{parts.editor}</main>
+          </div>
+        )}
+        placeholder={<p data-testid="host-placeholder" />}
+        room="doc-4"
+        serverUrl={server.url}
+        token="t"
+        user={{ id: 'u-4', name: 'Di' }}
+      />,
+    )
+    await act(() => waitFor(() => server.openSockets() === 1))
+    await act(() =>
+      waitFor(() => (screen.queryByTestId('document-title') as HTMLInputElement | null)?.value === 'Roadmap'),
+    )
+    const header = screen.getByTestId('host-header')
+    expect(header.querySelector('[data-testid="document-title"]')).not.toBeNull()
+    expect(header.querySelector('[data-testid="connection-status"]')).not.toBeNull()
+    expect(header.querySelectorAll('[data-testid="presence-entry"]')).toHaveLength(1)
+    expect(screen.getByTestId('host-main').querySelector('[data-testid="toolbar"]')).not.toBeNull()
+    expect(screen.queryByTestId('collaborative-editor')).toBeNull()
+    expect(screen.queryByTestId('host-placeholder')).toBeNull()
+  })
+
   it('shows the shared title when asked', async () => {
     server.doc.getText('title').insert(0, 'Quarterly plan')
     render(

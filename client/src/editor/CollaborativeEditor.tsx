@@ -1,8 +1,17 @@
-/** The embeddable collaborative editor: one component that connects to a Tandem server and edits a room. */
+/**
+ * The collaborative editor: connects to a Tandem server and edits a room. The one composition of the
+ * editor, used by embeds, by hosts of the library and by the web app (which lays the parts out in its
+ * own page through `layout`).
+ */
 import type { LexicalEditor } from 'lexical'
-import { useEffect, useMemo, useRef } from 'react'
+import { type ReactElement, type ReactNode, useEffect, useMemo, useRef } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
-import type { ConnectionState, StopReason, TokenSource } from '../collab/ConnectionController'
+import {
+  type ConnectionState,
+  isAccessRevoked,
+  type StopReason,
+  type TokenSource,
+} from '../collab/ConnectionController'
 import { readTokenClaims } from '../collab/tokenClaims'
 import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, usePresence, useSaveState } from '../collab/useSessionState'
@@ -27,6 +36,25 @@ export interface EditorStatus {
   stopReason: StopReason | null
 }
 
+/** The parts of one editor, wired to its session, for a host that places them itself (`layout`). */
+export interface EditorParts {
+  session: CollabSession
+  /** The `readOnly` prop, or a viewer token. */
+  readOnly: boolean
+  /** Why the connection stopped for good; null while it runs. */
+  stopReason: StopReason | null
+  /** The shared title; read-only for viewers and once stopped; Enter moves to the document's start. */
+  title: ReactElement
+  /** Why the connection stopped; null while it runs. */
+  banner: ReactElement | null
+  /** The toolbar and the document: every plugin, the collaboration binding, undo, remote carets. */
+  editor: ReactElement
+  /** Connection state, and save state for editors. */
+  connection: ReactElement
+  /** Everyone in the document. */
+  presence: ReactElement
+}
+
 export interface CollaborativeEditorProps {
   /** Tandem server URL, e.g. `https://docs.example.com` (http(s) or ws(s)); '' = this page's origin. */
   serverUrl: string
@@ -46,17 +74,31 @@ export interface CollaborativeEditorProps {
    * Keep the document in this browser's IndexedDB, so edits made offline survive a closed tab and
    * reach the server on the next visit. Default false: a host app decides whether its pages store
    * documents on the device (shared computers, storage partitioning, its own offline story). Never
-   * used for viewers (read-only or a viewer token).
+   * used for viewers (read-only or a viewer token). Deleted when access is revoked.
    */
   localCopy?: boolean
   /** Read-only view. Also forced when the token's role is `viewer`. Default false. */
   readOnly?: boolean
   /** Called on every status change. */
   onStatus?: (status: EditorStatus) => void
-  /** Shows the shared title above the editor. Default false. */
+  /** Shows the shared title above the editor. Default false. Ignored with `layout`. */
   showTitle?: boolean
-  /** Shows the status bar (connection, saved state, presence). Default true. */
+  /** Shows the status bar (connection, saved state, presence). Default true. Ignored with `layout`. */
   showStatusBar?: boolean
+  /** Focus the start of the document once its first sync finished (editors only). Default false. */
+  focusWhenSynced?: boolean
+  /**
+   * Adds a Reload button to the stop banner where reloading helps. Default none: in an embed it
+   * would reload the host page.
+   */
+  onReload?: () => void
+  /**
+   * Places the parts in the host's own page (React hosts): replaces the default box of title
+   * (`showTitle`), stop banner, editor and status bar (`showStatusBar`).
+   */
+  layout?: (parts: EditorParts) => ReactNode
+  /** Shown until the session exists (the first render). Default: an empty box the editor's size. */
+  placeholder?: ReactNode
 }
 
 /** `<CollaborativeEditor serverUrl room token user />`: renders nothing but a placeholder until the session exists. */
@@ -70,12 +112,14 @@ export function CollaborativeEditor(props: CollaborativeEditorProps) {
     localCopy: props.localCopy === true && !viewer,
     ...(getToken ? { getToken } : {}),
   })
-  if (session === null) return <div className="tandem-root tandem-loading" data-testid="editor-loading" />
+  if (session === null) {
+    return props.placeholder ?? <div className="tandem-root tandem-loading" data-testid="editor-loading" />
+  }
   return <SessionEditor {...props} session={session} />
 }
 
 function SessionEditor(props: CollaborativeEditorProps & { session: CollabSession }) {
-  const { session, showTitle = false, showStatusBar = true, onStatus } = props
+  const { session, showTitle = false, showStatusBar = true, onStatus, onReload } = props
   const role = useMemo(() => readTokenClaims(props.token)?.role, [props.token])
   const readOnly = props.readOnly === true || role === 'viewer'
   const user = useMemo(
@@ -90,8 +134,9 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
   const save = useSaveState(session)
   const presence = usePresence(session, user.id)
   const stopped = connection.status === 'stopped' ? connection.reason : null
-  // Hosts often pass an inline callback; report on status changes, not on host re-renders.
+  const revoked = stopped !== null && isAccessRevoked(stopped)
   const editorRef = useRef<LexicalEditor | null>(null)
+  // Hosts often pass an inline callback; report on status changes, not on host re-renders.
   const onStatusRef = useRef(onStatus)
   onStatusRef.current = onStatus
 
@@ -105,28 +150,61 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     })
   }, [connection, save.unsavedChanges, presence.length, stopped])
 
-  return (
-    <div className="tandem-root" data-testid="collaborative-editor">
-      {showTitle && (
-        <TitleField
-          doc={session.doc}
-          onEnter={() => editorRef.current && focusDocumentStart(editorRef.current)}
-          readOnly={readOnly || stopped !== null}
-        />
-      )}
-      {stopped !== null && <StopBanner reason={stopped} />}
+  // With access gone its edits could never be saved, and a revoked document should not stay
+  // readable on a shared computer (a no-op without a copy).
+  useEffect(() => {
+    if (revoked) void session.clearLocalCopy().catch(() => {})
+  }, [revoked, session])
+
+  const parts: EditorParts = {
+    session,
+    readOnly,
+    stopReason: stopped,
+    title: (
+      <TitleField
+        doc={session.doc}
+        onEnter={() => editorRef.current && focusDocumentStart(editorRef.current)}
+        readOnly={readOnly || stopped !== null}
+      />
+    ),
+    banner: stopped === null ? null : <StopBanner reason={stopped} {...(onReload ? { onReload } : {})} />,
+    editor: (
       <EditorView
         editorRef={editorRef}
         fixedColor={props.user.color !== undefined}
+        focusWhenSynced={props.focusWhenSynced === true && !readOnly}
         frozen={stopped !== null}
         readOnly={readOnly}
         session={session}
         user={user}
       />
+    ),
+    connection: <ConnectionIndicator session={session} showSaveState={!readOnly} />,
+    presence: <PresenceList localUserId={user.id} session={session} />,
+  }
+  if (props.layout) return props.layout(parts)
+  return <DefaultLayout parts={parts} showStatusBar={showStatusBar} showTitle={showTitle} />
+}
+
+/** The embed's layout: one bordered box, the title and the status bar optional. */
+function DefaultLayout({
+  parts,
+  showTitle,
+  showStatusBar,
+}: {
+  parts: EditorParts
+  showTitle: boolean
+  showStatusBar: boolean
+}) {
+  return (
+    <div className="tandem-root" data-testid="collaborative-editor">
+      {showTitle && parts.title}
+      {parts.banner}
+      {parts.editor}
       {showStatusBar && (
         <div className="tandem-status-bar">
-          <ConnectionIndicator session={session} showSaveState={!readOnly} />
-          <PresenceList localUserId={user.id} session={session} />
+          {parts.connection}
+          {parts.presence}
         </div>
       )}
     </div>

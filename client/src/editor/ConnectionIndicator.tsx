@@ -1,7 +1,8 @@
 /** Always-visible connection state (connected / reconnecting with countdown / offline) and save state. */
 import type { CollabSession } from '../collab/CollabSession'
-import { useConnectionState, useNow, useSaveState } from '../collab/useSessionState'
+import { useConnectionState, useSaveState } from '../collab/useSessionState'
 import { describeConnection, describeSave, describeSaveShort, explainSave } from './statusText'
+import { useNow } from './useNow'
 
 export interface ConnectionIndicatorProps {
   session: CollabSession

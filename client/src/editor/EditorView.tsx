@@ -11,15 +11,16 @@ import { LinkPlugin } from '@lexical/react/LexicalLinkPlugin'
 import { ListPlugin } from '@lexical/react/LexicalListPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
+import { LEXICAL_ROOT_NAME } from '@tandem/shared'
 import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor } from 'lexical'
 import { type RefObject, useEffect, useMemo, useState } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
 import { createEditorErrorHandler, type EditorErrorHandler } from '../collab/createEditorErrorHandler'
-import { COLLAB_DOC_ID, LEXICAL_ROOT_NAME } from '../collab/docLayout'
 import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
 import { registerRoomColor } from '../collab/roomColor'
+import { EditorActionsPlugin } from './EditorActionsPlugin'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
 import { focusDocumentStart } from './focusDocumentStart'
@@ -58,6 +59,9 @@ export interface EditorViewProps {
 }
 
 const isValidLink = (url: string) => normalizeLinkUrl(url) !== null
+
+/** Key of the Y.Doc in the collaboration plugin's document map (does not appear in the Yjs data). */
+const COLLAB_DOC_ID = 'main'
 
 export function EditorView({
   session,
@@ -108,6 +112,7 @@ export function EditorView({
       <LexicalComposer initialConfig={initialConfig}>
         <div className="tandem-editor" data-readonly={readOnly} data-testid="editor">
           {!readOnly && <Toolbar disabled={frozen} />}
+          {!readOnly && <EditorActionsPlugin />}
           <div className="tandem-editor-surface">
             <RichTextPlugin
               ErrorBoundary={LexicalErrorBoundary}

@@ -3,8 +3,13 @@
 import { MAX_TITLE_LENGTH } from '@tandem/shared'
 import { useEffect, useRef, useState } from 'react'
 import type * as Y from 'yjs'
-import { getTitleText } from '../collab/docLayout'
-import { applyTitleInput, readTitleCaret, resolveTitleCaret, type TitleCaret } from './titleText'
+import {
+  applyTitleInput,
+  getTitleText,
+  readTitleCaret,
+  resolveTitleCaret,
+  type TitleCaret,
+} from './titleText'
 
 export interface TitleFieldProps {
   doc: Y.Doc

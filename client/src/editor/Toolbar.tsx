@@ -1,19 +1,10 @@
-/** The formatting toolbar: reflects the selection and runs editor actions (also for keyboard shortcuts). */
+/** The formatting toolbar: reflects the selection and dispatches editor actions (EditorActionsPlugin runs them). */
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
 import { IS_APPLE } from '@lexical/utils'
-import { $getSelection, type BaseSelection, COMMAND_PRIORITY_EDITOR } from 'lexical'
-import { type JSX, useCallback, useEffect, useState } from 'react'
-import {
-  applyBlockType,
-  type BlockType,
-  type EditorAction,
-  redo,
-  setLink,
-  type TextFormat,
-  toggleTextFormat,
-  undo,
-} from './editorActions'
-import { RUN_EDITOR_ACTION_COMMAND } from './editorCommands'
+import { type BaseSelection, COMMAND_PRIORITY_EDITOR } from 'lexical'
+import { type JSX, useEffect, useState } from 'react'
+import { type BlockType, type EditorAction, setLink, type TextFormat } from './editorActions'
+import { OPEN_LINK_EDITOR_COMMAND, RUN_EDITOR_ACTION_COMMAND } from './editorCommands'
 import {
   BulletListIcon,
   CheckListIcon,
@@ -118,46 +109,18 @@ export function Toolbar({ disabled = false }: ToolbarProps) {
   /** Selection captured when the link editor opened; focus moves to its input. */
   const [linkSelection, setLinkSelection] = useState<{ selection: BaseSelection | null } | null>(null)
 
-  const run = useCallback(
-    (action: EditorAction) => {
-      switch (action.type) {
-        case 'block':
-          applyBlockType(editor, action.block, format.block)
-          return
-        case 'format':
-          toggleTextFormat(editor, action.format)
-          return
-        case 'link':
-          if (format.isLink) {
-            setLink(editor, null, null)
-            return
-          }
-          setLinkSelection({
-            selection: editor.getEditorState().read(() => $getSelection()?.clone() ?? null),
-          })
-          return
-        case 'undo':
-          undo(editor)
-          return
-        case 'redo':
-          redo(editor)
-          return
-      }
-    },
-    [editor, format.block, format.isLink],
-  )
-
+  // EditorActionsPlugin runs the actions; the toolbar only owns the link editor they may open.
   useEffect(
     () =>
       editor.registerCommand(
-        RUN_EDITOR_ACTION_COMMAND,
-        (action) => {
-          run(action)
+        OPEN_LINK_EDITOR_COMMAND,
+        (selection) => {
+          setLinkSelection({ selection })
           return true
         },
         COMMAND_PRIORITY_EDITOR,
       ),
-    [editor, run],
+    [editor],
   )
 
   const button = (spec: ButtonSpec, active: boolean, enabled = true) => (
@@ -171,7 +134,7 @@ export function Toolbar({ disabled = false }: ToolbarProps) {
       key={spec.testId}
       // Keep the editor's selection: a focused button would take it.
       onMouseDown={(event) => event.preventDefault()}
-      onClick={() => run(spec.action)}
+      onClick={() => editor.dispatchCommand(RUN_EDITOR_ACTION_COMMAND, spec.action)}
       title={tooltip(spec.label, spec.action)}
       type="button"
     >

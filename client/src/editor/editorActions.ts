@@ -65,8 +65,12 @@ export function applyBlockType(editor: LexicalEditor, block: BlockType, current:
     }
   }
   if (target === 'bullet' || target === 'number' || target === 'check') {
-    editor.update(() => $ensureBlockToFormat())
-    editor.dispatchCommand(LIST_COMMANDS[target], undefined)
+    // One update: called from a command listener (already inside an update), a separate
+    // editor.update would be queued and run after the list command it must precede.
+    editor.update(() => {
+      $ensureBlockToFormat()
+      editor.dispatchCommand(LIST_COMMANDS[target], undefined)
+    })
     return
   }
   editor.update(() => {

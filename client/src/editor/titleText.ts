@@ -1,7 +1,12 @@
 /** Editing the shared title (a Y.Text) from a plain text input: minimal diffs out, carets pinned to text. */
 
-import { MAX_TITLE_LENGTH, removeUnsafeTextCharacters } from '@tandem/shared'
+import { MAX_TITLE_LENGTH, removeUnsafeTextCharacters, TITLE_TEXT_NAME } from '@tandem/shared'
 import * as Y from 'yjs'
+
+/** The title's shared text in `doc` (layout: shared/src/docLayout.ts). */
+export function getTitleText(doc: Y.Doc): Y.Text {
+  return doc.getText(TITLE_TEXT_NAME)
+}
 
 /**
  * The smallest single replacement turning `before` into `after` (common prefix and suffix kept).

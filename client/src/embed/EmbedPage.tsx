@@ -4,7 +4,7 @@ import { ErrorPanel } from '../app/ErrorPanel'
 import { readTokenClaims } from '../collab/tokenClaims'
 import { CollaborativeEditor, type EditorStatus } from '../editor/CollaborativeEditor'
 import { loadIdentity } from '../identity/identity'
-import { browserStorage } from '../identity/useIdentity'
+import { browserStorage } from '../storage/browserStorage'
 import { createParentTokenSource, postStatusToParent } from './parentBridge'
 
 export interface EmbedPageProps {

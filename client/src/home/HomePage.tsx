@@ -5,7 +5,8 @@ import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
 import { NamePrompt } from '../document/NamePrompt'
-import { browserStorage, useIdentity } from '../identity/useIdentity'
+import { useIdentity } from '../identity/useIdentity'
+import { browserStorage } from '../storage/browserStorage'
 import { type RecentDocument, readRecentDocuments, rememberDocument } from './recentDocuments'
 
 export interface HomePageProps {

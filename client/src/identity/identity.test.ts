@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
+import { createMemoryStorage } from '../storage/memoryStorage'
 import { colorForUser, loadIdentity, MAX_NAME_LENGTH, normalizeName, saveName, USER_COLORS } from './identity'
-import { createMemoryStorage } from './memoryStorage'
 
 describe('identity', () => {
   it('creates a user id once and keeps it', () => {

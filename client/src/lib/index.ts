@@ -4,6 +4,7 @@
  */
 import '../styles/editor.css'
 
+export { LEXICAL_ROOT_NAME, TITLE_TEXT_NAME } from '@tandem/shared'
 export { EDITOR_NODES } from '@tandem/shared/editorNodes'
 export type { CollabSession, CollabSessionOptions } from '../collab/CollabSession'
 export { createCollabSession } from '../collab/CollabSession'
@@ -14,10 +15,10 @@ export type {
   TokenRefreshReason,
   TokenSource,
 } from '../collab/ConnectionController'
-export { LEXICAL_ROOT_NAME, TITLE_TEXT_NAME } from '../collab/docLayout'
 export {
   CollaborativeEditor,
   type CollaborativeEditorProps,
+  type EditorParts,
   type EditorStatus,
 } from '../editor/CollaborativeEditor'
 export { type MountEditorOptions, type MountedEditor, mountEditor } from './mountEditor'

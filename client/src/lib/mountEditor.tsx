@@ -3,7 +3,8 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { CollaborativeEditor, type CollaborativeEditorProps } from '../editor/CollaborativeEditor'
 
-export type MountEditorOptions = CollaborativeEditorProps
+/** The component's props, less the ones that take React nodes (`layout`, `placeholder`). */
+export type MountEditorOptions = Omit<CollaborativeEditorProps, 'layout' | 'placeholder'>
 
 export interface MountedEditor {
   /** Re-renders with changed options (e.g. a rotated `token`, `readOnly`); the session is kept. */
