@@ -10,8 +10,10 @@
  * is still undoing, so Yjs records it as a redo step, which is then folded into the redo step the undo
  * produced. One redo therefore reverses both: the paragraphs merge again and the moved text goes back
  * to where it was, after the merged copy. Yjs re-creates anything an undo or redo restores (and this
- * move) under this client's id; those characters are remembered as written for others, so the undo
- * delete filter keeps whatever holds them as it keeps anything someone else wrote.
+ * move) under this client's id; those characters are remembered as written for others (in memory,
+ * for the session, like the undo stack), so the undo delete filter keeps them and whatever holds them
+ * as it keeps anything someone else wrote; except while the step that wrote them is itself undone or
+ * redone, since that step puts them back elsewhere in the same transaction.
  */
 import * as Y from 'yjs'
 
