@@ -2,9 +2,15 @@
  * Issue 15, item 1: undo reverses only your own changes. A paragraph Ann created that Ben then wrote
  * into survives Ann's undo of its creation, with Ben's text; Ann's redo brings back what her undo took.
  */
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { createDocument } from '../support/documents'
-import { editorContent, expectAllSaved, expectSameDocument, openEditor } from '../support/editorPage'
+import {
+  editorContent,
+  expectAllSaved,
+  expectSameDocument,
+  openEditor,
+  placeCaretAtEnd,
+} from '../support/editorPage'
 import { expect, test } from '../support/fixtures'
 
 const BEN_LINE = 'Bob wrote this line.'
@@ -118,4 +124,66 @@ test('undoing a select-all delete, then the typing before it, keeps what someone
   await expectAllSaved(ann)
   await expectAllSaved(ben)
   await expectSameDocument(ann, ben)
+})
+
+/** Puts the caret before a block's first character and waits until the DOM caret is there. */
+async function placeCaretAtStart(block: Locator): Promise<void> {
+  const box = await block.boundingBox()
+  if (box === null) throw new Error('the block to type into is not visible')
+  await block.click({ position: { x: 1, y: box.height / 2 } })
+  await expect
+    .poll(() =>
+      block.evaluate((element) => {
+        const selection = window.getSelection()
+        if (selection === null || !selection.isCollapsed || selection.focusNode === null) return false
+        if (!element.contains(selection.focusNode)) return false
+        const before = document.createRange()
+        before.selectNodeContents(element)
+        before.setEnd(selection.focusNode, selection.focusOffset)
+        return before.toString() === ''
+      }),
+    )
+    .toBe(true)
+}
+
+test('undoing a paragraph merge leaves the text someone typed after it in the second paragraph', async ({
+  tandem,
+  newUser,
+}) => {
+  const doc = await createDocument(tandem.baseUrl, 'Undo a merge')
+  const ann = await newUser('Ann')
+  const ben = await newUser('Ben')
+  await openEditor(ann, doc.editUrl)
+  await openEditor(ben, doc.editUrl)
+
+  await editorContent(ann).click()
+  await ann.keyboard.type('First')
+  await ann.keyboard.press('Enter')
+  await ann.keyboard.type('Second')
+  await expect(paragraphs(ben)).toHaveText(['First', 'Second'])
+  await endUndoStep(ann)
+  // Ann merges the paragraphs: Backspace at the start of "Second".
+  await placeCaretAtStart(paragraphs(ann).nth(1))
+  await ann.keyboard.press('Backspace')
+  await expect(paragraphs(ben)).toHaveText(['FirstSecond'])
+
+  await placeCaretAtEnd(paragraphs(ben).first())
+  await ben.keyboard.type(' plus Ben')
+  await expect(paragraphs(ann)).toHaveText(['FirstSecond plus Ben'])
+
+  // One undo takes back Ann's merge only: Ben's words stay after "Second", where he typed them.
+  await ann.keyboard.press('Control+z')
+  for (const page of [ann, ben]) await expect(paragraphs(page)).toHaveText(['First', 'Second plus Ben'])
+  await expectAllSaved(ann)
+  const fresh = await newUser('Cy')
+  await openEditor(fresh, doc.editUrl)
+  await expect(paragraphs(fresh)).toHaveText(['First', 'Second plus Ben'])
+
+  // Redo merges again without losing Ben's words.
+  await ann.keyboard.press('Control+y')
+  for (const page of [ann, ben, fresh]) await expect(paragraphs(page)).toHaveText(['FirstSecond plus Ben'])
+  await expectAllSaved(ann)
+  await expectAllSaved(ben)
+  await expectSameDocument(ann, ben)
+  await expectSameDocument(ann, fresh)
 })

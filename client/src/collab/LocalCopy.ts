@@ -4,11 +4,17 @@
  */
 import { clearDocument, IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
+import { createRandomId } from '../identity/randomId'
 import { isCoveredBy } from './savedState'
+import { clearUnwrittenUpdates, UnwrittenUpdates, type UnwrittenUpdatesPage } from './UnwrittenUpdates'
 
 /** Custom keys stored beside the document's updates. */
 const ACKED_STATE_VECTOR_KEY = 'tandem:acked-state-vector'
 const PENDING_CHANGES_KEY = 'tandem:pending-changes'
+/** y-indexeddb's object store of document updates. */
+const UPDATES_STORE = 'updates'
+/** Origin of updates an earlier page saved on its way out (`UnwrittenUpdates`): already counted. */
+const UNWRITTEN_ORIGIN = Symbol('local-copy-unwritten')
 
 /** What the stored copy held when it was loaded. */
 export interface LocalCopyLoad {
@@ -39,14 +45,37 @@ export function localCopyName(httpBase: string, room: string): string {
 
 /** Deletes a document's stored copy without opening it (e.g. the share link was refused). */
 export function clearLocalCopy(httpBase: string, room: string): Promise<void> {
+  clearUnwrittenUpdates(localCopyName(httpBase, room), defaultPage())
   return clearDocument(localCopyName(httpBase, room))
 }
 
-/** Opens (creating if needed) the copy of `room` on `httpBase` and loads it into `doc`. */
-export function openLocalCopy(doc: Y.Doc, httpBase: string, room: string): LocalCopy {
-  const persistence = new IndexeddbPersistence(localCopyName(httpBase, room), doc)
+/**
+ * Opens (creating if needed) the copy of `room` on `httpBase` and loads it into `doc`. `page` (default:
+ * the window) is where updates not yet in IndexedDB are kept when the page goes away.
+ */
+export function openLocalCopy(
+  doc: Y.Doc,
+  httpBase: string,
+  room: string,
+  page: UnwrittenUpdatesPage | undefined = defaultPage(),
+): LocalCopy {
+  const name = localCopyName(httpBase, room)
+  const persistence = new IndexeddbPersistence(name, doc)
+  const isOrigin = (origin: unknown) => origin === persistence || origin === UNWRITTEN_ORIGIN
+  const unwritten = new UnwrittenUpdates({
+    doc,
+    name,
+    database: () => persistence.db,
+    storeName: UPDATES_STORE,
+    isStored: (origin) => origin === persistence,
+    pageId: createRandomId(),
+    page,
+  })
   let destroyed = false
   const loaded = persistence.whenSynced.then(async (): Promise<LocalCopyLoad> => {
+    // What a page closed too fast to write is in localStorage; it is stored again like any update.
+    unwritten.restore(UNWRITTEN_ORIGIN)
+    unwritten.handleLoaded()
     const stateVector = Y.encodeStateVector(doc)
     const [acked, pending] = await Promise.all([
       persistence.get(ACKED_STATE_VECTOR_KEY) as Promise<unknown>,
@@ -66,7 +95,7 @@ export function openLocalCopy(doc: Y.Doc, httpBase: string, room: string): Local
   }
   return {
     loaded,
-    isOrigin: (origin) => origin === persistence,
+    isOrigin,
     rememberSaved(stateVector, pendingChanges) {
       write(ACKED_STATE_VECTOR_KEY, stateVector)
       write(PENDING_CHANGES_KEY, pendingChanges)
@@ -76,11 +105,18 @@ export function openLocalCopy(doc: Y.Doc, httpBase: string, room: string): Local
     },
     async clear() {
       destroyed = true
+      unwritten.destroy()
+      clearUnwrittenUpdates(name, page)
       await persistence.clearData()
     },
     destroy() {
       destroyed = true
+      unwritten.destroy()
       void persistence.destroy()
     },
   }
+}
+
+function defaultPage(): UnwrittenUpdatesPage | undefined {
+  return typeof window === 'undefined' ? undefined : window
 }

@@ -3,7 +3,7 @@ import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext
 import { COMMAND_PRIORITY_HIGH, type LexicalEditor, mergeRegister, REDO_COMMAND, UNDO_COMMAND } from 'lexical'
 import { useEffect } from 'react'
 import type * as Y from 'yjs'
-import { createUndoDeleteFilter } from '../collab/undoDeleteFilter'
+import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 
 /**
  * Where `CollaborationPluginV2__EXPERIMENTAL` publishes the Yjs UndoManager it creates
@@ -12,24 +12,24 @@ import { createUndoDeleteFilter } from '../collab/undoDeleteFilter'
  */
 const COLLAB_UNDO_MANAGER = Symbol.for('@lexical/yjs/UndoManager')
 
-function installUndoDeleteFilter(editor: LexicalEditor): void {
+function installUndoRules(editor: LexicalEditor): void {
   const undoManager = (editor as LexicalEditor & Record<symbol, Y.UndoManager | undefined>)[
     COLLAB_UNDO_MANAGER
   ]
-  // Set on every call (a closure, nothing else): cheaper to reason about than remembering managers.
-  if (undoManager !== undefined) undoManager.deleteFilter = createUndoDeleteFilter(undoManager.doc)
+  if (undoManager !== undefined) applyOwnChangesUndo(undoManager)
 }
 
 /**
  * Before the plugin's own undo/redo handler runs (it listens at editor priority), makes sure its
- * current UndoManager has Tandem's delete filter. Installing at command time rather than on mount
- * follows the plugin, which creates a new UndoManager whenever it rebuilds its binding.
+ * current UndoManager follows Tandem's undo rules (the delete filter, the merge relocation). Installing
+ * at command time rather than on mount follows the plugin, which creates a new UndoManager whenever it
+ * rebuilds its binding.
  */
 export function UndoOwnChangesPlugin(): null {
   const [editor] = useLexicalComposerContext()
   useEffect(() => {
     const install = () => {
-      installUndoDeleteFilter(editor)
+      installUndoRules(editor)
       return false
     }
     return mergeRegister(

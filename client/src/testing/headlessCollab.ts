@@ -13,8 +13,8 @@ import { documentContent, EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode } from 'lexical'
 import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
+import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 import { registerListNumbering } from '../collab/registerListNumbering'
-import { createUndoDeleteFilter } from '../collab/undoDeleteFilter'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
 
 /** Origin of updates that came over the simulated network. */
@@ -58,7 +58,7 @@ export class HeadlessPeer {
     this.binding = bound.binding
     this.undoManager = createUndoManager(this.binding, this.binding.root)
     // As UndoOwnChangesPlugin sets it in the app.
-    this.undoManager.deleteFilter = createUndoDeleteFilter(this.doc)
+    applyOwnChangesUndo(this.undoManager)
     // Undo groups edits made within 500 ms of each other; on a loaded machine that made runs depend on
     // timing. One edit, one undo step keeps a seed's run the same every time.
     this.undoManager.captureTimeout = 0
