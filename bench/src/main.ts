@@ -11,7 +11,8 @@ import { readMachineInfo, readVersions } from './report/machineInfo'
 import { renderResults } from './report/renderResults'
 import { runBench } from './runBench'
 
-const RESULTS_FILE = path.join(REPO_ROOT, 'bench/RESULTS.md')
+/** BENCH_RESULTS_FILE writes a trial run elsewhere, leaving the committed results alone. */
+const RESULTS_FILE = process.env.BENCH_RESULTS_FILE ?? path.join(REPO_ROOT, 'bench/RESULTS.md')
 /** Sockets open at once at the peak (idle memory), with room for servers, files and pipes. */
 const FD_HEADROOM = 1000
 
