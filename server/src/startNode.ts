@@ -45,7 +45,7 @@ export async function createNode(
   const { secret, path, weak } = await resolveSecret(config)
   if (path) {
     logger.warn({ file: path }, 'TANDEM_SECRET is unset: using the generated secret kept in this file')
-    if (config.redisUrl)
+    if (config.redis)
       logger.warn('with several nodes, every node needs the same TANDEM_SECRET (or one shared DATA_DIR)')
   }
   if (weak) logger.warn('TANDEM_SECRET is shorter than 32 bytes: use a longer random secret')
@@ -53,7 +53,7 @@ export async function createNode(
   const relay =
     adapters.relay ??
     createRelay({
-      redisUrl: config.redisUrl,
+      redis: config.redis,
       nodeId: config.nodeId,
       logger: logger.child({ component: 'relay' }),
       observer: relayObserver(metrics),
