@@ -17,13 +17,13 @@ import {
 } from '@tandem/shared'
 import * as Y from 'yjs'
 import { createShareKey, recoverShareKey } from '../auth/shareKeys'
+import { ApiError } from '../http/ApiError'
+import { sendJson, sendNoContent } from '../http/sendJson'
 import type { DocumentRecord, ShareKeyRecord } from '../persistence/DocumentStore'
 import type { ApiContext } from './ApiContext'
-import { ApiError } from './ApiError'
 import { authorizeAdmin, authorizeDocumentAccess, authorizeKeyManagement } from './authorizeRequest'
 import { readJsonBody } from './readJsonBody'
 import { readTextField } from './readTextField'
-import { sendJson, sendNoContent } from './sendJson'
 
 /** Title of documents created without one. */
 export const DEFAULT_DOCUMENT_TITLE = 'Untitled'
