@@ -5,12 +5,12 @@ import path from 'node:path'
 import { onTestFinished } from 'vitest'
 import { type Config, loadConfig, type OptionValues } from '../../src/config'
 import type { ConnectionIdentity } from '../../src/connection/Connection'
+import { createNode, type NodeAdapters } from '../../src/createNode'
 import type { Authenticate } from '../../src/http/upgrade'
 import { createLogger } from '../../src/logger'
 import type { DocumentStore } from '../../src/persistence/DocumentStore'
 import { MemoryStore } from '../../src/persistence/MemoryStore'
 import { createTandemServer, type TandemServer, type TandemServerParts } from '../../src/server'
-import { createNode, type NodeAdapters } from '../../src/startNode'
 
 export interface TestServer {
   readonly server: TandemServer

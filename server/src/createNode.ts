@@ -19,7 +19,7 @@ import type { Relay } from './relay/Relay'
 import { createTandemServer, type TandemServer } from './server'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
-export function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
+function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
   return async (request, room) => {
     const claims = await authenticateUpgrade(request, room, verifier)
     return {
@@ -32,11 +32,16 @@ export function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
   }
 }
 
+/** Adapters to use instead of the ones the configuration names (tests: a MemoryStore, a MemoryRelayHub). */
 export interface NodeAdapters {
   readonly store?: DocumentStore
   readonly relay?: Relay
 }
 
+/**
+ * Builds (does not start) one node: `listen()` on the result starts it, `close()` shuts it down
+ * gracefully. Logs a warning for a generated or short TANDEM_SECRET.
+ */
 export async function createNode(
   config: Config,
   logger: Logger,
