@@ -1,6 +1,15 @@
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { ConfigError, helpText, loadConfig, OPTIONS } from './config'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import {
+  type Config,
+  ConfigError,
+  helpText,
+  type LogLevel,
+  loadConfig,
+  OPTIONS,
+  type StoreTarget,
+} from './config'
+import type { RedisTarget } from './relay/redisTarget'
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -9,10 +18,10 @@ describe('loadConfig', () => {
       port: 1234,
       host: '0.0.0.0',
       dataDir: path.resolve('./data'),
-      redisUrl: undefined,
+      redis: undefined,
       heartbeatIntervalMs: 15000,
       maxMessageBytes: 16 * 1024 * 1024,
-      storage: 'sqlite',
+      store: { kind: 'sqlite', dataDir: path.resolve('./data') },
       allowPublicCreate: true,
     })
     expect(config.nodeId).toMatch(/^[0-9a-f]{8}$/)
@@ -26,10 +35,91 @@ describe('loadConfig', () => {
 
   it('names the bad option in its error', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT \(--port\): expected a whole number/)
-    expect(() => loadConfig({ STORAGE: 'floppy' })).toThrow(/STORAGE.*one of sqlite, memory/)
+    expect(() => loadConfig({ STORAGE: 'floppy' })).toThrow(
+      'STORAGE (--storage): expected one of sqlite, postgres, memory, got "floppy"',
+    )
     expect(() => loadConfig({}, ['--bogus', '1'])).toThrow(ConfigError)
     expect(() => loadConfig({}, ['--port'])).toThrow(/--port needs a value/)
-    expect(() => loadConfig({ REDIS_URL: 'http://nope' })).toThrow(/REDIS_URL/)
+    expect(() => loadConfig({ REDIS_URL: 'http://nope' })).toThrow(
+      /^REDIS_URL \(--redis-url\): REDIS_URL "http:\/\/nope": expected redis:\/\//,
+    )
+    expect(() => loadConfig({ REDIS_URL: 'http://nope' })).toThrow(ConfigError)
+  })
+
+  it('gives every option its typed value, derived from the table', () => {
+    const config = loadConfig({ EMBED_ORIGINS: 'https://a.example https://b.example' })
+    expectTypeOf(config.port).toEqualTypeOf<number>()
+    expectTypeOf(config.logLevel).toEqualTypeOf<LogLevel>()
+    expectTypeOf(config.allowPublicCreate).toEqualTypeOf<boolean>()
+    expectTypeOf(config.staticDir).toEqualTypeOf<string | undefined>()
+    expectTypeOf(config.nodeId).toEqualTypeOf<string>()
+    expectTypeOf(config.redis).toEqualTypeOf<RedisTarget | undefined>()
+    expectTypeOf(config.store).toEqualTypeOf<StoreTarget>()
+    expectTypeOf(config.embedOrigins).toEqualTypeOf<readonly string[]>()
+    // The two settings of the store choice exist only as the resolved target.
+    expectTypeOf<Config>().not.toHaveProperty('storage')
+    expectTypeOf<Config>().not.toHaveProperty('databaseUrl')
+    expect(config.embedOrigins).toEqual(['https://a.example', 'https://b.example'])
+    const keys = new Set<string>(OPTIONS.map((spec) => spec.key))
+    expect(keys.size).toBe(OPTIONS.length)
+  })
+
+  it('parses REDIS_URL once into the target the relay connects to', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6380/2' }).redis).toEqual({
+      mode: 'standalone',
+      url: 'redis://127.0.0.1:6380/2',
+    })
+    expect(loadConfig({}, ['--redis-url', 'redis-cluster://h1:7000,h2:7001']).redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'h1', port: 7000 },
+        { host: 'h2', port: 7001 },
+      ],
+      username: undefined,
+      password: undefined,
+    })
+    expect(() => loadConfig({ REDIS_URL: 'redis-cluster://h1' })).toThrow(
+      /^REDIS_URL \(--redis-url\): .*expected host:port, got "h1"/,
+    )
+  })
+
+  describe('store target (STORAGE and DATABASE_URL: one choice)', () => {
+    const url = 'postgres://tandem:pw@db:5432/tandem'
+
+    it('is SQLite in DATA_DIR by default, memory with STORAGE=memory', () => {
+      expect(loadConfig({ DATA_DIR: '/srv/tandem' }).store).toEqual({
+        kind: 'sqlite',
+        dataDir: '/srv/tandem',
+      })
+      expect(loadConfig({ STORAGE: 'sqlite', DATA_DIR: 'rel' }).store).toEqual({
+        kind: 'sqlite',
+        dataDir: path.resolve('rel'),
+      })
+      expect(loadConfig({ STORAGE: 'memory' }).store).toEqual({ kind: 'memory' })
+      expect(loadConfig({}, [], { storage: 'memory' }).store).toEqual({ kind: 'memory' })
+    })
+
+    it('is PostgreSQL when DATABASE_URL is set, as before STORAGE=postgres existed, or with both', () => {
+      expect(loadConfig({ DATABASE_URL: url }).store).toEqual({ kind: 'postgres', url })
+      expect(loadConfig({ STORAGE: 'postgres', DATABASE_URL: url }).store).toEqual({ kind: 'postgres', url })
+      expect(loadConfig({}, ['--database-url', url]).store).toEqual({ kind: 'postgres', url })
+    })
+
+    it('refuses a contradiction instead of ignoring one of the settings', () => {
+      // STORAGE=memory used to win silently over DATABASE_URL, and DATABASE_URL over STORAGE=sqlite.
+      for (const storage of ['memory', 'sqlite']) {
+        expect(() => loadConfig({ STORAGE: storage, DATABASE_URL: url })).toThrow(ConfigError)
+        expect(() => loadConfig({ STORAGE: storage, DATABASE_URL: url })).toThrow(
+          `DATABASE_URL is set but STORAGE=${storage}: unset STORAGE (or set it to postgres) to keep documents in PostgreSQL, or unset DATABASE_URL`,
+        )
+      }
+      expect(() => loadConfig({ STORAGE: 'postgres' })).toThrow(
+        /^STORAGE=postgres needs DATABASE_URL \(--database-url\)/,
+      )
+      expect(() => loadConfig({ DATABASE_URL: '' })).toThrow(
+        'DATABASE_URL (--database-url): expected a non-empty string, got ""',
+      )
+    })
   })
 
   it('has limits with defaults that leave normal use alone, and refuses ones that contradict each other', () => {

@@ -1,343 +1,383 @@
 /**
  * Server configuration: read once from environment variables and CLI flags, validated, frozen and
  * passed down. Nothing else in the server reads `process.env`.
+ *
+ * `OPTIONS` is the one declaration: each option's parser gives its typed value, `OptionValues` is
+ * derived from the table, and `Config` is those values with the settings that make one choice
+ * (`STORAGE` + `DATABASE_URL`) resolved into a typed target.
  */
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { readDurationSeconds } from './durationSeconds'
-import { parseRedisTarget } from './relay/redisTarget'
+import { parseRedisTarget, type RedisTarget, RedisUrlError } from './relay/redisTarget'
 
-export const STORAGE_KINDS = ['sqlite', 'memory'] as const
+export const STORAGE_KINDS = ['sqlite', 'postgres', 'memory'] as const
 export type StorageKind = (typeof STORAGE_KINDS)[number]
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
-export interface Config {
-  readonly port: number
-  readonly host: string
-  readonly dataDir: string
-  readonly storage: StorageKind
-  readonly redisUrl: string | undefined
-  /** `postgres://...` selects the Postgres store; unset keeps the embedded SQLite (or STORAGE). */
-  readonly databaseUrl: string | undefined
-  readonly secret: string | undefined
-  readonly nodeId: string
-  readonly logLevel: LogLevel
-  readonly heartbeatIntervalMs: number
-  readonly maxMessageBytes: number
-  readonly maxBufferedBytes: number
-  readonly shutdownTimeoutMs: number
-  readonly compactThresholdRows: number
-  readonly compactThresholdBytes: number
-  readonly allowPublicCreate: boolean
-  readonly staticDir: string | undefined
-  readonly listenBacklog: number
-  readonly trustProxy: boolean
-  readonly apiRateLimitBurst: number
-  readonly apiRateLimitPerSecond: number
-  readonly maxConnections: number
-  readonly maxRoomConnections: number
-  readonly maxMessagesPerSecond: number
-  readonly maxMessagesBurst: number
-  readonly maxBytesPerSecond: number
-  readonly maxBytesBurst: number
-  readonly maxDocumentBytes: number
-  readonly maxAwarenessBytes: number
-  readonly maxAwarenessClientsPerConnection: number
-  readonly maxRoomPresence: number
-  readonly awarenessQueryIntervalMs: number
-  readonly presenceWindowMaxMs: number
-  readonly maxPendingBytes: number
-  readonly httpHeadersTimeoutMs: number
-  readonly httpRequestTimeoutMs: number
-  readonly maxTokenTtlSeconds: number
-  readonly upgradeRefusalBurst: number
-  readonly upgradeRefusalsPerSecond: number
-  readonly embedOrigins: readonly string[]
+/** Where documents are kept: `STORAGE` and `DATABASE_URL` resolved to one choice. */
+export type StoreTarget =
+  /** `DATA_DIR/tandem.db` (the default). */
+  | { readonly kind: 'sqlite'; readonly dataDir: string }
+  /** `DATABASE_URL`; selected by setting it (or `STORAGE=postgres` with it). */
+  | { readonly kind: 'postgres'; readonly url: string }
+  /** Nothing survives a restart (tests, benchmarks). */
+  | { readonly kind: 'memory' }
+
+/** A raw value an option's parser refuses; the message says what was expected. */
+class InvalidOptionError extends Error {
+  override name = 'InvalidOptionError'
 }
 
-type Kind = 'port' | 'int' | 'string' | 'bool' | 'choice' | 'duration' | 'origins'
+/** Turns an option's text (never undefined: unset options skip their parser) into its typed value. */
+type Parser<T> = (raw: string) => T
 
 interface OptionSpec {
-  readonly key: keyof Config
+  /** The value's name in OptionValues. */
+  readonly key: string
   readonly env: string
-  readonly kind: Kind
-  readonly choices?: readonly string[]
-  /** Shown in --help; undefined means "unset". */
+  readonly parse: Parser<unknown>
+  /** Shown in --help; undefined means "unset" (the value is then undefined). */
   readonly defaultValue: string | undefined
   readonly help: string
+}
+
+const expected = (what: string, raw: string) =>
+  new InvalidOptionError(`expected ${what}, got ${JSON.stringify(raw)}`)
+
+const text: Parser<string> = (raw) => {
+  if (raw === '') throw expected('a non-empty string', raw)
+  return raw
+}
+
+const port: Parser<number> = (raw) => {
+  if (!/^\d+$/.test(raw)) throw expected('a whole number', raw)
+  const value = Number(raw)
+  if (value > 65535) throw expected('a port 0-65535', raw)
+  return value
+}
+
+const positiveInt: Parser<number> = (raw) => {
+  if (!/^\d+$/.test(raw)) throw expected('a whole number', raw)
+  const value = Number(raw)
+  if (value < 1) throw expected('a positive whole number', raw)
+  return value
+}
+
+const bool: Parser<boolean> = (raw) => {
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  throw expected('true or false', raw)
+}
+
+function oneOf<const Choice extends string>(choices: readonly Choice[]): Parser<Choice> {
+  return (raw) => {
+    const choice = choices.find((candidate) => candidate === raw)
+    if (choice === undefined) throw expected(`one of ${choices.join(', ')}`, raw)
+    return choice
+  }
+}
+
+const durationSeconds: Parser<number> = (raw) => {
+  const seconds = readDurationSeconds(raw)
+  if (seconds === undefined || seconds < 1)
+    throw expected('a duration: seconds, or a number with s, m, h or d', raw)
+  return seconds
+}
+
+const frameAncestors: Parser<readonly string[]> = (raw) => {
+  // Goes into a header verbatim: anything but origins (a `;`, a quote, a path) is refused here.
+  const origins = raw.split(/[\s,]+/).filter((origin) => origin !== '')
+  if (origins.length === 0 || !origins.every(isFrameAncestor)) {
+    throw expected('* or origins like https://app.example.com, separated by spaces or commas', raw)
+  }
+  return origins
+}
+
+/** `*`, or a scheme-and-host origin (`https://app.example.com`, `http://localhost:8080`, `https://*.example.com`). */
+function isFrameAncestor(origin: string): boolean {
+  return origin === '*' || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)
+}
+
+/** Parsed once here; the relay connects to the target as it is. */
+const redisTarget: Parser<RedisTarget> = (raw) => {
+  try {
+    return parseRedisTarget(raw)
+  } catch (error) {
+    if (error instanceof RedisUrlError) throw new InvalidOptionError(error.message)
+    throw error
+  }
 }
 
 const MiB = 1024 * 1024
 
 /** Every option, its environment variable, flag (`--kebab-case` of the variable) and default. */
-export const OPTIONS: readonly OptionSpec[] = [
-  { key: 'port', env: 'PORT', kind: 'port', defaultValue: '1234', help: 'HTTP and WebSocket port' },
-  { key: 'host', env: 'HOST', kind: 'string', defaultValue: '0.0.0.0', help: 'address to listen on' },
-  { key: 'dataDir', env: 'DATA_DIR', kind: 'string', defaultValue: './data', help: 'directory of tandem.db' },
+export const OPTIONS = [
+  { key: 'port', env: 'PORT', parse: port, defaultValue: '1234', help: 'HTTP and WebSocket port' },
+  { key: 'host', env: 'HOST', parse: text, defaultValue: '0.0.0.0', help: 'address to listen on' },
+  { key: 'dataDir', env: 'DATA_DIR', parse: text, defaultValue: './data', help: 'directory of tandem.db' },
   {
     key: 'storage',
     env: 'STORAGE',
-    kind: 'choice',
-    choices: STORAGE_KINDS,
-    defaultValue: 'sqlite',
-    help: 'document store: sqlite (durable) or memory (nothing survives a restart)',
+    parse: oneOf(STORAGE_KINDS),
+    defaultValue: undefined,
+    help: 'document store: sqlite (durable, in DATA_DIR), postgres (needs DATABASE_URL) or memory (nothing survives a restart); unset = postgres when DATABASE_URL is set, else sqlite',
   },
   {
     key: 'databaseUrl',
     env: 'DATABASE_URL',
-    kind: 'string',
+    parse: text,
     defaultValue: undefined,
     help: 'postgres://... to keep documents in PostgreSQL (several hosts); unset = SQLite in DATA_DIR',
   },
   {
-    key: 'redisUrl',
+    key: 'redis',
     env: 'REDIS_URL',
-    kind: 'string',
+    parse: redisTarget,
     defaultValue: undefined,
     help: 'Redis for relaying between nodes (redis://, rediss:// or redis-cluster://h1:p1,h2:p2); unset = single node',
   },
   {
     key: 'secret',
     env: 'TANDEM_SECRET',
-    kind: 'string',
+    parse: text,
     defaultValue: undefined,
     help: 'HS256 token secret; unset = generated once and kept in DATA_DIR',
   },
   {
     key: 'nodeId',
     env: 'NODE_ID',
-    kind: 'string',
+    parse: text,
     defaultValue: undefined,
     help: 'node name (default random)',
   },
   {
     key: 'logLevel',
     env: 'LOG_LEVEL',
-    kind: 'choice',
-    choices: LOG_LEVELS,
+    parse: oneOf(LOG_LEVELS),
     defaultValue: 'info',
     help: 'log level',
   },
   {
     key: 'heartbeatIntervalMs',
     env: 'HEARTBEAT_INTERVAL_MS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '15000',
     help: 'ping interval; a socket that misses a pong is terminated',
   },
   {
     key: 'maxMessageBytes',
     env: 'MAX_MESSAGE_BYTES',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: String(16 * MiB),
     help: 'largest accepted frame (close 1009 above)',
   },
   {
     key: 'maxBufferedBytes',
     env: 'MAX_BUFFERED_BYTES',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: String(32 * MiB),
     help: 'outbound bytes queued for one socket before it is closed (1013)',
   },
   {
     key: 'shutdownTimeoutMs',
     env: 'SHUTDOWN_TIMEOUT_MS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '10000',
     help: 'deadline for a graceful shutdown',
   },
   {
     key: 'compactThresholdRows',
     env: 'COMPACT_THRESHOLD_ROWS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '1000',
     help: 'compact a document whose log has this many updates',
   },
   {
     key: 'compactThresholdBytes',
     env: 'COMPACT_THRESHOLD_BYTES',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: String(4 * MiB),
     help: 'compact a document whose log has this many bytes',
   },
   {
     key: 'allowPublicCreate',
     env: 'ALLOW_PUBLIC_CREATE',
-    kind: 'bool',
+    parse: bool,
     defaultValue: 'true',
     help: 'anyone may create documents (false = admin token needed)',
   },
   {
     key: 'staticDir',
     env: 'STATIC_DIR',
-    kind: 'string',
+    parse: text,
     defaultValue: undefined,
     help: 'built web app to serve (default client/dist when it exists)',
   },
   {
     key: 'listenBacklog',
     env: 'LISTEN_BACKLOG',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '4096',
     help: 'TCP accept backlog (reconnect storms overflow the default 511)',
   },
   {
     key: 'trustProxy',
     env: 'TRUST_PROXY',
-    kind: 'bool',
+    parse: bool,
     defaultValue: 'false',
     help: 'take client addresses from X-Forwarded-For (set behind a load balancer)',
   },
   {
     key: 'apiRateLimitBurst',
     env: 'API_RATE_LIMIT_BURST',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '60',
     help: 'API requests one client address may make in a burst',
   },
   {
     key: 'apiRateLimitPerSecond',
     env: 'API_RATE_LIMIT_PER_SECOND',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '2',
     help: 'sustained API requests per second per client address',
   },
   {
     key: 'maxConnections',
     env: 'MAX_CONNECTIONS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '10000',
     help: 'WebSocket connections this node holds; further upgrades are refused with 503',
   },
   {
     key: 'maxRoomConnections',
     env: 'MAX_ROOM_CONNECTIONS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '1000',
     help: 'connections one document may have on this node; further upgrades are refused with 503',
   },
   {
     key: 'maxMessagesPerSecond',
     env: 'MAX_MESSAGES_PER_SECOND',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '200',
     help: 'sustained messages per second one connection may send (close 4429 above)',
   },
   {
     key: 'maxMessagesBurst',
     env: 'MAX_MESSAGES_BURST',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '1000',
     help: 'messages one connection may send at once, above the sustained rate',
   },
   {
     key: 'maxBytesPerSecond',
     env: 'MAX_BYTES_PER_SECOND',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: String(MiB),
     help: 'sustained bytes per second one connection may send (close 4429 above)',
   },
   {
     key: 'maxBytesBurst',
     env: 'MAX_BYTES_BURST',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: String(32 * MiB),
     help: 'bytes one connection may send at once; at least MAX_MESSAGE_BYTES',
   },
   {
     key: 'maxDocumentBytes',
     env: 'MAX_DOCUMENT_BYTES',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: String(64 * MiB),
     help: 'encoded size a document may grow to; an update past it is refused (close 4413)',
   },
   {
     key: 'maxAwarenessBytes',
     env: 'MAX_AWARENESS_BYTES',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: String(128 * 1024),
     help: 'largest awareness (presence) update accepted (close 1009 above)',
   },
   {
     key: 'maxAwarenessClientsPerConnection',
     env: 'MAX_AWARENESS_CLIENTS_PER_CONNECTION',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '4',
     help: 'presence (awareness) client ids one connection may announce; a browser tab uses one (close 4429 above)',
   },
   {
     key: 'maxRoomPresence',
     env: 'MAX_ROOM_PRESENCE',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '2000',
     help: 'presence entries one document holds on this node; entries for new ids past it are dropped',
   },
   {
     key: 'awarenessQueryIntervalMs',
     env: 'AWARENESS_QUERY_INTERVAL_MS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '1000',
     help: 'a connection gets at most one answer to query-awareness per interval; faster queries share the next one',
   },
   {
     key: 'presenceWindowMaxMs',
     env: 'PRESENCE_WINDOW_MAX_MS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '50',
     help: 'presence changes go out merged, one frame per window: the next turn below 20 connections in a document, then 1 ms per 10 connections up to this',
   },
   {
     key: 'maxPendingBytes',
     env: 'MAX_PENDING_BYTES',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: String(64 * 1024),
     help: 'bytes of updates a document may hold waiting for structs or deletions it lacks (close 4422 above)',
   },
   {
     key: 'httpHeadersTimeoutMs',
     env: 'HTTP_HEADERS_TIMEOUT_MS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '10000',
     help: 'time a client has to send the headers of a request or upgrade (408 after)',
   },
   {
     key: 'httpRequestTimeoutMs',
     env: 'HTTP_REQUEST_TIMEOUT_MS',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '30000',
     help: 'time a client has to send a whole request; at least HTTP_HEADERS_TIMEOUT_MS',
   },
   {
     key: 'maxTokenTtlSeconds',
     env: 'MAX_TOKEN_TTL',
-    kind: 'duration',
+    parse: durationSeconds,
     defaultValue: '30d',
     help: 'longest token lifetime accepted (exp from now and from iat): seconds or 30m, 12h, 30d; longer tokens get 401',
   },
   {
     key: 'upgradeRefusalBurst',
     env: 'UPGRADE_REFUSAL_BURST',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '60',
     help: 'refused WebSocket upgrades one client address may cause in a burst before it gets 429',
   },
   {
     key: 'upgradeRefusalsPerSecond',
     env: 'UPGRADE_REFUSALS_PER_SECOND',
-    kind: 'int',
+    parse: positiveInt,
     defaultValue: '2',
     help: 'sustained refused upgrades per second per client address',
   },
   {
     key: 'embedOrigins',
     env: 'EMBED_ORIGINS',
-    kind: 'origins',
+    parse: frameAncestors,
     defaultValue: '*',
     help: 'origins allowed to frame /embed/* pages (CSP frame-ancestors), space- or comma-separated, or *',
   },
-]
+] as const satisfies readonly OptionSpec[]
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -345,50 +385,6 @@ export class ConfigError extends Error {
 
 function flagName(env: string): string {
   return `--${env.toLowerCase().replaceAll('_', '-')}`
-}
-
-function parseValue(spec: OptionSpec, raw: string): Config[keyof Config] {
-  const bad = (expected: string) =>
-    new ConfigError(`${spec.env} (${flagName(spec.env)}): expected ${expected}, got ${JSON.stringify(raw)}`)
-  switch (spec.kind) {
-    case 'string':
-      if (raw === '') throw bad('a non-empty string')
-      return raw
-    case 'port':
-    case 'int': {
-      if (!/^\d+$/.test(raw)) throw bad('a whole number')
-      const value = Number(raw)
-      if (spec.kind === 'port' && value > 65535) throw bad('a port 0-65535')
-      if (spec.kind === 'int' && value < 1) throw bad('a positive whole number')
-      return value
-    }
-    case 'bool':
-      if (raw === 'true' || raw === '1') return true
-      if (raw === 'false' || raw === '0') return false
-      throw bad('true or false')
-    case 'choice':
-      if (!spec.choices?.includes(raw)) throw bad(`one of ${spec.choices?.join(', ')}`)
-      return raw
-    case 'duration': {
-      const seconds = readDurationSeconds(raw)
-      if (seconds === undefined || seconds < 1)
-        throw bad('a duration: seconds, or a number with s, m, h or d')
-      return seconds
-    }
-    case 'origins': {
-      // Goes into a header verbatim: anything but origins (a `;`, a quote, a path) is refused here.
-      const origins = raw.split(/[\s,]+/).filter((origin) => origin !== '')
-      if (origins.length === 0 || !origins.every(isFrameAncestor)) {
-        throw bad('* or origins like https://app.example.com, separated by spaces or commas')
-      }
-      return origins
-    }
-  }
-}
-
-/** `*`, or a scheme-and-host origin (`https://app.example.com`, `http://localhost:8080`, `https://*.example.com`). */
-function isFrameAncestor(origin: string): boolean {
-  return origin === '*' || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)
 }
 
 /** Reads `--flag value` / `--flag=value` pairs; flags win over environment variables. */
@@ -412,33 +408,96 @@ function readFlags(argv: readonly string[]): Map<string, string> {
   return flags
 }
 
-/** Builds the validated, frozen configuration. `overrides` let tests and embedders skip env and flags. */
+type OptionSpecs = (typeof OPTIONS)[number]
+
+/** The value one option parses to: undefined only for options without a default. */
+type OptionValue<Spec extends OptionSpecs> =
+  | ReturnType<Spec['parse']>
+  | (Spec['defaultValue'] extends string ? never : undefined)
+
+/** Every option's parsed value, by key: the type follows the table. */
+export type OptionValues = { readonly [Spec in OptionSpecs as Spec['key']]: OptionValue<Spec> }
+
+/** The configuration a node runs with. */
+export type Config = Omit<OptionValues, 'storage' | 'databaseUrl' | 'nodeId'> & {
+  /** `NODE_ID`, or a random 8-hex-digit name. */
+  readonly nodeId: string
+  /** Where documents are kept (`STORAGE` and `DATABASE_URL` resolved to one choice). */
+  readonly store: StoreTarget
+}
+
+function parseOption(spec: OptionSpecs, raw: string): unknown {
+  try {
+    return spec.parse(raw)
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error
+    throw new ConfigError(`${spec.env} (${flagName(spec.env)}): ${error.message}`)
+  }
+}
+
+function readOptions(
+  flags: ReadonlyMap<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
+): OptionValues {
+  const entries = OPTIONS.map((spec) => {
+    const raw = flags.get(flagName(spec.env)) ?? env[spec.env] ?? spec.defaultValue
+    return [spec.key, raw === undefined ? undefined : parseOption(spec, raw)] as const
+  })
+  // Sound by construction: every key of OptionValues is filled by its own spec's parser (or is unset).
+  return Object.fromEntries(entries) as OptionValues
+}
+
+/**
+ * Builds the validated, frozen configuration. `overrides` (already typed values, as OptionValues
+ * holds them) let tests and embedders skip env and flags; the checks across options and the store
+ * choice still apply to them.
+ */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = {},
   argv: readonly string[] = [],
-  overrides: Partial<Config> = {},
+  overrides: Partial<OptionValues> = {},
 ): Config {
-  const flags = readFlags(argv)
-  const values: Record<string, unknown> = {}
-  for (const spec of OPTIONS) {
-    const raw = flags.get(flagName(spec.env)) ?? env[spec.env] ?? spec.defaultValue
-    values[spec.key] = raw === undefined ? undefined : parseValue(spec, raw)
-  }
-  values.nodeId ??= randomUUID().slice(0, 8)
-  if (typeof values.redisUrl === 'string') {
-    try {
-      parseRedisTarget(values.redisUrl)
-    } catch (error) {
-      throw new ConfigError(`REDIS_URL (--redis-url): ${(error as Error).message}`)
+  const values: OptionValues = { ...readOptions(readFlags(argv), env), ...overrides }
+  checkRelations(values)
+  const { storage, databaseUrl, nodeId, ...rest } = values
+  const dataDir = path.resolve(values.dataDir)
+  return Object.freeze({
+    ...rest,
+    dataDir,
+    nodeId: nodeId ?? randomUUID().slice(0, 8),
+    store: resolveStore(storage, databaseUrl, dataDir),
+  })
+}
+
+/**
+ * `STORAGE` and `DATABASE_URL` are two settings for one choice. Unset `STORAGE` follows
+ * `DATABASE_URL` (as before `STORAGE=postgres` existed); a `STORAGE` that contradicts it is refused
+ * rather than silently ignoring one of them.
+ */
+function resolveStore(
+  storage: StorageKind | undefined,
+  databaseUrl: string | undefined,
+  dataDir: string,
+): StoreTarget {
+  const kind = storage ?? (databaseUrl === undefined ? 'sqlite' : 'postgres')
+  if (kind === 'postgres') {
+    if (databaseUrl === undefined) {
+      throw new ConfigError(
+        'STORAGE=postgres needs DATABASE_URL (--database-url), e.g. postgres://user:password@host:5432/tandem',
+      )
     }
+    return { kind, url: databaseUrl }
   }
-  const config = { ...values, ...overrides } as Config
-  checkRelations(config)
-  return Object.freeze({ ...config, dataDir: path.resolve(config.dataDir) })
+  if (databaseUrl !== undefined) {
+    throw new ConfigError(
+      `DATABASE_URL is set but STORAGE=${kind}: unset STORAGE (or set it to postgres) to keep documents in PostgreSQL, or unset DATABASE_URL`,
+    )
+  }
+  return kind === 'sqlite' ? { kind, dataDir } : { kind }
 }
 
 /** Options that only make sense together. */
-function checkRelations(config: Config): void {
+function checkRelations(config: OptionValues): void {
   if (config.maxBytesBurst < config.maxMessageBytes) {
     // Otherwise a frame ws accepts could never pass the byte-rate limit.
     throw new ConfigError(

@@ -1,7 +1,7 @@
 /** `tandem-server`: reads the configuration, starts one node, and shuts it down gracefully on a signal. */
 import { ConfigError, helpText, loadConfig } from './config'
+import { createNode } from './createNode'
 import { createLogger } from './logger'
-import { createNode } from './startNode'
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)

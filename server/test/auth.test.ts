@@ -66,6 +66,10 @@ describe('auth on the upgrade', () => {
         token === undefined ? '/ws/secret-room' : `/ws/secret-room?token=${encodeURIComponent(token)}`
       const response = await upgrade(port, path)
       expect(response.status, name).toBe(status)
+      // RFC 6750, as the API answers: a 401 names the scheme to retry with; a 403 has nothing to retry.
+      expect(response.headers['www-authenticate'], name).toBe(
+        status === 401 ? 'Bearer error="invalid_token"' : undefined,
+      )
     }
     expect(server.rooms.size).toBe(0)
     expect(server.connections.size).toBe(0)
@@ -178,7 +182,9 @@ describe('the upgrade probe (GET /ws/<room> without an upgrade)', () => {
     expect(accepted.status).toBe(426)
     expect(accepted.headers.get('access-control-allow-origin')).toBe('*')
     expect(await accepted.json()).toMatchObject({ error: { code: 'upgrade_required' } })
-    expect((await probe(`/ws/probe-room?token=${forged}`)).status).toBe(401)
+    const refused = await probe(`/ws/probe-room?token=${forged}`)
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
     expect((await probe('/ws/probe-room')).status).toBe(401)
     expect((await probe(`/ws/probe-room?token=${other}`)).status).toBe(403)
     expect((await probe(`/ws/bad%20name?token=${good}`)).status).toBe(404)

@@ -2,6 +2,7 @@
 import { createToken } from '@tandem/shared'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import * as Y from 'yjs'
+import { parseRedisTarget } from '../src/relay/redisTarget'
 import { connectStockClient, type StockClient, synced } from './helpers/clients'
 import { startRedisCluster } from './helpers/redisCluster'
 import { startRedisServer } from './helpers/redisServer'
@@ -28,8 +29,9 @@ async function join(wsUrl: string, room: string, doc?: Y.Doc): Promise<StockClie
 }
 
 async function twoNodes(redisUrl: string): Promise<[TestServer, TestServer]> {
-  const first = await startNode({ redisUrl, secret: SECRET, nodeId: 'node-1' })
-  const second = await startNode({ redisUrl, secret: SECRET, nodeId: 'node-2', dataDir: first.dataDir })
+  const redis = parseRedisTarget(redisUrl)
+  const first = await startNode({ redis, secret: SECRET, nodeId: 'node-1' })
+  const second = await startNode({ redis, secret: SECRET, nodeId: 'node-2', dataDir: first.dataDir })
   await vi.waitFor(
     async () => expect((await relayConnected(first)) && (await relayConnected(second))).toBe(true),
     POLL,

@@ -7,6 +7,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createLogger } from '../src/logger'
 import { MemoryStore } from '../src/persistence/MemoryStore'
 import { MemoryRelayHub } from '../src/relay/MemoryRelayHub'
+import { parseRedisTarget } from '../src/relay/redisTarget'
 import { connectStockClient, rawUpgrade, type StockClient, synced } from './helpers/clients'
 import { startRedisServer } from './helpers/redisServer'
 import { startNode, type TestServer } from './helpers/startServer'
@@ -130,8 +131,13 @@ describe('share key revocation', () => {
   it('closes sessions on the other node within a second over real Redis, from a node without the room', async () => {
     const redis = await startRedisServer()
     onTestFinished(() => redis.stop())
-    const near = await startNode({ redisUrl: redis.url, secret: SECRET, nodeId: 'near' })
-    const far = await startNode({ redisUrl: redis.url, secret: SECRET, nodeId: 'far', dataDir: near.dataDir })
+    const near = await startNode({ redis: parseRedisTarget(redis.url), secret: SECRET, nodeId: 'near' })
+    const far = await startNode({
+      redis: parseRedisTarget(redis.url),
+      secret: SECRET,
+      nodeId: 'far',
+      dataDir: near.dataDir,
+    })
     await vi.waitFor(async () => {
       for (const node of [near, far])
         expect((await node.server.metrics.relayConnected.get()).values[0]?.value).toBe(1)

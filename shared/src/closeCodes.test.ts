@@ -22,6 +22,12 @@ describe('docs/protocol.md', () => {
         new RegExp(`\\|\\s*${entry.code}\\s*\\|\\s*${name}\\s*\\|[^\\n]*\\|\\s*${entry.retry}\\s*\\|`),
       )
     }
+    // ...and no code the server does not define (a row outliving its code misleads client authors).
+    const rows = [...doc.matchAll(/^\|\s*(\d{4})\s*\|\s*([A-Z_]+)\s*\|/gm)]
+    expect(rows.length).toBeGreaterThan(0)
+    for (const [, code, name] of rows) {
+      expect(CLOSE_CODES[name as keyof typeof CLOSE_CODES]?.code, `${code} ${name}`).toBe(Number(code))
+    }
     const { HTTP_STATUS } = await import('./httpStatus')
     for (const status of Object.values(HTTP_STATUS))
       expect(doc).toMatch(new RegExp(`\\n\\|\\s*${status}\\s*\\|`))

@@ -58,8 +58,6 @@ export const CLOSE_CODES = {
   ROOM_LOAD_FAILED: { code: 4500, reason: 'document could not be loaded', retry: 'reconnect' },
   /** The server cannot store edits right now (disk full, database unreachable): nothing was acknowledged. */
   STORAGE_UNAVAILABLE: { code: 4503, reason: 'storage unavailable', retry: 'reconnect' },
-  /** The room or node is at its connection limit. */
-  TOO_MANY_CONNECTIONS: { code: 4509, reason: 'too many connections', retry: 'reconnect' },
 } as const satisfies Record<string, CloseCode>
 
 export type CloseCodeName = keyof typeof CLOSE_CODES

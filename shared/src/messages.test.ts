@@ -3,6 +3,8 @@ import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import {
   encodeAwareness,
+  encodeEmptyAwareness,
+  encodePermissionDenied,
   encodeQueryAwareness,
   encodeSaved,
   encodeSyncStep1,
@@ -12,6 +14,7 @@ import {
   peekSyncUpdate,
   readMessage,
 } from './messages'
+import { AUTH_TYPE, MESSAGE_TYPE } from './protocol'
 
 const bytes = Uint8Array.from([1, 2, 3])
 
@@ -51,6 +54,22 @@ describe('readMessage', () => {
     encoding.writeVarUint(encoder, 0)
     encoding.writeVarUint8Array(encoder, new Uint8Array([0]))
     expect(readMessage(encoding.toUint8Array(encoder)).type).toBe('sync-step1')
+  })
+})
+
+describe('server-only frames', () => {
+  it('writes the keepalive as an awareness message with zero entries, the bytes docs/protocol.md gives', () => {
+    const frame = encodeEmptyAwareness()
+    expect(readMessage(frame)).toEqual({ type: 'awareness', update: Uint8Array.from([0]) })
+    expect([...frame]).toEqual([MESSAGE_TYPE.AWARENESS, 1, 0])
+  })
+
+  it('writes permission denied as y-protocols/auth reads it: the denied type, then the reason', () => {
+    const message = readMessage(encodePermissionDenied('document too large'))
+    if (message.type !== 'auth') throw new Error(`expected an auth message, got ${message.type}`)
+    const decoder = decoding.createDecoder(message.payload)
+    expect(decoding.readVarUint(decoder)).toBe(AUTH_TYPE.PERMISSION_DENIED)
+    expect(decoding.readVarString(decoder)).toBe('document too large')
   })
 })
 

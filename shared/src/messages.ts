@@ -5,7 +5,7 @@
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { MESSAGE_TYPE, SYNC_TYPE } from './protocol'
+import { AUTH_TYPE, MESSAGE_TYPE, SYNC_TYPE } from './protocol'
 
 export type Message =
   | { readonly type: 'sync-step1'; readonly stateVector: Uint8Array }
@@ -88,6 +88,15 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   })
 }
 
+/**
+ * An awareness message with no entries (a y-protocols awareness update whose entry count is 0), which
+ * every client applies as a no-op: the server's keepalive for stock clients, which drop a socket
+ * that received nothing for 30 s.
+ */
+export function encodeEmptyAwareness(): Uint8Array {
+  return encodeAwareness(frame((encoder) => encoding.writeVarUint(encoder, 0)))
+}
+
 export function encodeQueryAwareness(): Uint8Array {
   return frame((encoder) => encoding.writeVarUint(encoder, MESSAGE_TYPE.QUERY_AWARENESS))
 }
@@ -96,7 +105,7 @@ export function encodeQueryAwareness(): Uint8Array {
 export function encodePermissionDenied(reason: string): Uint8Array {
   return frame((encoder) => {
     encoding.writeVarUint(encoder, MESSAGE_TYPE.AUTH)
-    encoding.writeVarUint(encoder, 0)
+    encoding.writeVarUint(encoder, AUTH_TYPE.PERMISSION_DENIED)
     encoding.writeVarString(encoder, reason)
   })
 }

@@ -4,6 +4,11 @@ import { SignJWT } from 'jose'
 export const ROLES = ['editor', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
 
+/** Whether `value` is one of ROLES: for claims, request fields, flags and rows read from outside. */
+export function isRole(value: unknown): value is Role {
+  return ROLES.some((role) => role === value)
+}
+
 /** The only signing algorithm the server accepts. */
 export const TOKEN_ALGORITHM = 'HS256'
 

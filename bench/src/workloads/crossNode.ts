@@ -41,9 +41,9 @@ const NODE_B_FIRST_CLIENT_ID = 1_000_000
 
 /** Why cross-node cannot run here, or null when the node builds a relay from REDIS_URL. */
 function relayMissing(): string | null {
-  const startNode = readFileSync(path.join(REPO_ROOT, 'server/src/startNode.ts'), 'utf8')
-  if (!/createRelay|RedisRelay/.test(startNode)) {
-    return 'not run: REDIS_URL is not wired into the node yet (server/src/startNode.ts creates no relay)'
+  const createNode = readFileSync(path.join(REPO_ROOT, 'server/src/createNode.ts'), 'utf8')
+  if (!/createRelay|RedisRelay/.test(createNode)) {
+    return 'not run: REDIS_URL is not wired into the node yet (server/src/createNode.ts creates no relay)'
   }
   return null
 }

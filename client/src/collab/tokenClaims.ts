@@ -1,5 +1,5 @@
 /** Reads a connection token's claims in the browser, for display and scheduling only (never for access). */
-import { ROLES, type Role } from '@tandem/shared'
+import { isRole, type Role } from '@tandem/shared'
 
 /** The claims the client uses; the server verifies the signature, the client only reads. */
 export interface ReadableClaims {
@@ -28,7 +28,7 @@ export function readTokenClaims(token: string): ReadableClaims | undefined {
       sub: typeof record.sub === 'string' ? record.sub : undefined,
       name: typeof record.name === 'string' ? record.name : undefined,
       room: typeof record.room === 'string' ? record.room : undefined,
-      role: ROLES.find((role) => role === record.role),
+      role: isRole(record.role) ? record.role : undefined,
       exp: typeof record.exp === 'number' ? record.exp : undefined,
     }
   } catch {

@@ -2,8 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TokenVerifier } from '../auth/TokenVerifier'
 import type { Config } from '../config'
+import type { RateLimiter } from '../http/RateLimiter'
 import type { DocumentStore } from '../persistence/DocumentStore'
-import type { RateLimiter } from './rateLimiter'
 
 /** The slice of a pino logger the API uses; a pino `Logger` fits as is. */
 export interface ApiLogger {

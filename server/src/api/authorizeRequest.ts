@@ -11,8 +11,8 @@ import {
 import { readAuthorization } from '../auth/readAuthorization'
 import { findActiveShareKey } from '../auth/shareKeys'
 import type { TokenVerifier } from '../auth/TokenVerifier'
+import { ApiError } from '../http/ApiError'
 import type { DocumentStore } from '../persistence/DocumentStore'
-import { ApiError } from './ApiError'
 
 export interface AuthorizeDeps {
   readonly store: Pick<DocumentStore, 'getDocument' | 'findShareKey'>

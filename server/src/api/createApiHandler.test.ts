@@ -12,10 +12,10 @@ import {
 } from '@tandem/shared'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TokenVerifier } from '../auth/TokenVerifier'
+import { RateLimiter } from '../http/RateLimiter'
 import { MemoryStore } from '../persistence/MemoryStore'
 import type { ApiDeps } from './ApiContext'
 import { createApiHandler } from './createApiHandler'
-import { RateLimiter } from './rateLimiter'
 
 const SECRET = 'api-test-secret-0123456789abcdef0123'
 const verifier = new TokenVerifier(SECRET)

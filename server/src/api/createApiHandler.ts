@@ -3,8 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { API_ERROR_CODES, DEFAULT_TOKEN_TTL_SECONDS, HTTP_STATUS, isValidRoomName } from '@tandem/shared'
 import { AuthError } from '../auth/AuthError'
 import { redactUrl } from '../auth/authenticateUpgrade'
+import { ApiError } from '../http/ApiError'
+import { RateLimiter, type RateLimiterOptions } from '../http/RateLimiter'
+import type { ApiHandler } from '../http/requestHandler'
+import { sendApiError } from '../http/sendJson'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
-import { ApiError } from './ApiError'
 import {
   handleCreateDocument,
   handleCreateShareKey,
@@ -13,10 +16,11 @@ import {
   handleRevokeShareKey,
 } from './documentRoutes'
 import { RequestAbortedError } from './RequestAbortedError'
-import { DEFAULT_API_RATE_LIMIT, RateLimiter } from './rateLimiter'
 import { MAX_JSON_BODY_BYTES } from './readJsonBody'
-import { sendApiError } from './sendJson'
 import { handleTokenExchange } from './tokenRoute'
+
+/** Default rate limit of the API: a burst of 60 requests, then 2 per second per client address. */
+const DEFAULT_API_RATE_LIMIT: RateLimiterOptions = { capacity: 60, refillPerSecond: 2 }
 
 /** Every /api path starts with this. */
 export const API_PATH_PREFIX = '/api/'
@@ -39,9 +43,6 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/api\/documents\/([^/]+)\/keys\/([^/]+)$/, methods: { DELETE: handleRevokeShareKey } },
   { pattern: /^\/api\/token$/, methods: { POST: handleTokenExchange } },
 ]
-
-/** Answers a request; resolves true when it was an /api path (answered, even with 404), false otherwise. */
-export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
 
 /**
  * Builds the /api request handler. Call it first from the HTTP server's request listener and fall
@@ -122,19 +123,10 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, 
     res.destroy()
     return
   }
-  if (error instanceof ApiError) {
-    if (error.closeConnection) res.shouldKeepAlive = false
-    sendApiError(res, error.status, error.code, error.message, error.headers)
-    return
-  }
-  if (error instanceof AuthError) {
-    if (error.status === HTTP_STATUS.FORBIDDEN) {
-      sendApiError(res, error.status, API_ERROR_CODES.FORBIDDEN, error.reason)
-    } else {
-      // RFC 6750: a refused Bearer token is answered with the scheme and why.
-      const challenge = { 'WWW-Authenticate': 'Bearer error="invalid_token"' }
-      sendApiError(res, error.status, API_ERROR_CODES.UNAUTHORIZED, error.reason, challenge)
-    }
+  const refusal = error instanceof AuthError ? ApiError.fromAuth(error) : error
+  if (refusal instanceof ApiError) {
+    if (refusal.closeConnection) res.shouldKeepAlive = false
+    sendApiError(res, refusal.status, refusal.code, refusal.message, refusal.headers)
     return
   }
   deps.logger?.error({ err: error, method: req.method, url: redactUrl(req.url ?? '') }, 'API request failed')

@@ -5,6 +5,7 @@ import {
   type CreateDocumentResponse,
   type DocumentInfoResponse,
   HTTP_STATUS,
+  isRole,
   MAX_DISPLAY_NAME_LENGTH,
   MAX_TITLE_LENGTH,
   ROLES,
@@ -17,13 +18,13 @@ import {
 } from '@tandem/shared'
 import * as Y from 'yjs'
 import { createShareKey, recoverShareKey } from '../auth/shareKeys'
+import { ApiError } from '../http/ApiError'
+import { sendJson, sendNoContent } from '../http/sendJson'
 import type { DocumentRecord, ShareKeyRecord } from '../persistence/DocumentStore'
 import type { ApiContext } from './ApiContext'
-import { ApiError } from './ApiError'
 import { authorizeAdmin, authorizeDocumentAccess, authorizeKeyManagement } from './authorizeRequest'
 import { readJsonBody } from './readJsonBody'
 import { readTextField } from './readTextField'
-import { sendJson, sendNoContent } from './sendJson'
 
 /** Title of documents created without one. */
 export const DEFAULT_DOCUMENT_TITLE = 'Untitled'
@@ -102,7 +103,7 @@ export async function handleCreateShareKey({ req, res, params, deps }: ApiContex
   const credential = await authorizeKeyManagement(req, deps, documentId)
   const body = await readJsonBody(req, deps.maxBodyBytes)
   const role = body?.role
-  if (!ROLES.includes(role as Role)) {
+  if (!isRole(role)) {
     throw new ApiError(
       HTTP_STATUS.BAD_REQUEST,
       API_ERROR_CODES.BAD_REQUEST,
@@ -112,7 +113,7 @@ export async function handleCreateShareKey({ req, res, params, deps }: ApiContex
   const createdBy =
     readCreatorName(body) ?? tokenName(credential.kind === 'token' ? credential.claims : undefined)
   await requireDocument(deps, documentId)
-  const link = await addShareLink(deps, documentId, role as Role, createdBy, Date.now())
+  const link = await addShareLink(deps, documentId, role, createdBy, Date.now())
   sendJson(res, HTTP_STATUS.CREATED, link)
 }
 

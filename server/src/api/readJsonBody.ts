@@ -1,7 +1,7 @@
 /** Reads a request's JSON object body within a size limit; refusals are ApiErrors (400, 413, 415). */
 import type { IncomingMessage } from 'node:http'
 import { API_ERROR_CODES, HTTP_STATUS } from '@tandem/shared'
-import { ApiError } from './ApiError'
+import { ApiError } from '../http/ApiError'
 import { RequestAbortedError } from './RequestAbortedError'
 
 /** Default body limit: API bodies are a few short strings. */

@@ -1,6 +1,6 @@
 /** Validates one short text field of a JSON body: type, trimmed length, no control or bidi characters. */
 import { API_ERROR_CODES, HTTP_STATUS, hasUnsafeTextCharacters } from '@tandem/shared'
-import { ApiError } from './ApiError'
+import { ApiError } from '../http/ApiError'
 
 export interface TextFieldRule {
   /** Longest accepted value after trimming, in UTF-16 code units. */

@@ -10,11 +10,11 @@ import {
 } from '@tandem/shared'
 import { decodeJwt } from 'jose'
 import { findActiveShareKey, MAX_SHARE_KEY_LENGTH } from '../auth/shareKeys'
+import { ApiError } from '../http/ApiError'
+import { sendJson } from '../http/sendJson'
 import type { ApiContext } from './ApiContext'
-import { ApiError } from './ApiError'
 import { readJsonBody } from './readJsonBody'
 import { readTextField } from './readTextField'
-import { sendJson } from './sendJson'
 
 /** Prefix of the `sub` of exchanged tokens, so logs tell share-link guests from embedders' users. */
 export const GUEST_SUBJECT_PREFIX = 'guest-'

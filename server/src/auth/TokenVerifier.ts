@@ -2,9 +2,8 @@
 import {
   ANY_ROOM,
   hasUnsafeTextCharacters,
+  isRole,
   isValidRoomName,
-  ROLES,
-  type Role,
   TOKEN_ALGORITHM,
   type TokenClaims,
 } from '@tandem/shared'
@@ -147,8 +146,4 @@ function readClaims(payload: JWTPayload): TokenClaims {
   if (typeof iat === 'number') claims.iat = iat
   if (shareKeyId !== undefined) claims.shareKeyId = shareKeyId
   return claims
-}
-
-function isRole(value: unknown): value is Role {
-  return ROLES.includes(value as Role)
 }

@@ -60,4 +60,13 @@ describe('npm run backup', () => {
     expect(fs.existsSync(destination)).toBe(false)
     expect(runBackup([], {}).status).toBe(2)
   })
+
+  it('says to use pg_dump when documents are kept in PostgreSQL, creating no file', () => {
+    const destination = path.join(dir, 'copy.db')
+    const env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: 'postgres://tandem@127.0.0.1:1/tandem' }
+    const result = runBackup([destination], env)
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('back it up with pg_dump')
+    expect(fs.existsSync(destination)).toBe(false)
+  })
 })

@@ -18,7 +18,13 @@ if (!destination || destination.startsWith('--')) {
 try {
   // Only --data-dir matters here, but every server flag is accepted so one command line fits both.
   const config = loadConfig(process.env, flags)
-  const source = databaseFile(config.dataDir)
+  // Copying DATA_DIR/tandem.db would back up nothing these servers store.
+  if (config.store.kind === 'postgres')
+    throw new Error(
+      'documents are kept in PostgreSQL (DATABASE_URL): back it up with pg_dump, see docs/postgres.md',
+    )
+  if (config.store.kind === 'memory') throw new Error('STORAGE=memory keeps nothing to back up')
+  const source = databaseFile(config.store.dataDir)
   const target = path.resolve(destination)
   const { pages } = await backupDatabase(source, target)
   console.log(`backed up ${source} to ${target} (${pages} pages, integrity ok)`)

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { ANY_ROOM, createToken, isValidRoomName, ROLES, type Role } from '@tandem/shared'
+import { ANY_ROOM, createToken, isRole, isValidRoomName, ROLES, type Role } from '@tandem/shared'
 import { resolveSecret } from '../auth/secretFile'
 import { loadConfig } from '../config'
 import { readDurationSeconds } from '../durationSeconds'
@@ -69,11 +69,11 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs | undefined {
   }
   const role = values.get('--role')
   if (role === undefined) throw new UsageError('--role is required')
-  if (!ROLES.includes(role as Role))
+  if (!isRole(role))
     throw new UsageError(`--role: expected ${ROLES.join(' or ')}, got ${JSON.stringify(role)}`)
   return {
     room,
-    role: role as Role,
+    role,
     name: values.get('--name'),
     ttlSeconds: parseDuration(values.get('--ttl') ?? DEFAULT_TTL),
     sub: values.get('--sub') ?? randomUUID(),

@@ -3,11 +3,12 @@
  * send a tiny message to sockets that heard nothing lately, because the stock y-websocket client
  * drops a socket that received no message for 30 s (pings do not count).
  */
+import { encodeEmptyAwareness } from '@tandem/shared'
 import type { Metrics } from '../metrics'
 import type { Connection } from './Connection'
 
-/** An awareness message with zero entries: applied by every client as a no-op. */
-const KEEPALIVE_FRAME = Uint8Array.from([1, 1, 0])
+/** Every client applies it as a no-op; encoded once, shared by every socket. */
+const KEEPALIVE_FRAME = encodeEmptyAwareness()
 
 export function startHeartbeat(
   connections: ReadonlySet<Connection>,

@@ -2,13 +2,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { API_ERROR_CODES, HTTP_STATUS } from '@tandem/shared'
 import sirv from 'sirv'
-import { ApiError } from '../api/ApiError'
-import { sendApiError, sendJson } from '../api/sendJson'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
+import { ApiError } from './ApiError'
 import { setSecurityHeaders } from './securityHeaders'
+import { sendApiError, sendJson } from './sendJson'
 
-/** Handles `/api/*`; resolves true when it answered the request. */
+/** Handles `/api/*`; resolves true when it was an /api path (answered, even with 404), false otherwise. */
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
 
 /** One named readiness check: `ok`, or why not. */

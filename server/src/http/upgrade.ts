@@ -12,13 +12,13 @@ import {
   WEBSOCKET_PATH_PREFIX,
 } from '@tandem/shared'
 import type { WebSocket, WebSocketServer } from 'ws'
-import { ApiError } from '../api/ApiError'
-import type { RateLimiter } from '../api/rateLimiter'
 import { AuthError } from '../auth/AuthError'
 import type { ConnectionIdentity } from '../connection/Connection'
 import type { ConnectionLimits, ConnectionRefusal } from '../connection/ConnectionLimits'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
+import { ApiError } from './ApiError'
+import type { RateLimiter } from './RateLimiter'
 
 /** Establishes who is connecting to `room`; throws AuthError (401/403) to refuse. */
 export type Authenticate = (request: IncomingMessage, room: string) => Promise<ConnectionIdentity>
@@ -97,11 +97,7 @@ function refuse(socket: Duplex, error: ApiError): void {
 /** Turns what an upgrade check threw into the refusal to send (unexpected errors are logged). */
 function toRefusal(error: unknown, logger: Logger): { refusal: ApiError; detail: string | undefined } {
   if (error instanceof ApiError) return { refusal: error, detail: undefined }
-  if (error instanceof AuthError) {
-    const code =
-      error.status === HTTP_STATUS.FORBIDDEN ? API_ERROR_CODES.FORBIDDEN : API_ERROR_CODES.UNAUTHORIZED
-    return { refusal: new ApiError(error.status, code, error.reason), detail: error.detail }
-  }
+  if (error instanceof AuthError) return { refusal: ApiError.fromAuth(error), detail: error.detail }
   logger.error({ err: error }, 'upgrade failed')
   return {
     refusal: new ApiError(HTTP_STATUS.INTERNAL_ERROR, API_ERROR_CODES.INTERNAL_ERROR, 'internal error'),

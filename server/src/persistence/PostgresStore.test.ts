@@ -7,7 +7,6 @@ import { loadConfig } from '../config'
 import { compactUpdates } from './compactUpdates'
 import { createDocumentStore } from './createDocumentStore'
 import { docFrom, expectStorageError, runDocumentStoreContract, typingUpdates } from './documentStoreContract'
-import { MemoryStore } from './MemoryStore'
 import { PostgresStore, type PostgresStoreOptions } from './PostgresStore'
 import { migratePostgres, POSTGRES_MIGRATIONS } from './postgresMigrations'
 import { MAX_ROWS_PER_INSERT } from './postgresStatements'
@@ -323,7 +322,7 @@ describe('PostgresStore', () => {
     expect(store.isHealthy()).toBe(false)
   })
 
-  it('DATABASE_URL selects Postgres; STORAGE=memory still wins', async () => {
+  it('DATABASE_URL selects Postgres', async () => {
     const databaseUrl = await freshDatabase()
     const store = createDocumentStore(loadConfig({ DATABASE_URL: databaseUrl }))
     try {
@@ -333,9 +332,6 @@ describe('PostgresStore', () => {
     } finally {
       await store.close()
     }
-    const memory = createDocumentStore(loadConfig({ DATABASE_URL: databaseUrl, STORAGE: 'memory' }))
-    expect(memory).toBeInstanceOf(MemoryStore)
-    await memory.close()
   })
 
   // These last two kill and restart the file's server.

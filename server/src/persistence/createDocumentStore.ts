@@ -6,16 +6,20 @@ import { PostgresStore } from './PostgresStore'
 import { databaseFile, SqliteStore } from './SqliteStore'
 
 /**
- * `storage: 'memory'` keeps nothing across restarts; otherwise `databaseUrl` (DATABASE_URL) selects
- * PostgreSQL, and without it `storage: 'sqlite'` (the default) opens (and migrates)
- * `DATA_DIR/tandem.db`. Throws StorageError when the SQLite file cannot be opened. The Postgres
- * store connects and migrates in the background: while the database is unreachable its
- * operations reject as `unavailable` and isHealthy() is false, so /readyz reports it.
+ * `memory` keeps nothing across restarts; `postgres` (DATABASE_URL) keeps documents in PostgreSQL;
+ * `sqlite` (the default) opens (and migrates) `DATA_DIR/tandem.db`. Throws StorageError when the
+ * SQLite file cannot be opened. The Postgres store connects and migrates in the background: while
+ * the database is unreachable its operations reject as `unavailable` and isHealthy() is false, so
+ * /readyz reports it.
  */
-export function createDocumentStore(
-  config: Pick<Config, 'storage' | 'dataDir' | 'databaseUrl'>,
-): DocumentStore {
-  if (config.storage === 'memory') return new MemoryStore()
-  if (config.databaseUrl !== undefined) return new PostgresStore(config.databaseUrl)
-  return new SqliteStore(databaseFile(config.dataDir))
+export function createDocumentStore(config: Pick<Config, 'store'>): DocumentStore {
+  const { store } = config
+  switch (store.kind) {
+    case 'memory':
+      return new MemoryStore()
+    case 'postgres':
+      return new PostgresStore(store.url)
+    case 'sqlite':
+      return new SqliteStore(databaseFile(store.dataDir))
+  }
 }

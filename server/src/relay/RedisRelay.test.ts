@@ -5,7 +5,7 @@ import { type RedisServer, startRedisServer } from '../../test/helpers/redisServ
 import { createRelay } from './createRelay'
 import { RedisRelay, relayChannel } from './RedisRelay'
 import type { RelayLogger, RelayMessageKind } from './Relay'
-import { RedisUrlError } from './redisTarget'
+import { parseRedisTarget } from './redisTarget'
 import { encodeRelayEnvelope } from './relayCodec'
 import {
   flush,
@@ -22,7 +22,7 @@ import {
 runRelayContract('RedisRelay on one redis-server', async () => {
   const redis = await startRedisServer()
   return {
-    createRelay: (nodeId, logger) => new RedisRelay({ redisUrl: redis.url, nodeId, logger }),
+    createRelay: (nodeId, logger) => new RedisRelay({ target: parseRedisTarget(redis.url), nodeId, logger }),
     interrupt: () => redis.kill(),
     restore: () => redis.restart(),
     cleanup: () => redis.stop(),
@@ -32,7 +32,8 @@ runRelayContract('RedisRelay on one redis-server', async () => {
 runRelayContract('RedisRelay on a 3-master Redis Cluster', async () => {
   const cluster = await startRedisCluster()
   return {
-    createRelay: (nodeId, logger) => new RedisRelay({ redisUrl: cluster.url, nodeId, logger }),
+    createRelay: (nodeId, logger) =>
+      new RedisRelay({ target: parseRedisTarget(cluster.url), nodeId, logger }),
     // The whole cluster at once: the case ioredis' own sharded subscribers never recover from.
     interrupt: async () => {
       await Promise.all(cluster.nodes.map((node) => node.server.kill()))
@@ -60,7 +61,7 @@ describe('RedisRelay', () => {
     const dropped: RelayMessageKind[] = []
     const received: ObservedRelay['received'] = []
     const relay = new RedisRelay({
-      redisUrl,
+      target: parseRedisTarget(redisUrl),
       nodeId,
       logger: recordingLogger(logs),
       observer: {
@@ -127,10 +128,9 @@ describe('RedisRelay', () => {
       ])
     })
 
-    it('createRelay makes no relay without a URL and rejects a malformed one', () => {
+    it('createRelay makes no relay without a Redis target (a malformed REDIS_URL never gets here)', () => {
       const logger: RelayLogger = recordingLogger([])
-      expect(createRelay({ redisUrl: undefined, nodeId: 'a', logger })).toBeUndefined()
-      expect(() => createRelay({ redisUrl: 'http://x', nodeId: 'a', logger })).toThrow(RedisUrlError)
+      expect(createRelay({ redis: undefined, nodeId: 'a', logger })).toBeUndefined()
     })
   })
 

@@ -3,7 +3,7 @@ import { ClusterLink } from './ClusterLink'
 import type { PubSubLink, PubSubLinkHooks } from './PubSubLink'
 import type { Relay, RelayEnvelope, RelayLogger, RelayMessage, RelayObserver, RelayState } from './Relay'
 import { RelayDispatcher } from './RelayDispatcher'
-import { parseRedisTarget } from './redisTarget'
+import type { RedisTarget } from './redisTarget'
 import { decodeRelayEnvelope, encodeRelayEnvelope } from './relayCodec'
 import { StandaloneLink } from './StandaloneLink'
 
@@ -20,8 +20,8 @@ function roomOfChannel(channel: string): string | undefined {
 }
 
 export interface RedisRelayOptions {
-  /** `redis://`, `rediss://` (one server) or `redis-cluster://host:port,...` (sharded pub/sub). */
-  readonly redisUrl: string
+  /** One server, or a cluster (sharded pub/sub): `REDIS_URL` as the configuration parsed it. */
+  readonly target: RedisTarget
   /** Stamped on every message; messages carrying it are this node's own echoes. */
   readonly nodeId: string
   readonly logger: RelayLogger
@@ -30,7 +30,7 @@ export interface RedisRelayOptions {
 
 /**
  * Connects at construction and keeps reconnecting (back-off up to RECONNECT_MAX_DELAY_MS) until
- * closed; starts 'disconnected'. Throws RedisUrlError for a malformed URL.
+ * closed; starts 'disconnected'.
  */
 export class RedisRelay implements Relay {
   readonly nodeId: string
@@ -48,7 +48,7 @@ export class RedisRelay implements Relay {
     this.logger = options.logger
     this.observer = options.observer
     this.dispatcher = new RelayDispatcher(options.nodeId, options.logger)
-    const target = parseRedisTarget(options.redisUrl)
+    const { target } = options
     const hooks: PubSubLinkHooks = {
       onMessage: (channel, payload) => this.handleMessage(channel, payload),
       onUpChange: () => this.updateState(),

@@ -1,7 +1,8 @@
 /**
  * The cross-node port. A room publishes what its local clients changed and hears what clients on
- * other nodes changed. Redis pub/sub implements it (relay/RedisRelay.ts), MemoryRelayHub stands in
- * for it in tests, and a single node uses none. relayContract.ts states the rules every adapter keeps.
+ * other nodes changed; nodes also hear node-wide messages on CONTROL_ROOM. RedisRelay implements it
+ * over one Redis server's pub/sub or a Redis Cluster's sharded pub/sub, MemoryRelayHub in one
+ * process, and a single node uses none. relayContract.ts states the rules every adapter keeps.
  */
 
 /**
@@ -11,11 +12,17 @@
  */
 export const CONTROL_ROOM = '#control'
 
-/** What crosses between nodes for one room (payloads are raw y-protocols bytes), or on CONTROL_ROOM. */
+/**
+ * What crosses between nodes for one room, or on CONTROL_ROOM. Byte payloads go as they are, not
+ * wrapped in y-websocket frames: Yjs updates and state vectors, y-protocols awareness updates.
+ */
 export type RelayMessage =
-  /** A Yjs update (V1), already durable on the publishing node. */
+  /** A Yjs update (V1), already stored: a committed batch merged, or what a sync-reply showed a peer lacks. */
   | { readonly kind: 'update'; readonly update: Uint8Array }
-  /** An encoded awareness update (y-protocols/awareness). */
+  /**
+   * A y-protocols awareness update: the entries local clients changed in one presence window
+   * (PresenceWindow), or everyone the room holds, answering a `sync-request`.
+   */
   | { readonly kind: 'awareness'; readonly update: Uint8Array }
   /** "Send me what I lack": the sender's state vector; peers answer with a `sync-reply` diff. */
   | { readonly kind: 'sync-request'; readonly stateVector: Uint8Array }

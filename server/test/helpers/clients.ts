@@ -1,5 +1,5 @@
 /** Stock y-websocket clients (Node, `ws` as the WebSocket) and raw sockets for tests; torn down with the test. */
-import { request } from 'node:http'
+import { type IncomingHttpHeaders, request } from 'node:http'
 import { onTestFinished } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -70,7 +70,10 @@ export function synced(client: StockClient): Promise<void> {
 }
 
 /** Sends a bare upgrade request; resolves with the status (101 when accepted) and any refusal body. */
-export function rawUpgrade(port: number, path: string): Promise<{ status: number; body: string }> {
+export function rawUpgrade(
+  port: number,
+  path: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({
       port,
@@ -85,14 +88,14 @@ export function rawUpgrade(port: number, path: string): Promise<{ status: number
     })
     req.on('upgrade', (res, socket) => {
       socket.destroy()
-      resolve({ status: res.statusCode ?? 0, body: '' })
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' })
     })
     req.on('response', (res) => {
       let body = ''
       res.on('data', (chunk: Buffer) => {
         body += chunk.toString()
       })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     })
     req.on('error', reject)
     req.end()

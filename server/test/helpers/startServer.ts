@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { onTestFinished } from 'vitest'
-import { type Config, loadConfig } from '../../src/config'
+import { type Config, loadConfig, type OptionValues } from '../../src/config'
 import type { ConnectionIdentity } from '../../src/connection/Connection'
+import { createNode, type NodeAdapters } from '../../src/createNode'
 import type { Authenticate } from '../../src/http/upgrade'
 import { createLogger } from '../../src/logger'
 import type { DocumentStore } from '../../src/persistence/DocumentStore'
 import { MemoryStore } from '../../src/persistence/MemoryStore'
 import { createTandemServer, type TandemServer, type TandemServerParts } from '../../src/server'
-import { createNode, type NodeAdapters } from '../../src/startNode'
 
 export interface TestServer {
   readonly server: TandemServer
@@ -39,7 +39,7 @@ export const roleFromQuery: Authenticate = async (request) => {
 }
 
 export async function startServer(
-  overrides: Partial<Config> = {},
+  overrides: Partial<OptionValues> = {},
   parts: Partial<TandemServerParts> = {},
 ): Promise<TestServer> {
   return listenForTest(overrides, async (config) =>
@@ -53,7 +53,7 @@ export async function startServer(
 
 /** A production-assembled node (token auth, API, configured store) in this process, on a free port. */
 export async function startNode(
-  overrides: Partial<Config> = {},
+  overrides: Partial<OptionValues> = {},
   adapters: NodeAdapters = {},
 ): Promise<TestServer> {
   return listenForTest(overrides, (config) => createNode(config, createLogger('silent', false), adapters))
@@ -61,7 +61,7 @@ export async function startNode(
 
 /** Builds a server on a fresh data directory, listens on a free port, and tears both down with the test. */
 async function listenForTest(
-  overrides: Partial<Config>,
+  overrides: Partial<OptionValues>,
   build: (config: Config) => Promise<TandemServer>,
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-test-'))

@@ -15,9 +15,6 @@ export type RateLimitDecision =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly retryAfterMs: number }
 
-/** Default for the HTTP API: a burst of 60 requests, then 2 per second per client address. */
-export const DEFAULT_API_RATE_LIMIT: RateLimiterOptions = { capacity: 60, refillPerSecond: 2 }
-
 const DEFAULT_MAX_TRACKED_KEYS = 10_000
 
 interface Bucket {

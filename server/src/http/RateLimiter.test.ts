@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RateLimiter } from './rateLimiter'
+import { RateLimiter } from './RateLimiter'
 
 function limiterWithClock(options: { capacity: number; refillPerSecond: number; maxTrackedKeys?: number }) {
   const clock = { ms: 1_000_000 }

@@ -1,7 +1,6 @@
 /** Builds a production node from its configuration: durable store, token auth, the API and the relay. */
 import { DEFAULT_TOKEN_TTL_SECONDS } from '@tandem/shared'
 import { createApiHandler } from './api/createApiHandler'
-import { RateLimiter } from './api/rateLimiter'
 import { authenticateUpgrade } from './auth/authenticateUpgrade'
 import { SessionRevoker } from './auth/SessionRevoker'
 import { ShareKeyStatus } from './auth/ShareKeyStatus'
@@ -9,6 +8,7 @@ import { resolveSecret } from './auth/secretFile'
 import { TokenVerifier } from './auth/TokenVerifier'
 import type { Config } from './config'
 import { clientAddress } from './http/clientAddress'
+import { RateLimiter } from './http/RateLimiter'
 import type { Authenticate } from './http/upgrade'
 import type { Logger } from './logger'
 import { Metrics, relayObserver } from './metrics'
@@ -19,7 +19,7 @@ import type { Relay } from './relay/Relay'
 import { createTandemServer, type TandemServer } from './server'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
-export function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
+function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
   return async (request, room) => {
     const claims = await authenticateUpgrade(request, room, verifier)
     return {
@@ -32,11 +32,16 @@ export function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
   }
 }
 
+/** Adapters to use instead of the ones the configuration names (tests: a MemoryStore, a MemoryRelayHub). */
 export interface NodeAdapters {
   readonly store?: DocumentStore
   readonly relay?: Relay
 }
 
+/**
+ * Builds (does not start) one node: `listen()` on the result starts it, `close()` shuts it down
+ * gracefully. Logs a warning for a generated or short TANDEM_SECRET.
+ */
 export async function createNode(
   config: Config,
   logger: Logger,
@@ -45,7 +50,7 @@ export async function createNode(
   const { secret, path, weak } = await resolveSecret(config)
   if (path) {
     logger.warn({ file: path }, 'TANDEM_SECRET is unset: using the generated secret kept in this file')
-    if (config.redisUrl)
+    if (config.redis)
       logger.warn('with several nodes, every node needs the same TANDEM_SECRET (or one shared DATA_DIR)')
   }
   if (weak) logger.warn('TANDEM_SECRET is shorter than 32 bytes: use a longer random secret')
@@ -53,7 +58,7 @@ export async function createNode(
   const relay =
     adapters.relay ??
     createRelay({
-      redisUrl: config.redisUrl,
+      redis: config.redis,
       nodeId: config.nodeId,
       logger: logger.child({ component: 'relay' }),
       observer: relayObserver(metrics),
