@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { readDurationSeconds } from './durationSeconds'
+import { DURABILITIES } from './persistence/DocumentStore'
 import { parseRedisTarget, type RedisTarget, RedisUrlError } from './relay/redisTarget'
 
 export const STORAGE_KINDS = ['sqlite', 'postgres', 'memory'] as const
@@ -131,6 +132,13 @@ export const OPTIONS = [
     parse: text,
     defaultValue: undefined,
     help: 'postgres://... to keep documents in PostgreSQL (several hosts); unset = SQLite in DATA_DIR',
+  },
+  {
+    key: 'durability',
+    env: 'DURABILITY',
+    parse: oneOf(DURABILITIES),
+    defaultValue: 'fsync',
+    help: 'when an update counts as stored: fsync (on disk before anyone sees it; survives power loss) or process (with the OS or database before anyone sees it; survives a crash or kill -9 of the server, a power loss can take the last second)',
   },
   {
     key: 'redis',

@@ -49,33 +49,36 @@ describe('SQLite persistence through the server', () => {
     expect(c.text.toString()).toBe('survives a restart')
   })
 
-  it('loses nothing any client had received when the server is SIGKILLed mid-typing', async () => {
-    const env = { DATA_DIR: tempDataDir(), TANDEM_SECRET: SECRET }
-    // Several kill points: after a short, a medium and a longer stretch of typing.
-    for (const killAfterUpdates of [5, 37, 120]) {
-      const room = `crash-${killAfterUpdates}`
-      const server = await spawnServer(env)
-      const writer = await client(server.port, room)
-      const watcher = await client(server.port, room)
-      let typed = 0
-      const typing = setInterval(() => {
-        writer.text.insert(writer.text.length, String(typed++ % 10))
-      }, 2)
-      await vi.waitFor(() => expect(watcher.text.length).toBeGreaterThanOrEqual(killAfterUpdates), POLL)
-      await server.kill()
-      clearInterval(typing)
-      const seenState = Y.encodeStateVector(watcher.doc)
-      const seenText = watcher.text.toString()
-      writer.provider.destroy()
-      watcher.provider.destroy()
+  it.each(['fsync', 'process'])(
+    'DURABILITY=%s: loses nothing any client had received when the server is SIGKILLed mid-typing',
+    async (durability) => {
+      const env = { DATA_DIR: tempDataDir(), TANDEM_SECRET: SECRET, DURABILITY: durability }
+      // Several kill points: after a short, a medium and a longer stretch of typing.
+      for (const killAfterUpdates of [5, 37, 120]) {
+        const room = `crash-${killAfterUpdates}`
+        const server = await spawnServer(env)
+        const writer = await client(server.port, room)
+        const watcher = await client(server.port, room)
+        let typed = 0
+        const typing = setInterval(() => {
+          writer.text.insert(writer.text.length, String(typed++ % 10))
+        }, 2)
+        await vi.waitFor(() => expect(watcher.text.length).toBeGreaterThanOrEqual(killAfterUpdates), POLL)
+        await server.kill()
+        clearInterval(typing)
+        const seenState = Y.encodeStateVector(watcher.doc)
+        const seenText = watcher.text.toString()
+        writer.provider.destroy()
+        watcher.provider.destroy()
 
-      const restarted = await spawnServer(env)
-      const reader = await client(restarted.port, room)
-      expect(covers(reader.doc, seenState), `${room}: every update the watcher saw is stored`).toBe(true)
-      expect(reader.text.toString().startsWith(seenText)).toBe(true)
-      await restarted.stop()
-    }
-  })
+        const restarted = await spawnServer(env)
+        const reader = await client(restarted.port, room)
+        expect(covers(reader.doc, seenState), `${room}: every update the watcher saw is stored`).toBe(true)
+        expect(reader.text.toString().startsWith(seenText)).toBe(true)
+        await restarted.stop()
+      }
+    },
+  )
 
   it('loses no update when two server processes write and compact one database file', async () => {
     const env = { DATA_DIR: tempDataDir(), TANDEM_SECRET: SECRET, COMPACT_THRESHOLD_ROWS: '15' }

@@ -11,7 +11,8 @@ import type { Role } from '@tandem/shared'
  * - `process`: the batch is with the OS (SQLite) or the database server (PostgreSQL): it survives a
  *   kill of the process; a power loss (or a database crash) can take about the last second.
  */
-export type Durability = 'fsync' | 'process'
+export const DURABILITIES = ['fsync', 'process'] as const
+export type Durability = (typeof DURABILITIES)[number]
 
 /** One Yjs update (V1 encoding) to append to a room's log. */
 export interface UpdateEntry {

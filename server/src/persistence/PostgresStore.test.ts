@@ -93,6 +93,23 @@ describe('PostgresStore', () => {
     return url
   }
 
+  it('durability process turns synchronous_commit off for its own sessions only; fsync keeps the server default', async () => {
+    await freshDatabase()
+    /** A session setting is visible only from inside that session: ask through the store's own pool. */
+    const setting = async (store: PostgresStore) => {
+      await store.ready()
+      const pool = (store as unknown as { pool: pg.Pool }).pool
+      return (await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!
+        .synchronous_commit
+    }
+    expect(await setting(await open({ durability: 'process' }))).toBe('off')
+    expect(await setting(await open({ durability: 'fsync' }))).toBe('on')
+    expect(await setting(await open())).toBe('on')
+    expect((await sql<{ synchronous_commit: string }>(url, 'SHOW synchronous_commit'))[0]).toEqual({
+      synchronous_commit: 'on',
+    })
+  })
+
   it('a database of schema 1 (before created_by) upgrades in place: its keys keep working, with no creator', async () => {
     await freshDatabase()
     const client = new pg.Client(url)

@@ -12,14 +12,14 @@ import { databaseFile, SqliteStore } from './SqliteStore'
  * the database is unreachable its operations reject as `unavailable` and isHealthy() is false, so
  * /readyz reports it.
  */
-export function createDocumentStore(config: Pick<Config, 'store'>): DocumentStore {
-  const { store } = config
+export function createDocumentStore(config: Pick<Config, 'store' | 'durability'>): DocumentStore {
+  const { store, durability } = config
   switch (store.kind) {
     case 'memory':
       return new MemoryStore()
     case 'postgres':
-      return new PostgresStore(store.url)
+      return new PostgresStore(store.url, { durability })
     case 'sqlite':
-      return new SqliteStore(databaseFile(store.dataDir))
+      return new SqliteStore(databaseFile(store.dataDir), { durability })
   }
 }
