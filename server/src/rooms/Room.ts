@@ -102,6 +102,8 @@ export class Room {
   private applying: Uint8Array | null = null
   /** `Y.encodeStateAsUpdate(doc)`, kept until the next change so joiners with nothing share one encoding. */
   private fullState: Uint8Array | null = null
+  /** The step 2 frame carrying `fullState`, kept as long as it: joiners of an unchanged document share it. */
+  private fullStateFrame: Uint8Array | null = null
   private logRows = 0
   private logBytes = 0
   private compacting = false
@@ -197,7 +199,7 @@ export class Room {
     } catch (error) {
       throw new InvalidUpdateError(`unreadable state vector: ${(error as Error).message}`)
     }
-    connection.send(encodeSyncStep2(this.diffFor(stateVector)), 'sync-step2')
+    connection.send(this.syncStep2For(stateVector), 'sync-step2')
     if (connection.wantsSavedAcks) this.requestSavedAck(connection)
   }
 
@@ -399,11 +401,13 @@ export class Room {
     else void this.settled.then(send)
   }
 
-  private diffFor(stateVector: Uint8Array): Uint8Array {
+  /** The step 2 answering `stateVector`; a joiner with nothing gets the shared full-state frame. */
+  private syncStep2For(stateVector: Uint8Array): Uint8Array {
     if (stateVector.byteLength === EMPTY_STATE_VECTOR_LENGTH && stateVector[0] === 0) {
-      return this.encodeFullState()
+      this.fullStateFrame ??= encodeSyncStep2(this.encodeFullState())
+      return this.fullStateFrame
     }
-    return Y.encodeStateAsUpdate(this.doc, stateVector)
+    return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
   }
 
   private encodeFullState(): Uint8Array {
@@ -466,6 +470,7 @@ export class Room {
 
   private handleDocUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null
+    this.fullStateFrame = null
     // The sent bytes, unless structs waited or still wait for missing ones: then only Yjs's
     // re-encoding carries what this update let integrate from earlier ones.
     const bytes = this.applying !== null && !hasPending(this.doc) ? this.applying : update

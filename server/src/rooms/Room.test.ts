@@ -1,0 +1,175 @@
+/**
+ * The room without sockets: peers that record what they are sent, the in-memory store behind the
+ * real commit queue. What the integration suites check through real sockets, here in milliseconds.
+ */
+import { type CloseCode, type Message, type MessageKind, readMessage } from '@tandem/shared'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createLogger } from '../logger'
+import { Metrics } from '../metrics'
+import { CommitQueue } from '../persistence/CommitQueue'
+import type { UpdateEntry } from '../persistence/DocumentStore'
+import { MemoryStore } from '../persistence/MemoryStore'
+import { StorageError } from '../persistence/StorageError'
+import type { Peer } from './Peer'
+import { Room, type RoomContext } from './Room'
+
+class RecordingPeer implements Peer {
+  readonly awarenessClientIds = new Set<number>()
+  readonly yjsClientIds = new Set<number>()
+  readonly frames: Uint8Array[] = []
+  closedWith: number | null = null
+
+  constructor(
+    readonly identity: { userId: string; role: 'editor' },
+    readonly wantsSavedAcks = false,
+  ) {}
+
+  send(frame: Uint8Array, _type: MessageKind): void {
+    this.frames.push(frame)
+  }
+
+  close(code: CloseCode): void {
+    this.closedWith ??= code.code
+  }
+
+  messages(type?: Message['type']): Message[] {
+    return this.frames.map(readMessage).filter((message) => type === undefined || message.type === type)
+  }
+}
+
+class FailingStore extends MemoryStore {
+  failing = false
+  override async append(entries: readonly UpdateEntry[]): Promise<void> {
+    if (this.failing) throw new StorageError('unavailable', 'disk gone')
+    return super.append(entries)
+  }
+}
+
+/** A typist's Y.Doc: each call types `text` and returns the update it made. */
+function typist(clientID: number) {
+  const doc = new Y.Doc()
+  doc.clientID = clientID
+  return (text: string): Uint8Array => {
+    let update: Uint8Array | undefined
+    doc.once('update', (u: Uint8Array) => {
+      update = u
+    })
+    doc.getText('t').insert(doc.getText('t').length, text)
+    return update!
+  }
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+const rooms: Room[] = []
+afterEach(() => {
+  for (const room of rooms.splice(0)) room.destroy()
+})
+
+async function openRoom(store = new FailingStore()) {
+  const commits = new CommitQueue(store)
+  const ctx: RoomContext = {
+    store,
+    commits,
+    relay: undefined,
+    metrics: new Metrics(),
+    logger: createLogger('silent', false),
+    compactThresholdRows: 1000,
+    compactThresholdBytes: 1024 * 1024,
+    maxDocumentBytes: 1024 * 1024,
+    maxAwarenessBytes: 64 * 1024,
+    maxAwarenessClientsPerConnection: 4,
+    maxRoomPresence: 100,
+    presenceWindowMaxMs: 50,
+    maxPendingBytes: 64 * 1024,
+    onEmpty: () => {},
+  }
+  const room = await Room.load('room', ctx)
+  rooms.push(room)
+  return { room, store, commits }
+}
+
+describe('Room', () => {
+  it('stores an update before applying it, then sends it to the other peers in one frame', async () => {
+    const { room, store } = await openRoom()
+    const alice = new RecordingPeer({ userId: 'alice', role: 'editor' })
+    const bob = new RecordingPeer({ userId: 'bob', role: 'editor' })
+    room.attach(alice)
+    room.attach(bob)
+    const type = typist(1)
+    room.handleClientUpdate(alice, type('a'))
+    room.handleClientUpdate(alice, type('b'))
+    expect(room.doc.getText('t').toString(), 'nothing applied before it is stored').toBe('')
+    expect((await store.load('room')).updates).toHaveLength(0)
+    await turn()
+    await turn()
+    expect((await store.load('room')).updates).toHaveLength(2)
+    expect(room.doc.getText('t').toString()).toBe('ab')
+    const updates = bob.messages('sync-update')
+    expect(updates, 'the batch reaches Bob as one frame').toHaveLength(1)
+    expect(alice.messages('sync-update'), 'no echo to the sole sender').toHaveLength(0)
+  })
+
+  it('a failed append applies nothing, closes only its senders (4503), and readers keep reading', async () => {
+    const { room, store } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    const reader = new RecordingPeer({ userId: 'r', role: 'editor' })
+    room.attach(writer)
+    room.attach(reader)
+    store.failing = true
+    room.handleClientUpdate(writer, typist(1)('lost?'))
+    await turn()
+    await turn()
+    expect(writer.closedWith).toBe(4503)
+    expect(reader.closedWith).toBeNull()
+    expect(room.doc.getText('t').toString()).toBe('')
+    expect(reader.messages('sync-update')).toHaveLength(0)
+    store.failing = false
+    room.handleClientUpdate(reader, typist(2)('still here'))
+    await turn()
+    await turn()
+    expect(room.doc.getText('t').toString()).toBe('still here')
+  })
+
+  it('acknowledges SAVED only once the sender’s updates are stored and applied', async () => {
+    const { room, store } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' }, true)
+    room.attach(writer)
+    room.handleClientUpdate(writer, typist(1)('x'))
+    expect(writer.messages('saved')).toHaveLength(0)
+    await turn()
+    await turn()
+    const saved = writer.messages('saved')
+    expect(saved).toHaveLength(1)
+    expect((await store.load('room')).updates).toHaveLength(1)
+  })
+
+  it('joiners with nothing share one full-state frame until the document changes', async () => {
+    const { room } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    room.attach(writer)
+    const type = typist(1)
+    room.handleClientUpdate(writer, type('hello'))
+    await turn()
+    await turn()
+    const join = () => {
+      const peer = new RecordingPeer({ userId: 'j', role: 'editor' })
+      room.attach(peer)
+      room.handleSyncStep1(peer, Y.encodeStateVector(new Y.Doc()))
+      return peer.frames.at(-1)!
+    }
+    const first = join()
+    expect(join(), 'the same bytes, encoded once').toBe(first)
+    room.handleClientUpdate(writer, type(' world'))
+    await turn()
+    await turn()
+    const after = join()
+    expect(after).not.toBe(first)
+    const doc = new Y.Doc()
+    const message = readMessage(after)
+    if (message.type !== 'sync-step2') throw new Error(`expected a step 2, got ${message.type}`)
+    Y.applyUpdate(doc, message.update)
+    expect(doc.getText('t').toString()).toBe('hello world')
+  })
+})
