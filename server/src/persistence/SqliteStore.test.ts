@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { COMPACT_OFF_THREAD_MIN_BYTES, compactUpdates, compactUpdatesInWorker } from './compactUpdates'
 import { docFrom, expectStorageError, runDocumentStoreContract, typingUpdates } from './documentStoreContract'
 import { MIGRATIONS, migrate } from './migrations'
 import { SqliteStore } from './SqliteStore'
 import { StorageError } from './StorageError'
+import { WalSync } from './WalSync'
 
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url))
 const WRITER_PROCESS = fileURLToPath(new URL('./fixtures/storeWriterProcess.ts', import.meta.url))
@@ -141,50 +142,76 @@ describe('SqliteStore', () => {
     expect(fs.readFileSync(file)).toEqual(garbage)
   })
 
-  it('commits appends off the event loop: timers run while a commit waits for the write lock', async () => {
-    const store = open()
-    // Another connection holds the write lock, as another process or a slow disk would.
-    const other = raw()
-    other.exec('BEGIN IMMEDIATE')
-    let timerRan = false
-    setTimeout(() => {
-      timerRan = true
-    }, 20)
-    let committed = false
-    const append = store.append([{ room: 'r', update: typingUpdates(['waits'])[0]! }]).then(() => {
-      committed = true
+  /** A WAL sync the test releases by hand, counting the calls. */
+  function gatedSync() {
+    const gates: Array<(error?: Error) => void> = []
+    return {
+      calls: 0,
+      pending: () => gates.length,
+      release(error?: Error) {
+        gates.shift()?.(error)
+      },
+      syncWal() {
+        this.calls++
+        return new Promise<void>((resolve, reject) =>
+          gates.push((error) => (error ? reject(error) : resolve())),
+        )
+      },
+    }
+  }
+
+  it('durability fsync: an append resolves only once the WAL is synced; a failed sync refuses it as unavailable', async () => {
+    const sync = gatedSync()
+    const store = open({ syncWal: () => sync.syncWal() })
+    const [a, b] = typingUpdates(['a', 'b'])
+    let resolved = false
+    const append = store.append([{ room: 'r', update: a! }]).then(() => {
+      resolved = true
     })
-    const deadline = Date.now() + 2000
-    while (!timerRan && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
-    expect(timerRan, 'the event loop ran while the append waited').toBe(true)
-    expect(committed, 'the append waits for the lock').toBe(false)
-    other.exec('COMMIT')
+    await vi.waitFor(() => expect(sync.pending()).toBe(1))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(resolved, 'not durable until the WAL is synced').toBe(false)
+    sync.release()
     await append
-    expect((await store.load('r')).updates).toHaveLength(1)
+    const failed = store.append([{ room: 'r', update: b! }])
+    await vi.waitFor(() => expect(sync.pending()).toBe(1))
+    sync.release(new Error('EIO'))
+    await expectStorageError(failed, 'unavailable')
+    expect(store.isHealthy()).toBe(false)
   })
 
-  it('durability process: a background sync puts commits into the database file within about a second', async () => {
-    /** Rows the main database file holds on its own, without its WAL (what survives losing the WAL). */
-    const rowsInMainFile = () => {
-      const copy = path.join(dir, `main-only-${Date.now()}.db`)
-      fs.copyFileSync(file, copy)
-      const db = new Database(copy, { readonly: true })
-      try {
-        const table = db.prepare("SELECT name FROM sqlite_master WHERE name = 'updates'").get()
-        // Before the first checkpoint even the schema lives only in the WAL.
-        if (!table) return 0
-        return (db.prepare('SELECT count(*) AS n FROM updates').get() as { n: number }).n
-      } finally {
-        db.close()
-      }
-    }
-    const store = open({ durability: 'process' })
-    await store.append([{ room: 'r', update: typingUpdates(['synced'])[0]! }])
-    const deadline = Date.now() + 3000
-    while (rowsInMainFile() === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    expect(rowsInMainFile(), 'checkpointed (WAL synced first) by the background sync').toBe(1)
+  it('durability process: appends resolve at once; the WAL is synced within about a second of commits, and on close', async () => {
+    const sync = gatedSync()
+    const store = open({ durability: 'process', syncWal: () => sync.syncWal() })
+    const [a, b] = typingUpdates(['a', 'b'])
+    await store.append([{ room: 'r', update: a! }])
+    expect(sync.calls, 'the append did not wait for a sync').toBe(0)
+    await vi.waitFor(() => expect(sync.calls).toBe(1), { timeout: 3000, interval: 20 })
+    sync.release()
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(sync.calls, 'nothing committed since: no sync').toBe(1)
+    await store.append([{ room: 'r', update: b! }])
+    const closed = store.close()
+    await vi.waitFor(() => expect(sync.calls).toBe(2))
+    sync.release()
+    await closed
+  })
+
+  it('syncs the real WAL file: data written through SQLite is flushed, and and keeps working when the file is replaced', async () => {
+    const store = open()
+    await store.append([{ room: 'r', update: typingUpdates(['x'])[0]! }])
+    const wal = new WalSync(`${file}-wal`)
+    toClose.push(wal)
+    await wal.sync()
+    const other = path.join(dir, 'other-wal')
+    fs.writeFileSync(other, 'x')
+    const replaced = new WalSync(other)
+    toClose.push(replaced)
+    await replaced.sync()
+    fs.rmSync(other)
+    fs.writeFileSync(other, 'y')
+    await replaced.sync()
+    await expect(new WalSync(path.join(dir, 'missing')).sync()).rejects.toThrow(/ENOENT/)
   })
 
   it('an append that fails midway through its transaction stores none of its entries', async () => {

@@ -42,6 +42,7 @@ export interface SnapshotWrite {
 }
 
 export interface SqliteStatements {
+  readonly insertUpdate: Statement<[room: string, data: Uint8Array, crc32: number]>
   readonly selectUpdates: Statement<[room: string], UpdateRow>
   readonly selectSnapshot: Statement<[room: string], SnapshotRow>
   readonly selectLogSize: Statement<[room: string], { rows: number; bytes: number }>
@@ -57,11 +58,9 @@ export interface SqliteStatements {
   readonly revokeShareKey: Statement<[{ documentId: string; keyId: string; now: number }]>
 }
 
-/** Appends one update row: room, data, crc32. The writer thread (sqliteAppendWorker.js) runs it too. */
-export const INSERT_UPDATE_SQL = 'INSERT INTO updates (room, data, crc32) VALUES (?, ?, ?)'
-
 export function prepareStatements(db: Database): SqliteStatements {
   return {
+    insertUpdate: db.prepare('INSERT INTO updates (room, data, crc32) VALUES (?, ?, ?)'),
     selectUpdates: db.prepare('SELECT id, data, crc32 FROM updates WHERE room = ? ORDER BY id'),
     selectSnapshot: db.prepare('SELECT data, crc32, version FROM snapshots WHERE room = ?'),
     // length() of a blob is read from the record header; the blob itself is not loaded.
