@@ -103,19 +103,28 @@ export class CommitQueue {
     try {
       await this.store.append(batch.entries)
     } catch (error) {
-      this.hooks.onAppendFailed?.(error, batch.entries.length)
       batch.reject(error)
+      this.report(() => this.hooks.onAppendFailed?.(error, batch.entries.length))
       return
     } finally {
-      this.hooks.onAppendTimed?.((performance.now() - started) / 1000)
+      this.report(() => this.hooks.onAppendTimed?.((performance.now() - started) / 1000))
     }
     batch.resolve()
     for (const listener of this.listeners) {
       try {
         listener(batch.entries)
       } catch (error) {
-        this.hooks.onListenerFailed?.(error)
+        this.report(() => this.hooks.onListenerFailed?.(error))
       }
+    }
+  }
+
+  /** Runs a reporting hook; one that throws must not break the chain of batches. */
+  private report(hook: () => void): void {
+    try {
+      hook()
+    } catch {
+      // Metrics and logging failing is no reason to fail or stall commits.
     }
   }
 }

@@ -178,6 +178,37 @@ describe('SqliteStore', () => {
     sync.release(new Error('EIO'))
     await expectStorageError(failed, 'unavailable')
     expect(store.isHealthy()).toBe(false)
+    // Sticky: after an fsync error a later sync could succeed for pages the kernel already dropped.
+    await expectStorageError(store.append([{ room: 'r', update: b! }]), 'unavailable')
+    expect(sync.calls, 'no write or sync is tried again').toBe(2)
+    expect(store.isHealthy()).toBe(false)
+  })
+
+  it('durability fsync covers the catalog: a revocation resolves only once it is synced', async () => {
+    const sync = gatedSync()
+    const store = open({ syncWal: () => sync.syncWal() })
+    const record = {
+      keyId: 'k1',
+      documentId: 'd1',
+      role: 'viewer' as const,
+      keyHash: 'a'.repeat(64),
+      createdAt: 1,
+      revokedAt: null,
+      createdBy: null,
+    }
+    const added = store.addShareKey(record)
+    await vi.waitFor(() => expect(sync.pending()).toBe(1))
+    sync.release()
+    await added
+    let revoked = false
+    const revoking = store.revokeShareKey('d1', 'k1').then(() => {
+      revoked = true
+    })
+    await vi.waitFor(() => expect(sync.pending()).toBe(1))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(revoked).toBe(false)
+    sync.release()
+    await revoking
   })
 
   it('durability process: appends resolve at once; the WAL is synced within about a second of commits, and on close', async () => {

@@ -67,6 +67,13 @@ export class SqliteStore implements DocumentStore {
   private readonly syncTimer: NodeJS.Timeout | undefined
   private unsynced = false
   private syncing: Promise<void> | null = null
+  /** Syncs under way for `fsync` writes; close() waits for them before closing the WAL's descriptor. */
+  private readonly syncs = new Set<Promise<void>>()
+  /**
+   * Set by the first failed sync, for good: after an fsync error the kernel may have dropped the
+   * dirty pages and a later sync would report success for data that never reached the disk.
+   */
+  private syncFailure: StorageError | null = null
   private readonly replaceSnapshotTransaction: (
     room: string,
     compacted: Uint8Array,
@@ -137,20 +144,7 @@ export class SqliteStore implements DocumentStore {
     validateEntries(entries)
     if (entries.length === 0) return
     this.write('append', () => this.appendTransaction(entries))
-    if (this.durability === 'process') {
-      this.unsynced = true
-      return
-    }
-    try {
-      await this.syncWal()
-    } catch (error) {
-      // Committed but maybe not on disk: the batch is refused as not stored, so nobody sees it
-      // (its senders resend it on reconnect; Yjs applies a resent update once).
-      this.healthy = false
-      throw new StorageError('unavailable', `append: syncing the WAL failed: ${(error as Error).message}`, {
-        cause: error,
-      })
-    }
+    await this.durable('append')
   }
 
   /**
@@ -179,6 +173,7 @@ export class SqliteStore implements DocumentStore {
         deleted_at: record.deletedAt,
       }),
     )
+    await this.durable('createDocument')
   }
 
   async getDocument(id: string): Promise<DocumentRecord | null> {
@@ -199,6 +194,7 @@ export class SqliteStore implements DocumentStore {
         created_by: record.createdBy,
       }),
     )
+    await this.durable('addShareKey')
   }
 
   async findShareKey(documentId: string, keyHash: string): Promise<ShareKeyRecord | null> {
@@ -220,11 +216,13 @@ export class SqliteStore implements DocumentStore {
     const { changes } = this.write('revokeShareKey', () =>
       this.statements.revokeShareKey.run({ documentId, keyId, now: Date.now() }),
     )
+    // A revocation that a power loss could undo would let the link work again.
+    await this.durable('revokeShareKey')
     return changes > 0
   }
 
   isHealthy(): boolean {
-    return this.healthy && this.closing === null
+    return this.healthy && this.syncFailure === null && this.closing === null
   }
 
   /** Waits for requested compactions, checkpoints the WAL into the main file and closes. Idempotent. */
@@ -237,6 +235,7 @@ export class SqliteStore implements DocumentStore {
     clearInterval(this.syncTimer)
     await this.compactions.idle()
     await this.backgroundSync()
+    await Promise.allSettled(this.syncs)
     this.walSync.close()
     try {
       // PASSIVE never waits: with other processes still on the file a blocking mode could hold
@@ -248,20 +247,51 @@ export class SqliteStore implements DocumentStore {
     }
   }
 
+  /**
+   * Makes a committed write as durable as promised: with `fsync`, resolves once the WAL is synced;
+   * with `process`, leaves it to the background sync. Rejects (`unavailable`) once any sync failed.
+   */
+  private async durable(operation: string): Promise<void> {
+    if (this.durability === 'process') {
+      this.unsynced = true
+      return
+    }
+    this.assertSynced(operation)
+    const sync = this.syncWal()
+    this.syncs.add(sync)
+    try {
+      await sync
+    } catch (error) {
+      // Committed, maybe not on disk: refused, so this batch is applied and shown nowhere now.
+      this.failSync(error)
+      this.assertSynced(operation)
+    } finally {
+      this.syncs.delete(sync)
+    }
+  }
+
   /** `process` durability: syncs the WAL when anything was committed since the last sync. */
   private backgroundSync(): Promise<void> {
-    if (this.syncing || !this.unsynced) return this.syncing ?? Promise.resolve()
+    if (this.syncing || !this.unsynced || this.syncFailure) return this.syncing ?? Promise.resolve()
     this.unsynced = false
     this.syncing = this.syncWal()
-      .catch(() => {
-        // Tried again at the next interval; /readyz reports the store unhealthy meanwhile.
-        this.unsynced = true
-        this.healthy = false
-      })
+      .catch((error: unknown) => this.failSync(error))
       .finally(() => {
         this.syncing = null
       })
     return this.syncing
+  }
+
+  private failSync(error: unknown): void {
+    this.syncFailure ??= new StorageError(
+      'unavailable',
+      `syncing the WAL failed (${(error as Error).message}); writes are refused until the server restarts`,
+      { cause: error },
+    )
+  }
+
+  private assertSynced(operation: string): void {
+    if (this.syncFailure) throw new StorageError('unavailable', `${operation}: ${this.syncFailure.message}`)
   }
 
   private appendAll(entries: readonly UpdateEntry[]): void {
@@ -326,6 +356,7 @@ export class SqliteStore implements DocumentStore {
   /** Runs a write; a failure other than a key conflict marks the store unhealthy until a write succeeds. */
   private write<T>(operation: string, fn: () => T): T {
     this.assertOpen(operation)
+    this.assertSynced(operation)
     return this.commit(operation, fn)
   }
 

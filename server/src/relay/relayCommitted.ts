@@ -15,8 +15,15 @@ export function relayCommitted(relay: Relay): CommitListener {
       else byRoom.set(room, [update])
     }
     for (const [room, updates] of byRoom) {
-      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
-      relay.publish(room, { kind: 'update', update })
+      let merged: Uint8Array[]
+      try {
+        merged = updates.length === 1 ? updates : [Y.mergeUpdates(updates)]
+      } catch {
+        // Stored updates Yjs cannot merge (forged histories) still go out, one by one, so this room's
+        // peers stay in step and the other rooms of the batch are not skipped.
+        merged = updates
+      }
+      for (const update of merged) relay.publish(room, { kind: 'update', update })
     }
   }
 }

@@ -145,6 +145,31 @@ describe('Room', () => {
     expect((await store.load('room')).updates).toHaveLength(1)
   })
 
+  it('an update that releases waiting structs reaches its own sender too: the frame carries others’ structs', async () => {
+    const { room } = await openRoom()
+    // One person in two tabs (same user, so either may write under the id), and a reader.
+    const tabA = new RecordingPeer({ userId: 'u', role: 'editor' })
+    const tabB = new RecordingPeer({ userId: 'u', role: 'editor' })
+    const reader = new RecordingPeer({ userId: 'r', role: 'editor' })
+    for (const peer of [tabA, tabB, reader]) room.attach(peer)
+    const type = typist(7)
+    const first = type('one ')
+    const second = type('two')
+    room.handleClientUpdate(tabB, second) // waits for `first`
+    await turn()
+    await turn()
+    room.handleClientUpdate(tabA, first)
+    await turn()
+    await turn()
+    expect(room.doc.getText('t').toString()).toBe('one two')
+    const seenByA = new Y.Doc()
+    Y.applyUpdate(seenByA, first)
+    for (const message of tabA.messages('sync-update')) {
+      if (message.type === 'sync-update') Y.applyUpdate(seenByA, message.update)
+    }
+    expect(seenByA.getText('t').toString(), 'tab A learns the text tab B wrote').toBe('one two')
+  })
+
   it('joiners with nothing share one full-state frame until the document changes', async () => {
     const { room } = await openRoom()
     const writer = new RecordingPeer({ userId: 'w', role: 'editor' })

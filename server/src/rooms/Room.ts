@@ -92,7 +92,7 @@ export class Room {
   private queuedUnresolvedBytes = 0
   private unresolved = new WeakSet<Uint8Array>()
   /** Updates of a committed group that changed the document, sent as one frame afterwards. */
-  private applied: Array<{ update: Uint8Array; peer: Peer }> | null = null
+  private applied: Array<{ update: Uint8Array; peer: Peer | null }> | null = null
   /**
    * The bytes being applied (a client's stored update, a relayed one). Peers get these, not Yjs's
    * re-encoding of the transaction: that one's delete set also names what the deletion of a container
@@ -475,7 +475,10 @@ export class Room {
     // re-encoding carries what this update let integrate from earlier ones.
     const bytes = this.applying !== null && !hasPending(this.doc) ? this.applying : update
     if (isOrigin(origin, 'peer') && this.applied) {
-      this.applied.push({ update: bytes, peer: (origin as { peer: Peer }).peer })
+      // Yjs's re-encoding can carry structs that waited, written by other peers: then the sender
+      // lacks part of it, so it is no sole sender's own echo.
+      const peer = bytes === this.applying ? (origin as { peer: Peer }).peer : null
+      this.applied.push({ update: bytes, peer })
       return
     }
     if (origin === RELAY_ORIGIN) {
@@ -487,7 +490,7 @@ export class Room {
   }
 
   /** One frame for what a group changed, to everyone but a sole sender. */
-  private broadcastApplied(applied: ReadonlyArray<{ update: Uint8Array; peer: Peer }>): void {
+  private broadcastApplied(applied: ReadonlyArray<{ update: Uint8Array; peer: Peer | null }>): void {
     if (applied.length === 0) return
     const merged =
       applied.length === 1 ? applied[0]!.update : Y.mergeUpdates(applied.map((entry) => entry.update))
