@@ -8,7 +8,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { WireKind } from '../load/wireCodec'
 
-export const CONTENDER_IDS = ['tandem-sqlite', 'tandem-memory', 'y-websocket', 'hocuspocus', 'relay'] as const
+export const CONTENDER_IDS = [
+  'tandem-sqlite',
+  'tandem-process',
+  'tandem-memory',
+  'y-websocket',
+  'hocuspocus',
+  'relay',
+] as const
 export type ContenderId = (typeof CONTENDER_IDS)[number]
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -60,10 +67,22 @@ const TANDEM_LIMITS = {
   MAX_ROOM_PRESENCE: '10000',
 }
 
-function tandem(storage: 'sqlite' | 'memory'): Contender {
+/** Tandem as its operators would run it: SQLite at either durability, or nothing kept (memory). */
+const TANDEM_VARIANTS = {
+  'tandem-sqlite': { label: 'Tandem (SQLite)', storage: 'sqlite', durability: 'fsync' },
+  'tandem-process': {
+    label: 'Tandem (SQLite, DURABILITY=process)',
+    storage: 'sqlite',
+    durability: 'process',
+  },
+  'tandem-memory': { label: 'Tandem (memory)', storage: 'memory', durability: 'fsync' },
+} as const
+
+function tandem(id: keyof typeof TANDEM_VARIANTS): Contender {
+  const { label, storage, durability } = TANDEM_VARIANTS[id]
   return {
-    id: storage === 'sqlite' ? 'tandem-sqlite' : 'tandem-memory',
-    label: storage === 'sqlite' ? 'Tandem (SQLite)' : 'Tandem (memory)',
+    id,
+    label,
     wire: 'y-websocket',
     holdsDocuments: true,
     url: (port, room, token) => `ws://127.0.0.1:${port}/ws/${room}?token=${token}`,
@@ -75,6 +94,7 @@ function tandem(storage: 'sqlite' | 'memory'): Contender {
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
         STORAGE: storage,
+        DURABILITY: durability,
         TANDEM_SECRET: secret,
         LOG_LEVEL: 'warn',
         ...TANDEM_LIMITS,
@@ -129,8 +149,9 @@ const relay: Contender = {
 }
 
 const ALL: Record<ContenderId, Contender> = {
-  'tandem-sqlite': tandem('sqlite'),
-  'tandem-memory': tandem('memory'),
+  'tandem-sqlite': tandem('tandem-sqlite'),
+  'tandem-process': tandem('tandem-process'),
+  'tandem-memory': tandem('tandem-memory'),
   'y-websocket': yWebsocket,
   hocuspocus,
   relay,
