@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Tandem server image: the Node service (TypeScript run by tsx) and the built web app it serves.
+# Tandem server image: the Node service (compiled to JavaScript) and the built web app it serves.
 #   docker build -t tandem .
 #   docker run --init -p 1234:1234 -v tandem-data:/data tandem
 # Node 24 is an LTS line better-sqlite3 12 supports (20.x-26.x); pick another with --build-arg.
@@ -25,6 +25,16 @@ COPY shared/src shared/src
 COPY client client
 RUN npm run build -w @tandem/client
 
+# The server compiled to JavaScript (server/build.mjs): a start pays for no TypeScript loader.
+FROM manifests AS server-build
+# Only esbuild runs here: no native addon needs building (--ignore-scripts).
+RUN --mount=type=cache,target=/root/.npm npm ci -w @tandem/server --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json ./
+COPY shared/src shared/src
+COPY server/build.mjs server/
+COPY server/src server/src
+RUN npm run build -w @tandem/server
+
 # The server's runtime dependencies, dev dependencies left out. better-sqlite3 is a native addon:
 # when no prebuilt binary fits, node-gyp compiles it, which needs python3, make and g++.
 FROM manifests AS server-deps
@@ -41,10 +51,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json ./
 COPY --from=server-deps /app/node_modules node_modules
-COPY shared/package.json shared/
-COPY shared/src shared/src
 COPY server/package.json server/
-COPY server/src server/src
+COPY --from=server-build /app/server/dist server/dist
 COPY --from=client /app/client/dist client/dist
 # A new named volume takes this directory's owner, so the non-root user can write the database.
 RUN mkdir -p /data && chown node:node /data
@@ -56,4 +64,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 1234) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is the main process (no npm, no shell), so SIGTERM reaches the server's graceful shutdown.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "server/src/main.ts"]
+CMD ["node", "server/dist/main.js"]

@@ -166,7 +166,7 @@ describe('Dockerfile', () => {
     expect(last('STOPSIGNAL')).toBe('SIGTERM')
     expect(last('HEALTHCHECK')).toContain('/healthz')
     // Exec form with node first: no shell or npm in between to swallow SIGTERM.
-    expect(JSON.parse(last('CMD')!)).toEqual(['node', '--import', 'tsx', 'server/src/main.ts'])
+    expect(JSON.parse(last('CMD')!)).toEqual(['node', 'server/dist/main.js'])
   })
 
   it('copies only files that exist and that .dockerignore lets through', () => {

@@ -22,6 +22,6 @@ describe('docs/self-hosting.md', () => {
     const usage = readFileSync(new URL('../server/src/cli/backup.ts', import.meta.url), 'utf8')
     expect(usage).toContain('npm run backup -- <file>')
     expect(doc).toContain('npm run backup -- ')
-    expect(doc).toContain('node --import tsx server/src/cli/backup.ts /data/')
+    expect(doc).toContain('node server/dist/cli/backup.js /data/')
   })
 })

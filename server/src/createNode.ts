@@ -57,12 +57,12 @@ export async function createNode(
   const metrics = new Metrics()
   const relay =
     adapters.relay ??
-    createRelay({
+    (await createRelay({
       redis: config.redis,
       nodeId: config.nodeId,
       logger: logger.child({ component: 'relay' }),
       observer: relayObserver(metrics),
-    })
+    }))
   const store = adapters.store ?? createDocumentStore(config)
   const shareKeys = new ShareKeyStatus(store)
   // The one check every upgrade and every API call with a token goes through.

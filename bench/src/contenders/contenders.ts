@@ -2,6 +2,7 @@
  * The servers under test and how to launch each as its own process: Tandem (durable and in-memory),
  * the official y-websocket server's own bin, Hocuspocus, and a bare ws relay.
  */
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -19,7 +20,18 @@ export const CONTENDER_IDS = [
 export type ContenderId = (typeof CONTENDER_IDS)[number]
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const TANDEM_MAIN = path.join(REPO_ROOT, 'server/src/main.ts')
+const TANDEM_SOURCE = path.join(REPO_ROOT, 'server/src/main.ts')
+/** What production runs (Dockerfile, `npm start`): the compiled server, built once per bench process. */
+const TANDEM_BUILD = path.join(REPO_ROOT, 'server/dist/main.js')
+let tandemBuilt = false
+
+function buildTandem(): string {
+  if (!tandemBuilt) {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'server/build.mjs')], { stdio: 'inherit' })
+    tandemBuilt = true
+  }
+  return TANDEM_BUILD
+}
 const CONTENDERS_DIR = fileURLToPath(new URL('./', import.meta.url))
 const requireFromBench = createRequire(new URL('../../package.json', import.meta.url))
 
@@ -35,6 +47,8 @@ export interface LaunchOptions {
   readonly dataDir: string
   readonly secret: string
   readonly redisUrl?: string
+  /** Run TypeScript sources through tsx (CPU profiles name source files) instead of the build. */
+  readonly fromSource?: boolean
 }
 
 export interface Contender {
@@ -86,9 +100,9 @@ function tandem(id: keyof typeof TANDEM_VARIANTS): Contender {
     wire: 'y-websocket',
     holdsDocuments: true,
     url: (port, room, token) => `ws://127.0.0.1:${port}/ws/${room}?token=${token}`,
-    launch: ({ port, dataDir, secret, redisUrl }) => ({
-      nodeArgs: TSX,
-      script: TANDEM_MAIN,
+    launch: ({ port, dataDir, secret, redisUrl, fromSource }) => ({
+      nodeArgs: fromSource ? TSX : [],
+      script: fromSource ? TANDEM_SOURCE : buildTandem(),
       env: {
         PORT: String(port),
         HOST: '127.0.0.1',

@@ -128,9 +128,9 @@ describe('RedisRelay', () => {
       ])
     })
 
-    it('createRelay makes no relay without a Redis target (a malformed REDIS_URL never gets here)', () => {
+    it('createRelay makes no relay without a Redis target (a malformed REDIS_URL never gets here)', async () => {
       const logger: RelayLogger = recordingLogger([])
-      expect(createRelay({ redis: undefined, nodeId: 'a', logger })).toBeUndefined()
+      expect(await createRelay({ redis: undefined, nodeId: 'a', logger })).toBeUndefined()
     })
   })
 

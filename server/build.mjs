@@ -1,0 +1,44 @@
+/**
+ * Builds the server for production: one ES module bundle per entry (the node and its CLIs) in
+ * server/dist, so a start does not pay for a TypeScript loader. Packages from npm stay external
+ * (installed beside it); the workspace's own `@tandem/shared` is bundled in, being TypeScript.
+ * `npm run build -w @tandem/server`; `tsx` stays for development (`npm run dev`).
+ */
+import { copyFileSync, rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const SERVER_DIR = fileURLToPath(new URL('.', import.meta.url))
+const OUT_DIR = `${SERVER_DIR}dist`
+
+/** Bare imports are npm packages, external, except the workspace's own TypeScript packages. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@tandem/') ? undefined : { external: true },
+    )
+  },
+}
+
+rmSync(OUT_DIR, { recursive: true, force: true })
+await build({
+  entryPoints: {
+    main: `${SERVER_DIR}src/main.ts`,
+    'cli/token': `${SERVER_DIR}src/cli/token.ts`,
+    'cli/backup': `${SERVER_DIR}src/cli/backup.ts`,
+    'cli/migrateStore': `${SERVER_DIR}src/cli/migrateStore.ts`,
+  },
+  outdir: OUT_DIR,
+  bundle: true,
+  // Split, so the layout migration (headless Lexical, rarely needed) still loads only on first use.
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  plugins: [externalPackages],
+  logLevel: 'warning',
+})
+// Loaded by path (new URL('./compactUpdatesWorker.js', import.meta.url)), beside the bundle that starts it.
+copyFileSync(`${SERVER_DIR}src/persistence/compactUpdatesWorker.js`, `${OUT_DIR}/compactUpdatesWorker.js`)
