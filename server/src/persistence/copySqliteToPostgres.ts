@@ -5,9 +5,9 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import * as Y from 'yjs'
 import { compactUpdatesAdaptive } from './compactUpdates'
-import { PostgresStore } from './PostgresStore'
-import { SqliteStore } from './SqliteStore'
+import { PostgresStore } from './postgres/PostgresStore'
 import { StorageError } from './StorageError'
+import { SqliteStore } from './sqlite/SqliteStore'
 
 export interface CopyOptions {
   /** Copy into a target that already holds data, merging: existing records win, room states are merged. */

@@ -1,39 +1,16 @@
-/** DocumentStore on PostgreSQL through a `pg` pool: group-committed appends, checksummed rows, optimistic compaction. */
-import { crc32 } from 'node:zlib'
+/**
+ * The PostgreSQL adapter of the update-log and catalog ports, through a `pg` pool: group-committed
+ * appends, the schema migrated in the background, a health probe, every failure a StorageError.
+ */
 import pg from 'pg'
-import { compactUpdatesAdaptive } from './compactUpdates'
-import type {
-  DocumentRecord,
-  DocumentStore,
-  Durability,
-  ShareKeyRecord,
-  StoredDocument,
-  UpdateEntry,
-} from './DocumentStore'
+import type { Durability, UpdateEntry } from '../DocumentStore'
+import type { StoreAdapter } from '../RowStore'
+import { type DocumentRow, type ShareKeyRow, writeChecksum } from '../rowCodec'
+import { StorageError } from '../StorageError'
+import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
 import { toPostgresStorageError } from './postgresErrors'
 import { migratePostgres } from './postgresMigrations'
-import { toDocumentRecord, toShareKeyRecord, toStoredDocument } from './postgresRows'
-import {
-  type DocumentRow,
-  INSERT_DOCUMENT,
-  INSERT_SHARE_KEY,
-  insertUpdates,
-  MAX_ROWS_PER_INSERT,
-  PROBE_WRITABLE,
-  REPLACE_SNAPSHOT,
-  REVOKE_SHARE_KEY,
-  SELECT_DOCUMENT,
-  SELECT_LOG_SIZE,
-  SELECT_ROOM,
-  SELECT_SHARE_KEY,
-  SELECT_SHARE_KEY_BY_ID,
-  SELECT_SHARE_KEYS_OF_DOCUMENT,
-  type ShareKeyRow,
-  type StoredRow,
-} from './postgresStatements'
-import { SerialQueue } from './SerialQueue'
-import { StorageError } from './StorageError'
-import { validateEntries } from './validateEntries'
+import * as sql from './postgresStatements'
 
 /** Default wait for a connection (new, or free in the pool) before an operation fails as unavailable. */
 export const POSTGRES_CONNECT_TIMEOUT_MS = 3000
@@ -52,7 +29,7 @@ export const POSTGRES_POOL_SIZE = 10
 /** Default interval of the health probe, which lets /readyz notice an outage and a recovery with no traffic. */
 export const POSTGRES_HEALTH_PROBE_INTERVAL_MS = 2000
 
-export interface PostgresStoreOptions {
+export interface PostgresDatabaseOptions {
   /** Default POSTGRES_CONNECT_TIMEOUT_MS. */
   readonly connectTimeoutMs?: number
   /** Default POSTGRES_STATEMENT_TIMEOUT_MS. */
@@ -61,8 +38,6 @@ export interface PostgresStoreOptions {
   readonly poolSize?: number
   /** Default POSTGRES_HEALTH_PROBE_INTERVAL_MS; 0 turns the probe off. */
   readonly healthProbeIntervalMs?: number
-  /** Folds a snapshot and its log into one update during compaction. Default: compactUpdatesAdaptive. */
-  readonly compactUpdates?: (parts: readonly Uint8Array[]) => Promise<Uint8Array>
   /**
    * Default `fsync`: the server's own `synchronous_commit` (on unless the operator changed it): a
    * commit is flushed to the database's WAL before it returns. `process`: `synchronous_commit = off`
@@ -72,25 +47,21 @@ export interface PostgresStoreOptions {
   readonly durability?: Durability
 }
 
-export class PostgresStore implements DocumentStore {
+export class PostgresDatabase implements StoreAdapter {
   private readonly pool: pg.Pool
-  private readonly compactUpdates: (parts: readonly Uint8Array[]) => Promise<Uint8Array>
   private readonly probeTimer: NodeJS.Timeout | undefined
   /** The schema migration; reset when it fails so the next operation tries again. */
   private migration: Promise<void> | undefined
-  /** The queue of compactions (settles when the last one requested has); close() waits for it. */
-  private readonly compactions = new SerialQueue()
   private probing = false
+  private closing = false
   private healthy = true
-  private closing: Promise<void> | null = null
 
   /**
    * Creates the pool and starts migrating the schema in the background: nothing connects
    * synchronously, so a node starts (and reports not ready) while the database is down. Every
    * operation waits for the migration, retrying it if it failed.
    */
-  constructor(url: string, options: PostgresStoreOptions = {}) {
-    this.compactUpdates = options.compactUpdates ?? compactUpdatesAdaptive
+  constructor(url: string, options: PostgresDatabaseOptions = {}) {
     const statementTimeoutMs = options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_MS
     this.pool = new pg.Pool({
       connectionString: url,
@@ -122,146 +93,130 @@ export class PostgresStore implements DocumentStore {
     await this.run('migrate', async () => {})
   }
 
-  async load(room: string): Promise<StoredDocument> {
-    const rows = await this.read('load', () => this.readRoom(room))
-    return toStoredDocument(room, rows)
+  async readRoom(room: string): Promise<StoredRoom> {
+    const { rows } = await this.run('readRoom', () => this.pool.query<sql.StoredRow>(sql.SELECT_ROOM, [room]))
+    // The snapshot (id null) comes first, then the log in id order.
+    const first = rows[0]
+    const snapshot =
+      first && first.id === null ? { data: first.data, crc32: first.crc32, version: first.version! } : null
+    const log = rows.flatMap((row) =>
+      row.id === null ? [] : [{ id: row.id, data: row.data, crc32: row.crc32 }],
+    )
+    return { snapshot, log }
   }
 
-  async append(entries: readonly UpdateEntry[]): Promise<void> {
-    validateEntries(entries)
-    this.assertOpen('append')
-    if (entries.length === 0) return
+  async appendUpdates(entries: readonly UpdateEntry[]): Promise<void> {
     // Copied now: the caller may reuse its buffers while the batch waits for a connection.
-    const rows = entries.map(({ room, update }) => [room, Buffer.from(update), crc32(update) | 0] as const)
+    const rows = entries.map(
+      ({ room, update }) => [room, Buffer.from(update), writeChecksum(update) | 0] as const,
+    )
     await this.write('append', async () => {
-      if (rows.length <= MAX_ROWS_PER_INSERT) {
+      if (rows.length <= sql.MAX_ROWS_PER_INSERT) {
         // One statement is one implicit transaction: one round trip commits the whole batch.
-        await this.pool.query(insertUpdates(rows.length), rows.flat())
+        await this.pool.query(sql.insertUpdates(rows.length), rows.flat())
         return
       }
       await this.transaction(async (client) => {
-        for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
-          const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT)
-          await client.query(insertUpdates(chunk.length), chunk.flat())
+        for (let start = 0; start < rows.length; start += sql.MAX_ROWS_PER_INSERT) {
+          const chunk = rows.slice(start, start + sql.MAX_ROWS_PER_INSERT)
+          await client.query(sql.insertUpdates(chunk.length), chunk.flat())
         }
       })
     })
   }
 
-  /**
-   * Reads snapshot + log in one statement, folds them outside any transaction (on a worker when
-   * large), then in one statement stores the new snapshot if no other node replaced it meanwhile
-   * (version check) and deletes exactly the rows folded in. Rows appended meanwhile, whatever
-   * their ids, stay in the log. Compactions of one store run one at a time, so unloading many
-   * large rooms at once starts one worker, not hundreds.
-   */
-  async compact(room: string): Promise<void> {
-    this.assertOpen('compact')
-    return this.compactions.run(() => this.runCompaction(room))
-  }
-
-  async logSize(room: string): Promise<{ rows: number; bytes: number }> {
-    const { rows } = await this.read('logSize', () =>
-      this.pool.query<{ rows: number; bytes: string }>(SELECT_LOG_SIZE, [room]),
-    )
-    return { rows: rows[0]!.rows, bytes: Number(rows[0]!.bytes) }
-  }
-
-  async createDocument(record: DocumentRecord): Promise<void> {
-    await this.write('createDocument', () =>
-      this.pool.query(INSERT_DOCUMENT, [record.id, record.title, record.createdAt, record.deletedAt]),
-    )
-  }
-
-  async getDocument(id: string): Promise<DocumentRecord | null> {
-    const { rows } = await this.read('getDocument', () => this.pool.query<DocumentRow>(SELECT_DOCUMENT, [id]))
-    return rows[0] ? toDocumentRecord(rows[0]) : null
-  }
-
-  async addShareKey(record: ShareKeyRecord): Promise<void> {
-    await this.write('addShareKey', () =>
-      this.pool.query(INSERT_SHARE_KEY, [
-        record.keyId,
-        record.documentId,
-        record.role,
-        record.keyHash,
-        record.createdAt,
-        record.revokedAt,
-        record.createdBy,
+  async replaceSnapshot(
+    room: string,
+    snapshot: Uint8Array,
+    expectedVersion: RowNumber | null,
+    folded: readonly LogRow[],
+  ): Promise<void> {
+    // Deletes the folded ids themselves: sequence values commit out of order, so a row with a
+    // smaller id than the last folded one may have committed after the compaction read the log.
+    await this.write('compact', () =>
+      this.pool.query(sql.REPLACE_SNAPSHOT, [
+        room,
+        Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength),
+        writeChecksum(snapshot) | 0,
+        String(expectedVersion ?? 0),
+        Date.now(),
+        folded.map((row) => row.id),
       ]),
     )
   }
 
-  async findShareKey(documentId: string, keyHash: string): Promise<ShareKeyRecord | null> {
-    const { rows } = await this.read('findShareKey', () =>
-      this.pool.query<ShareKeyRow>(SELECT_SHARE_KEY, [documentId, keyHash]),
+  async logSize(room: string): Promise<{ rows: number; bytes: number }> {
+    const { rows } = await this.run('logSize', () =>
+      this.pool.query<{ rows: number; bytes: string }>(sql.SELECT_LOG_SIZE, [room]),
     )
-    return rows[0] ? toShareKeyRecord(rows[0]) : null
+    return { rows: rows[0]!.rows, bytes: Number(rows[0]!.bytes) }
   }
 
-  async getShareKey(documentId: string, keyId: string): Promise<ShareKeyRecord | null> {
-    const { rows } = await this.read('getShareKey', () =>
-      this.pool.query<ShareKeyRow>(SELECT_SHARE_KEY_BY_ID, [documentId, keyId]),
+  async insertDocument(row: DocumentRow): Promise<void> {
+    await this.write('createDocument', () =>
+      this.pool.query(sql.INSERT_DOCUMENT, [row.id, row.title, row.created_at, row.deleted_at]),
     )
-    return rows[0] ? toShareKeyRecord(rows[0]) : null
   }
 
-  async listShareKeys(documentId: string): Promise<ShareKeyRecord[]> {
-    const { rows } = await this.read('listShareKeys', () =>
-      this.pool.query<ShareKeyRow>(SELECT_SHARE_KEYS_OF_DOCUMENT, [documentId]),
-    )
-    return rows.map(toShareKeyRecord)
+  async selectDocument(id: string): Promise<DocumentRow | null> {
+    return this.selectOne('getDocument', sql.SELECT_DOCUMENT, [id])
   }
 
-  async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {
+  async insertShareKey(row: ShareKeyRow): Promise<void> {
+    await this.write('addShareKey', () =>
+      this.pool.query(sql.INSERT_SHARE_KEY, [
+        row.key_id,
+        row.document_id,
+        row.role,
+        row.key_hash,
+        row.created_at,
+        row.revoked_at,
+        row.created_by,
+      ]),
+    )
+  }
+
+  async selectShareKey(documentId: string, keyHash: string): Promise<ShareKeyRow | null> {
+    return this.selectOne('findShareKey', sql.SELECT_SHARE_KEY, [documentId, keyHash])
+  }
+
+  async selectShareKeyById(documentId: string, keyId: string): Promise<ShareKeyRow | null> {
+    return this.selectOne('getShareKey', sql.SELECT_SHARE_KEY_BY_ID, [documentId, keyId])
+  }
+
+  async selectShareKeysOfDocument(documentId: string): Promise<readonly ShareKeyRow[]> {
+    const { rows } = await this.run('listShareKeys', () =>
+      this.pool.query<ShareKeyRow>(sql.SELECT_SHARE_KEYS_OF_DOCUMENT, [documentId]),
+    )
+    return rows
+  }
+
+  async revokeShareKey(documentId: string, keyId: string, now: number): Promise<boolean> {
     const { rowCount } = await this.write('revokeShareKey', () =>
-      this.pool.query(REVOKE_SHARE_KEY, [documentId, keyId, Date.now()]),
+      this.pool.query(sql.REVOKE_SHARE_KEY, [documentId, keyId, now]),
     )
     return (rowCount ?? 0) > 0
   }
 
   isHealthy(): boolean {
-    return this.healthy && this.closing === null
+    return this.healthy
   }
 
-  /** Waits for requested compactions, stops the probe and closes the pool's connections. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= this.closeWhenIdle()
-    return this.closing
-  }
-
-  private async closeWhenIdle(): Promise<void> {
+  /** Stops the probe, waits for compactions and closes the pool's connections. */
+  async close(compacted: Promise<void>): Promise<void> {
+    this.closing = true
     clearInterval(this.probeTimer)
-    await this.compactions.idle()
+    await compacted
     await this.pool.end()
   }
 
-  private async readRoom(room: string): Promise<StoredRow[]> {
-    return (await this.pool.query<StoredRow>(SELECT_ROOM, [room])).rows
-  }
-
-  private async runCompaction(room: string): Promise<void> {
-    // run(), not read() and write(): close() waits for queued compactions, so they must still run
-    // while the store is closing.
-    const rows = await this.run('compact', () => this.readRoom(room))
-    const log = rows.filter((row) => row.id !== null)
-    if (log.length === 0) return
-    // Verified before folding: a corrupt row must never be folded into a snapshot and deleted.
-    const stored = toStoredDocument(room, rows)
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
-    const compacted = await this.compactUpdates(parts)
-    const expectedVersion = rows[0]!.id === null ? rows[0]!.version! : '0'
-    await this.run('compact', () =>
-      this.pool.query(REPLACE_SNAPSHOT, [
-        room,
-        Buffer.from(compacted.buffer, compacted.byteOffset, compacted.byteLength),
-        crc32(compacted) | 0,
-        expectedVersion,
-        Date.now(),
-        log.map((row) => row.id),
-      ]),
-    )
-    this.healthy = true
+  private async selectOne<T extends pg.QueryResultRow>(
+    operation: string,
+    text: string,
+    values: unknown[],
+  ): Promise<T | null> {
+    const { rows } = await this.run(operation, () => this.pool.query<T>(text, values))
+    return rows[0] ?? null
   }
 
   /** Runs `fn` in one transaction on one pooled connection. */
@@ -298,14 +253,8 @@ export class PostgresStore implements DocumentStore {
     }
   }
 
-  private read<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    this.assertOpen(operation)
-    return this.run(operation, fn)
-  }
-
   /** Runs a write; success marks the store healthy (failures mark it unhealthy in run()). */
   private async write<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    this.assertOpen(operation)
     const result = await this.run(operation, fn)
     this.healthy = true
     return result
@@ -348,16 +297,12 @@ export class PostgresStore implements DocumentStore {
     if (this.probing || this.closing) return
     this.probing = true
     try {
-      await this.run('probe', () => this.pool.query(PROBE_WRITABLE))
+      await this.run('probe', () => this.pool.query(sql.PROBE_WRITABLE))
       this.healthy = true
     } catch {
       // run() marked the store unhealthy; callers of real operations get the error itself.
     } finally {
       this.probing = false
     }
-  }
-
-  private assertOpen(operation: string): void {
-    if (this.closing) throw new StorageError('unavailable', `${operation}: store is closed`)
   }
 }
