@@ -103,7 +103,7 @@ describe('PostgresStore', () => {
     /** A session setting is visible only from inside that session: ask through the store's own pool. */
     const setting = async (store: PostgresStore) => {
       await store.ready()
-      const pool = (store as unknown as { database: { pool: pg.Pool } }).database.pool
+      const pool = (store as unknown as { database: { pg: { pool: pg.Pool } } }).database.pg.pool
       return (await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!
         .synchronous_commit
     }

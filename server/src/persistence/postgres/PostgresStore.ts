@@ -1,8 +1,9 @@
-/** DocumentStore on PostgreSQL: RowStore over PostgresDatabase (a `pg` pool, group-committed appends, checksummed rows). */
+/** DocumentStore on PostgreSQL: RowStore over PostgresDatabase (queries) and PostgresPool (sessions, group-committed appends, checksummed rows). */
 import { type FoldUpdates, RowStore } from '../RowStore'
-import { PostgresDatabase, type PostgresDatabaseOptions } from './PostgresDatabase'
+import { PostgresDatabase } from './PostgresDatabase'
+import type { PostgresPoolOptions } from './PostgresPool'
 
-export interface PostgresStoreOptions extends PostgresDatabaseOptions {
+export interface PostgresStoreOptions extends PostgresPoolOptions {
   /** Folds a snapshot and its log into one update during compaction. Default: compactUpdatesAdaptive. */
   readonly compactUpdates?: FoldUpdates
 }
@@ -22,6 +23,6 @@ export class PostgresStore extends RowStore {
 
   /** Resolves once the schema is migrated; rejects (StorageError) when the database cannot be reached or is newer. */
   ready(): Promise<void> {
-    return this.database.ready()
+    return this.database.pg.ready()
   }
 }
