@@ -10,8 +10,8 @@ import path from 'node:path'
 import * as Y from 'yjs'
 import { compactUpdates } from '../server/src/persistence/compactUpdates'
 import type { DocumentStore, Durability } from '../server/src/persistence/DocumentStore'
-import { MemoryStore } from '../server/src/persistence/MemoryStore'
-import { SqliteStore } from '../server/src/persistence/SqliteStore'
+import { MemoryStore } from '../server/src/persistence/memory/MemoryStore'
+import { SqliteStore } from '../server/src/persistence/sqlite/SqliteStore'
 
 const TYPING_UPDATES = 20_000
 const APPEND_BUDGET_MS = 3_000

@@ -22,8 +22,8 @@ import * as prng from 'lib0/prng'
 import { describe, expect, it, onTestFailed, vi } from 'vitest'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { MemoryStore } from '../src/persistence/MemoryStore'
-import { databaseFile, SqliteStore } from '../src/persistence/SqliteStore'
+import { MemoryStore } from '../src/persistence/memory/MemoryStore'
+import { databaseFile, SqliteStore } from '../src/persistence/sqlite/SqliteStore'
 import {
   connectRaw,
   connectStockClient,

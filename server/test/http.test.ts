@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MemoryStore } from '../src/persistence/MemoryStore'
+import { MemoryStore } from '../src/persistence/memory/MemoryStore'
 import { rawUpgrade } from './helpers/clients'
 import { startServer } from './helpers/startServer'
 

@@ -12,7 +12,7 @@ import {
 import { documentContent } from '@tandem/shared/editorNodes'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { databaseFile, SqliteStore } from '../src/persistence/SqliteStore'
+import { databaseFile, SqliteStore } from '../src/persistence/sqlite/SqliteStore'
 import { readLegacyEditorState } from '../src/rooms/migrateLegacyLayout'
 import { connectRaw, connectStockClient, type StockClient, synced } from './helpers/clients'
 import { describeV1Tree, readV2EditorState } from './helpers/lexicalDocuments'

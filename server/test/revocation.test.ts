@@ -5,7 +5,7 @@
 import { CLOSE_CODES, type CreateDocumentResponse, type TokenResponse } from '@tandem/shared'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createLogger } from '../src/logger'
-import { MemoryStore } from '../src/persistence/MemoryStore'
+import { MemoryStore } from '../src/persistence/memory/MemoryStore'
 import { MemoryRelayHub } from '../src/relay/MemoryRelayHub'
 import { parseRedisTarget } from '../src/relay/redisTarget'
 import { connectStockClient, rawUpgrade, type StockClient, synced } from './helpers/clients'

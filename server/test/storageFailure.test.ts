@@ -2,7 +2,7 @@
 import { CLOSE_CODES } from '@tandem/shared'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { MemoryStore } from '../src/persistence/MemoryStore'
+import { MemoryStore } from '../src/persistence/memory/MemoryStore'
 import { StorageError } from '../src/persistence/StorageError'
 import { connectStockClient, synced } from './helpers/clients'
 import { startServer } from './helpers/startServer'

@@ -2,7 +2,7 @@ import { CLOSE_CODES, encodeAwareness, encodeSyncStep1, encodeSyncUpdate, MESSAG
 import * as decoding from 'lib0/decoding'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { MemoryStore } from '../src/persistence/MemoryStore'
+import { MemoryStore } from '../src/persistence/memory/MemoryStore'
 import { connectRaw, connectStockClient, synced } from './helpers/clients'
 import { startServer } from './helpers/startServer'
 

@@ -13,7 +13,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest'
 import { TokenVerifier } from '../auth/TokenVerifier'
 import { RateLimiter } from '../http/RateLimiter'
-import { MemoryStore } from '../persistence/MemoryStore'
+import { MemoryStore } from '../persistence/memory/MemoryStore'
 import type { ApiDeps } from './ApiContext'
 import { createApiHandler } from './createApiHandler'
 

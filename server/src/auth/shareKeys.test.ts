@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MemoryStore } from '../persistence/MemoryStore'
+import { MemoryStore } from '../persistence/memory/MemoryStore'
 import {
   createShareKey,
   findActiveShareKey,

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { docFrom, typingUpdates } from '../persistence/documentStoreContract'
-import { databaseFile, SqliteStore } from '../persistence/SqliteStore'
+import { databaseFile, SqliteStore } from '../persistence/sqlite/SqliteStore'
 
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url))
 

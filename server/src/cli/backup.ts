@@ -1,8 +1,8 @@
 /** `npm run backup -- <file> [--data-dir DIR]`: online backup of DATA_DIR/tandem.db while servers run. */
 import path from 'node:path'
 import { loadConfig } from '../config'
-import { backupDatabase } from '../persistence/backupDatabase'
-import { databaseFile } from '../persistence/SqliteStore'
+import { backupDatabase } from '../persistence/sqlite/backupDatabase'
+import { databaseFile } from '../persistence/sqlite/SqliteStore'
 
 const USAGE = `Usage: npm run backup -- <file> [--data-dir DIR]
 

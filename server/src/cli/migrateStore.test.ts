@@ -10,8 +10,8 @@ import { usePostgres } from '../../test/helpers/postgresDatabase'
 import { copySqliteToPostgres } from '../persistence/copySqliteToPostgres'
 import type { ShareKeyRecord } from '../persistence/DocumentStore'
 import { docFrom, expectStorageError, typingUpdates } from '../persistence/documentStoreContract'
-import { PostgresStore } from '../persistence/PostgresStore'
-import { databaseFile, SqliteStore } from '../persistence/SqliteStore'
+import { PostgresStore } from '../persistence/postgres/PostgresStore'
+import { databaseFile, SqliteStore } from '../persistence/sqlite/SqliteStore'
 
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url))
 const postgres = usePostgres()

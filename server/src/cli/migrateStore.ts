@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { copySqliteToPostgres } from '../persistence/copySqliteToPostgres'
-import { databaseFile } from '../persistence/SqliteStore'
+import { databaseFile } from '../persistence/sqlite/SqliteStore'
 
 const USAGE = `Usage: npm run migrate-store -- --from sqlite:PATH --to postgres://USER@HOST/DB [--force]
 

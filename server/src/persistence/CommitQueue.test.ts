@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CommitQueue } from './CommitQueue'
 import type { UpdateEntry } from './DocumentStore'
-import { MemoryStore } from './MemoryStore'
+import { MemoryStore } from './memory/MemoryStore'
 import { StorageError } from './StorageError'
 
 /** A MemoryStore whose appends wait until the test lets them finish, so batches can pile up. */

@@ -1,7 +1,7 @@
 /**
- * The storage port. Rooms talk to this interface only; SQLite (embedded default), an in-memory
- * store (tests, `--no-persistence`) and later Postgres implement it, and one contract suite
- * (`documentStoreContract.ts`) runs against every implementation.
+ * The storage port rooms, the API and the CLIs use. Its adapters: `sqlite/` and `postgres/`
+ * (RowStore over each backend's UpdateLog and Catalog ports) and `memory/` (tests, benchmarks,
+ * STORAGE=memory). One contract suite (`documentStoreContract.ts`) runs against every adapter.
  */
 import type { Role } from '@tandem/shared'
 

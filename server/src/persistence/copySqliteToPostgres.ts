@@ -5,9 +5,10 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import * as Y from 'yjs'
 import { compactUpdatesAdaptive } from './compactUpdates'
-import { PostgresStore } from './PostgresStore'
-import { SqliteStore } from './SqliteStore'
+import { PostgresStore } from './postgres/PostgresStore'
+import type { DocumentRow, ShareKeyRow } from './rowCodec'
 import { StorageError } from './StorageError'
+import { SqliteStore } from './sqlite/SqliteStore'
 
 export interface CopyOptions {
   /** Copy into a target that already holds data, merging: existing records win, room states are merged. */
@@ -53,12 +54,9 @@ export async function copySqliteToPostgres(
     await client.query('BEGIN')
     if (!options.force) await assertEmpty(client)
     let skipped = 0
-    const documents = listing.prepare('SELECT id, title, created_at, deleted_at FROM documents').all() as {
-      id: string
-      title: string
-      created_at: number
-      deleted_at: number | null
-    }[]
+    const documents = listing
+      .prepare('SELECT id, title, created_at, deleted_at FROM documents')
+      .all() as DocumentRow[]
     for (const row of documents) {
       const { rowCount } = await client.query(
         `INSERT INTO tandem_documents (id, title, created_at, deleted_at) VALUES ($1, $2, $3, $4)
@@ -71,15 +69,7 @@ export async function copySqliteToPostgres(
       .prepare(
         'SELECT key_id, document_id, role, key_hash, created_at, revoked_at, created_by FROM share_keys',
       )
-      .all() as {
-      key_id: string
-      document_id: string
-      role: string
-      key_hash: string
-      created_at: number
-      revoked_at: number | null
-      created_by: string | null
-    }[]
+      .all() as ShareKeyRow[]
     for (const row of keys) {
       const { rowCount } = await client.query(
         `INSERT INTO tandem_share_keys (key_id, document_id, role, key_hash, created_at, revoked_at, created_by)

@@ -5,8 +5,8 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config'
 import { createDocumentStore } from './createDocumentStore'
-import { MemoryStore } from './MemoryStore'
-import { SqliteStore } from './SqliteStore'
+import { MemoryStore } from './memory/MemoryStore'
+import { SqliteStore } from './sqlite/SqliteStore'
 
 describe('createDocumentStore', () => {
   let dataDir: string

@@ -1,9 +1,9 @@
 /** Picks the DocumentStore implementation the configuration asks for. */
 import type { Config } from '../config'
 import type { DocumentStore } from './DocumentStore'
-import { MemoryStore } from './MemoryStore'
-import { PostgresStore } from './PostgresStore'
-import { databaseFile, SqliteStore } from './SqliteStore'
+import { MemoryStore } from './memory/MemoryStore'
+import { PostgresStore } from './postgres/PostgresStore'
+import { databaseFile, SqliteStore } from './sqlite/SqliteStore'
 
 /**
  * `memory` keeps nothing across restarts; `postgres` (DATABASE_URL) keeps documents in PostgreSQL;

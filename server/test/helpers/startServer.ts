@@ -9,7 +9,7 @@ import { createNode, type NodeAdapters } from '../../src/createNode'
 import type { Authenticate } from '../../src/http/upgrade'
 import { createLogger } from '../../src/logger'
 import type { DocumentStore } from '../../src/persistence/DocumentStore'
-import { MemoryStore } from '../../src/persistence/MemoryStore'
+import { MemoryStore } from '../../src/persistence/memory/MemoryStore'
 import { createTandemServer, type TandemServer, type TandemServerParts } from '../../src/server'
 
 export interface TestServer {

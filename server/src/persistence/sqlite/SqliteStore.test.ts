@@ -6,14 +6,19 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { COMPACT_OFF_THREAD_MIN_BYTES, compactUpdates, compactUpdatesInWorker } from './compactUpdates'
-import { docFrom, expectStorageError, runDocumentStoreContract, typingUpdates } from './documentStoreContract'
+import { COMPACT_OFF_THREAD_MIN_BYTES, compactUpdates, compactUpdatesInWorker } from '../compactUpdates'
+import {
+  docFrom,
+  expectStorageError,
+  runDocumentStoreContract,
+  typingUpdates,
+} from '../documentStoreContract'
+import { StorageError } from '../StorageError'
 import { MIGRATIONS, migrate } from './migrations'
 import { SqliteStore } from './SqliteStore'
-import { StorageError } from './StorageError'
 import { WalSync } from './WalSync'
 
-const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url))
+const SERVER_DIR = fileURLToPath(new URL('../../..', import.meta.url))
 const WRITER_PROCESS = fileURLToPath(new URL('./fixtures/storeWriterProcess.ts', import.meta.url))
 
 /** Flips one byte of a stored blob behind the store's back, the way bit rot or a stray tool would. */

@@ -1,4 +1,4 @@
-import { runDocumentStoreContract } from './documentStoreContract'
+import { runDocumentStoreContract } from '../documentStoreContract'
 import { MemoryStore } from './MemoryStore'
 
 runDocumentStoreContract('MemoryStore', async () => {

@@ -1,35 +1,14 @@
-/** Every SQL statement of SqliteStore, prepared once per connection, with the row shapes they return. */
+/** Every SQL statement of the SQLite adapter (SqliteDatabase), prepared once per connection, with the row shapes they return. */
 import type { Database, Statement } from 'better-sqlite3'
+import type { BlobRow, DocumentRow, ShareKeyRow } from '../rowCodec'
 
-/** A checksummed blob as stored: `data` is whatever SQLite hands back, checked before use. */
-export interface BlobRow {
-  readonly data: unknown
-  readonly crc32: number
-}
-
+/** A log row as SQLite returns it: ids are INTEGER (AUTOINCREMENT). */
 export interface UpdateRow extends BlobRow {
   readonly id: number
 }
 
 export interface SnapshotRow extends BlobRow {
   readonly version: number
-}
-
-export interface DocumentRow {
-  readonly id: string
-  readonly title: string
-  readonly created_at: number
-  readonly deleted_at: number | null
-}
-
-export interface ShareKeyRow {
-  readonly key_id: string
-  readonly document_id: string
-  readonly role: string
-  readonly key_hash: string
-  readonly created_at: number
-  readonly created_by: string | null
-  readonly revoked_at: number | null
 }
 
 export interface SnapshotWrite {

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { docFrom, expectStorageError, typingUpdates } from '../documentStoreContract'
 import { backupDatabase } from './backupDatabase'
-import { docFrom, expectStorageError, typingUpdates } from './documentStoreContract'
 import { SqliteStore } from './SqliteStore'
 
 describe('backupDatabase', () => {

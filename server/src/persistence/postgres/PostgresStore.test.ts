@@ -2,15 +2,20 @@ import { crc32 } from 'node:zlib'
 import pg from 'pg'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { usePostgres } from '../../test/helpers/postgresDatabase'
-import { loadConfig } from '../config'
-import { compactUpdates } from './compactUpdates'
-import { createDocumentStore } from './createDocumentStore'
-import { docFrom, expectStorageError, runDocumentStoreContract, typingUpdates } from './documentStoreContract'
+import { usePostgres } from '../../../test/helpers/postgresDatabase'
+import { loadConfig } from '../../config'
+import { compactUpdates } from '../compactUpdates'
+import { createDocumentStore } from '../createDocumentStore'
+import {
+  docFrom,
+  expectStorageError,
+  runDocumentStoreContract,
+  typingUpdates,
+} from '../documentStoreContract'
+import { StorageError } from '../StorageError'
 import { PostgresStore, type PostgresStoreOptions } from './PostgresStore'
 import { migratePostgres, POSTGRES_MIGRATIONS } from './postgresMigrations'
 import { MAX_ROWS_PER_INSERT } from './postgresStatements'
-import { StorageError } from './StorageError'
 
 const postgres = usePostgres()
 const POLL = { timeout: 15_000, interval: 20 }
@@ -98,7 +103,7 @@ describe('PostgresStore', () => {
     /** A session setting is visible only from inside that session: ask through the store's own pool. */
     const setting = async (store: PostgresStore) => {
       await store.ready()
-      const pool = (store as unknown as { pool: pg.Pool }).pool
+      const pool = (store as unknown as { database: { pg: { pool: pg.Pool } } }).database.pg.pool
       return (await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!
         .synchronous_commit
     }

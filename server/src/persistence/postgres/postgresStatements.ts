@@ -1,4 +1,5 @@
-/** Every SQL statement of PostgresStore, with the row shapes they return. */
+/** Every SQL statement of the PostgreSQL adapter (PostgresDatabase), with the row shapes they return. */
+import type { BlobRow } from '../rowCodec'
 
 /**
  * Rows per INSERT statement. A batch up to this size is one statement, hence one implicit
@@ -11,28 +12,9 @@ export const MAX_ROWS_PER_INSERT = 1000
  * One row of a room's stored state: the snapshot (id null, version set) or a log row. Postgres
  * returns BIGINT as a string; ids stay strings since they only travel back into SQL.
  */
-export interface StoredRow {
+export interface StoredRow extends BlobRow {
   readonly id: string | null
-  readonly data: unknown
-  readonly crc32: number
   readonly version: string | null
-}
-
-export interface DocumentRow {
-  readonly id: string
-  readonly title: string
-  readonly created_at: string
-  readonly deleted_at: string | null
-}
-
-export interface ShareKeyRow {
-  readonly key_id: string
-  readonly document_id: string
-  readonly role: string
-  readonly key_hash: string
-  readonly created_at: string
-  readonly revoked_at: string | null
-  readonly created_by: string | null
 }
 
 /** `INSERT` of `rows` log rows; parameters are room, data, crc32 per row, in order. */

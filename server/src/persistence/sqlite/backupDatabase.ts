@@ -1,8 +1,8 @@
 /** Online backup of the SQLite database through SQLite's backup API, safe while servers keep writing. */
 import fs from 'node:fs'
 import Database from 'better-sqlite3'
-import { SQLITE_BUSY_TIMEOUT_MS } from './SqliteStore'
-import { StorageError, toStorageError } from './StorageError'
+import { StorageError, toStorageError } from '../StorageError'
+import { SQLITE_BUSY_TIMEOUT_MS } from './SqliteDatabase'
 
 /** Pages per backup step: all of them, so the copy is one consistent read instead of restarting
  * every time another connection commits between two small steps. */

@@ -1,6 +1,6 @@
 /** Forward-only schema migrations of the Postgres store; the `tandem_schema` table counts the steps applied. */
 import type pg from 'pg'
-import { StorageError } from './StorageError'
+import { StorageError } from '../StorageError'
 
 /**
  * Step `i` moves the schema from version `i` to `i + 1`. Append new steps; never edit or reorder a

@@ -1,6 +1,6 @@
 /** Forward-only schema migrations of the SQLite store; `PRAGMA user_version` counts the steps applied. */
 import type { Database } from 'better-sqlite3'
-import { StorageError } from './StorageError'
+import { StorageError } from '../StorageError'
 
 /**
  * Step `i` moves the schema from version `i` to `i + 1`. Append new steps; never edit or reorder a

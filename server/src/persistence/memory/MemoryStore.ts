@@ -1,15 +1,15 @@
 /** In-memory DocumentStore: for tests and `STORAGE=memory`. Nothing survives the process. */
 
-import { compactUpdates } from './compactUpdates'
+import { compactUpdates } from '../compactUpdates'
 import type {
   DocumentRecord,
   DocumentStore,
   ShareKeyRecord,
   StoredDocument,
   UpdateEntry,
-} from './DocumentStore'
-import { StorageError } from './StorageError'
-import { validateEntries } from './validateEntries'
+} from '../DocumentStore'
+import { StorageError } from '../StorageError'
+import { validateEntries } from '../validateEntries'
 
 interface RoomLog {
   snapshot: Uint8Array | null

@@ -1,6 +1,6 @@
 /** Classifies errors from the `pg` client and the PostgreSQL server into StorageError kinds. */
 import pg from 'pg'
-import { StorageError } from './StorageError'
+import { StorageError } from '../StorageError'
 
 /** SQLSTATEs that mean stored data is damaged (data_corrupted, index_corrupted). */
 const CORRUPT_SQLSTATES = ['XX001', 'XX002']

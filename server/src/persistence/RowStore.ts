@@ -1,0 +1,146 @@
+/**
+ * DocumentStore over an adapter's two ports (UpdateLog and Catalog): the closed check, the checksum
+ * and row checks, and compaction, written once. An SQL adapter is its queries plus how it runs them.
+ */
+import type { Catalog } from './Catalog'
+import { compactUpdatesAdaptive } from './compactUpdates'
+import type {
+  DocumentRecord,
+  DocumentStore,
+  ShareKeyRecord,
+  StoredDocument,
+  UpdateEntry,
+} from './DocumentStore'
+import {
+  readCheckedBytes,
+  readDocumentRecord,
+  readShareKeyRecord,
+  writeDocumentRow,
+  writeShareKeyRow,
+} from './rowCodec'
+import { SerialQueue } from './SerialQueue'
+import { StorageError } from './StorageError'
+import type { UpdateLog } from './UpdateLog'
+import { validateEntries } from './validateEntries'
+
+/** Folds a snapshot and its log into one update. */
+export type FoldUpdates = (parts: readonly Uint8Array[]) => Promise<Uint8Array>
+
+/** What an adapter adds to its two ports: its health and how it closes. */
+export interface StoreAdapter extends UpdateLog, Catalog {
+  /** False after a failed write until one succeeds (the adapter decides what counts). */
+  isHealthy(): boolean
+  /**
+   * Called once, when the store starts closing: stop timers, wait for `compacted` (the compactions
+   * already requested, which still run), then release connections and files.
+   */
+  close(compacted: Promise<void>): Promise<void>
+}
+
+export class RowStore implements DocumentStore {
+  /** The queue of compactions (settles when the last one requested has); close() waits for it. */
+  private readonly compactions = new SerialQueue()
+  private closing: Promise<void> | null = null
+
+  /** `fold` defaults to compactUpdatesAdaptive (inline when small, on a worker when large). */
+  constructor(
+    protected readonly adapter: StoreAdapter,
+    private readonly fold: FoldUpdates = compactUpdatesAdaptive,
+  ) {}
+
+  async load(room: string): Promise<StoredDocument> {
+    this.assertOpen('load')
+    const { snapshot, log } = await this.adapter.readRoom(room)
+    return {
+      snapshot: snapshot ? readCheckedBytes(snapshot, room, 'snapshot') : null,
+      updates: log.map((row) => readCheckedBytes(row, room, `update ${row.id}`)),
+    }
+  }
+
+  async append(entries: readonly UpdateEntry[]): Promise<void> {
+    validateEntries(entries)
+    this.assertOpen('append')
+    if (entries.length === 0) return
+    await this.adapter.appendUpdates(entries)
+  }
+
+  /**
+   * Reads snapshot + log, folds them outside any transaction (on a worker when large), then in one
+   * transaction stores the new snapshot if no other process replaced it meanwhile (version check)
+   * and deletes exactly the rows folded in; rows appended meanwhile stay in the log. Compactions of
+   * one store run one at a time, so unloading many large rooms at once starts one worker, not hundreds.
+   */
+  async compact(room: string): Promise<void> {
+    this.assertOpen('compact')
+    return this.compactions.run(() => this.compactNow(room))
+  }
+
+  async logSize(room: string): Promise<{ rows: number; bytes: number }> {
+    this.assertOpen('logSize')
+    return this.adapter.logSize(room)
+  }
+
+  async createDocument(record: DocumentRecord): Promise<void> {
+    this.assertOpen('createDocument')
+    await this.adapter.insertDocument(writeDocumentRow(record))
+  }
+
+  async getDocument(id: string): Promise<DocumentRecord | null> {
+    this.assertOpen('getDocument')
+    const row = await this.adapter.selectDocument(id)
+    return row ? readDocumentRecord(row) : null
+  }
+
+  async addShareKey(record: ShareKeyRecord): Promise<void> {
+    this.assertOpen('addShareKey')
+    await this.adapter.insertShareKey(writeShareKeyRow(record))
+  }
+
+  async findShareKey(documentId: string, keyHash: string): Promise<ShareKeyRecord | null> {
+    this.assertOpen('findShareKey')
+    const row = await this.adapter.selectShareKey(documentId, keyHash)
+    return row ? readShareKeyRecord(row) : null
+  }
+
+  async getShareKey(documentId: string, keyId: string): Promise<ShareKeyRecord | null> {
+    this.assertOpen('getShareKey')
+    const row = await this.adapter.selectShareKeyById(documentId, keyId)
+    return row ? readShareKeyRecord(row) : null
+  }
+
+  async listShareKeys(documentId: string): Promise<ShareKeyRecord[]> {
+    this.assertOpen('listShareKeys')
+    return (await this.adapter.selectShareKeysOfDocument(documentId)).map(readShareKeyRecord)
+  }
+
+  async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {
+    this.assertOpen('revokeShareKey')
+    return this.adapter.revokeShareKey(documentId, keyId, Date.now())
+  }
+
+  isHealthy(): boolean {
+    return this.closing === null && this.adapter.isHealthy()
+  }
+
+  /** Lets compactions already requested finish, then closes the adapter. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.adapter.close(this.compactions.idle())
+    return this.closing
+  }
+
+  private async compactNow(room: string): Promise<void> {
+    // Straight to the adapter, not through assertOpen: close() waits for queued compactions, so
+    // they must still run while the store is closing.
+    const { snapshot, log } = await this.adapter.readRoom(room)
+    if (log.length === 0) return
+    // Verified before folding: a corrupt row must never be folded into a snapshot and deleted.
+    const parts = log.map((row) => readCheckedBytes(row, room, `update ${row.id}`))
+    if (snapshot) parts.unshift(readCheckedBytes(snapshot, room, 'snapshot'))
+    const compacted = await this.fold(parts)
+    await this.adapter.replaceSnapshot(room, compacted, snapshot?.version ?? null, log)
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closing) throw new StorageError('unavailable', `${operation}: store is closed`)
+  }
+}

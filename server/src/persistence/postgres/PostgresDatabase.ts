@@ -1,0 +1,134 @@
+/**
+ * The PostgreSQL adapter of the update-log and catalog ports: its queries, run through
+ * PostgresPool (group-committed appends, checksummed rows, optimistic compaction).
+ */
+import type { UpdateEntry } from '../DocumentStore'
+import type { StoreAdapter } from '../RowStore'
+import { type DocumentRow, type ShareKeyRow, writeChecksum } from '../rowCodec'
+import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import { PostgresPool, type PostgresPoolOptions } from './PostgresPool'
+import * as sql from './postgresStatements'
+
+export class PostgresDatabase implements StoreAdapter {
+  readonly pg: PostgresPool
+
+  /** Creates the pool; nothing connects synchronously (see PostgresPool). */
+  constructor(url: string, options: PostgresPoolOptions = {}) {
+    this.pg = new PostgresPool(url, options)
+  }
+
+  async readRoom(room: string): Promise<StoredRoom> {
+    const { rows } = await this.pg.run('readRoom', () =>
+      this.pg.pool.query<sql.StoredRow>(sql.SELECT_ROOM, [room]),
+    )
+    // The snapshot (id null) comes first, then the log in id order.
+    const first = rows[0]
+    const snapshot =
+      first && first.id === null ? { data: first.data, crc32: first.crc32, version: first.version! } : null
+    const log = rows.flatMap((row) =>
+      row.id === null ? [] : [{ id: row.id, data: row.data, crc32: row.crc32 }],
+    )
+    return { snapshot, log }
+  }
+
+  async appendUpdates(entries: readonly UpdateEntry[]): Promise<void> {
+    // Copied now: the caller may reuse its buffers while the batch waits for a connection.
+    const rows = entries.map(
+      ({ room, update }) => [room, Buffer.from(update), writeChecksum(update) | 0] as const,
+    )
+    await this.pg.write('append', async () => {
+      if (rows.length <= sql.MAX_ROWS_PER_INSERT) {
+        // One statement is one implicit transaction: one round trip commits the whole batch.
+        await this.pg.pool.query(sql.insertUpdates(rows.length), rows.flat())
+        return
+      }
+      await this.pg.transaction(async (client) => {
+        for (let start = 0; start < rows.length; start += sql.MAX_ROWS_PER_INSERT) {
+          const chunk = rows.slice(start, start + sql.MAX_ROWS_PER_INSERT)
+          await client.query(sql.insertUpdates(chunk.length), chunk.flat())
+        }
+      })
+    })
+  }
+
+  async replaceSnapshot(
+    room: string,
+    snapshot: Uint8Array,
+    expectedVersion: RowNumber | null,
+    folded: readonly LogRow[],
+  ): Promise<void> {
+    // Deletes the folded ids themselves: sequence values commit out of order, so a row with a
+    // smaller id than the last folded one may have committed after the compaction read the log.
+    await this.pg.write('compact', () =>
+      this.pg.pool.query(sql.REPLACE_SNAPSHOT, [
+        room,
+        Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength),
+        writeChecksum(snapshot) | 0,
+        String(expectedVersion ?? 0),
+        Date.now(),
+        folded.map((row) => row.id),
+      ]),
+    )
+  }
+
+  async logSize(room: string): Promise<{ rows: number; bytes: number }> {
+    const { rows } = await this.pg.run('logSize', () =>
+      this.pg.pool.query<{ rows: number; bytes: string }>(sql.SELECT_LOG_SIZE, [room]),
+    )
+    return { rows: rows[0]!.rows, bytes: Number(rows[0]!.bytes) }
+  }
+
+  async insertDocument(row: DocumentRow): Promise<void> {
+    await this.pg.write('createDocument', () =>
+      this.pg.pool.query(sql.INSERT_DOCUMENT, [row.id, row.title, row.created_at, row.deleted_at]),
+    )
+  }
+
+  async selectDocument(id: string): Promise<DocumentRow | null> {
+    return this.pg.selectOne('getDocument', sql.SELECT_DOCUMENT, [id])
+  }
+
+  async insertShareKey(row: ShareKeyRow): Promise<void> {
+    await this.pg.write('addShareKey', () =>
+      this.pg.pool.query(sql.INSERT_SHARE_KEY, [
+        row.key_id,
+        row.document_id,
+        row.role,
+        row.key_hash,
+        row.created_at,
+        row.revoked_at,
+        row.created_by,
+      ]),
+    )
+  }
+
+  async selectShareKey(documentId: string, keyHash: string): Promise<ShareKeyRow | null> {
+    return this.pg.selectOne('findShareKey', sql.SELECT_SHARE_KEY, [documentId, keyHash])
+  }
+
+  async selectShareKeyById(documentId: string, keyId: string): Promise<ShareKeyRow | null> {
+    return this.pg.selectOne('getShareKey', sql.SELECT_SHARE_KEY_BY_ID, [documentId, keyId])
+  }
+
+  async selectShareKeysOfDocument(documentId: string): Promise<readonly ShareKeyRow[]> {
+    const { rows } = await this.pg.run('listShareKeys', () =>
+      this.pg.pool.query<ShareKeyRow>(sql.SELECT_SHARE_KEYS_OF_DOCUMENT, [documentId]),
+    )
+    return rows
+  }
+
+  async revokeShareKey(documentId: string, keyId: string, now: number): Promise<boolean> {
+    const { rowCount } = await this.pg.write('revokeShareKey', () =>
+      this.pg.pool.query(sql.REVOKE_SHARE_KEY, [documentId, keyId, now]),
+    )
+    return (rowCount ?? 0) > 0
+  }
+
+  isHealthy(): boolean {
+    return this.pg.isHealthy()
+  }
+
+  close(compacted: Promise<void>): Promise<void> {
+    return this.pg.close(compacted)
+  }
+}

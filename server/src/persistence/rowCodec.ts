@@ -1,0 +1,108 @@
+/**
+ * The one codec between stored rows and the store's records, for every SQL adapter: checksummed
+ * blobs, document rows and share-key rows (snake_case columns, the same in SQLite and PostgreSQL).
+ */
+import { crc32 } from 'node:zlib'
+import { isRole } from '@tandem/shared'
+import type { DocumentRecord, ShareKeyRecord } from './DocumentStore'
+import { StorageError } from './StorageError'
+
+/** A checksummed blob as stored: `data` is whatever the driver hands back, checked before use. */
+export interface BlobRow {
+  readonly data: unknown
+  readonly crc32: number
+}
+
+/** Integer columns: numbers from SQLite, BIGINT strings from PostgreSQL. */
+type StoredInteger = number | string
+
+export interface DocumentRow {
+  readonly id: string
+  readonly title: string
+  readonly created_at: StoredInteger
+  readonly deleted_at: StoredInteger | null
+}
+
+export interface ShareKeyRow {
+  readonly key_id: string
+  readonly document_id: string
+  readonly role: string
+  readonly key_hash: string
+  readonly created_at: StoredInteger
+  readonly revoked_at: StoredInteger | null
+  readonly created_by: string | null
+}
+
+/** The CRC-32 stored beside a blob (unsigned; PostgreSQL's INTEGER column keeps it as `| 0`). */
+export function writeChecksum(bytes: Uint8Array): number {
+  return crc32(bytes)
+}
+
+/**
+ * Returns the row's bytes after checking them against the CRC-32 stored beside them. SQLite does
+ * not checksum its pages, PostgreSQL only when the cluster was initialized with data checksums, and
+ * neither catches bytes changed by a stray tool or script; CRC-32 detects every burst error up to
+ * 32 bits at ~1 ms per 5 MB. Structurally invalid updates stored with a matching checksum still
+ * fail later, when the room applies them. Signed and unsigned checksums compare alike.
+ */
+export function readCheckedBytes(row: BlobRow, room: string, what: string): Uint8Array {
+  const { data } = row
+  if (
+    !(data instanceof Uint8Array) ||
+    typeof row.crc32 !== 'number' ||
+    (crc32(data) | 0) !== (row.crc32 | 0)
+  ) {
+    throw new StorageError(
+      'corrupt',
+      `room ${JSON.stringify(room)}: ${what} fails its checksum; left untouched`,
+    )
+  }
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+/** Millisecond timestamps fit a double exactly. */
+function readInteger(value: StoredInteger | null): number | null {
+  return value === null ? null : Number(value)
+}
+
+export function writeDocumentRow(record: DocumentRecord): DocumentRow {
+  return { id: record.id, title: record.title, created_at: record.createdAt, deleted_at: record.deletedAt }
+}
+
+export function readDocumentRecord(row: DocumentRow): DocumentRecord {
+  return {
+    id: row.id,
+    title: row.title,
+    createdAt: Number(row.created_at),
+    deletedAt: readInteger(row.deleted_at),
+  }
+}
+
+export function writeShareKeyRow(record: ShareKeyRecord): ShareKeyRow {
+  return {
+    key_id: record.keyId,
+    document_id: record.documentId,
+    role: record.role,
+    key_hash: record.keyHash,
+    created_at: record.createdAt,
+    revoked_at: record.revokedAt,
+    created_by: record.createdBy,
+  }
+}
+
+/** Rejects (`corrupt`) a row whose role this code does not know. */
+export function readShareKeyRecord(row: ShareKeyRow): ShareKeyRecord {
+  const { role } = row
+  if (!isRole(role)) {
+    throw new StorageError('corrupt', `share key ${row.key_id}: unknown role ${JSON.stringify(role)}`)
+  }
+  return {
+    keyId: row.key_id,
+    documentId: row.document_id,
+    role,
+    keyHash: row.key_hash,
+    createdAt: Number(row.created_at),
+    revokedAt: readInteger(row.revoked_at),
+    createdBy: row.created_by,
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The SQLite adapter of the update-log and catalog ports: one WAL-mode file, appends committed with
+ * synchronous=NORMAL and made durable by WalDurability, checksummed rows, optimistic compaction.
+ */
+import type Database from 'better-sqlite3'
+import type { Durability, UpdateEntry } from '../DocumentStore'
+import type { StoreAdapter } from '../RowStore'
+import { type DocumentRow, type ShareKeyRow, writeChecksum } from '../rowCodec'
+import { StorageError, toStorageError } from '../StorageError'
+import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import { openSqlite } from './openSqlite'
+import { prepareStatements, type SqliteStatements } from './sqliteStatements'
+import { WalDurability } from './WalDurability'
+import { WalSync } from './WalSync'
+
+/** Default wait for another process's lock before a statement fails with SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000
+
+export interface SqliteDatabaseOptions {
+  /** Default SQLITE_BUSY_TIMEOUT_MS. Note that the wait blocks the event loop (better-sqlite3 is synchronous). */
+  readonly busyTimeoutMs?: number
+  /**
+   * Default `fsync`: `append` resolves once its commit is fdatasynced (survives SIGKILL, an OS crash
+   * and a power loss). `process`: it resolves once the commit is with the OS (survives SIGKILL); the
+   * WAL is synced every SQLITE_BACKGROUND_SYNC_MS, so a power loss can take the last second.
+   */
+  readonly durability?: Durability
+  /** How the WAL is made durable; tests pass their own. Default: fdatasync of `<file>-wal` (WalSync). */
+  readonly syncWal?: () => Promise<void>
+}
+
+export class SqliteDatabase implements StoreAdapter {
+  private readonly db: Database.Database
+  private readonly statements: SqliteStatements
+  // IMMEDIATE takes the write lock up front: a deferred transaction that reads before writing can
+  // fail with SQLITE_BUSY_SNAPSHOT when another process commits in between, and busy_timeout does
+  // not retry that.
+  private readonly appendTransaction: (entries: readonly UpdateEntry[]) => void
+  private readonly replaceSnapshotTransaction: (
+    room: string,
+    snapshot: Uint8Array,
+    expectedVersion: number,
+    throughId: number,
+  ) => void
+  private readonly readTransaction: (fn: () => unknown) => unknown
+  private readonly walSync: WalSync
+  private readonly durability: WalDurability
+  private healthy = true
+
+  /** Opens (creating and migrating) the database; throws StorageError when it cannot. */
+  constructor(file: string, options: SqliteDatabaseOptions = {}) {
+    this.walSync = new WalSync(`${file}-wal`)
+    const syncWal = options.syncWal ?? (() => this.walSync.sync())
+    const db = openSqlite(file, options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS)
+    try {
+      this.statements = prepareStatements(db)
+      this.appendTransaction = db.transaction(this.insertAll.bind(this)).immediate
+      this.replaceSnapshotTransaction = db.transaction(this.replaceAndDelete.bind(this)).immediate
+      this.readTransaction = db.transaction((fn: () => unknown) => fn()).deferred
+    } catch (error) {
+      db.close()
+      throw toStorageError(error, `open ${file}`)
+    }
+    this.db = db
+    this.durability = new WalDurability(options.durability ?? 'fsync', syncWal)
+  }
+
+  async readRoom(room: string): Promise<StoredRoom> {
+    // One read transaction: a compaction committed by another process between reading the
+    // snapshot and reading the log would otherwise hide the rows it folded in.
+    return this.read('readRoom', () => ({
+      snapshot: this.statements.selectSnapshot.get(room) ?? null,
+      log: this.statements.selectUpdates.all(room),
+    }))
+  }
+
+  async appendUpdates(entries: readonly UpdateEntry[]): Promise<void> {
+    await this.write('append', () => this.appendTransaction(entries))
+  }
+
+  async replaceSnapshot(
+    room: string,
+    snapshot: Uint8Array,
+    expectedVersion: RowNumber | null,
+    folded: readonly LogRow[],
+  ): Promise<void> {
+    // Not write(): compaction needs no sync (lost, it leaves the rows it would have folded), and
+    // rows appended meanwhile have larger ids (AUTOINCREMENT), so "through the last folded id" is
+    // exactly the folded rows.
+    const throughId = Number(folded.at(-1)!.id)
+    this.commit('compact', () =>
+      this.replaceSnapshotTransaction(room, snapshot, Number(expectedVersion ?? 0), throughId),
+    )
+  }
+
+  async logSize(room: string): Promise<{ rows: number; bytes: number }> {
+    return this.read('logSize', () => this.statements.selectLogSize.get(room)!)
+  }
+
+  async insertDocument(row: DocumentRow): Promise<void> {
+    await this.write('createDocument', () => this.statements.insertDocument.run(row))
+  }
+
+  async selectDocument(id: string): Promise<DocumentRow | null> {
+    return this.read('getDocument', () => this.statements.selectDocument.get(id) ?? null)
+  }
+
+  async insertShareKey(row: ShareKeyRow): Promise<void> {
+    await this.write('addShareKey', () => this.statements.insertShareKey.run(row))
+  }
+
+  async selectShareKey(documentId: string, keyHash: string): Promise<ShareKeyRow | null> {
+    return this.read('findShareKey', () => this.statements.selectShareKey.get(documentId, keyHash) ?? null)
+  }
+
+  async selectShareKeyById(documentId: string, keyId: string): Promise<ShareKeyRow | null> {
+    return this.read('getShareKey', () => this.statements.selectShareKeyById.get(documentId, keyId) ?? null)
+  }
+
+  async selectShareKeysOfDocument(documentId: string): Promise<readonly ShareKeyRow[]> {
+    return this.read('listShareKeys', () => this.statements.selectShareKeysOfDocument.all(documentId))
+  }
+
+  async revokeShareKey(documentId: string, keyId: string, now: number): Promise<boolean> {
+    // Synced like updates: a revocation that a power loss could undo would let the link work again.
+    const { changes } = await this.write('revokeShareKey', () =>
+      this.statements.revokeShareKey.run({ documentId, keyId, now }),
+    )
+    return changes > 0
+  }
+
+  isHealthy(): boolean {
+    return this.healthy && this.durability.isSound()
+  }
+
+  /** Waits for compactions and syncs, checkpoints the WAL into the main file and closes. */
+  async close(compacted: Promise<void>): Promise<void> {
+    this.durability.stop()
+    await compacted
+    await this.durability.settle()
+    this.walSync.close()
+    try {
+      // PASSIVE never waits: with other processes still on the file a blocking mode could hold
+      // shutdown for the whole busy timeout. The last connection to close checkpoints fully and
+      // deletes the WAL by itself, leaving tandem.db complete on its own.
+      this.db.pragma('wal_checkpoint(PASSIVE)')
+    } finally {
+      this.db.close()
+    }
+  }
+
+  private insertAll(entries: readonly UpdateEntry[]): void {
+    for (const { room, update } of entries)
+      this.statements.insertUpdate.run(room, update, writeChecksum(update))
+  }
+
+  /** Changes nothing when another process replaced the snapshot since it was read. */
+  private replaceAndDelete(
+    room: string,
+    snapshot: Uint8Array,
+    expectedVersion: number,
+    throughId: number,
+  ): void {
+    const { changes } = this.statements.replaceSnapshot.run({
+      room,
+      data: snapshot,
+      crc32: writeChecksum(snapshot),
+      expectedVersion,
+      throughId,
+      now: Date.now(),
+    })
+    if (changes > 0) this.statements.deleteUpdatesThrough.run(room, throughId)
+  }
+
+  /** Runs a read in one transaction, so multi-statement reads see one consistent state. */
+  private read<T>(operation: string, fn: () => T): T {
+    try {
+      return this.readTransaction(fn) as T
+    } catch (error) {
+      throw toStorageError(error, operation)
+    }
+  }
+
+  /** Commits a write, then makes it as durable as DURABILITY promises. */
+  private async write<T>(operation: string, fn: () => T): Promise<T> {
+    this.durability.assertSynced(operation)
+    const result = this.commit(operation, fn)
+    await this.durability.durable(operation)
+    return result
+  }
+
+  /** A failure other than a key conflict marks the store unhealthy until a write succeeds. */
+  private commit<T>(operation: string, fn: () => T): T {
+    try {
+      const result = fn()
+      this.healthy = true
+      return result
+    } catch (error) {
+      const wrapped = toStorageError(error, operation)
+      if (!(wrapped instanceof StorageError && wrapped.kind === 'conflict')) this.healthy = false
+      throw wrapped
+    }
+  }
+}
