@@ -63,7 +63,7 @@ export async function createNode(
       logger: logger.child({ component: 'relay' }),
       observer: relayObserver(metrics),
     }))
-  const store = adapters.store ?? createDocumentStore(config)
+  const store = adapters.store ?? (await createDocumentStore(config))
   const shareKeys = new ShareKeyStatus(store)
   // The one check every upgrade and every API call with a token goes through.
   const verifier = new TokenVerifier(secret, { maxLifetimeSeconds: config.maxTokenTtlSeconds, shareKeys })

@@ -19,7 +19,7 @@ describe('createDocumentStore', () => {
   })
 
   it('opens DATA_DIR/tandem.db for storage=sqlite (the default)', async () => {
-    const store = createDocumentStore(loadConfig({ DATA_DIR: dataDir }))
+    const store = await createDocumentStore(loadConfig({ DATA_DIR: dataDir }))
     try {
       expect(store).toBeInstanceOf(SqliteStore)
       expect(fs.existsSync(path.join(dataDir, 'tandem.db'))).toBe(true)
@@ -29,7 +29,7 @@ describe('createDocumentStore', () => {
   })
 
   it('keeps everything in memory for storage=memory, touching no files', async () => {
-    const store = createDocumentStore(loadConfig({ DATA_DIR: dataDir, STORAGE: 'memory' }))
+    const store = await createDocumentStore(loadConfig({ DATA_DIR: dataDir, STORAGE: 'memory' }))
     expect(store).toBeInstanceOf(MemoryStore)
     expect(fs.existsSync(dataDir)).toBe(false)
     await store.close()

@@ -346,7 +346,7 @@ describe('PostgresStore', () => {
 
   it('DATABASE_URL selects Postgres', async () => {
     const databaseUrl = await freshDatabase()
-    const store = createDocumentStore(loadConfig({ DATABASE_URL: databaseUrl }))
+    const store = await createDocumentStore(loadConfig({ DATABASE_URL: databaseUrl }))
     try {
       expect(store).toBeInstanceOf(PostgresStore)
       await store.append([{ room: 'r', update: markerUpdate('via config', 1) }])
