@@ -1,0 +1,127 @@
+/** The registry without sockets: the in-memory store, the real commit queue, peers that record. */
+import type { CloseCode, MessageKind } from '@tandem/shared'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createLogger } from '../logger'
+import { Metrics } from '../metrics'
+import { CommitQueue } from '../persistence/CommitQueue'
+import type { StoredDocument } from '../persistence/DocumentStore'
+import { MemoryStore } from '../persistence/memory/MemoryStore'
+import { StorageError } from '../persistence/StorageError'
+import type { Peer } from './Peer'
+import { RoomRegistry } from './RoomRegistry'
+
+class CountingStore extends MemoryStore {
+  loads = 0
+  compactions = 0
+  failLoads = 0
+
+  override async load(room: string): Promise<StoredDocument> {
+    this.loads++
+    if (this.failLoads > 0) {
+      this.failLoads--
+      throw new StorageError('unavailable', 'database down')
+    }
+    return super.load(room)
+  }
+
+  override async compact(room: string): Promise<void> {
+    this.compactions++
+    return super.compact(room)
+  }
+}
+
+function peer(userId: string): Peer {
+  return {
+    identity: { userId, role: 'editor' },
+    wantsSavedAcks: false,
+    awarenessClientIds: new Set(),
+    yjsClientIds: new Set(),
+    send(_frame: Uint8Array, _type: MessageKind) {},
+    close(_code: CloseCode) {},
+  }
+}
+
+function registry(store = new CountingStore()) {
+  const rooms = new RoomRegistry({
+    store,
+    commits: new CommitQueue(store),
+    relay: undefined,
+    metrics: new Metrics(),
+    logger: createLogger('silent', false),
+    compactThresholdRows: 1000,
+    compactThresholdBytes: 1024 * 1024,
+    maxDocumentBytes: 1024 * 1024,
+    maxAwarenessBytes: 64 * 1024,
+    maxAwarenessClientsPerConnection: 4,
+    maxRoomPresence: 100,
+    presenceWindowMaxMs: 50,
+    maxPendingBytes: 64 * 1024,
+  })
+  return { rooms, store }
+}
+
+function typed(text: string): Uint8Array {
+  const doc = new Y.Doc()
+  doc.getText('t').insert(0, text)
+  return Y.encodeStateAsUpdate(doc)
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 2 s')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+describe('RoomRegistry', () => {
+  it('concurrent first joins share one load and one room', async () => {
+    const { rooms, store } = registry()
+    const [a, b, c] = await Promise.all([rooms.acquire('r'), rooms.acquire('r'), rooms.acquire('r')])
+    expect(b).toBe(a)
+    expect(c).toBe(a)
+    expect(store.loads).toBe(1)
+    expect(rooms.size).toBe(1)
+  })
+
+  it('releases a room when its last peer leaves: writes durable, compacted, then a fresh load', async () => {
+    const { rooms, store } = registry()
+    const room = await rooms.acquire('r')
+    const alice = peer('alice')
+    room.attach(alice)
+    room.handleClientUpdate(alice, typed('kept'))
+    room.detach(alice)
+    // A joiner arriving while it closes waits, then gets a new room with the stored state.
+    const again = await rooms.acquire('r')
+    expect(again).not.toBe(room)
+    expect(store.compactions).toBe(1)
+    expect(store.loads).toBe(2)
+    expect(again.doc.getText('t').toString()).toBe('kept')
+    expect((await store.load('r')).snapshot, 'compacted on the way out').not.toBeNull()
+  })
+
+  it('a failed load rejects every waiting joiner and leaves nothing behind; the next acquire retries', async () => {
+    const { rooms, store } = registry()
+    store.failLoads = 1
+    const joins = await Promise.allSettled([rooms.acquire('r'), rooms.acquire('r')])
+    expect(joins.map((join) => join.status)).toEqual(['rejected', 'rejected'])
+    expect(rooms.size).toBe(0)
+    const room = await rooms.acquire('r')
+    expect(room.name).toBe('r')
+    expect(store.loads).toBe(2)
+  })
+
+  it('releaseIfIdle drops a room nobody joined; releaseAll drops them all', async () => {
+    const { rooms } = registry()
+    const lonely = await rooms.acquire('lonely')
+    rooms.releaseIfIdle(lonely)
+    const busy = await rooms.acquire('busy')
+    busy.attach(peer('p'))
+    rooms.releaseIfIdle(busy)
+    await until(() => rooms.openRooms.length === 1)
+    expect(rooms.openRooms).toEqual([busy])
+    await rooms.releaseAll()
+    expect(rooms.size).toBe(0)
+  })
+})
