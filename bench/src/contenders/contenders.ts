@@ -14,6 +14,7 @@ export const CONTENDER_IDS = [
   'tandem-process',
   'tandem-memory',
   'y-websocket',
+  'y-websocket-leveldb',
   'hocuspocus',
   'relay',
 ] as const
@@ -135,6 +136,21 @@ const yWebsocket: Contender = {
   }),
 }
 
+/**
+ * What a y-websocket user who needs persistence runs: the same bin with `YPERSISTENCE`, which stores
+ * every update in LevelDB (y-leveldb). It writes after broadcasting and without waiting, so it is
+ * durable neither before anyone sees an update nor against a kill; it is the durable option offered.
+ */
+const yWebsocketLeveldb: Contender = {
+  ...yWebsocket,
+  id: 'y-websocket-leveldb',
+  label: 'y-websocket server + LevelDB',
+  launch: (options) => {
+    const plain = yWebsocket.launch(options)
+    return { ...plain, env: { ...plain.env, YPERSISTENCE: options.dataDir } }
+  },
+}
+
 const hocuspocus: Contender = {
   id: 'hocuspocus',
   label: 'Hocuspocus',
@@ -167,6 +183,7 @@ const ALL: Record<ContenderId, Contender> = {
   'tandem-process': tandem('tandem-process'),
   'tandem-memory': tandem('tandem-memory'),
   'y-websocket': yWebsocket,
+  'y-websocket-leveldb': yWebsocketLeveldb,
   hocuspocus,
   relay,
 }

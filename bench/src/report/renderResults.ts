@@ -74,6 +74,11 @@ function contendersSection({ versions }: RunDescription): string {
         "the package's bin (`src/server.js`), no persistence. 0.1.5 is newer but needs a Yjs 14 pre-release; stock clients use Yjs 13",
       ],
       [
+        'y-websocket server + LevelDB',
+        'same, with y-leveldb',
+        '`YPERSISTENCE=<dir>`: every update also stored in LevelDB, written after the broadcast and not awaited',
+      ],
+      [
         'Hocuspocus',
         `@hocuspocus/server ${versions.hocuspocus}`,
         '`bench/src/contenders/hocuspocusServer.ts`: `new Server()` with defaults, no extensions. v4 declares Node >= 22 but runs on Node 20 here',
