@@ -70,7 +70,8 @@ test('three people whose ids prefer the same colour get three distinct colours, 
   const solo = await newUser('Solo')
   await useUserId(solo, COLLIDING_USER_IDS[0])
   await openEditor(solo, annAlone.editUrl)
-  expect((await presenceColors(solo)).Solo).toBe(agreed.Ann)
+  // Polled: the page lists its own person once its session is up, a moment after the editor shows.
+  await expect.poll(async () => (await presenceColors(solo)).Solo).toBe(agreed.Ann)
 
   // Carets wear the same colour as the avatars.
   await editorContent(ann).click()
@@ -94,6 +95,8 @@ test('a remote caret’s name shows while its person types or on hover, then fad
   await openEditor(ann, doc.editUrl)
   const announcer = ann.getByTestId('presence-announcer')
   await expect(announcer).toHaveAttribute('aria-live', 'polite')
+  // Who is here when the list first holds still is not news; whoever comes after is.
+  await expect(announcer).toHaveAttribute('data-settled', 'true')
 
   const ben = await newUser('Ben')
   await openEditor(ben, doc.editUrl)

@@ -25,13 +25,18 @@ export function PresenceAnnouncer({ session, localUserId }: { session: CollabSes
   const announced = useRef<PresenceEntry[] | null>(null)
   const nextId = useRef(0)
   const [messages, setMessages] = useState<{ id: number; text: string }[]>([])
+  /** Whether the first settled list is taken: from then on, arrivals and departures are news. */
+  const [settled, setSettled] = useState(false)
 
   useEffect(() => {
     if (!live) return undefined
     const timer = setTimeout(() => {
       const previous = announced.current
       announced.current = entries
-      if (previous === null) return
+      if (previous === null) {
+        setSettled(true)
+        return
+      }
       const news = describePresenceChanges(previous, entries)
       if (news.length === 0) return
       const message = { id: nextId.current++, text: `${news.join('. ')}.` }
@@ -41,7 +46,13 @@ export function PresenceAnnouncer({ session, localUserId }: { session: CollabSes
   }, [entries, live])
 
   return (
-    <div aria-live="polite" className="tandem-visually-hidden" data-testid="presence-announcer" role="status">
+    <div
+      aria-live="polite"
+      className="tandem-visually-hidden"
+      data-settled={settled}
+      data-testid="presence-announcer"
+      role="status"
+    >
       {messages.map((message) => (
         <p key={message.id}>{message.text}</p>
       ))}
