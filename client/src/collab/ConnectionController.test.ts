@@ -285,6 +285,22 @@ describe('ConnectionController', () => {
     expect(controller.state.get().status).toBe('connecting')
   })
 
+  it('while the browser is offline, retries open no socket and the status stays offline', () => {
+    const { clock, provider, controller } = setup()
+    controller.start()
+    clock.advance(0)
+    provider.open()
+    provider.sync()
+    clock.setOnline(false)
+    for (let i = 0; i < 5; i++) {
+      clock.advance(60_000)
+      expect(controller.state.get().status).toBe('offline')
+    }
+    expect(provider.connectedWith, 'no attempt while offline').toHaveLength(1)
+    clock.setOnline(true)
+    expect(provider.connectedWith).toHaveLength(2)
+  })
+
   it('does nothing after stop', () => {
     const { clock, provider, controller } = setup()
     controller.start()

@@ -200,6 +200,12 @@ export class ConnectionController {
       this.state.set({ status: 'stopped', reason: { kind: 'token-expired' } })
       return
     }
+    // The browser knows it has no network: an attempt could only fail, and would show
+    // "Reconnecting" meanwhile. Wait on; the 'online' event connects at once.
+    if (!this.env.isOnline()) {
+      this.scheduleReconnect()
+      return
+    }
     const reason = expired ? 'expired' : this.refreshReason
     if (reason !== null && this.getToken !== undefined) {
       void this.refreshToken(this.getToken, reason)
