@@ -31,21 +31,32 @@ export async function expectAllSaved(page: Page, timeout?: number): Promise<void
  * its last character. Keyboard navigation (Control+End) can race Lexical's asynchronous selectionchange
  * handling, so tests click where they want to type instead (docs/embedding.md).
  */
-export async function placeCaretAtEnd(block: Locator): Promise<void> {
+export function placeCaretAtEnd(block: Locator): Promise<void> {
+  return placeCaret(block, 'end')
+}
+
+/** Clicks the start of a block and waits until the DOM caret sits before its first character. */
+export function placeCaretAtStart(block: Locator): Promise<void> {
+  return placeCaret(block, 'start')
+}
+
+async function placeCaret(block: Locator, edge: 'start' | 'end'): Promise<void> {
   const box = await block.boundingBox()
   if (box === null) throw new Error('the block to type into is not visible')
-  await block.click({ position: { x: box.width - 2, y: box.height / 2 } })
+  await block.click({ position: { x: edge === 'end' ? box.width - 2 : 1, y: box.height / 2 } })
   await expect
     .poll(() =>
-      block.evaluate((element) => {
+      block.evaluate((element, atEnd) => {
         const selection = window.getSelection()
         if (selection === null || !selection.isCollapsed || selection.focusNode === null) return false
         if (!element.contains(selection.focusNode)) return false
-        const rest = document.createRange()
-        rest.selectNodeContents(element)
-        rest.setStart(selection.focusNode, selection.focusOffset)
-        return rest.toString() === ''
-      }),
+        // Nothing of the block's text between the caret and the edge it should be at.
+        const between = document.createRange()
+        between.selectNodeContents(element)
+        if (atEnd) between.setStart(selection.focusNode, selection.focusOffset)
+        else between.setEnd(selection.focusNode, selection.focusOffset)
+        return between.toString() === ''
+      }, edge === 'end'),
     )
     .toBe(true)
 }

@@ -2,7 +2,7 @@
  * Issue 15, item 1: undo reverses only your own changes. A paragraph Ann created that Ben then wrote
  * into survives Ann's undo of its creation, with Ben's text; Ann's redo brings back what her undo took.
  */
-import type { Locator, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { createDocument } from '../support/documents'
 import {
   editorContent,
@@ -10,6 +10,7 @@ import {
   expectSameDocument,
   openEditor,
   placeCaretAtEnd,
+  placeCaretAtStart,
 } from '../support/editorPage'
 import { expect, test } from '../support/fixtures'
 
@@ -125,26 +126,6 @@ test('undoing a select-all delete, then the typing before it, keeps what someone
   await expectAllSaved(ben)
   await expectSameDocument(ann, ben)
 })
-
-/** Puts the caret before a block's first character and waits until the DOM caret is there. */
-async function placeCaretAtStart(block: Locator): Promise<void> {
-  const box = await block.boundingBox()
-  if (box === null) throw new Error('the block to type into is not visible')
-  await block.click({ position: { x: 1, y: box.height / 2 } })
-  await expect
-    .poll(() =>
-      block.evaluate((element) => {
-        const selection = window.getSelection()
-        if (selection === null || !selection.isCollapsed || selection.focusNode === null) return false
-        if (!element.contains(selection.focusNode)) return false
-        const before = document.createRange()
-        before.selectNodeContents(element)
-        before.setEnd(selection.focusNode, selection.focusOffset)
-        return before.toString() === ''
-      }),
-    )
-    .toBe(true)
-}
 
 test('undoing a paragraph merge leaves the text someone typed after it in the second paragraph', async ({
   tandem,

@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import { testRoomContext } from '../../test/helpers/roomContext'
 import { createLogger } from '../logger'
 import { Metrics } from '../metrics'
-import { CommitQueue } from '../persistence/CommitQueue'
 import { MemoryStore } from '../persistence/memory/MemoryStore'
 import { Room } from '../rooms/Room'
 import { Connection } from './Connection'
@@ -26,22 +26,7 @@ afterEach(async () => {
 async function setUp() {
   const metrics = new Metrics()
   const store = new MemoryStore()
-  const room = await Room.load('room', {
-    store,
-    commits: new CommitQueue(store),
-    relay: undefined,
-    metrics,
-    logger,
-    compactThresholdRows: 1000,
-    compactThresholdBytes: 1024 * 1024,
-    maxDocumentBytes: 1024 * 1024,
-    maxAwarenessBytes: 64 * 1024,
-    maxAwarenessClientsPerConnection: 4,
-    maxRoomPresence: 100,
-    presenceWindowMaxMs: 50,
-    maxPendingBytes: 64 * 1024,
-    onEmpty: () => {},
-  })
+  const room = await Room.load('room', testRoomContext(store, metrics))
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
   cleanups.push(
     () => new Promise((resolve) => wss.close(resolve)),

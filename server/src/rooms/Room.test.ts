@@ -5,14 +5,12 @@
 import { type CloseCode, type Message, type MessageKind, readMessage } from '@tandem/shared'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createLogger } from '../logger'
-import { Metrics } from '../metrics'
-import { CommitQueue } from '../persistence/CommitQueue'
+import { testRoomContext } from '../../test/helpers/roomContext'
 import type { UpdateEntry } from '../persistence/DocumentStore'
 import { MemoryStore } from '../persistence/memory/MemoryStore'
 import { StorageError } from '../persistence/StorageError'
 import type { Peer } from './Peer'
-import { Room, type RoomContext } from './Room'
+import { Room } from './Room'
 
 class RecordingPeer implements Peer {
   readonly awarenessClientIds = new Set<number>()
@@ -68,26 +66,10 @@ afterEach(() => {
 })
 
 async function openRoom(store = new FailingStore()) {
-  const commits = new CommitQueue(store)
-  const ctx: RoomContext = {
-    store,
-    commits,
-    relay: undefined,
-    metrics: new Metrics(),
-    logger: createLogger('silent', false),
-    compactThresholdRows: 1000,
-    compactThresholdBytes: 1024 * 1024,
-    maxDocumentBytes: 1024 * 1024,
-    maxAwarenessBytes: 64 * 1024,
-    maxAwarenessClientsPerConnection: 4,
-    maxRoomPresence: 100,
-    presenceWindowMaxMs: 50,
-    maxPendingBytes: 64 * 1024,
-    onEmpty: () => {},
-  }
+  const ctx = testRoomContext(store)
   const room = await Room.load('room', ctx)
   rooms.push(room)
-  return { room, store, commits }
+  return { room, store }
 }
 
 describe('Room', () => {

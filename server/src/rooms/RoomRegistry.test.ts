@@ -2,9 +2,7 @@
 import type { CloseCode, MessageKind } from '@tandem/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createLogger } from '../logger'
-import { Metrics } from '../metrics'
-import { CommitQueue } from '../persistence/CommitQueue'
+import { testRoomContext } from '../../test/helpers/roomContext'
 import type { StoredDocument } from '../persistence/DocumentStore'
 import { MemoryStore } from '../persistence/memory/MemoryStore'
 import { StorageError } from '../persistence/StorageError'
@@ -43,21 +41,8 @@ function peer(userId: string): Peer {
 }
 
 function registry(store = new CountingStore()) {
-  const rooms = new RoomRegistry({
-    store,
-    commits: new CommitQueue(store),
-    relay: undefined,
-    metrics: new Metrics(),
-    logger: createLogger('silent', false),
-    compactThresholdRows: 1000,
-    compactThresholdBytes: 1024 * 1024,
-    maxDocumentBytes: 1024 * 1024,
-    maxAwarenessBytes: 64 * 1024,
-    maxAwarenessClientsPerConnection: 4,
-    maxRoomPresence: 100,
-    presenceWindowMaxMs: 50,
-    maxPendingBytes: 64 * 1024,
-  })
+  const { onEmpty: _, ...ctx } = testRoomContext(store)
+  const rooms = new RoomRegistry(ctx)
   return { rooms, store }
 }
 
