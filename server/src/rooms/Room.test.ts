@@ -152,6 +152,25 @@ describe('Room', () => {
     expect(seenByA.getText('t').toString(), 'tab A learns the text tab B wrote').toBe('one two')
   })
 
+  it('peers get the bytes as sent; an update that changes nothing sends nothing', async () => {
+    const { room } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    const reader = new RecordingPeer({ userId: 'r', role: 'editor' })
+    room.attach(writer)
+    room.attach(reader)
+    const update = typist(3)('once')
+    room.handleClientUpdate(writer, update)
+    await turn()
+    await turn()
+    const [message] = reader.messages('sync-update')
+    expect(message?.type === 'sync-update' && message.update).toEqual(update)
+    room.handleClientUpdate(writer, update)
+    await turn()
+    await turn()
+    expect(reader.messages('sync-update'), 'a repeat is stored but is no news').toHaveLength(1)
+    expect(room.doc.getText('t').toString()).toBe('once')
+  })
+
   it('joiners with nothing share one full-state frame until the document changes', async () => {
     const { room } = await openRoom()
     const writer = new RecordingPeer({ userId: 'w', role: 'editor' })

@@ -23,7 +23,7 @@ import { checkDependencies } from './checkDependencies'
 import { DocumentSize } from './DocumentSize'
 import { LimitExceededError } from './LimitExceededError'
 import { needsLayoutMigration } from './needsLayoutMigration'
-import { isOrigin, peerOrigin, RELAY_ORIGIN, STORE_ORIGIN } from './origins'
+import { peerOrigin, RELAY_ORIGIN, STORE_ORIGIN } from './origins'
 import type { Peer } from './Peer'
 import { PresenceGate } from './PresenceGate'
 import { type PresenceFlush, PresenceWindow, presenceWindowMs } from './PresenceWindow'
@@ -91,15 +91,11 @@ export class Room {
   /** Bytes of queued or in-flight updates that will wait for something the document lacks. */
   private queuedUnresolvedBytes = 0
   private unresolved = new WeakSet<Uint8Array>()
-  /** Updates of a committed group that changed the document, sent as one frame afterwards. */
-  private applied: Array<{ update: Uint8Array; peer: Peer | null }> | null = null
   /**
-   * The bytes being applied (a client's stored update, a relayed one). Peers get these, not Yjs's
-   * re-encoding of the transaction: that one's delete set also names what the deletion of a container
-   * took with it, which a peer could not tell from what the sender deleted knowingly
-   * (client/src/collab/ConcurrentTextRescue.ts reads that difference).
+   * The state the document's last changing transaction started from, or null when the last
+   * transaction changed nothing (set by the afterTransaction listener; reset before each apply).
    */
-  private applying: Uint8Array | null = null
+  private changedFrom: Map<number, number> | null = null
   /** `Y.encodeStateAsUpdate(doc)`, kept until the next change so joiners with nothing share one encoding. */
   private fullState: Uint8Array | null = null
   /** The step 2 frame carrying `fullState`, kept as long as it: joiners of an unchanged document share it. */
@@ -156,7 +152,8 @@ export class Room {
       loadedBytes: (stored.snapshot?.byteLength ?? 0) + room.logBytes,
       measure: () => room.encodeFullState().byteLength,
     })
-    room.doc.on('update', (update: Uint8Array, origin: unknown) => room.handleDocUpdate(update, origin))
+    // No 'update' listener: Yjs encodes every transaction while one listens, which we rarely need.
+    room.doc.on('afterTransaction', (transaction: Y.Transaction) => room.noteTransaction(transaction))
     room.awareness.on('update', (changes: AwarenessChanges, origin: unknown) =>
       room.handleAwarenessUpdate(changes, origin),
     )
@@ -349,32 +346,61 @@ export class Room {
    */
   private applyGroup(group: QueuedGroup): void {
     if (this.destroyed) return
-    this.applied = []
+    const changes: Change[] = []
     try {
       group.updates.forEach((update, i) => {
         const sender = group.senders[i]!
         let applied = false
         try {
-          this.applying = hasPending(this.doc) ? null : update
-          Y.applyUpdate(this.doc, update, peerOrigin(sender))
+          const change = this.integrate(update, peerOrigin(sender))
+          if (change) changes.push({ update: change.bytes, peer: change.asSent ? sender : null })
           applied = true
         } catch (error) {
           // validateUpdate refuses what cannot integrate on its own; two updates forging one client's
           // history can still clash here (docs/reliability.md). Stored already: loads skip it likewise.
+          // What Yjs integrated before it threw is in the document: peers get it too.
+          if (this.changedFrom) {
+            const before = Y.encodeStateVector(this.changedFrom)
+            changes.push({ update: Y.encodeStateAsUpdate(this.doc, before), peer: null })
+          }
           this.ctx.logger.error({ room: this.name, err: error }, 'a stored update failed to apply')
           sender.close(CLOSE_CODES.MALFORMED_MESSAGE)
         }
         this.size?.settled(update.byteLength, applied)
       })
     } finally {
-      this.applying = null
-      const applied = this.applied
-      this.applied = null
-      this.broadcastApplied(applied)
+      this.broadcastApplied(changes)
     }
     this.logRows += group.updates.length
     this.logBytes += group.updates.reduce((sum, update) => sum + update.byteLength, 0)
     this.maybeCompact()
+  }
+
+  /**
+   * Applies one update and returns what peers need of it, or null when it changed nothing. That is
+   * the bytes as sent (peers get these, not a re-encoding: its delete set would also name what the
+   * deletion of a container took with it, which a peer could not tell from what the sender deleted
+   * knowingly; client/src/collab/ConcurrentTextRescue.ts reads that difference), except when the
+   * document held structs waiting for missing ones: this update may release them, and only Yjs's
+   * encoding of the transaction carries those, so only then is Yjs asked to encode it.
+   */
+  private integrate(update: Uint8Array, origin: unknown): { bytes: Uint8Array; asSent: boolean } | null {
+    this.changedFrom = null
+    if (!hasPending(this.doc)) {
+      Y.applyUpdate(this.doc, update, origin)
+      return this.changedFrom ? { bytes: update, asSent: true } : null
+    }
+    const encoded: { bytes?: Uint8Array } = {}
+    const capture = (bytes: Uint8Array) => {
+      encoded.bytes = bytes
+    }
+    this.doc.on('update', capture)
+    try {
+      Y.applyUpdate(this.doc, update, origin)
+    } finally {
+      this.doc.off('update', capture)
+    }
+    return encoded.bytes ? { bytes: encoded.bytes, asSent: false } : null
   }
 
   /**
@@ -468,29 +494,26 @@ export class Room {
     )
   }
 
-  private handleDocUpdate(update: Uint8Array, origin: unknown): void {
+  /** Notes whether a transaction changed the document (Yjs's own test for emitting 'update'). */
+  private noteTransaction(transaction: Y.Transaction): void {
+    const { beforeState, afterState, deleteSet } = transaction
+    let changed = deleteSet.clients.size > 0
+    if (!changed) {
+      for (const [client, clock] of afterState) {
+        if (beforeState.get(client) !== clock) {
+          changed = true
+          break
+        }
+      }
+    }
+    if (!changed) return
+    this.changedFrom = beforeState
     this.fullState = null
     this.fullStateFrame = null
-    // The sent bytes, unless structs waited or still wait for missing ones: then only Yjs's
-    // re-encoding carries what this update let integrate from earlier ones.
-    const bytes = this.applying !== null && !hasPending(this.doc) ? this.applying : update
-    if (isOrigin(origin, 'peer') && this.applied) {
-      // Yjs's re-encoding can carry structs that waited, written by other peers: then the sender
-      // lacks part of it, so it is no sole sender's own echo.
-      const peer = bytes === this.applying ? (origin as { peer: Peer }).peer : null
-      this.applied.push({ update: bytes, peer })
-      return
-    }
-    if (origin === RELAY_ORIGIN) {
-      this.size?.grew(update.byteLength)
-      // Durable on the node that relayed it; only our own clients still need it.
-      const frame = encodeSyncUpdate(bytes)
-      for (const connection of this.connections) connection.send(frame, 'sync-update')
-    }
   }
 
   /** One frame for what a group changed, to everyone but a sole sender. */
-  private broadcastApplied(applied: ReadonlyArray<{ update: Uint8Array; peer: Peer | null }>): void {
+  private broadcastApplied(applied: readonly Change[]): void {
     if (applied.length === 0) return
     const merged =
       applied.length === 1 ? applied[0]!.update : Y.mergeUpdates(applied.map((entry) => entry.update))
@@ -536,14 +559,13 @@ export class Room {
     }
   }
 
-  /** Applies another node's update; our clients get its bytes (handleDocUpdate). */
+  /** Applies another node's update (durable on the node that relayed it); our clients get it. */
   private applyRelayed(update: Uint8Array): void {
-    this.applying = hasPending(this.doc) ? null : update
-    try {
-      Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
-    } finally {
-      this.applying = null
-    }
+    const change = this.integrate(update, RELAY_ORIGIN)
+    if (!change) return
+    this.size?.grew(change.bytes.byteLength)
+    const frame = encodeSyncUpdate(change.bytes)
+    for (const connection of this.connections) connection.send(frame, 'sync-update')
   }
 
   private handleRelayEnvelope({ from, message }: RelayEnvelope): void {
@@ -611,6 +633,12 @@ export class Room {
 /** Whether Yjs holds structs or deletions waiting for ones the document lacks. */
 function hasPending(doc: Y.Doc): boolean {
   return doc.store.pendingStructs !== null || doc.store.pendingDs !== null
+}
+
+/** What one applied update changed, for the peers; `peer` sent exactly these bytes (no echo to it). */
+interface Change {
+  readonly update: Uint8Array
+  readonly peer: Peer | null
 }
 
 /** Updates of one room that share a commit batch. */
