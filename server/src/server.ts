@@ -46,7 +46,7 @@ export interface TandemServer {
   readonly httpServer: Server
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   listen(): Promise<number>
-  /** Graceful shutdown: refuse new work, close sockets with 1012, flush, compact, close the store. */
+  /** Graceful shutdown: refuse new work, close sockets with 1012, flush, close the store. */
   close(): Promise<void>
 }
 

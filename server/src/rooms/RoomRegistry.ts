@@ -46,11 +46,15 @@ export class RoomRegistry {
     if (room.connections.size === 0) this.handleEmpty(room)
   }
 
-  /** Releases every room, waiting for their writes; used on shutdown. */
+  /**
+   * Releases every room, waiting for their writes; used on shutdown. Nothing is compacted: the log
+   * is durable as it is, and compacting every edited room made a restart (stop + start) twice the
+   * y-websocket server's. Rooms compact when they pass the thresholds or empty out while running.
+   */
   async releaseAll(): Promise<void> {
     const pending: Promise<unknown>[] = []
     for (const entry of this.entries.values()) {
-      if (entry.state === 'open') this.handleEmpty(entry.room)
+      if (entry.state === 'open') this.handleEmpty(entry.room, { compact: false })
     }
     for (const entry of this.entries.values()) {
       if (entry.state !== 'open') pending.push(entry.promise.catch(() => undefined))
@@ -77,11 +81,11 @@ export class RoomRegistry {
     return promise
   }
 
-  private handleEmpty(room: Room): void {
+  private handleEmpty(room: Room, { compact } = { compact: true }): void {
     const entry = this.entries.get(room.name)
     if (entry?.state === 'open' && entry.room === room) {
       // Joiners arriving meanwhile wait for this to finish, then load the stored state afresh.
-      const promise: Promise<void> = this.unload(room).finally(() => {
+      const promise: Promise<void> = this.unload(room, compact).finally(() => {
         const current = this.entries.get(room.name)
         if (current?.state === 'closing' && current.promise === promise) this.entries.delete(room.name)
         this.roomContext.metrics.rooms.set(this.entries.size)
@@ -90,11 +94,11 @@ export class RoomRegistry {
     }
   }
 
-  private async unload(room: Room): Promise<void> {
+  private async unload(room: Room, compact: boolean): Promise<void> {
     const { commits, relay, store, logger } = this.roomContext
     try {
       await commits.flush()
-      if (room.logSize.rows > 0) await store.compact(room.name)
+      if (compact && room.logSize.rows > 0) await store.compact(room.name)
     } catch (error) {
       logger.warn({ room: room.name, err: error }, 'compaction on unload failed')
     } finally {
