@@ -100,7 +100,7 @@ function goalsSection(results: BenchResults): string {
     escapeCell(verdict.detail),
     escapeCell(verdict.limit ?? ''),
   ])
-  return table(['goal (issue 9)', 'verdict', 'figures', 'what limits it / notes'], rows, 4)
+  return table(['goal (issues 16, 17)', 'verdict', 'figures', 'what limits it / notes'], rows, 4)
 }
 
 const METHOD = [
