@@ -197,6 +197,8 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       stopHeartbeat?.()
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
       httpServer.closeIdleConnections()
+      // Rooms emptied by the detaches below are released without compacting.
+      rooms.beginShutdown()
       for (const connection of connections) {
         // Detach now so frames still in flight are not applied to a room that is unloading.
         const room = connection.markClosed()

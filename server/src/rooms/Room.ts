@@ -359,10 +359,8 @@ export class Room {
           // validateUpdate refuses what cannot integrate on its own; two updates forging one client's
           // history can still clash here (docs/reliability.md). Stored already: loads skip it likewise.
           // What Yjs integrated before it threw is in the document: peers get it too.
-          if (this.changedFrom) {
-            const before = Y.encodeStateVector(this.changedFrom)
-            changes.push({ update: Y.encodeStateAsUpdate(this.doc, before), peer: null })
-          }
+          const partial = this.changedBeforeFailure()
+          if (partial) changes.push({ update: partial, peer: null })
           this.ctx.logger.error({ room: this.name, err: error }, 'a stored update failed to apply')
           sender.close(CLOSE_CODES.MALFORMED_MESSAGE)
         }
@@ -390,17 +388,27 @@ export class Room {
       Y.applyUpdate(this.doc, update, origin)
       return this.changedFrom ? { bytes: update, asSent: true } : null
     }
-    const encoded: { bytes?: Uint8Array } = {}
-    const capture = (bytes: Uint8Array) => {
-      encoded.bytes = bytes
-    }
+    // One apply can run several transactions (Yjs cleans up formatting in one of its own after a
+    // remote change to formatted text): peers need all of them.
+    const encoded: Uint8Array[] = []
+    const capture = (bytes: Uint8Array) => encoded.push(bytes)
     this.doc.on('update', capture)
     try {
       Y.applyUpdate(this.doc, update, origin)
     } finally {
       this.doc.off('update', capture)
     }
-    return encoded.bytes ? { bytes: encoded.bytes, asSent: false } : null
+    if (encoded.length === 0) return null
+    return { bytes: encoded.length === 1 ? encoded[0]! : Y.mergeUpdates(encoded), asSent: false }
+  }
+
+  /**
+   * What an apply that threw had already changed (Yjs integrates as it reads), as an update from the
+   * state before it; null when nothing changed.
+   */
+  private changedBeforeFailure(): Uint8Array | null {
+    if (!this.changedFrom) return null
+    return Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.changedFrom))
   }
 
   /**
@@ -507,7 +515,8 @@ export class Room {
       }
     }
     if (!changed) return
-    this.changedFrom = beforeState
+    // The first changing transaction of an apply marks where it started (later ones are Yjs's own cleanups).
+    this.changedFrom ??= beforeState
     this.fullState = null
     this.fullStateFrame = null
   }
@@ -561,10 +570,20 @@ export class Room {
 
   /** Applies another node's update (durable on the node that relayed it); our clients get it. */
   private applyRelayed(update: Uint8Array): void {
-    const change = this.integrate(update, RELAY_ORIGIN)
-    if (!change) return
-    this.size?.grew(change.bytes.byteLength)
-    const frame = encodeSyncUpdate(change.bytes)
+    let change: { bytes: Uint8Array } | null
+    try {
+      change = this.integrate(update, RELAY_ORIGIN)
+    } catch (error) {
+      const partial = this.changedBeforeFailure()
+      if (partial) this.sendRelayed(partial)
+      throw error
+    }
+    if (change) this.sendRelayed(change.bytes)
+  }
+
+  private sendRelayed(bytes: Uint8Array): void {
+    this.size?.grew(bytes.byteLength)
+    const frame = encodeSyncUpdate(bytes)
     for (const connection of this.connections) connection.send(frame, 'sync-update')
   }
 

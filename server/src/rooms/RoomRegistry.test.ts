@@ -108,6 +108,9 @@ describe('RoomRegistry', () => {
     await until(() => rooms.openRooms.length === 1)
     expect(rooms.openRooms).toEqual([busy])
     busy.handleClientUpdate(writer, typed('last words'))
+    // As the server's shutdown does: no more compaction, then every socket detached, then release.
+    rooms.beginShutdown()
+    busy.detach(writer)
     await rooms.releaseAll()
     expect(rooms.size).toBe(0)
     const stored = await store.load('busy')

@@ -13,6 +13,7 @@ export type RegistryContext = Omit<RoomContext, 'onEmpty'>
 
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>()
+  private shuttingDown = false
   private readonly roomContext: RoomContext
 
   constructor(ctx: RegistryContext) {
@@ -47,14 +48,20 @@ export class RoomRegistry {
   }
 
   /**
-   * Releases every room, waiting for their writes; used on shutdown. Nothing is compacted: the log
-   * is durable as it is, and compacting every edited room made a restart (stop + start) twice the
-   * y-websocket server's. Rooms compact when they pass the thresholds or empty out while running.
+   * From now on rooms are released without compacting (shutdown): the log is durable as it is, and a
+   * restart should not wait for every edited room to be folded. Rooms compact when they pass the
+   * thresholds or empty out while the node runs.
    */
+  beginShutdown(): void {
+    this.shuttingDown = true
+  }
+
+  /** Releases every room, waiting for their writes; used on shutdown (see beginShutdown). */
   async releaseAll(): Promise<void> {
+    this.beginShutdown()
     const pending: Promise<unknown>[] = []
     for (const entry of this.entries.values()) {
-      if (entry.state === 'open') this.handleEmpty(entry.room, { compact: false })
+      if (entry.state === 'open') this.handleEmpty(entry.room)
     }
     for (const entry of this.entries.values()) {
       if (entry.state !== 'open') pending.push(entry.promise.catch(() => undefined))
@@ -81,11 +88,11 @@ export class RoomRegistry {
     return promise
   }
 
-  private handleEmpty(room: Room, { compact } = { compact: true }): void {
+  private handleEmpty(room: Room): void {
     const entry = this.entries.get(room.name)
     if (entry?.state === 'open' && entry.room === room) {
       // Joiners arriving meanwhile wait for this to finish, then load the stored state afresh.
-      const promise: Promise<void> = this.unload(room, compact).finally(() => {
+      const promise: Promise<void> = this.unload(room, !this.shuttingDown).finally(() => {
         const current = this.entries.get(room.name)
         if (current?.state === 'closing' && current.promise === promise) this.entries.delete(room.name)
         this.roomContext.metrics.rooms.set(this.entries.size)
