@@ -11,7 +11,7 @@ import { RoomRegistry } from './RoomRegistry'
 
 class CountingStore extends MemoryStore {
   loads = 0
-  compactCalls = 0
+  compactions = 0
   failLoads = 0
 
   override async load(room: string): Promise<StoredDocument> {
@@ -24,7 +24,7 @@ class CountingStore extends MemoryStore {
   }
 
   override async compact(room: string): Promise<void> {
-    this.compactCalls++
+    this.compactions++
     return super.compact(room)
   }
 }
@@ -80,7 +80,7 @@ describe('RoomRegistry', () => {
     // A joiner arriving while it closes waits, then gets a new room with the stored state.
     const again = await rooms.acquire('r')
     expect(again).not.toBe(room)
-    expect(store.compactCalls).toBe(1)
+    expect(store.compactions).toBe(1)
     expect(store.loads).toBe(2)
     expect(again.doc.getText('t').toString()).toBe('kept')
     expect((await store.load('r')).snapshot, 'compacted on the way out').not.toBeNull()
