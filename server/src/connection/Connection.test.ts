@@ -1,7 +1,7 @@
 /** Connection on real socket pairs: sending, back-pressure, closing and its lifecycle state. */
 import { CLOSE_CODES } from '@tandem/shared'
-import type { Counter } from 'prom-client'
 import { describe, expect, it, vi } from 'vitest'
+import { counterValue } from '../../test/helpers/counterValue'
 import { testRoomContext } from '../../test/helpers/roomContext'
 import { startSocketPairs } from '../../test/helpers/socketPairs'
 import { createLogger } from '../logger'
@@ -12,11 +12,6 @@ import { Connection } from './Connection'
 
 const POLL = { timeout: 5000, interval: 5 }
 const logger = createLogger('silent', false)
-
-async function count(counter: Counter<string>, label: string): Promise<number> {
-  const { values } = await counter.get()
-  return values.find((value) => Object.values(value.labels).includes(label))?.value ?? 0
-}
 
 async function setUp(maxBufferedBytes = 64 * 1024) {
   const metrics = new Metrics()
@@ -48,10 +43,10 @@ describe('Connection', () => {
       [0, 1],
       [0, 2, 3],
     ])
-    expect(await count(metrics.messages, 'out')).toBe(2)
+    expect(await counterValue(metrics.messages, 'out')).toBe(2)
     expect(connection.markClosed()).toBeUndefined()
     connection.send(new Uint8Array([0, 4]), 'sync-update')
-    expect(await count(metrics.messages, 'out')).toBe(2)
+    expect(await counterValue(metrics.messages, 'out')).toBe(2)
   })
 
   it('closes with the code given, once: a second close is ignored', async () => {
@@ -76,7 +71,7 @@ describe('Connection', () => {
     }
     const closingAtMs = Date.now()
     expect(server.readyState, `still open after ${sent} frames`).toBe(server.CLOSING)
-    expect(await count(metrics.limitRefusals, 'backpressure')).toBe(1)
+    expect(await counterValue(metrics.limitRefusals, 'backpressure')).toBe(1)
     // The paused reader never takes its close frame: the socket is cut instead of waiting forever.
     const cutAtMs = await cut
     expect(cutAtMs - closingAtMs).toBeGreaterThanOrEqual(900)

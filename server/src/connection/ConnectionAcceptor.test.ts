@@ -4,9 +4,9 @@
  * only their own socket. Milliseconds each.
  */
 import { CLOSE_CODES, encodeSyncUpdate, readMessage } from '@tandem/shared'
-import type { Counter } from 'prom-client'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
+import { counterValue } from '../../test/helpers/counterValue'
 import { testRoomContext } from '../../test/helpers/roomContext'
 import { startSocketPairs } from '../../test/helpers/socketPairs'
 import { Metrics } from '../metrics'
@@ -88,12 +88,6 @@ async function setUp(options: { inbound?: Partial<InboundLimits>; maxEarlyBytes?
   return { metrics, store, registry, connections, limits, acceptor, join }
 }
 
-/** One labelled value of a counter (0 when never counted). */
-async function count(counter: Counter<string>, label: string): Promise<number> {
-  const { values } = await counter.get()
-  return values.find((value) => Object.values(value.labels).includes(label))?.value ?? 0
-}
-
 /** Updates typing `text` one character at a time, each depending on the one before. */
 function typing(text: string, clientID: number): Uint8Array[] {
   const doc = new Y.Doc()
@@ -130,7 +124,7 @@ describe('ConnectionAcceptor', () => {
     joiner.client.send(encodeSyncUpdate(new Uint8Array(60)))
     joiner.client.send(encodeSyncUpdate(new Uint8Array(60)))
     expect((await joiner.closed).code).toBe(CLOSE_CODES.RATE_LIMITED.code)
-    expect(await count(metrics.limitRefusals, 'early-bytes')).toBe(1)
+    expect(await counterValue(metrics.limitRefusals, 'early-bytes')).toBe(1)
     store.open()
     await vi.waitFor(() => expect(registry.size).toBe(0), POLL)
   })
@@ -148,7 +142,7 @@ describe('ConnectionAcceptor', () => {
     texter.client.send('hello')
     expect((await flooder.closed).code).toBe(CLOSE_CODES.RATE_LIMITED.code)
     expect((await texter.closed).code).toBe(CLOSE_CODES.MALFORMED_MESSAGE.code)
-    expect(await count(metrics.limitRefusals, 'message-rate')).toBe(1)
+    expect(await counterValue(metrics.limitRefusals, 'message-rate')).toBe(1)
     // The three frames within the burst were handled before the fourth closed the socket.
     expect(registry.openRooms[0]?.doc.getText('t').toString()).toBe('abc')
     calm.client.send(encodeSyncUpdate(typing('z', 9)[0]!))
@@ -190,7 +184,7 @@ describe('ConnectionAcceptor', () => {
     expect(limits.refusal(ROOM)).toBeUndefined()
     expect(acceptor.expiringCount).toBe(0)
     expect(joiner.connection.isOpen).toBe(false)
-    expect(await count(metrics.closes, '1000')).toBe(1)
+    expect(await counterValue(metrics.closes, '1000')).toBe(1)
     await vi.waitFor(() => expect(registry.size).toBe(0), POLL)
   })
 
@@ -214,7 +208,7 @@ describe('ConnectionAcceptor', () => {
     })
     const broken = await join({ userId: 'broken' })
     expect((await broken.closed).code).toBe(CLOSE_CODES.INTERNAL_ERROR.code)
-    expect(await count(metrics.internalErrors, 'accept')).toBe(1)
+    expect(await counterValue(metrics.internalErrors, 'accept')).toBe(1)
     expect(fine.connection.isOpen).toBe(true)
   })
 

@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { HTTP_STATUS } from '@tandem/shared'
-import type { Counter } from 'prom-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { rawUpgrade } from '../../test/helpers/clients'
+import { counterValue } from '../../test/helpers/counterValue'
 import { AuthError } from '../auth/AuthError'
 import type { ConnectionIdentity } from '../connection/Connection'
 import { ConnectionLimits } from '../connection/ConnectionLimits'
@@ -43,11 +43,6 @@ function authenticateWith(held: Promise<void>): Authenticate {
     else if (token !== 'ok') throw new AuthError('MISSING_TOKEN')
     return { userId: 'u', role: 'editor', expiresAtMs: null } satisfies ConnectionIdentity
   }
-}
-
-async function count(counter: Counter<string>, label: string): Promise<number> {
-  const { values } = await counter.get()
-  return values.find((value) => Object.values(value.labels).includes(label))?.value ?? 0
 }
 
 async function setUp(options: { refusalBurst?: number; maxConnections?: number; maxRoom?: number } = {}) {
@@ -144,8 +139,8 @@ describe('createUpgradeHandler', () => {
     const revoked = await upgrade('/ws/doc?token=revoked')
     expect(revoked.status).toBe(HTTP_STATUS.FORBIDDEN)
     expect(revoked.headers['www-authenticate']).toBeUndefined()
-    expect(await count(metrics.upgradesRefused, '401')).toBe(2)
-    expect(await count(metrics.upgradesRefused, '403')).toBe(1)
+    expect(await counterValue(metrics.upgradesRefused, '401')).toBe(2)
+    expect(await counterValue(metrics.upgradesRefused, '403')).toBe(1)
     expect(accepted).toHaveLength(0)
   })
 
@@ -174,8 +169,8 @@ describe('createUpgradeHandler', () => {
     const node = await upgrade('/ws/another-room?token=ok')
     expect(node.status).toBe(HTTP_STATUS.SERVICE_UNAVAILABLE)
     expect(node.body).toBe('this server is at its connection limit\n')
-    expect(await count(metrics.limitRefusals, 'room-connections')).toBe(1)
-    expect(await count(metrics.limitRefusals, 'node-connections')).toBe(1)
+    expect(await counterValue(metrics.limitRefusals, 'room-connections')).toBe(1)
+    expect(await counterValue(metrics.limitRefusals, 'node-connections')).toBe(1)
   })
 
   it('refuses with 503 while shutting down, and 500 (logged) when authentication itself breaks', async () => {
@@ -197,7 +192,7 @@ describe('createUpgradeHandler', () => {
     const limited = await upgrade('/ws/doc?token=ok')
     expect(limited.status).toBe(HTTP_STATUS.TOO_MANY_REQUESTS)
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1)
-    expect(await count(metrics.limitRefusals, 'upgrade-refusals')).toBe(1)
+    expect(await counterValue(metrics.limitRefusals, 'upgrade-refusals')).toBe(1)
   })
 
   it('creates no socket for an upgrade whose connection died while its token was checked', async () => {
