@@ -5,6 +5,7 @@
  */
 import { CLOSE_CODES, encodeSyncUpdate, readMessage } from '@tandem/shared'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { ClientOptions } from 'ws'
 import * as Y from 'yjs'
 import { counterValue } from '../../test/helpers/counterValue'
 import { testRoomContext } from '../../test/helpers/roomContext'
@@ -18,6 +19,7 @@ import { RoomRegistry } from '../rooms/RoomRegistry'
 import type { Connection, ConnectionIdentity } from './Connection'
 import { ConnectionAcceptor } from './ConnectionAcceptor'
 import { ConnectionLimits } from './ConnectionLimits'
+import { startHeartbeat } from './heartbeat'
 import type { InboundLimits } from './InboundLimiter'
 
 /** Real sockets on a loaded machine: generous deadlines, short polls. */
@@ -76,8 +78,8 @@ async function setUp(options: { inbound?: Partial<InboundLimits>; maxEarlyBytes?
   acceptors.push(acceptor)
   const pairs = await startSocketPairs()
 
-  async function join(identity: Partial<ConnectionIdentity> = {}) {
-    const pair = await pairs.open()
+  async function join(identity: Partial<ConnectionIdentity> = {}, client?: ClientOptions) {
+    const pair = await pairs.open(client)
     const connection = acceptor.accept(pair.server, {
       room: ROOM,
       identity: { userId: 'u', role: 'editor', expiresAtMs: null, ...identity },
@@ -221,5 +223,32 @@ describe('ConnectionAcceptor', () => {
     joiner.server.ping()
     await vi.waitFor(() => expect(joiner.connection.isAlive).toBe(true), POLL)
     expect(joiner.server.listeners('pong')).toHaveLength(1)
+  })
+})
+
+describe('the heartbeat sweep over accepted sockets', () => {
+  it('cuts a socket that missed a pong, keeps one that answers, and sends keepalives to quiet sockets', async () => {
+    const { metrics, store, connections, join } = await setUp()
+    store.open()
+    const answering = await join({ userId: 'answers' })
+    const silent = await join({ userId: 'silent' }, { autoPong: false })
+    const intervalMs = 50
+    const stop = startHeartbeat(connections, intervalMs, metrics)
+    try {
+      // Sweep 1 pings both; sweep 2 finds the silent one never answered and cuts it (no close frame: 1006).
+      expect((await silent.closed).code).toBe(1006)
+      expect(await counterValue(metrics.closes, 'heartbeat')).toBe(1)
+      await vi.waitFor(() => expect(connections.has(silent.connection)).toBe(false), POLL)
+      const keepalives = () =>
+        answering.received.filter((frame) => {
+          const message = readMessage(frame)
+          return message.type === 'awareness' && message.update.byteLength === 1
+        }).length
+      // Nothing else is said in this room, so every sweep or so sends a keepalive.
+      await vi.waitFor(() => expect(keepalives()).toBeGreaterThanOrEqual(2), POLL)
+      expect(answering.connection.isOpen).toBe(true)
+    } finally {
+      stop()
+    }
   })
 })

@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import { onTestFinished } from 'vitest'
-import { WebSocket, WebSocketServer } from 'ws'
+import { type ClientOptions, WebSocket, WebSocketServer } from 'ws'
 
 export interface SocketPair {
   /** The server's end, as the upgrade hands it to the connection layer. */
@@ -18,7 +18,8 @@ export interface SocketPair {
 }
 
 export interface SocketPairs {
-  open(): Promise<SocketPair>
+  /** `client` options go to the ws client (e.g. `autoPong: false` for one that never answers pings). */
+  open(client?: ClientOptions): Promise<SocketPair>
 }
 
 export async function startSocketPairs(): Promise<SocketPairs> {
@@ -31,9 +32,9 @@ export async function startSocketPairs(): Promise<SocketPairs> {
     await new Promise((resolve) => wss.close(resolve))
   })
   return {
-    async open() {
+    async open(clientOptions) {
       const server = new Promise<WebSocket>((resolve) => wss.once('connection', resolve))
-      const client = new WebSocket(`ws://127.0.0.1:${port}`)
+      const client = new WebSocket(`ws://127.0.0.1:${port}`, clientOptions)
       clients.push(client)
       const received: Uint8Array[] = []
       client.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
