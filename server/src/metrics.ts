@@ -32,6 +32,7 @@ export const ERROR_PATHS = [
   'awareness',
   'commit',
   'heartbeat',
+  'expiry',
 ] as const
 export type ErrorPath = (typeof ERROR_PATHS)[number]
 

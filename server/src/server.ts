@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { CLOSE_CODES } from '@tandem/shared'
 import { WebSocketServer } from 'ws'
 import type { Config } from './config'
-import { acceptConnection } from './connection/acceptConnection'
 import type { Connection } from './connection/Connection'
+import { ConnectionAcceptor } from './connection/ConnectionAcceptor'
 import { ConnectionLimits } from './connection/ConnectionLimits'
 import { startHeartbeat } from './connection/heartbeat'
 import { clientAddress } from './http/clientAddress'
@@ -129,6 +129,22 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     }),
   )
 
+  const acceptor = new ConnectionAcceptor({
+    registry: rooms,
+    connections,
+    maxBufferedBytes: config.maxBufferedBytes,
+    awarenessQueryIntervalMs: config.awarenessQueryIntervalMs,
+    maxEarlyBytes: config.maxMessageBytes,
+    limits: connectionLimits,
+    inbound: {
+      messagesPerSecond: config.maxMessagesPerSecond,
+      messagesBurst: config.maxMessagesBurst,
+      bytesPerSecond: config.maxBytesPerSecond,
+      bytesBurst: config.maxBytesBurst,
+    },
+    metrics,
+    logger,
+  })
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxMessageBytes,
@@ -143,24 +159,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     limits: connectionLimits,
     refusalLimiter: upgradeRefusals,
     clientAddress: upgradeClientAddress,
-    onConnection: (ws, target) =>
-      acceptConnection(ws, {
-        ...target,
-        registry: rooms,
-        connections,
-        maxBufferedBytes: config.maxBufferedBytes,
-        awarenessQueryIntervalMs: config.awarenessQueryIntervalMs,
-        maxEarlyBytes: config.maxMessageBytes,
-        limits: connectionLimits,
-        inbound: {
-          messagesPerSecond: config.maxMessagesPerSecond,
-          messagesBurst: config.maxMessagesBurst,
-          bytesPerSecond: config.maxBytesPerSecond,
-          bytesBurst: config.maxBytesBurst,
-        },
-        metrics,
-        logger,
-      }),
+    onConnection: (ws, target) => acceptor.accept(ws, target),
   })
   // The handler catches its own refusals; this is for what it did not foresee: a rejection here
   // would end the process, so only this request's socket goes.
@@ -195,6 +194,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       if (!accepting) return
       accepting = false
       stopHeartbeat?.()
+      acceptor.stop()
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
       httpServer.closeIdleConnections()
       // Rooms emptied by the detaches below are released without compacting.

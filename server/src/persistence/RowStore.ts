@@ -38,9 +38,11 @@ export interface StoreAdapter extends UpdateLog, Catalog {
 }
 
 export class RowStore implements DocumentStore {
+  // ES-private (#), not TypeScript-private: test stores extend MemoryStore with fields of their own
+  // (`compactions`, `closing`), which must not overwrite these.
   /** The queue of compactions (settles when the last one requested has); close() waits for it. */
-  private readonly compactions = new SerialQueue()
-  private closing: Promise<void> | null = null
+  readonly #compactions = new SerialQueue()
+  #closing: Promise<void> | null = null
 
   /** `fold` defaults to compactUpdatesAdaptive (inline when small, on a worker when large). */
   constructor(
@@ -72,7 +74,7 @@ export class RowStore implements DocumentStore {
    */
   async compact(room: string): Promise<void> {
     this.assertOpen('compact')
-    return this.compactions.run(() => this.compactNow(room))
+    return this.#compactions.run(() => this.compactNow(room))
   }
 
   async logSize(room: string): Promise<{ rows: number; bytes: number }> {
@@ -119,13 +121,13 @@ export class RowStore implements DocumentStore {
   }
 
   isHealthy(): boolean {
-    return this.closing === null && this.adapter.isHealthy()
+    return this.#closing === null && this.adapter.isHealthy()
   }
 
   /** Lets compactions already requested finish, then closes the adapter. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.adapter.close(this.compactions.idle())
-    return this.closing
+    this.#closing ??= this.adapter.close(this.#compactions.idle())
+    return this.#closing
   }
 
   private async compactNow(room: string): Promise<void> {
@@ -141,6 +143,6 @@ export class RowStore implements DocumentStore {
   }
 
   private assertOpen(operation: string): void {
-    if (this.closing) throw new StorageError('unavailable', `${operation}: store is closed`)
+    if (this.#closing) throw new StorageError('unavailable', `${operation}: store is closed`)
   }
 }

@@ -36,9 +36,9 @@ export interface StoreHarness {
   readonly store: DocumentStore
   /** Closes every store the harness opened and removes what they left behind. */
   cleanup(): Promise<void>
-  /** Durable stores: closes `store` and opens a new store on the same data (enables S10). */
+  /** Durable stores: closes `store` and opens a new store on the same data (enables S11). */
   reopen?(): Promise<DocumentStore>
-  /** Flips bytes of the room's newest stored update, bypassing the store (enables S9). */
+  /** Flips bytes of the room's newest stored update, bypassing the store (enables S10). */
   corruptNewestUpdate?(room: string): Promise<void>
 }
 

@@ -1,0 +1,121 @@
+/**
+ * The in-memory adapter of the update-log and catalog ports: maps of the same rows the SQL adapters
+ * store, checksums included, so compaction, checks and row mapping are RowStore's, as for SQLite and
+ * PostgreSQL. Nothing survives the process.
+ */
+import type { UpdateEntry } from '../DocumentStore'
+import type { StoreAdapter } from '../RowStore'
+import { type DocumentRow, type ShareKeyRow, writeChecksum } from '../rowCodec'
+import { StorageError } from '../StorageError'
+import type { LogRow, RowNumber, SnapshotRow, StoredRoom } from '../UpdateLog'
+
+interface RoomRows {
+  snapshot: SnapshotRow | null
+  log: LogRow[]
+}
+
+function compareShareKeys(a: ShareKeyRow, b: ShareKeyRow): number {
+  return (
+    Number(a.created_at) - Number(b.created_at) || (a.key_id < b.key_id ? -1 : a.key_id > b.key_id ? 1 : 0)
+  )
+}
+
+export class MemoryDatabase implements StoreAdapter {
+  private readonly rooms = new Map<string, RoomRows>()
+  private readonly documents = new Map<string, DocumentRow>()
+  /** By key id. */
+  private readonly shareKeys = new Map<string, ShareKeyRow>()
+  /** Row ids grow across rooms, as an autoincrement column does. */
+  private nextRowId = 1
+
+  async readRoom(room: string): Promise<StoredRoom> {
+    const rows = this.rooms.get(room)
+    // A copy of the list: rows appended or folded later must not change what this read returned.
+    return { snapshot: rows?.snapshot ?? null, log: rows ? [...rows.log] : [] }
+  }
+
+  async appendUpdates(entries: readonly UpdateEntry[]): Promise<void> {
+    for (const { room, update } of entries) {
+      let rows = this.rooms.get(room)
+      if (!rows) {
+        rows = { snapshot: null, log: [] }
+        this.rooms.set(room, rows)
+      }
+      // A copy, as a database would store: the caller may reuse or mutate its buffer afterwards.
+      const data = update.slice()
+      rows.log.push({ id: this.nextRowId++, data, crc32: writeChecksum(data) })
+    }
+  }
+
+  async replaceSnapshot(
+    room: string,
+    snapshot: Uint8Array,
+    expectedVersion: RowNumber | null,
+    folded: readonly LogRow[],
+  ): Promise<void> {
+    const rows = this.rooms.get(room)
+    if (!rows || (rows.snapshot?.version ?? null) !== expectedVersion) return
+    const data = snapshot.slice()
+    rows.snapshot = { version: Number(expectedVersion ?? 0) + 1, data, crc32: writeChecksum(data) }
+    const foldedIds = new Set(folded.map((row) => row.id))
+    rows.log = rows.log.filter((row) => !foldedIds.has(row.id))
+  }
+
+  async logSize(room: string): Promise<{ rows: number; bytes: number }> {
+    const log = this.rooms.get(room)?.log ?? []
+    return { rows: log.length, bytes: log.reduce((sum, row) => sum + (row.data as Uint8Array).byteLength, 0) }
+  }
+
+  async insertDocument(row: DocumentRow): Promise<void> {
+    if (this.documents.has(row.id)) throw new StorageError('conflict', `document ${row.id} exists`)
+    this.documents.set(row.id, { ...row })
+  }
+
+  async selectDocument(id: string): Promise<DocumentRow | null> {
+    return this.documents.get(id) ?? null
+  }
+
+  async insertShareKey(row: ShareKeyRow): Promise<void> {
+    if (this.shareKeys.has(row.key_id)) throw new StorageError('conflict', `share key ${row.key_id} exists`)
+    if (this.findShareKey(row.document_id, row.key_hash)) {
+      throw new StorageError('conflict', `document ${row.document_id} already has a key with this hash`)
+    }
+    this.shareKeys.set(row.key_id, { ...row })
+  }
+
+  async selectShareKey(documentId: string, keyHash: string): Promise<ShareKeyRow | null> {
+    return this.findShareKey(documentId, keyHash)
+  }
+
+  async selectShareKeyById(documentId: string, keyId: string): Promise<ShareKeyRow | null> {
+    const row = this.shareKeys.get(keyId)
+    return row && row.document_id === documentId ? row : null
+  }
+
+  async selectShareKeysOfDocument(documentId: string): Promise<readonly ShareKeyRow[]> {
+    return [...this.shareKeys.values()].filter((row) => row.document_id === documentId).sort(compareShareKeys)
+  }
+
+  async revokeShareKey(documentId: string, keyId: string, now: number): Promise<boolean> {
+    const row = this.shareKeys.get(keyId)
+    if (!row || row.document_id !== documentId) return false
+    if (row.revoked_at === null) this.shareKeys.set(keyId, { ...row, revoked_at: now })
+    return true
+  }
+
+  /** Memory never fails a write. */
+  isHealthy(): boolean {
+    return true
+  }
+
+  async close(compacted: Promise<void>): Promise<void> {
+    await compacted
+  }
+
+  private findShareKey(documentId: string, keyHash: string): ShareKeyRow | null {
+    for (const row of this.shareKeys.values()) {
+      if (row.document_id === documentId && row.key_hash === keyHash) return row
+    }
+    return null
+  }
+}
