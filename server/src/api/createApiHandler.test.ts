@@ -11,9 +11,11 @@ import {
   type TokenResponse,
 } from '@tandem/shared'
 import { afterEach, describe, expect, it } from 'vitest'
+import { testRoomContext } from '../../test/helpers/roomContext'
 import { TokenVerifier } from '../auth/TokenVerifier'
 import { RateLimiter } from '../http/RateLimiter'
 import { MemoryStore } from '../persistence/memory/MemoryStore'
+import { RoomRegistry } from '../rooms/RoomRegistry'
 import type { ApiDeps } from './ApiContext'
 import { createApiHandler } from './createApiHandler'
 
@@ -49,8 +51,10 @@ async function startApi(overrides: Partial<ApiDeps> = {}): Promise<Api> {
   const store = new MemoryStore()
   const logged: Api['logged'] = []
   const revoked: Api['revoked'] = []
+  const { onEmpty: _, ...roomContext } = testRoomContext(store)
   const handler = createApiHandler({
     store,
+    rooms: new RoomRegistry(roomContext),
     verifier,
     secret: SECRET,
     config: { allowPublicCreate: true },

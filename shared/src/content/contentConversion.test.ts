@@ -2,8 +2,8 @@
 import { $getRoot, createEditor, type LexicalEditor } from 'lexical'
 import { describe, expect, it } from 'vitest'
 import { EDITOR_NODES } from '../editorNodes'
-import { MAX_CONTENT_DEPTH } from './contentFormats'
-import { $importContent, ContentLimitError } from './importContent'
+import { ContentLimitError, MAX_CONTENT_DEPTH } from './contentFormats'
+import { $importContent } from './importContent'
 import { looksLikeMarkdown } from './looksLikeMarkdown'
 import { HTML_CONFIG } from './nodeFormats'
 import { readContent } from './readContent'
@@ -119,7 +119,11 @@ describe('HTML', () => {
 
   it('drops scripts and event handlers: only known nodes come in', () => {
     const editor = createTestEditor()
-    importInto(editor, 'html', '<p onclick="alert(1)">hi<script>alert(2)</script><img src=x onerror=alert(3)></p>')
+    importInto(
+      editor,
+      'html',
+      '<p onclick="alert(1)">hi<script>alert(2)</script><img src=x onerror=alert(3)></p>',
+    )
     const html = readContent(editor, 'html')
     expect(html).not.toMatch(/script|onclick|onerror|alert/)
     expect(readContent(editor, 'text')).toBe('hi')

@@ -25,15 +25,40 @@ export const FORMAT_FILE_EXTENSIONS: Readonly<Record<ReadFormat, string>> = {
 }
 
 /**
- * Largest Markdown or HTML source imported at once (UTF-8 bytes): about 500 pages of prose, well
- * above any pasted or uploaded document, and what the import's parse and Lexical conversion finish
- * in well under a second on a small server (docs/api.md has the figures).
+ * Largest Markdown or HTML source imported at once (UTF-8 bytes): about 250 pages of prose. Import
+ * runs on the server's event loop; docs/api.md has what it costs.
  */
-export const MAX_CONTENT_SOURCE_BYTES = 1024 * 1024
+export const MAX_CONTENT_SOURCE_BYTES = 512 * 1024
 /** Most nodes (blocks, list items, text runs, links) one import may create. */
-export const MAX_CONTENT_NODES = 50_000
+export const MAX_CONTENT_NODES = 25_000
 /** Deepest nesting one import may create (root children are depth 1; a list in a list item adds 2). */
 export const MAX_CONTENT_DEPTH = 32
+/**
+ * Largest document (its encoded Yjs state) the server renders or edits through the content API:
+ * rendering takes time in proportion to it, on the event loop. Larger documents are still edited live.
+ */
+export const MAX_CONTENT_DOCUMENT_BYTES = 8 * 1024 * 1024
+
+/** Which content bound a request passed. */
+export type ContentLimit = 'source-bytes' | 'nodes' | 'depth' | 'document-bytes'
+
+/** Content or a document past one of the bounds above; nothing was changed. The API answers 413. */
+export class ContentLimitError extends Error {
+  override name = 'ContentLimitError'
+  constructor(
+    readonly limit: ContentLimit,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Body of `PUT`/`POST /api/documents/:id/content`; `POST /api/documents` takes the same two fields. */
+export interface WriteContentRequest {
+  format: WriteFormat
+  /** At most MAX_CONTENT_SOURCE_BYTES of UTF-8. */
+  content: string
+}
 
 export function isReadFormat(value: unknown): value is ReadFormat {
   return typeof value === 'string' && (READ_FORMATS as readonly string[]).includes(value)

@@ -9,19 +9,8 @@ import {
   type ElementNode,
   type LexicalNode,
 } from 'lexical'
-import { MAX_CONTENT_DEPTH, MAX_CONTENT_NODES, type WriteFormat } from './contentFormats'
+import { ContentLimitError, MAX_CONTENT_DEPTH, MAX_CONTENT_NODES, type WriteFormat } from './contentFormats'
 import { MARKDOWN_TRANSFORMERS } from './nodeFormats'
-
-/** An import that would create more nodes or deeper nesting than the bounds allow. */
-export class ContentLimitError extends Error {
-  override name = 'ContentLimitError'
-  constructor(
-    readonly limit: 'nodes' | 'depth',
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 /**
  * Parses `source` into top-level block nodes (not yet attached), for the caller to append to the
@@ -34,10 +23,18 @@ export function $importContent(format: WriteFormat, source: string): ElementNode
   const nodes =
     format === 'markdown'
       ? $generateNodesFromMarkdownString(source, MARKDOWN_TRANSFORMERS, false, false)
-      : $generateNodesFromDOM($getEditor(), new DOMParser().parseFromString(source, 'text/html'))
+      : $generateNodesFromDOM($getEditor(), parseHtml(source))
   const blocks = wrapInlineRuns(nodes)
   checkBounds(blocks)
   return blocks
+}
+
+/** The global DOMParser's document; typed here because the server compiles this without the DOM lib. */
+function parseHtml(html: string): Parameters<typeof $generateNodesFromDOM>[1] {
+  const { DOMParser } = globalThis as unknown as {
+    DOMParser: new () => { parseFromString(source: string, type: string): unknown }
+  }
+  return new DOMParser().parseFromString(html, 'text/html') as Parameters<typeof $generateNodesFromDOM>[1]
 }
 
 /** Groups top-level inline nodes into paragraphs; blocks pass through. */
