@@ -7,7 +7,9 @@ import type { CreateDocumentResponse, TokenResponse } from '@tandem/shared'
 import { MAX_CONTENT_DEPTH, MAX_CONTENT_SOURCE_BYTES } from '@tandem/shared/content/contentFormats'
 import { describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../src/logger'
+import type { UpdateEntry } from '../src/persistence/DocumentStore'
 import { MemoryStore } from '../src/persistence/memory/MemoryStore'
+import { StorageError } from '../src/persistence/StorageError'
 import { MemoryRelayHub } from '../src/relay/MemoryRelayHub'
 import { connectStockClient, type StockClient, synced } from './helpers/clients'
 import { readV2EditorState } from './helpers/lexicalDocuments'
@@ -82,6 +84,16 @@ function blocksSeenBy(client: StockClient): string[] {
     return text ?? (children ?? []).map(textOf).join('')
   }
   return state.root.children.map(textOf)
+}
+
+/** A store whose appends fail as a full or read-only disk would, while `refuseAppends` is set. */
+class RefusingStore extends MemoryStore {
+  refuseAppends = false
+
+  override async append(entries: readonly UpdateEntry[]): Promise<void> {
+    if (this.refuseAppends) throw new StorageError('unavailable', 'disk full')
+    return super.append(entries)
+  }
 }
 
 describe('content API', () => {
@@ -162,6 +174,18 @@ describe('content API', () => {
     client.provider.destroy()
     await vi.waitFor(() => expect(node.server.rooms.size).toBe(0), { timeout: LIVE_DEADLINE_MS })
     expect(await markdownOf(node, doc)).toBe('## Agenda\n\nfirst **item**\n\n- appended\n')
+  })
+
+  it('answers 503 when storage refuses the edit, and changes nothing', async () => {
+    const store = new RefusingStore()
+    const node = await startNode({ secret: SECRET }, { store })
+    const doc = await createDocument(node, { content: 'kept', format: 'markdown' })
+    store.refuseAppends = true
+    const put = await writeContent(node, doc.id, doc.edit, 'PUT', { format: 'markdown', content: 'lost' })
+    expect(put.status).toBe(503)
+    expect(((await put.json()) as { error: { code: string } }).error.code).toBe('service_unavailable')
+    store.refuseAppends = false
+    expect(await markdownOf(node, doc)).toBe('kept\n')
   })
 
   it('an edit on one node reaches a socket on the other through the relay', async () => {
