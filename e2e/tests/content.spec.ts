@@ -122,4 +122,11 @@ test('an API PUT shows up live for two people; paste Markdown, export, print and
   await expect(editorContent(ann).locator('h1')).toHaveText('Attendees')
   await expect(editorContent(ann).locator('blockquote em')).toHaveText('pending')
   await expect(ann.getByTestId('document-title')).toHaveValue('Meeting notes')
+
+  // The home page offers the same import beside "New document", on a phone in dark mode too.
+  await ben.setViewportSize({ width: 390, height: 760 })
+  await ben.emulateMedia({ colorScheme: 'dark' })
+  await ben.goto(tandem.baseUrl)
+  await expect(ben.getByTestId('import-file')).toBeVisible()
+  await ben.screenshot({ path: testInfo.outputPath('home-mobile-dark.png') })
 })
