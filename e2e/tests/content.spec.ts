@@ -39,6 +39,8 @@ test('an API PUT shows up live for two people; paste Markdown, export, print and
   tandem,
   newUser,
 }, testInfo) => {
+  // Two browsers, three downloads, an import and a new page: about 30 s on an idle machine.
+  test.setTimeout(150_000)
   const doc = await createDocument(tandem.baseUrl, 'Release notes')
   const ann = await newUser('Ann')
   const ben = await newUser('Ben')

@@ -13,11 +13,13 @@ import {
 } from '@tandem/shared/content/contentFormats'
 import { ApiError } from '../http/ApiError'
 import { sendNoContent } from '../http/sendJson'
+import { StorageError } from '../persistence/StorageError'
 import type { PeerIdentity } from '../rooms/Peer'
-import type { ApiContext, ResolvedApiDeps } from './ApiContext'
+import type { ApiContext } from './ApiContext'
 import { authorizeDocumentAccess, type DocumentCredential } from './authorizeRequest'
 import { requireDocument } from './documentRoutes'
 import { readContentFields, readContentRequestBody } from './readContentBody'
+import { takeContentAllowance } from './takeContentAllowance'
 
 /** What `?format=` defaults to. */
 const DEFAULT_READ_FORMAT: ReadFormat = 'markdown'
@@ -74,7 +76,17 @@ async function writeContent(
     // Written against the room's current state and committed like a peer's update: stored, then
     // applied and sent to everyone here and, through the commit listeners, on other nodes.
     const update = createContentEdit(room.doc, mode, request.format, request.content)
-    await room.applyServerEdit(author, update)
+    await room.applyServerEdit(author, update).catch((error: unknown) => {
+      // The commit queue logged the failed batch; like a room's writers (4503), the caller may retry.
+      if (error instanceof StorageError && error.kind === 'unavailable') {
+        throw new ApiError(
+          HTTP_STATUS.SERVICE_UNAVAILABLE,
+          API_ERROR_CODES.SERVICE_UNAVAILABLE,
+          'storage is unavailable; nothing was changed, try again',
+        )
+      }
+      throw error
+    })
   })
   sendNoContent(res)
 }
@@ -89,19 +101,6 @@ function readFormatParam(req: IncomingMessage): ReadFormat {
     )
   }
   return format
-}
-
-/** Rendering and importing cost far more than other calls: they spend a separate, smaller allowance. */
-function takeContentAllowance(req: IncomingMessage, deps: ResolvedApiDeps): void {
-  const decision = deps.contentRateLimiter.take(deps.clientAddress(req))
-  if (!decision.allowed) {
-    throw new ApiError(
-      HTTP_STATUS.TOO_MANY_REQUESTS,
-      API_ERROR_CODES.RATE_LIMITED,
-      'too many content requests',
-      { headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } },
-    )
-  }
 }
 
 /** Who the server-side edit is attributed to on this node (never shown; edits carry no names). */

@@ -369,6 +369,23 @@ describe('request hygiene', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(10)
   })
 
+  it('gives the content routes and creating with content their own, smaller allowance', async () => {
+    const api = await startApi({ contentRateLimiter: new RateLimiter({ capacity: 2, refillPerSecond: 0.1 }) })
+    const created = await api.call<CreateDocumentResponse>('POST', '/api/documents', {
+      json: { content: '# One', format: 'markdown' },
+    })
+    expect(created.status).toBe(201)
+    const auth = { authorization: `ShareKey ${keyOf(created.body.viewLink)}` }
+    const read = await api.call('GET', `/api/documents/${created.body.id}/content`, { headers: auth })
+    expect(read).toMatchObject({ status: 200, body: '# One\n' })
+    const limited = await api.call('GET', `/api/documents/${created.body.id}/content`, { headers: auth })
+    expectError(limited, 429, 'rate_limited')
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    // Other routes still answer: only the costly work is held back.
+    expect((await api.call('GET', `/api/documents/${created.body.id}`, { headers: auth })).status).toBe(200)
+    expect((await createDocument(api, 'no content')).title).toBe('no content')
+  })
+
   it('answers 413 to a body over the limit, declared or chunked, and keeps serving', async () => {
     const api = await startApi()
     const big = JSON.stringify({ documentId: 'doc', shareKey: 'k', name: 'x'.repeat(17 * 1024) })

@@ -8,7 +8,6 @@ import { ApiError } from '../http/ApiError'
 import { RateLimiter, type RateLimiterOptions } from '../http/RateLimiter'
 import type { ApiHandler } from '../http/requestHandler'
 import { sendApiError } from '../http/sendJson'
-import { StorageError } from '../persistence/StorageError'
 import { LimitExceededError } from '../rooms/LimitExceededError'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
 import { handleAppendContent, handleReadContent, handleReplaceContent } from './contentRoutes'
@@ -153,14 +152,6 @@ function toApiError(error: unknown): unknown {
   if (error instanceof AuthError) return ApiError.fromAuth(error)
   if (error instanceof ContentLimitError || error instanceof LimitExceededError) {
     return new ApiError(HTTP_STATUS.PAYLOAD_TOO_LARGE, API_ERROR_CODES.CONTENT_TOO_LARGE, error.message)
-  }
-  // The store refused for now (a room's writers get 4503 for the same): the caller may retry.
-  if (error instanceof StorageError && error.kind === 'unavailable') {
-    return new ApiError(
-      HTTP_STATUS.SERVICE_UNAVAILABLE,
-      API_ERROR_CODES.SERVICE_UNAVAILABLE,
-      'storage is unavailable; nothing was changed, try again',
-    )
   }
   return error
 }

@@ -26,6 +26,7 @@ import { authorizeAdmin, authorizeDocumentAccess, authorizeKeyManagement } from 
 import { readContentFields, readContentRequestBody } from './readContentBody'
 import { readJsonBody } from './readJsonBody'
 import { readTextField } from './readTextField'
+import { takeContentAllowance } from './takeContentAllowance'
 
 /** Title of documents created without one. */
 export const DEFAULT_DOCUMENT_TITLE = 'Untitled'
@@ -56,6 +57,7 @@ export async function handleCreateDocument({ req, res, deps }: ApiContext): Prom
     if (givenTitle) seed.getText(TITLE_TEXT_NAME).insert(0, givenTitle)
     // Converted before the document exists: content past the bounds creates nothing.
     if (content) {
+      takeContentAllowance(req, deps)
       const { createContentEdit } = await import('../content/headlessContent')
       Y.applyUpdate(seed, createContentEdit(seed, 'replace', content.format, content.content))
     }

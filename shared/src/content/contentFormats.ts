@@ -35,9 +35,11 @@ export const MAX_CONTENT_NODES = 25_000
 export const MAX_CONTENT_DEPTH = 32
 /**
  * Largest document (its encoded Yjs state) the server renders or edits through the content API:
- * rendering takes time in proportion to it, on the event loop. Larger documents are still edited live.
+ * rendering takes time in proportion to it, on the event loop (about 3.5 s per MB of state measured
+ * on a loaded 2-core machine, docs/api.md), so this keeps one call to seconds. Larger documents are
+ * still edited live; the API answers 413 for them.
  */
-export const MAX_CONTENT_DOCUMENT_BYTES = 8 * 1024 * 1024
+export const MAX_CONTENT_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 /** Which content bound a request passed. */
 export type ContentLimit = 'source-bytes' | 'nodes' | 'depth' | 'document-bytes'
