@@ -16,6 +16,7 @@ import { createDocumentStore } from './persistence/createDocumentStore'
 import type { DocumentStore } from './persistence/DocumentStore'
 import { createRelay } from './relay/createRelay'
 import type { Relay } from './relay/Relay'
+import type { RoomRegistry } from './rooms/RoomRegistry'
 import { createTandemServer, type TandemServer } from './server'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
@@ -67,22 +68,24 @@ export async function createNode(
   const shareKeys = new ShareKeyStatus(store)
   // The one check every upgrade and every API call with a token goes through.
   const verifier = new TokenVerifier(secret, { maxLifetimeSeconds: config.maxTokenTtlSeconds, shareKeys })
-  const api = createApiHandler({
-    store,
-    verifier,
-    secret,
-    config,
-    logger,
-    rateLimiter: new RateLimiter({
-      capacity: config.apiRateLimitBurst,
-      refillPerSecond: config.apiRateLimitPerSecond,
-    }),
-    clientAddress: clientAddress(config.trustProxy),
-    // Exchanged tokens never outlive the maximum the verifier accepts.
-    tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
-    // Sessions opened with a revoked key end now, on every node, not when their token expires.
-    onShareKeyRevoked: (documentId, keyId) => revoker.revoke(documentId, keyId),
-  })
+  const api = (rooms: RoomRegistry) =>
+    createApiHandler({
+      store,
+      rooms,
+      verifier,
+      secret,
+      config,
+      logger,
+      rateLimiter: new RateLimiter({
+        capacity: config.apiRateLimitBurst,
+        refillPerSecond: config.apiRateLimitPerSecond,
+      }),
+      clientAddress: clientAddress(config.trustProxy),
+      // Exchanged tokens never outlive the maximum the verifier accepts.
+      tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
+      // Sessions opened with a revoked key end now, on every node, not when their token expires.
+      onShareKeyRevoked: (documentId, keyId) => revoker.revoke(documentId, keyId),
+    })
   const server = createTandemServer(config, {
     store,
     relay,

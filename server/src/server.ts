@@ -31,7 +31,8 @@ export interface TandemServerParts {
   readonly store: DocumentStore
   readonly authenticate: Authenticate
   readonly relay?: Relay
-  readonly api?: ApiHandler
+  /** Builds the /api handler from the node's rooms (the content API reads and edits through them). */
+  readonly api?: (rooms: RoomRegistry) => ApiHandler
   readonly logger?: Logger
 }
 
@@ -117,7 +118,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       metrics,
       logger,
       readiness,
-      api: parts.api,
+      api: parts.api?.(rooms),
       probeUpgrade: createUpgradeProbe({
         authenticate: parts.authenticate,
         logger,

@@ -15,6 +15,8 @@ export const API_ERROR_CODES = {
   NOT_FOUND: 'not_found',
   METHOD_NOT_ALLOWED: 'method_not_allowed',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
+  /** The content API's bounds (`ContentLimitError`) or the document-size limit refused a write or render. */
+  CONTENT_TOO_LARGE: 'content_too_large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
   RATE_LIMITED: 'rate_limited',
   /** The upgrade probe: the token is accepted; connect with a WebSocket upgrade. */
@@ -71,6 +73,9 @@ export interface ShareLinkListResponse {
 /** `POST /api/documents` request body (optional). */
 export interface CreateDocumentRequest {
   title?: string
+  /** Initial content, in `format` (`markdown` or `html`); see WriteContentRequest for its bounds. */
+  content?: string
+  format?: 'markdown' | 'html'
   /** Creator's display name, recorded on the two initial links (1-100 characters). */
   name?: string
 }

@@ -95,3 +95,11 @@ export const RedoIcon = () => (
     <path d="M20 9H9.5a5.5 5.5 0 0 0 0 11H13" />
   </Icon>
 )
+
+export const MoreIcon = () => (
+  <Icon>
+    <circle cx="5" cy="12" r="1" />
+    <circle cx="12" cy="12" r="1" />
+    <circle cx="19" cy="12" r="1" />
+  </Icon>
+)

@@ -4,6 +4,7 @@ import type { TokenVerifier } from '../auth/TokenVerifier'
 import type { Config } from '../config'
 import type { RateLimiter } from '../http/RateLimiter'
 import type { DocumentStore } from '../persistence/DocumentStore'
+import type { RoomRegistry } from '../rooms/RoomRegistry'
 
 /** The slice of a pino logger the API uses; a pino `Logger` fits as is. */
 export interface ApiLogger {
@@ -14,6 +15,8 @@ export interface ApiLogger {
 
 export interface ApiDeps {
   readonly store: DocumentStore
+  /** The node's rooms: the content API reads and edits documents through them, never the store. */
+  readonly rooms: Pick<RoomRegistry, 'use'>
   /** Verifies Bearer tokens; built from `secret`. */
   readonly verifier: Pick<TokenVerifier, 'verify'>
   /** HS256 secret to mint exchanged tokens with: the one `verifier` checks (see `resolveSecret`). */
@@ -25,6 +28,11 @@ export interface ApiDeps {
   readonly tokenTtlSeconds?: number
   /** Per-client-address limiter for every /api request. Default `new RateLimiter(DEFAULT_API_RATE_LIMIT)`. */
   readonly rateLimiter?: Pick<RateLimiter, 'take'>
+  /**
+   * A second per-address limiter for the content routes (rendering, importing), which cost far more
+   * than other calls. Default `new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT)`.
+   */
+  readonly contentRateLimiter?: Pick<RateLimiter, 'take'>
   /** The rate limit key of a request. Default: the socket's remote address (set this behind a proxy). */
   readonly clientAddress?: (req: IncomingMessage) => string
   /** Largest JSON body. Default MAX_JSON_BODY_BYTES (16 KiB). */

@@ -24,7 +24,7 @@ import { DocumentSize } from './DocumentSize'
 import { LimitExceededError } from './LimitExceededError'
 import { needsLayoutMigration } from './needsLayoutMigration'
 import { peerOrigin, RELAY_ORIGIN, STORE_ORIGIN } from './origins'
-import type { Peer } from './Peer'
+import type { Peer, PeerIdentity } from './Peer'
 import { PresenceGate } from './PresenceGate'
 import { type PresenceFlush, PresenceWindow, presenceWindowMs } from './PresenceWindow'
 import { readAwarenessUpdate } from './validateAwarenessUpdate'
@@ -247,6 +247,39 @@ export class Room {
     this.enqueue(connection, update)
   }
 
+  /**
+   * A change made on the server (the content API), through the same path as a peer's update: checked
+   * against the document-size limit, stored by the commit queue, then applied and sent to every peer
+   * and, by the queue's listeners, to other nodes. Resolves once applied; rejects with the store's
+   * error (nothing applied) or LimitExceededError (nothing stored). `update` must only depend on
+   * what the document holds (an edit of a copy of it), so it never waits for missing structs.
+   */
+  async applyServerEdit(author: PeerIdentity, update: Uint8Array): Promise<void> {
+    const read = readUpdate(update)
+    if (!read.ok) throw new InvalidUpdateError(read.problem)
+    if (this.size && !this.size.fits(update.byteLength)) {
+      throw new LimitExceededError(
+        'document-size',
+        CLOSE_CODES.DOCUMENT_TOO_LARGE,
+        `document would grow past ${this.ctx.maxDocumentBytes} bytes (about ${this.size.estimateBytes} now)`,
+      )
+    }
+    this.size?.accepted(update.byteLength)
+    // A sender that is not a connection: everyone gets the change, and a failed store closes nothing.
+    const sender: Peer = {
+      identity: author,
+      wantsSavedAcks: false,
+      awarenessClientIds: new Set(),
+      yjsClientIds: new Set(),
+      send: () => {},
+      close: () => {},
+    }
+    const committed = this.ctx.commits.enqueue(this.name, update)
+    this.enqueue(sender, update, committed)
+    // The group was applied (or failed) in a continuation registered before this await's.
+    await committed
+  }
+
   handleAwareness(connection: Peer, update: Uint8Array): void {
     if (update.byteLength > this.ctx.maxAwarenessBytes) {
       throw new LimitExceededError(
@@ -305,8 +338,11 @@ export class Room {
    * Hands one update to the commit queue. Updates that share a batch form one group: applied
    * together once durable, and sent to the other peers as one frame.
    */
-  private enqueue(connection: Peer, update: Uint8Array): void {
-    const committed = this.ctx.commits.enqueue(this.name, update)
+  private enqueue(
+    connection: Peer,
+    update: Uint8Array,
+    committed: Promise<void> = this.ctx.commits.enqueue(this.name, update),
+  ): void {
     let group = this.queued
     if (group?.committed !== committed) {
       const created: QueuedGroup = { committed, updates: [], senders: [] }
