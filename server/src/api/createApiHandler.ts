@@ -8,6 +8,7 @@ import { RateLimiter, type RateLimiterOptions } from '../http/RateLimiter'
 import type { ApiHandler } from '../http/requestHandler'
 import { sendApiError } from '../http/sendJson'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
+import { handleDeleteDocument, handleListDocuments } from './documentAdminRoutes'
 import {
   handleCreateDocument,
   handleCreateShareKey,
@@ -34,8 +35,11 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
-  { pattern: /^\/api\/documents$/, methods: { POST: handleCreateDocument } },
-  { pattern: /^\/api\/documents\/([^/]+)$/, methods: { GET: handleGetDocument } },
+  { pattern: /^\/api\/documents$/, methods: { GET: handleListDocuments, POST: handleCreateDocument } },
+  {
+    pattern: /^\/api\/documents\/([^/]+)$/,
+    methods: { GET: handleGetDocument, DELETE: handleDeleteDocument },
+  },
   {
     pattern: /^\/api\/documents\/([^/]+)\/keys$/,
     methods: { GET: handleListShareKeys, POST: handleCreateShareKey },

@@ -26,8 +26,8 @@ import {
 import { SerialQueue } from './SerialQueue'
 import { StorageError } from './StorageError'
 import type { UpdateLog } from './UpdateLog'
-import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 import { validateEntries } from './validateEntries'
+import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 
 /** Folds a snapshot and its log into one update. */
 export type FoldUpdates = (parts: readonly Uint8Array[]) => Promise<Uint8Array>

@@ -330,7 +330,13 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       await store.markDocumentsChanged([{ id: 'doc-b', at: 4_000 }])
       const first = await store.listDocuments('', 2)
       expect(first.map((document) => document.id)).toEqual(['doc-a', 'doc-b'])
-      expect(first[0]).toEqual({ id: 'doc-a', title: 'T doc-a', createdAt: 1_000, changedAt: null, sizeBytes: 0 })
+      expect(first[0]).toEqual({
+        id: 'doc-a',
+        title: 'T doc-a',
+        createdAt: 1_000,
+        changedAt: null,
+        sizeBytes: 0,
+      })
       const stored = await store.load('doc-b')
       const bytes = (stored.snapshot?.byteLength ?? 0) + more!.byteLength
       expect(first[1]).toMatchObject({ changedAt: 5_000, sizeBytes: bytes })

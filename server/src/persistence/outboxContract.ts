@@ -65,7 +65,9 @@ export function defineOutboxContract(getStore: () => DocumentStore): void {
   it('W5 the outbox holds at most maxRows; entries past it are refused', async () => {
     const store = getStore()
     expect(await store.enqueueDeliveries(entries(3), { now: NOW, maxRows: 4 })).toBe(3)
-    expect(await store.enqueueDeliveries(entries(3, 'https://hooks.example/b'), { now: NOW, maxRows: 4 })).toBe(1)
+    expect(
+      await store.enqueueDeliveries(entries(3, 'https://hooks.example/b'), { now: NOW, maxRows: 4 }),
+    ).toBe(1)
     expect(await store.countDeliveries()).toBe(4)
   })
 }

@@ -309,7 +309,9 @@ export class Room {
    * together once durable, and sent to the other peers as one frame.
    */
   private enqueue(connection: Peer, update: Uint8Array): void {
-    const committed = this.ctx.commits.enqueue(this.name, update)
+    // The author's name is for listeners (webhooks name who edited); the store does not keep it.
+    const { name, userId } = connection.identity
+    const committed = this.ctx.commits.enqueue(this.name, update, name || userId)
     let group = this.queued
     if (group?.committed !== committed) {
       const created: QueuedGroup = { committed, updates: [], senders: [] }
