@@ -66,6 +66,7 @@ export class SessionRevoker {
 
   /** A document of this node's store was just deleted: close its sessions here and on the other nodes. */
   closeDocument(documentId: string): void {
+    this.options.status.markDocumentDeleted(documentId)
     this.closeDocumentSessions(documentId, 'local')
     this.options.relay?.publish(CONTROL_ROOM, { kind: 'delete-document', documentId })
   }
@@ -73,6 +74,7 @@ export class SessionRevoker {
   private handleControl({ from, message }: RelayEnvelope): void {
     if (message.kind === 'delete-document') {
       this.options.logger.debug({ from, documentId: message.documentId }, 'document deleted on another node')
+      this.options.status.markDocumentDeleted(message.documentId)
       this.closeDocumentSessions(message.documentId, 'relay')
       return
     }
