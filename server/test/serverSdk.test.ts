@@ -4,8 +4,7 @@
  * accepts the node's webhook deliveries (and nothing else).
  */
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   mintToken,
   parseWebhookEvent,
@@ -15,6 +14,7 @@ import {
   type WebhookEvent,
 } from '../../sdk/server/src/index'
 import { connectStockClient, rawUpgrade, synced } from './helpers/clients'
+import { listenForTest } from './helpers/listenHttp'
 import { startNode } from './helpers/startServer'
 
 const SECRET = 'server-sdk-test-secret-0123456789abcdef'
@@ -35,9 +35,7 @@ async function startVerifyingReceiver(): Promise<{ url: string; events: WebhookE
     state.events.push(parseWebhookEvent(raw))
     res.writeHead(204).end()
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  state.url = `${await listenForTest(server)}/`
   return state
 }
 

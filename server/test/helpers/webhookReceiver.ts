@@ -1,8 +1,7 @@
 /** A webhook endpoint for tests: checks every delivery's signature, and can fail the first attempts. */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { onTestFinished } from 'vitest'
+import { listenForTest } from './listenHttp'
 
 /** One request the receiver got, with what it answered. */
 export interface ReceivedDelivery {
@@ -57,16 +56,9 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     received.push({ event: JSON.parse(body), signatureValid, status, receivedAtMs: Date.now() })
     res.writeHead(status).end()
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
+  const baseUrl = await listenForTest(server)
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    url: `${baseUrl}/hooks`,
     received,
     accepted: () => received.filter((delivery) => delivery.status >= 200 && delivery.status < 300),
     failNext(count, status = 500) {
