@@ -115,7 +115,7 @@ export function describeStop(reason: StopReason): StopMessage {
         case CLOSE_CODES.DOCUMENT_DELETED.code:
           return {
             title: 'This document was deleted',
-            message: 'Its owner deleted this document; it is gone for everyone.',
+            message: 'Its creator or an administrator deleted it; it is gone for everyone.',
             reloadHelps: false,
           }
         case CLOSE_CODES.DOCUMENT_TOO_LARGE.code:
