@@ -18,6 +18,7 @@ import { createRelay } from './relay/createRelay'
 import type { Relay } from './relay/Relay'
 import type { RoomRegistry } from './rooms/RoomRegistry'
 import { createTandemServer, type TandemServer } from './server'
+import { Webhooks, type WebhooksOptions } from './webhooks/Webhooks'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
 function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
@@ -37,6 +38,8 @@ function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
 export interface NodeAdapters {
   readonly store?: DocumentStore
   readonly relay?: Relay
+  /** Webhook dispatcher timings (tests shorten the retry backoff). */
+  readonly webhookTimings?: WebhooksOptions['dispatcher']
 }
 
 /**
@@ -68,6 +71,13 @@ export async function createNode(
   const shareKeys = new ShareKeyStatus(store)
   // The one check every upgrade and every API call with a token goes through.
   const verifier = new TokenVerifier(secret, { maxLifetimeSeconds: config.maxTokenTtlSeconds, shareKeys })
+  const webhooks = new Webhooks({
+    store,
+    config,
+    registry: metrics.registry,
+    logger: logger.child({ component: 'webhooks' }),
+    ...(adapters.webhookTimings ? { dispatcher: adapters.webhookTimings } : {}),
+  })
   const api = (rooms: RoomRegistry) =>
     createApiHandler({
       store,
@@ -85,6 +95,14 @@ export async function createNode(
       tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
       // Sessions opened with a revoked key end now, on every node, not when their token expires.
       onShareKeyRevoked: (documentId, keyId) => revoker.revoke(documentId, keyId),
+      onDocumentCreated: (documentId, title) => {
+        void webhooks.publish({ type: 'document.created', documentId, title })
+      },
+      // Sessions of a deleted document end now, on every node (4410).
+      onDocumentDeleted: (documentId) => {
+        revoker.closeDocument(documentId)
+        void webhooks.publish({ type: 'document.deleted', documentId })
+      },
     })
   const server = createTandemServer(config, {
     store,
@@ -93,6 +111,7 @@ export async function createNode(
     authenticate: tokenAuthenticator(verifier),
     api,
     logger,
+    documentEvents: webhooks,
   })
   const revoker = new SessionRevoker({
     connections: server.connections,
@@ -102,6 +121,7 @@ export async function createNode(
     logger,
   })
   await revoker.start()
+  webhooks.start()
   return {
     ...server,
     close: async () => {

@@ -19,7 +19,7 @@ import { type ApiHandler, createRequestHandler, type ReadinessCheck } from './ht
 import { type Authenticate, createUpgradeHandler, createUpgradeProbe } from './http/upgrade'
 import { createLogger, type Logger } from './logger'
 import { Metrics } from './metrics'
-import { CommitQueue } from './persistence/CommitQueue'
+import { type CommitListener, CommitQueue } from './persistence/CommitQueue'
 import type { DocumentStore } from './persistence/DocumentStore'
 import type { Relay } from './relay/Relay'
 import { relayCommitted } from './relay/relayCommitted'
@@ -34,6 +34,11 @@ export interface TandemServerParts {
   /** Builds the /api handler from the node's rooms (the content API reads and edits through them). */
   readonly api?: (rooms: RoomRegistry) => ApiHandler
   readonly logger?: Logger
+  /**
+   * Hears every committed batch (after the relay) and is closed on shutdown once the rooms are
+   * released, before the store: the webhooks' change tracker, which must write what it holds.
+   */
+  readonly documentEvents?: { readonly onCommitted: CommitListener; close(): Promise<void> }
 }
 
 export interface TandemServer {
@@ -64,6 +69,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   const { store, relay } = parts
   const commits = createCommitQueue(store, metrics, logger)
   if (relay) commits.onCommitted(relayCommitted(relay))
+  if (parts.documentEvents) commits.onCommitted(parts.documentEvents.onCommitted)
   const rooms = new RoomRegistry({
     store,
     commits,
@@ -213,6 +219,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       const drained = (async () => {
         await commits.flush()
         await rooms.releaseAll()
+        await parts.documentEvents?.close()
         await relay?.close()
         await store.close()
       })()

@@ -119,3 +119,28 @@ export interface TokenResponse {
   /** Seconds since the epoch. */
   expiresAt: number
 }
+
+/** Largest page of `GET /api/documents` (`?limit=`); also its default. */
+export const MAX_DOCUMENT_PAGE_SIZE = 100
+
+/** One document in `GET /api/documents`. */
+export interface DocumentSummary {
+  id: string
+  title: string
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  /**
+   * Milliseconds since the epoch of the last recorded edit (recorded once per `WEBHOOK_DEBOUNCE_MS`
+   * of editing, whether or not webhooks are configured); null when never edited since creation.
+   */
+  changedAt: number | null
+  /** Stored bytes: the compacted snapshot plus the update log since. */
+  sizeBytes: number
+}
+
+/** `GET /api/documents` response, ordered by id. */
+export interface DocumentListResponse {
+  documents: DocumentSummary[]
+  /** Pass as `?cursor=` for the next page; null on the last page. */
+  nextCursor: string | null
+}

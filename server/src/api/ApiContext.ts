@@ -39,11 +39,17 @@ export interface ApiDeps {
   readonly maxBodyBytes?: number
   /** Called after a key was revoked, e.g. to close sessions whose token carries that `shareKeyId`. */
   readonly onShareKeyRevoked?: (documentId: string, keyId: string) => void
+  /** Called after a document was created (webhooks announce it). */
+  readonly onDocumentCreated?: (documentId: string, title: string) => void
+  /** Called after a document was deleted, e.g. to close its sessions on every node and announce it. */
+  readonly onDocumentDeleted?: (documentId: string) => void
 }
 
+/** The callbacks of ApiDeps, which stay optional. */
+type ApiCallbacks = 'logger' | 'onShareKeyRevoked' | 'onDocumentCreated' | 'onDocumentDeleted'
+
 /** `ApiDeps` with every default filled in. */
-export type ResolvedApiDeps = Required<Omit<ApiDeps, 'logger' | 'onShareKeyRevoked'>> &
-  Pick<ApiDeps, 'logger' | 'onShareKeyRevoked'>
+export type ResolvedApiDeps = Required<Omit<ApiDeps, ApiCallbacks>> & Pick<ApiDeps, ApiCallbacks>
 
 /** One matched request: `params` are the path's captured segments (already validated as ids). */
 export interface ApiContext {

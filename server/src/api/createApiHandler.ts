@@ -11,6 +11,7 @@ import { sendApiError } from '../http/sendJson'
 import { LimitExceededError } from '../rooms/LimitExceededError'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
 import { handleAppendContent, handleReadContent, handleReplaceContent } from './contentRoutes'
+import { handleDeleteDocument, handleListDocuments } from './documentAdminRoutes'
 import {
   handleCreateDocument,
   handleCreateShareKey,
@@ -43,8 +44,11 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
-  { pattern: /^\/api\/documents$/, methods: { POST: handleCreateDocument } },
-  { pattern: /^\/api\/documents\/([^/]+)$/, methods: { GET: handleGetDocument } },
+  { pattern: /^\/api\/documents$/, methods: { GET: handleListDocuments, POST: handleCreateDocument } },
+  {
+    pattern: /^\/api\/documents\/([^/]+)$/,
+    methods: { GET: handleGetDocument, DELETE: handleDeleteDocument },
+  },
   {
     pattern: /^\/api\/documents\/([^/]+)\/keys$/,
     methods: { GET: handleListShareKeys, POST: handleCreateShareKey },

@@ -72,6 +72,7 @@ export async function handleCreateDocument({ req, res, deps }: ApiContext): Prom
   const viewLink = await addShareLink(deps, document.id, 'viewer', createdBy, now)
   const response: CreateDocumentResponse = { id: document.id, title, editLink, viewLink }
   sendJson(res, HTTP_STATUS.CREATED, response)
+  deps.onDocumentCreated?.(document.id, title)
 }
 
 /** `GET /api/documents/:id` -> DocumentInfoResponse. Needs a share key of it or a token for its room. */

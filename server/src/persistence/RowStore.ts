@@ -5,15 +5,20 @@
 import type { Catalog } from './Catalog'
 import { compactUpdatesAdaptive } from './compactUpdates'
 import type {
+  DocumentChange,
   DocumentRecord,
   DocumentStore,
+  DocumentSummaryRecord,
   ShareKeyRecord,
   StoredDocument,
   UpdateEntry,
 } from './DocumentStore'
+import type { OutboxTable } from './OutboxTable'
 import {
   readCheckedBytes,
   readDocumentRecord,
+  readDocumentSummary,
+  readOutboxDelivery,
   readShareKeyRecord,
   writeDocumentRow,
   writeShareKeyRow,
@@ -22,12 +27,13 @@ import { SerialQueue } from './SerialQueue'
 import { StorageError } from './StorageError'
 import type { UpdateLog } from './UpdateLog'
 import { validateEntries } from './validateEntries'
+import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 
 /** Folds a snapshot and its log into one update. */
 export type FoldUpdates = (parts: readonly Uint8Array[]) => Promise<Uint8Array>
 
 /** What an adapter adds to its two ports: its health and how it closes. */
-export interface StoreAdapter extends UpdateLog, Catalog {
+export interface StoreAdapter extends UpdateLog, Catalog, OutboxTable {
   /** False after a failed write until one succeeds (the adapter decides what counts). */
   isHealthy(): boolean
   /**
@@ -118,6 +124,50 @@ export class RowStore implements DocumentStore {
   async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {
     this.assertOpen('revokeShareKey')
     return this.adapter.revokeShareKey(documentId, keyId, Date.now())
+  }
+
+  async listDocuments(after: string, limit: number): Promise<DocumentSummaryRecord[]> {
+    this.assertOpen('listDocuments')
+    return (await this.adapter.selectDocumentPage(after, limit)).map(readDocumentSummary)
+  }
+
+  async deleteDocument(id: string): Promise<boolean> {
+    this.assertOpen('deleteDocument')
+    return this.adapter.deleteDocument(id, Date.now())
+  }
+
+  async markDocumentsChanged(changes: readonly DocumentChange[]): Promise<void> {
+    this.assertOpen('markDocumentsChanged')
+    if (changes.length > 0) await this.adapter.updateChangedAt(changes)
+  }
+
+  async enqueueDeliveries(
+    entries: readonly OutboxEntry[],
+    options: { readonly now: number; readonly maxRows: number },
+  ): Promise<number> {
+    this.assertOpen('enqueueDeliveries')
+    if (entries.length === 0) return 0
+    return this.adapter.insertDeliveries(entries, options.now, options.maxRows)
+  }
+
+  async claimDeliveries({ now, limit, leaseMs }: ClaimOptions): Promise<OutboxDelivery[]> {
+    this.assertOpen('claimDeliveries')
+    return (await this.adapter.claimDeliveries(now, limit, now + leaseMs)).map(readOutboxDelivery)
+  }
+
+  async removeDelivery(id: string): Promise<void> {
+    this.assertOpen('removeDelivery')
+    await this.adapter.deleteDelivery(id)
+  }
+
+  async rescheduleDelivery(id: string, dueAt: number): Promise<void> {
+    this.assertOpen('rescheduleDelivery')
+    await this.adapter.rescheduleDelivery(id, dueAt)
+  }
+
+  async countDeliveries(): Promise<number> {
+    this.assertOpen('countDeliveries')
+    return this.adapter.countDeliveries()
   }
 
   isHealthy(): boolean {

@@ -274,7 +274,7 @@ export class Room {
       send: () => {},
       close: () => {},
     }
-    const committed = this.ctx.commits.enqueue(this.name, update)
+    const committed = this.ctx.commits.enqueue(this.name, update, authorName(author))
     this.enqueue(sender, update, committed)
     // The group was applied (or failed) in a continuation registered before this await's.
     await committed
@@ -341,7 +341,7 @@ export class Room {
   private enqueue(
     connection: Peer,
     update: Uint8Array,
-    committed: Promise<void> = this.ctx.commits.enqueue(this.name, update),
+    committed: Promise<void> = this.ctx.commits.enqueue(this.name, update, authorName(connection.identity)),
   ): void {
     let group = this.queued
     if (group?.committed !== committed) {
@@ -683,6 +683,11 @@ export class Room {
         this.compacting = false
       })
   }
+}
+
+/** Who wrote an update, for the commit queue's listeners (webhooks name editors); never stored. */
+function authorName({ name, userId }: PeerIdentity): string {
+  return name || userId
 }
 
 /** Whether Yjs holds structs or deletions waiting for ones the document lacks. */

@@ -3,15 +3,32 @@
  * store, checksums included, so compaction, checks and row mapping are RowStore's, as for SQLite and
  * PostgreSQL. Nothing survives the process.
  */
-import type { UpdateEntry } from '../DocumentStore'
+import type { DocumentChange, UpdateEntry } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
-import { type DocumentRow, type ShareKeyRow, writeChecksum } from '../rowCodec'
+import {
+  type DocumentRow,
+  type DocumentSummaryRow,
+  type OutboxRow,
+  type ShareKeyRow,
+  writeChecksum,
+} from '../rowCodec'
 import { StorageError } from '../StorageError'
 import type { LogRow, RowNumber, SnapshotRow, StoredRoom } from '../UpdateLog'
+import type { OutboxEntry } from '../WebhookOutbox'
 
 interface RoomRows {
   snapshot: SnapshotRow | null
   log: LogRow[]
+}
+
+/** A `webhook_outbox` row: due_at is when it may be claimed (again). */
+interface OutboxRecord {
+  readonly id: number
+  readonly url: string
+  readonly body: string
+  attempts: number
+  readonly createdAt: number
+  dueAt: number
 }
 
 function compareShareKeys(a: ShareKeyRow, b: ShareKeyRow): number {
@@ -25,8 +42,12 @@ export class MemoryDatabase implements StoreAdapter {
   private readonly documents = new Map<string, DocumentRow>()
   /** By key id. */
   private readonly shareKeys = new Map<string, ShareKeyRow>()
+  private readonly changedAt = new Map<string, number>()
+  /** By id, in insertion order; ids count up like an AUTOINCREMENT column. */
+  private readonly outbox = new Map<number, OutboxRecord>()
   /** Row ids grow across rooms, as an autoincrement column does. */
   private nextRowId = 1
+  private nextDeliveryId = 1
 
   async readRoom(room: string): Promise<StoredRoom> {
     const rows = this.rooms.get(room)
@@ -101,6 +122,74 @@ export class MemoryDatabase implements StoreAdapter {
     if (!row || row.document_id !== documentId) return false
     if (row.revoked_at === null) this.shareKeys.set(keyId, { ...row, revoked_at: now })
     return true
+  }
+
+  async selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]> {
+    return [...this.documents.values()]
+      .filter((row) => row.deleted_at === null && row.id > after)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map((row) => {
+        const rooms = this.rooms.get(row.id)
+        const logBytes = rooms?.log.reduce((sum, entry) => sum + (entry.data as Uint8Array).byteLength, 0) ?? 0
+        const snapshotBytes = (rooms?.snapshot?.data as Uint8Array | undefined)?.byteLength ?? 0
+        return { ...row, changed_at: this.changedAt.get(row.id) ?? null, size_bytes: snapshotBytes + logBytes }
+      })
+  }
+
+  async deleteDocument(id: string, now: number): Promise<boolean> {
+    const row = this.documents.get(id)
+    if (!row || row.deleted_at !== null) return false
+    this.documents.set(id, { ...row, title: '', deleted_at: now })
+    for (const key of this.shareKeys.values()) {
+      if (key.document_id === id && key.revoked_at === null) {
+        this.shareKeys.set(key.key_id, { ...key, revoked_at: now })
+      }
+    }
+    this.rooms.delete(id)
+    return true
+  }
+
+  async updateChangedAt(changes: readonly DocumentChange[]): Promise<void> {
+    for (const { id, at } of changes) {
+      if (this.documents.has(id)) this.changedAt.set(id, Math.max(this.changedAt.get(id) ?? 0, at))
+    }
+  }
+
+  async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {
+    let added = 0
+    for (const { url, body } of entries) {
+      if (this.outbox.size >= maxRows) break
+      const id = this.nextDeliveryId++
+      this.outbox.set(id, { id, url, body, attempts: 0, createdAt: now, dueAt: now })
+      added++
+    }
+    return added
+  }
+
+  async claimDeliveries(now: number, limit: number, leaseUntil: number): Promise<readonly OutboxRow[]> {
+    return [...this.outbox.values()]
+      .filter((row) => row.dueAt <= now)
+      .sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)
+      .slice(0, limit)
+      .map((row) => {
+        row.attempts++
+        row.dueAt = leaseUntil
+        return { id: row.id, url: row.url, body: row.body, attempts: row.attempts, created_at: row.createdAt }
+      })
+  }
+
+  async deleteDelivery(id: string): Promise<void> {
+    this.outbox.delete(Number(id))
+  }
+
+  async rescheduleDelivery(id: string, dueAt: number): Promise<void> {
+    const row = this.outbox.get(Number(id))
+    if (row) row.dueAt = dueAt
+  }
+
+  async countDeliveries(): Promise<number> {
+    return this.outbox.size
   }
 
   /** Memory never fails a write. */

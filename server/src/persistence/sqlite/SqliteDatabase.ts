@@ -3,11 +3,18 @@
  * synchronous=NORMAL and made durable by WalDurability, checksummed rows, optimistic compaction.
  */
 import type Database from 'better-sqlite3'
-import type { Durability, UpdateEntry } from '../DocumentStore'
+import type { DocumentChange, Durability, UpdateEntry } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
-import { type DocumentRow, type ShareKeyRow, writeChecksum } from '../rowCodec'
+import {
+  type DocumentRow,
+  type DocumentSummaryRow,
+  type OutboxRow,
+  type ShareKeyRow,
+  writeChecksum,
+} from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import type { OutboxEntry } from '../WebhookOutbox'
 import { openSqlite } from './openSqlite'
 import { prepareStatements, type SqliteStatements } from './sqliteStatements'
 import { WalDurability } from './WalDurability'
@@ -43,6 +50,8 @@ export class SqliteDatabase implements StoreAdapter {
     throughId: number,
   ) => void
   private readonly readTransaction: (fn: () => unknown) => unknown
+  /** Runs `fn` in one IMMEDIATE transaction (for multi-statement writes). */
+  private readonly writeTransaction: (fn: () => unknown) => unknown
   private readonly walSync: WalSync
   private readonly durability: WalDurability
   private healthy = true
@@ -57,6 +66,7 @@ export class SqliteDatabase implements StoreAdapter {
       this.appendTransaction = db.transaction(this.insertAll.bind(this)).immediate
       this.replaceSnapshotTransaction = db.transaction(this.replaceAndDelete.bind(this)).immediate
       this.readTransaction = db.transaction((fn: () => unknown) => fn()).deferred
+      this.writeTransaction = db.transaction((fn: () => unknown) => fn()).immediate
     } catch (error) {
       db.close()
       throw toStorageError(error, `open ${file}`)
@@ -127,6 +137,65 @@ export class SqliteDatabase implements StoreAdapter {
       this.statements.revokeShareKey.run({ documentId, keyId, now }),
     )
     return changes > 0
+  }
+
+  async selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]> {
+    return this.read('listDocuments', () => this.statements.selectDocumentPage.all({ after, limit }))
+  }
+
+  async deleteDocument(id: string, now: number): Promise<boolean> {
+    // Synced like a revocation: a deletion a power loss could undo would bring the links back.
+    return this.write('deleteDocument', () =>
+      this.writeTransaction(() => {
+        const { changes } = this.statements.markDocumentDeleted.run({ id, now })
+        if (changes === 0) return false
+        this.statements.revokeKeysOfDocument.run({ id, now })
+        this.statements.deleteUpdatesOfRoom.run(id)
+        this.statements.deleteSnapshotOfRoom.run(id)
+        return true
+      }),
+    ) as Promise<boolean>
+  }
+
+  async updateChangedAt(changes: readonly DocumentChange[]): Promise<void> {
+    // Not write(): an edit time lost to a power loss is only a stale "last changed".
+    this.commit('markDocumentsChanged', () =>
+      this.writeTransaction(() => {
+        for (const { id, at } of changes) this.statements.updateChangedAt.run({ id, at })
+      }),
+    )
+  }
+
+  async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {
+    return this.write('enqueueDeliveries', () =>
+      this.writeTransaction(() => {
+        let added = 0
+        for (const { url, body } of entries) {
+          added += this.statements.insertDelivery.run({ url, body, now, maxRows }).changes
+        }
+        return added
+      }),
+    ) as Promise<number>
+  }
+
+  // Claims and removals are not synced: one lost to a power loss only makes a delivery go out again
+  // (deliveries are at least once; receivers deduplicate by the event id).
+  async claimDeliveries(now: number, limit: number, leaseUntil: number): Promise<readonly OutboxRow[]> {
+    return this.commit('claimDeliveries', () =>
+      this.statements.claimDeliveries.all({ now, limit, leaseUntil }),
+    )
+  }
+
+  async deleteDelivery(id: string): Promise<void> {
+    this.commit('removeDelivery', () => this.statements.deleteDelivery.run(id))
+  }
+
+  async rescheduleDelivery(id: string, dueAt: number): Promise<void> {
+    this.commit('rescheduleDelivery', () => this.statements.rescheduleDelivery.run({ id, dueAt }))
+  }
+
+  async countDeliveries(): Promise<number> {
+    return this.read('countDeliveries', () => this.statements.countDeliveries.get()!.count)
   }
 
   isHealthy(): boolean {

@@ -51,6 +51,21 @@ export const MIGRATIONS: readonly string[] = [
   -- Listing a document's keys walks share_keys_by_hash, whose first column is document_id.
   ALTER TABLE share_keys ADD COLUMN created_by TEXT;
   `,
+  `
+  -- Last recorded edit of a document (GET /api/documents); NULL until the first one.
+  ALTER TABLE documents ADD COLUMN changed_at INTEGER;
+  -- Webhook deliveries waiting to be sent. next_attempt_at is also the claim: a node that claims a
+  -- row moves it a lease into the future, so no other node takes it meanwhile.
+  CREATE TABLE webhook_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_outbox_by_due ON webhook_outbox (next_attempt_at, id);
+  `,
 ]
 
 /**
