@@ -33,6 +33,8 @@ const pattern = (query: string, options = {}) => {
 it('replace all is one undo step that keeps the typing around it and what others typed meanwhile', async () => {
   net = new HeadlessNetwork()
   const [ann, ben] = [net.join('Ann'), net.join('Ben')]
+  // As in the browser (Yjs's default): edits within 500 ms of each other form one undo step.
+  ann.undoManager.captureTimeout = 500
   ann.edit(() => {
     $getRoot()
       .clear()
