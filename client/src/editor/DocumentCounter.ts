@@ -16,6 +16,7 @@ export interface DirtyNodes {
 export class DocumentCounter {
   private readonly blocks = new Map<NodeKey, TextCounts>()
   private counted = false
+  private total = NO_TEXT
 
   /**
    * Brings the counts up to `state` after an update that touched `dirty` (all of it without `dirty`)
@@ -23,10 +24,13 @@ export class DocumentCounter {
    * dirty elements name every block whose text may have changed.
    */
   update(state: EditorState, dirty?: DirtyNodes): TextCounts {
+    // Nothing dirty: the selection moved.
+    if (this.counted && dirty?.dirtyElements.size === 0 && dirty.dirtyLeaves.size === 0) return this.total
     state.read(() => {
       // Only the root dirty and no leaf: the whole state was replaced (setEditorState).
       const replaced =
-        dirty === undefined || (dirty.dirtyLeaves.size === 0 && [...dirty.dirtyElements.keys()].every((k) => k === 'root'))
+        dirty === undefined ||
+        (dirty.dirtyLeaves.size === 0 && dirty.dirtyElements.size === 1 && dirty.dirtyElements.has('root'))
       if (!this.counted || replaced) {
         this.countAll()
         return
@@ -39,6 +43,7 @@ export class DocumentCounter {
     })
     let total = NO_TEXT
     for (const counts of this.blocks.values()) total = addCounts(total, counts)
+    this.total = total
     return total
   }
 

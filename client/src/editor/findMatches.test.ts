@@ -57,7 +57,13 @@ describe('findMatchesIn', () => {
 
 describe('findDocumentMatches', () => {
   const segments: TextSegment[] = [
-    { pieces: [{ key: 'a', text: 'say hel' }, { key: 'b', text: 'lo' }, { key: 'c', text: ' hello' }] },
+    {
+      pieces: [
+        { key: 'a', text: 'say hel' },
+        { key: 'b', text: 'lo' },
+        { key: 'c', text: ' hello' },
+      ],
+    },
     { pieces: [{ key: 'd', text: 'hello' }] },
   ]
 

@@ -102,7 +102,8 @@ function locate(segment: TextSegment, offset: number, side: 'start' | 'end'): Te
   let before = 0
   for (const piece of segment.pieces) {
     const after = before + piece.text.length
-    if (side === 'start' ? offset < after : offset <= after) return { key: piece.key, offset: offset - before }
+    if (side === 'start' ? offset < after : offset <= after)
+      return { key: piece.key, offset: offset - before }
     before = after
   }
   const last = segment.pieces[segment.pieces.length - 1]

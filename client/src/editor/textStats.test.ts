@@ -1,6 +1,12 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { countText, describeCounts, READING_WORDS_PER_MINUTE, readingTimeMinutes } from './textStats'
+import {
+  countSelectedText,
+  countText,
+  describeCounts,
+  READING_WORDS_PER_MINUTE,
+  readingTimeMinutes,
+} from './textStats'
 
 describe('countText', () => {
   it('counts words as people do, joined by apostrophes, hyphens and decimal points', () => {
@@ -21,6 +27,12 @@ describe('countText', () => {
     expect(countText('a b').characters).toBe(3)
     expect(countText('👍 ok').characters).toBe(4)
     expect(countText('𝒜').characters).toBe(1)
+  })
+})
+
+describe('countSelectedText', () => {
+  it('counts across blocks without counting the breaks between them', () => {
+    expect(countSelectedText('one two\nthree\n\nfour')).toEqual({ words: 4, characters: 16 })
   })
 })
 

@@ -9,7 +9,7 @@ import { installJsdom } from '../testing/installJsdom'
 const removeJsdom = await installJsdom()
 const { $createParagraphNode, $createTextNode, $getRoot } = await import('lexical')
 const { HeadlessNetwork } = await import('../testing/headlessCollab')
-const { replaceAllMatches } = await import('./replaceAllMatches')
+const { replaceAllMatches } = await import('./replaceInDocument')
 const { createFindPattern } = await import('./findMatches')
 type Peer = import('../testing/headlessCollab').HeadlessPeer
 
@@ -39,7 +39,10 @@ it('replace all is one undo step that keeps the typing around it and what others
     $getRoot()
       .clear()
       .append(
-        $createParagraphNode().append($createTextNode('The cat sat. A '), $createTextNode('cat').toggleFormat('bold')),
+        $createParagraphNode().append(
+          $createTextNode('The cat sat. A '),
+          $createTextNode('cat').toggleFormat('bold'),
+        ),
         $createParagraphNode().append($createTextNode('Concatenate cats')),
       )
   })
@@ -78,7 +81,13 @@ it('replaces a match that crosses formatting, and case-insensitive matches with 
   ann.edit(() => {
     $getRoot()
       .clear()
-      .append($createParagraphNode().append($createTextNode('say hel'), $createTextNode('lo').toggleFormat('italic'), $createTextNode(', HELLO')))
+      .append(
+        $createParagraphNode().append(
+          $createTextNode('say hel'),
+          $createTextNode('lo').toggleFormat('italic'),
+          $createTextNode(', HELLO'),
+        ),
+      )
   })
   await net.settle()
   expect(replaceAllMatches(ann.editor, pattern('hello'), 'bye', ann.undoManager)).toBe(2)
