@@ -39,6 +39,8 @@ export function describeMatchPosition(matchCount: number, currentIndex: number):
 export function FindBar(props: FindBarProps) {
   const { state, onChange, matchCount, currentIndex, canReplace } = props
   const id = useId()
+  // aria-disabled, not disabled: a button that disables itself under the pointer (Replace all, the
+  // last match gone) would drop focus to the page, and Escape would no longer reach the bar.
   const noMatches = matchCount === 0
 
   // Enter and F3 step through matches, with Shift backwards, as in browsers' own find.
@@ -74,7 +76,7 @@ export function FindBar(props: FindBarProps) {
             placeholder="Find"
             ref={props.findInputRef}
             spellCheck={false}
-            type="search"
+            type="text"
             value={state.query}
           />
           <output
@@ -90,7 +92,7 @@ export function FindBar(props: FindBarProps) {
           aria-label="Previous match (Shift+Enter)"
           className="tandem-find-button"
           data-testid="find-previous"
-          disabled={noMatches}
+          aria-disabled={noMatches}
           onClick={props.onPrevious}
           title="Previous match (Shift+Enter)"
           type="button"
@@ -101,7 +103,7 @@ export function FindBar(props: FindBarProps) {
           aria-label="Next match (Enter)"
           className="tandem-find-button"
           data-testid="find-next"
-          disabled={noMatches}
+          aria-disabled={noMatches}
           onClick={props.onNext}
           title="Next match (Enter)"
           type="button"
@@ -175,7 +177,7 @@ export function FindBar(props: FindBarProps) {
           <button
             className="tandem-find-button tandem-find-text-button"
             data-testid="replace-one"
-            disabled={noMatches}
+            aria-disabled={noMatches}
             onClick={props.onReplace}
             type="button"
           >
@@ -184,7 +186,7 @@ export function FindBar(props: FindBarProps) {
           <button
             className="tandem-find-button tandem-find-text-button"
             data-testid="replace-all"
-            disabled={noMatches}
+            aria-disabled={noMatches}
             onClick={props.onReplaceAll}
             type="button"
           >

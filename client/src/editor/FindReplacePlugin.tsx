@@ -182,11 +182,15 @@ export function FindReplacePlugin({ keyTarget, canReplace }: FindReplacePluginPr
       } else if (event.key === 'F3' && open) {
         event.preventDefault()
         step(event.shiftKey ? -1 : 1)
+      } else if (event.key === 'Escape' && open && !event.isComposing) {
+        // Focus left the bar (a click on the page): Escape still closes it, as the bar's own handler would.
+        event.preventDefault()
+        close()
       }
     }
     keyTarget.addEventListener('keydown', onKeyDown)
     return () => keyTarget.removeEventListener('keydown', onKeyDown)
-  }, [keyTarget, openFind, open, step])
+  }, [keyTarget, openFind, open, step, close])
 
   const onChange = (change: Partial<FindBarState>) => {
     setState((previous) => ({ ...previous, ...change }))
@@ -214,7 +218,7 @@ export function FindReplacePlugin({ keyTarget, canReplace }: FindReplacePluginPr
   }
 
   const replaceAll = () => {
-    if (!canReplace || pattern === null) return
+    if (!canReplace || pattern === null || matches.length === 0) return
     const replaced = replaceAllMatches(editor, pattern, state.replacement)
     setMatches(readMatches())
     setNotice(`Replaced ${replaced.toLocaleString('en-US')} ${replaced === 1 ? 'match' : 'matches'}`)
