@@ -146,7 +146,7 @@ export function FindBar(props: FindBarProps) {
         )}
         <button
           aria-label="Close (Escape)"
-          className="tandem-find-button"
+          className="tandem-find-button tandem-find-close"
           data-testid="find-close"
           onClick={props.onClose}
           title="Close (Escape)"
