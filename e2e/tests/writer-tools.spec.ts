@@ -33,6 +33,16 @@ const highlightSizes = (page: Page) =>
     CSS.highlights.get('tandem-find-current')?.size ?? 0,
   ])
 
+/** Whether the current match is on screen, below the sticky toolbar and find bar. */
+const currentMatchVisible = (page: Page) =>
+  page.evaluate(() => {
+    const [range] = [...(CSS.highlights.get('tandem-find-current') ?? [])] as Range[]
+    const chrome = document.querySelector('.tandem-editor-chrome')?.getBoundingClientRect()
+    if (range === undefined || chrome === undefined) return false
+    const rect = range.getBoundingClientRect()
+    return rect.top >= chrome.bottom && rect.bottom <= window.innerHeight
+  })
+
 async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`)
   await page.screenshot({ path })
@@ -163,6 +173,10 @@ test('the outline follows a collaborator’s headings and scrolls; a viewer find
   await ann.keyboard.press('Control+f')
   await ann.keyboard.type('ipsum')
   await expect(findCount(ann)).toHaveText('1 of 120')
+  // Stepping back from the first match goes to the last, far below: it is scrolled into view.
+  await ann.keyboard.press('Shift+Enter')
+  await expect(findCount(ann)).toHaveText('120 of 120')
+  await expect.poll(() => currentMatchVisible(ann)).toBe(true)
   await screenshot(ann, testInfo, 'outline-find-dark')
   await ann.setViewportSize({ width: 390, height: 760 })
   await expect(ann.getByTestId('outline')).toBeHidden()

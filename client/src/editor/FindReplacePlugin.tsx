@@ -25,6 +25,7 @@ import {
   MAX_FIND_QUERY_LENGTH,
 } from './findMatches'
 import { replaceAllMatches, replaceMatchAt } from './replaceInDocument'
+import { scrollRangeIntoView, type VisibleBand } from './scrollRangeIntoView'
 
 export interface FindReplacePluginProps {
   /**
@@ -43,6 +44,21 @@ const MAX_PREFILL_LENGTH = 100
 export function isFindShortcut(event: KeyboardEvent, isApple: boolean): boolean {
   const mod = isApple ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey
   return mod && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'f'
+}
+
+/** The part of the viewport where the document shows: under the editor's sticky chrome, above its footer. */
+function visibleBand(root: HTMLElement | null): VisibleBand {
+  const box = root?.closest('.tandem-editor')
+  const chrome = box?.querySelector('.tandem-editor-chrome')?.getBoundingClientRect()
+  const footer = box?.querySelector('.tandem-word-count')?.getBoundingClientRect()
+  const surface = root?.parentElement?.getBoundingClientRect()
+  const top = Math.max(chrome?.bottom ?? 0, surface?.top ?? 0, 0)
+  const bottom = Math.min(
+    footer?.top ?? window.innerHeight,
+    surface?.bottom ?? window.innerHeight,
+    window.innerHeight,
+  )
+  return { top, bottom }
 }
 
 const INITIAL_STATE: FindBarState = {
@@ -110,10 +126,10 @@ export function FindReplacePlugin({ keyTarget, canReplace }: FindReplacePluginPr
     }
     const ranges = matches.map((match) => createMatchRange(editor, match))
     highlights.paint(ranges, currentIndex)
-    const current = matches[currentIndex]
-    if (scrollToCurrentRef.current && current !== undefined) {
+    const currentRange = ranges[currentIndex]
+    if (scrollToCurrentRef.current && currentRange != null) {
       scrollToCurrentRef.current = false
-      editor.getElementByKey(current.start.key)?.scrollIntoView({ block: 'center', inline: 'nearest' })
+      scrollRangeIntoView(currentRange, visibleBand(editor.getRootElement()))
     }
   }, [open, matches, currentIndex, editor, highlights])
   useEffect(() => () => highlights.clear(), [highlights])
