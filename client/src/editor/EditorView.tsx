@@ -24,6 +24,7 @@ import { registerRoomColor } from '../collab/roomColor'
 import { EditorActionsPlugin } from './EditorActionsPlugin'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
+import { FindReplacePlugin } from './FindReplacePlugin'
 import { focusDocumentStart } from './focusDocumentStart'
 import { LinkPopup } from './LinkPopup'
 import { ListTabPlugin } from './ListTabPlugin'
@@ -35,6 +36,10 @@ import { ShortcutsPlugin } from './ShortcutsPlugin'
 import { Toolbar } from './Toolbar'
 import { UndoOwnChangesPlugin } from './UndoOwnChangesPlugin'
 import { useRemoteCaretTestIds } from './useRemoteCaretTestIds'
+import { WordCountPlugin } from './WordCountPlugin'
+
+/** Where Ctrl/Cmd+F opens the editor's find: focus in the editor, anywhere on the page, or nowhere. */
+export type FindShortcutScope = 'editor' | 'page' | 'off'
 
 /** The person editing, as peers see them. */
 export interface EditorUser {
@@ -57,6 +62,12 @@ export interface EditorViewProps {
   focusWhenSynced?: boolean
   /** Wear `user.color` whatever peers wear (a host chose it). Default false: a colour no peer wears. */
   fixedColor?: boolean
+  /** Find and replace, and where Ctrl/Cmd+F opens it. Default 'editor'. */
+  findShortcut?: FindShortcutScope
+  /** Shows the word count footer. Default true. */
+  showWordCount?: boolean
+  /** Receives the Lexical editor when it exists and null when it goes (state, unlike `editorRef`). */
+  onEditor?: (editor: LexicalEditor | null) => void
 }
 
 const isValidLink = (url: string) => normalizeLinkUrl(url) !== null
@@ -72,6 +83,9 @@ export function EditorView({
   fixedColor = false,
   editorRef,
   focusWhenSynced = false,
+  findShortcut = 'editor',
+  showWordCount = true,
+  onEditor,
 }: EditorViewProps) {
   const [errors] = useState(() => createEditorErrorHandler())
   // Read once by LexicalComposer; editability changes go through EditablePlugin.
@@ -107,12 +121,22 @@ export function EditorView({
     return registerRoomColor(session.awareness, { userId: user.id, joinedAtMs, preferred: user.color })
   }, [session.awareness, user.id, user.color, joinedAtMs, fixedColor])
   const editable = !readOnly && !frozen
+  const [editorBox, setEditorBox] = useState<HTMLDivElement | null>(null)
 
   return (
     <LexicalCollaboration>
       <LexicalComposer initialConfig={initialConfig}>
-        <div className="tandem-editor" data-readonly={readOnly} data-testid="editor">
-          {!readOnly && <Toolbar disabled={frozen} />}
+        <div className="tandem-editor" data-readonly={readOnly} data-testid="editor" ref={setEditorBox}>
+          {/* One sticky block, so the find bar stays under the toolbar as the page scrolls. */}
+          <div className="tandem-editor-chrome">
+            {!readOnly && <Toolbar disabled={frozen} />}
+            {findShortcut !== 'off' && (
+              <FindReplacePlugin
+                canReplace={editable}
+                keyTarget={findShortcut === 'page' ? window : editorBox}
+              />
+            )}
+          </div>
           {!readOnly && <EditorActionsPlugin />}
           <div className="tandem-editor-surface">
             <RichTextPlugin
@@ -120,6 +144,8 @@ export function EditorView({
               contentEditable={
                 <ContentEditable
                   aria-label="Document content"
+                  // A viewer can focus the text too (keyboard scrolling, Ctrl+F in the editor).
+                  tabIndex={readOnly ? 0 : undefined}
                   aria-placeholder={readOnly ? 'This document is empty.' : 'Start writing…'}
                   className="tandem-content-editable"
                   data-testid="editor-content"
@@ -142,6 +168,7 @@ export function EditorView({
             />
             {editable && <LinkPopup />}
           </div>
+          {showWordCount && <WordCountPlugin />}
           <PresenceAnnouncer localUserId={user.id} session={session} />
           <ListPlugin />
           <CheckListPlugin />
@@ -153,6 +180,7 @@ export function EditorView({
           <ShortcutsPlugin />
           <EditablePlugin editable={editable} />
           {editorRef && <EditorRefPlugin editorRef={editorRef} />}
+          {onEditor && <ReportEditorPlugin onEditor={onEditor} />}
           {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
           <ListNumberingPlugin />
           <RebuildOnErrorPlugin errors={errors} />
@@ -199,6 +227,15 @@ function FocusWhenSyncedPlugin({ session }: { session: CollabSession }): null {
     check()
     return unsubscribe
   }, [editor, session])
+  return null
+}
+
+function ReportEditorPlugin({ onEditor }: { onEditor: (editor: LexicalEditor | null) => void }): null {
+  const [editor] = useLexicalComposerContext()
+  useEffect(() => {
+    onEditor(editor)
+    return () => onEditor(null)
+  }, [editor, onEditor])
   return null
 }
 
