@@ -1,8 +1,10 @@
 /** The node types a Tandem document may contain; every client and any server-side seeder registers these. */
 import { CodeHighlightNode, CodeNode } from '@lexical/code'
+import { HorizontalRuleNode } from '@lexical/extension'
 import { AutoLinkNode, LinkNode } from '@lexical/link'
 import { ListItemNode, ListNode } from '@lexical/list'
 import { HeadingNode, QuoteNode } from '@lexical/rich-text'
+import { TableCellNode, TableNode, TableRowNode } from '@lexical/table'
 import {
   type Klass,
   type LexicalNode,
@@ -20,6 +22,12 @@ export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   CodeHighlightNode,
   LinkNode,
   AutoLinkNode,
+  TableNode,
+  TableRowNode,
+  TableCellNode,
+  // The headless node from @lexical/extension, not @lexical/react's deprecated subclass: the server's
+  // layout migration registers these nodes too, without React.
+  HorizontalRuleNode,
 ]
 
 /**
@@ -39,6 +47,9 @@ const ELEMENT_NODES: readonly Klass<LexicalNode>[] = [
   CodeNode,
   LinkNode,
   AutoLinkNode,
+  TableNode,
+  TableRowNode,
+  TableCellNode,
 ]
 
 /**

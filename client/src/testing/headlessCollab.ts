@@ -7,6 +7,7 @@
 import { registerList } from '@lexical/list'
 import { registerMarkdownShortcuts } from '@lexical/markdown'
 import { registerRichText } from '@lexical/rich-text'
+import { registerTablePlugin } from '@lexical/table'
 import { type BindingV2, createUndoManager, initLocalState, type Provider } from '@lexical/yjs'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
 import { documentContent, EDITOR_NODES } from '@tandem/shared/editorNodes'
@@ -79,6 +80,7 @@ export class HeadlessPeer {
       () => this.rescue.destroy(),
       registerRichText(this.editor),
       registerList(this.editor),
+      registerTablePlugin(this.editor),
       registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
       registerListNumbering(this.editor),
     )
