@@ -12,6 +12,7 @@ const removeJsdom = await installJsdom()
 const { $insertDataTransferForRichText } = await import('@lexical/clipboard')
 const {
   $deleteTableColumnAtSelection,
+  $insertTableColumnAtSelection,
   $insertTableRowAtSelection,
   $isTableCellNode,
   $isTableNode,
@@ -130,6 +131,28 @@ describe('tables through the V2 binding', () => {
     expect(texts).toHaveLength(4)
     expect(texts.flat().join('|')).toContain('gamma')
     expect(texts[0]?.slice(0, 2)).toEqual(['Name', 'Owner'])
+  })
+
+  it('a row added by one while another adds a column gets its missing cell, once', async () => {
+    net = new HeadlessNetwork()
+    const a = net.join('A')
+    const b = net.join('B')
+    const c = net.join('C')
+    insertTable(b, 2, 2)
+    await net.settle()
+    for (const peer of [a, b, c]) net.setOnline(peer, false)
+    b.edit(() => $cell(1, 0).selectEnd())
+    b.edit(() => $insertTableRowAtSelection(true))
+    c.edit(() => $cell(0, 1).selectEnd())
+    c.edit(() => $insertTableColumnAtSelection(true))
+    typeInCell(c, 1, 2, 'new column')
+    await expectConverged([a, b, c])
+    // B, who created the short row, pads it: it has a cell in C's new column, and only one.
+    expect(tableTexts(a)).toEqual([
+      ['', '', ''],
+      ['', '', 'new column'],
+      ['', '', ''],
+    ])
   })
 
   // What each source puts on the clipboard, trimmed to what matters: Google Docs wraps the table in a

@@ -16,6 +16,7 @@ import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 import { registerListNumbering } from '../collab/registerListNumbering'
+import { registerTableRepair } from '../collab/registerTableRepair'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
 
 /** Origin of updates that came over the simulated network. */
@@ -83,6 +84,7 @@ export class HeadlessPeer {
       registerTablePlugin(this.editor),
       registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
       registerListNumbering(this.editor),
+      registerTableRepair(this.editor, this.doc),
     )
   }
 
