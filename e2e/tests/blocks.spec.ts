@@ -27,7 +27,10 @@ async function insertWithSlash(page: Page, query: string, expectedTestId: string
   await page.keyboard.type(`/${query}`)
   await expect(menu(page)).toBeVisible()
   await expect(menu(page).getByRole('option').first()).toHaveAttribute('data-testid', expectedTestId)
-  await expect(menu(page).getByRole('option', { selected: true })).toHaveAttribute('data-testid', expectedTestId)
+  await expect(menu(page).getByRole('option', { selected: true })).toHaveAttribute(
+    'data-testid',
+    expectedTestId,
+  )
   await page.keyboard.press('Enter')
   await expect(menu(page)).toBeHidden()
 }
@@ -75,6 +78,7 @@ test('two people build a document with a table, code, a divider and a check list
   await expect(menu(ann)).toBeHidden()
   await expect(annEditor.locator('p').last()).toHaveText('/he')
   for (let i = 0; i < 3; i++) await ann.keyboard.press('Backspace')
+  await expect(annEditor.locator('p').last()).toHaveText('')
 
   // A table from the menu: three by three, a header row, for both.
   await insertWithSlash(ann, 'table', 'insert-table')
@@ -92,7 +96,10 @@ test('two people build a document with a table, code, a divider and a check list
   await cell(ann, 1, 0).click()
   await cell(ben, 2, 1).click()
   await Promise.all([ann.keyboard.type('Write the spec'), ben.keyboard.type('Ben and Ann')])
-  await Promise.all([ann.getByTestId('table-row-below').click(), ben.getByTestId('table-column-right').click()])
+  await Promise.all([
+    ann.getByTestId('table-row-below').click(),
+    ben.getByTestId('table-column-right').click(),
+  ])
   await expect(cells(ann)).toHaveCount(16)
   await expect(cells(ben)).toHaveCount(16)
   await cell(ben, 2, 0).click()
@@ -121,7 +128,9 @@ test('two people build a document with a table, code, a divider and a check list
   await expect(annEditor.locator('code')).toHaveAttribute('data-language', 'python')
   await expect(ann.getByTestId('code-language')).toHaveValue('python')
   for (const page of [ann, ben]) {
-    await expect.poll(() => paintedCategories(page)).toEqual(expect.arrayContaining(['comment', 'keyword', 'string']))
+    await expect
+      .poll(() => paintedCategories(page))
+      .toEqual(expect.arrayContaining(['comment', 'keyword', 'string']))
   }
   // `/` inside code is code, not the menu.
   await placeCaretAtEnd(annEditor.locator('code'))
@@ -152,7 +161,9 @@ test('two people build a document with a table, code, a divider and a check list
     )
     data.setData('text/plain', 'Region\tSales\nNorth\t12')
     const target = document.querySelector('[data-testid=editor-content]')
-    target?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    target?.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    )
   })
   const pasted = annEditor.locator('table').nth(1)
   await expect(pasted.locator('tr')).toHaveCount(2)

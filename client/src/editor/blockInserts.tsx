@@ -8,8 +8,10 @@ import { $patchStyleText } from '@lexical/selection'
 import { INSERT_TABLE_COMMAND } from '@lexical/table'
 import { $findMatchingParent, $insertNodeToNearestRoot } from '@lexical/utils'
 import {
+  $getRoot,
   $getSelection,
   $isElementNode,
+  $isParagraphNode,
   $isRangeSelection,
   type ElementFormatType,
   FORMAT_ELEMENT_COMMAND,
@@ -48,11 +50,27 @@ export const NEW_TABLE_COLUMNS = 3
 
 /** Inserts an empty table with a header row at the caret (Lexical's table plugin handles the command). */
 export function insertTable(editor: LexicalEditor): void {
-  editor.dispatchCommand(INSERT_TABLE_COMMAND, {
-    rows: String(NEW_TABLE_ROWS),
-    columns: String(NEW_TABLE_COLUMNS),
-    includeHeaders: { rows: true, columns: false },
-  })
+  $replacingEmptyBlock(() =>
+    editor.dispatchCommand(INSERT_TABLE_COMMAND, {
+      rows: String(NEW_TABLE_ROWS),
+      columns: String(NEW_TABLE_COLUMNS),
+      includeHeaders: { rows: true, columns: false },
+    }),
+  )
+}
+
+/**
+ * Runs `insert` (which puts a block after the caret's block) and removes the caret's block if it was
+ * an empty paragraph: `/table` on an empty line should not leave the empty line above the table.
+ */
+function $replacingEmptyBlock(insert: () => void): void {
+  const selection = $getSelection()
+  const anchor = $isRangeSelection(selection) ? selection.anchor.getNode() : null
+  const block = anchor === null ? null : $isParagraphNode(anchor) ? anchor : anchor.getParent()
+  const emptyParagraph =
+    $isParagraphNode(block) && block.getTextContent() === '' && block.getParent() === $getRoot()
+  insert()
+  if (emptyParagraph && block.isAttached() && block.getNextSibling() !== null) block.remove()
 }
 
 const block = (id: string, label: string, keywords: string[], icon: () => JSX.Element, type: BlockType) => ({
@@ -129,9 +147,10 @@ export const BLOCK_INSERTS: readonly BlockInsert[] = [
     label: 'Divider',
     keywords: ['horizontal', 'rule', 'hr', 'line', 'separator'],
     icon: DividerIcon,
-    run: () => {
-      $insertNodeToNearestRoot($createHorizontalRuleNode())
-    },
+    run: () =>
+      $replacingEmptyBlock(() => {
+        $insertNodeToNearestRoot($createHorizontalRuleNode())
+      }),
   },
   align('left', 'Align left'),
   align('center', 'Align centre'),
@@ -170,8 +189,9 @@ export function matchBlockInserts(
 }
 
 /**
- * Applies `style` to the text of the caret's block and to what is typed next there (a collapsed
- * caret's style), like Notion's `/red`: the menu is opened with a caret, not a selection.
+ * Applies `style` to the text of the caret's block, like Notion's `/red`: the menu is opened with a
+ * caret, not a selection. In an empty block the caret takes the style instead, so what is typed next
+ * is coloured; in a block with text it does not, or every later block would be coloured too.
  */
 function $styleCurrentBlock(style: Record<string, string | null>): void {
   const selection = $getSelection()
@@ -182,15 +202,17 @@ function $styleCurrentBlock(style: Record<string, string | null>): void {
     (node) => $isElementNode(node) && !node.isInline(),
   )
   if (!$isElementNode(blockNode)) return
+  if (blockNode.getTextContent() === '') {
+    $patchStyleText(selection, style)
+    return
+  }
   const caret = selection.clone()
-  const whole = blockNode.select(0, blockNode.getChildrenSize())
-  $patchStyleText(whole, style)
-  // Back to the caret, which takes the style too, so typing goes on in the new colour.
-  const restored = caret.clone()
+  $patchStyleText(blockNode.select(0, blockNode.getChildrenSize()), style)
   const current = $getSelection()
   if ($isRangeSelection(current)) {
-    current.anchor.set(restored.anchor.key, restored.anchor.offset, restored.anchor.type)
-    current.focus.set(restored.focus.key, restored.focus.offset, restored.focus.type)
-    $patchStyleText(current, style)
+    current.anchor.set(caret.anchor.key, caret.anchor.offset, caret.anchor.type)
+    current.focus.set(caret.focus.key, caret.focus.offset, caret.focus.type)
+    // The caret keeps the style it had: the block's text changed colour, not what comes next.
+    current.setStyle(caret.style)
   }
 }
