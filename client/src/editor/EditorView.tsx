@@ -11,6 +11,7 @@ import { LinkPlugin } from '@lexical/react/LexicalLinkPlugin'
 import { ListPlugin } from '@lexical/react/LexicalListPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
+import { TablePlugin } from '@lexical/react/LexicalTablePlugin'
 import { LEXICAL_ROOT_NAME } from '@tandem/shared'
 import { MARKDOWN_TRANSFORMERS } from '@tandem/shared/content/nodeFormats'
 import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
@@ -20,7 +21,9 @@ import type { CollabSession } from '../collab/CollabSession'
 import { createEditorErrorHandler, type EditorErrorHandler } from '../collab/createEditorErrorHandler'
 import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
+import { registerTableRepair } from '../collab/registerTableRepair'
 import { registerRoomColor } from '../collab/roomColor'
+import { CodeHighlightingPlugin } from './code/CodeHighlightingPlugin'
 import { EditorActionsPlugin } from './EditorActionsPlugin'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
@@ -33,6 +36,7 @@ import { OpenLinksPlugin } from './OpenLinksPlugin'
 import { PresenceAnnouncer } from './PresenceAnnouncer'
 import { registerRemoteCaretLabels } from './remoteCaretLabels'
 import { ShortcutsPlugin } from './ShortcutsPlugin'
+import { SlashMenuPlugin } from './SlashMenuPlugin'
 import { Toolbar } from './Toolbar'
 import { UndoOwnChangesPlugin } from './UndoOwnChangesPlugin'
 import { useRemoteCaretTestIds } from './useRemoteCaretTestIds'
@@ -172,6 +176,10 @@ export function EditorView({
           <PresenceAnnouncer localUserId={user.id} session={session} />
           <ListPlugin />
           <CheckListPlugin />
+          {/* Merged cells come only from pastes; the toolbar neither merges nor splits them. */}
+          <TablePlugin hasCellBackgroundColor={false} hasHorizontalScroll />
+          <CodeHighlightingPlugin />
+          {editable && <SlashMenuPlugin />}
           <LinkPlugin validateUrl={isValidLink} />
           <OpenLinksPlugin editable={editable} />
           <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
@@ -183,6 +191,7 @@ export function EditorView({
           {onEditor && <ReportEditorPlugin onEditor={onEditor} />}
           {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
           <ListNumberingPlugin />
+          {editable && <TableRepairPlugin session={session} />}
           <RebuildOnErrorPlugin errors={errors} />
           <UndoOwnChangesPlugin />
           {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
@@ -242,6 +251,13 @@ function ReportEditorPlugin({ onEditor }: { onEditor: (editor: LexicalEditor | n
 function ListNumberingPlugin(): null {
   const [editor] = useLexicalComposerContext()
   useEffect(() => registerListNumbering(editor), [editor])
+  return null
+}
+
+/** Fills the cells concurrent row and column changes left missing in rows this client created. */
+function TableRepairPlugin({ session }: { session: CollabSession }): null {
+  const [editor] = useLexicalComposerContext()
+  useEffect(() => registerTableRepair(editor, session.doc), [editor, session])
   return null
 }
 
