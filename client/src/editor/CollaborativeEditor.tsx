@@ -4,7 +4,15 @@
  * own page through `layout`).
  */
 import type { LexicalEditor } from 'lexical'
-import { type ReactElement, type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } from 'react'
+import {
+  type ReactElement,
+  type ReactNode,
+  type RefObject,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
 import type { CollabSession } from '../collab/CollabSession'
 import {
   type ConnectionState,
