@@ -29,7 +29,7 @@ for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     { timeout: 120_000 },
     async () => {
       const random = createRandom(seed)
-      const net = new HeadlessNetwork()
+      const net = new HeadlessNetwork({ seed })
       const log: string[] = []
       try {
         const people = [net.join('A'), net.join('B'), net.join('C')]

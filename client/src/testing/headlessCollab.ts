@@ -8,6 +8,7 @@ import { registerList } from '@lexical/list'
 import { registerMarkdownShortcuts } from '@lexical/markdown'
 import { registerRichText } from '@lexical/rich-text'
 import { type BindingV2, createUndoManager, initLocalState, type Provider } from '@lexical/yjs'
+import { mulberry32 } from '@tandem/shared'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
 import { documentContent, EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode } from 'lexical'
@@ -39,7 +40,13 @@ export class HeadlessPeer {
   readonly droppedEdits: Error[] = []
   private editing = false
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    clientId?: number,
+  ) {
+    // Yjs orders concurrent inserts at one spot by client id; a random id made a seeded run differ
+    // from one run to the next. Set before the doc holds anything, so nothing was written under another.
+    if (clientId !== undefined) this.doc.clientID = clientId
     this.editor = createEditor({
       namespace: name,
       nodes: [...EDITOR_NODES],
@@ -145,9 +152,22 @@ function createLocalPresenceProvider(): Provider {
 export class HeadlessNetwork {
   readonly server = new Y.Doc()
   readonly peers: HeadlessPeer[] = []
+  private readonly nextClientId: (() => number) | undefined
+
+  /**
+   * `seed` makes the peers' Yjs client ids (which decide the order of concurrent inserts) a function of
+   * the seed and the join order, so a seeded run replays exactly; without it they are random, as in a browser.
+   */
+  constructor(options: { seed?: number } = {}) {
+    const { seed } = options
+    if (seed !== undefined) {
+      const random = mulberry32(seed)
+      this.nextClientId = () => Math.floor(random() * 0xffff_ffff)
+    }
+  }
 
   join(name: string): HeadlessPeer {
-    const peer = new HeadlessPeer(name)
+    const peer = new HeadlessPeer(name, this.nextClientId?.())
     this.peers.push(peer)
     peer.receive(Y.encodeStateAsUpdate(this.server))
     return peer
