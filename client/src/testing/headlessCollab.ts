@@ -3,6 +3,7 @@
  * binds them, a server document, and a network whose delivery the test controls (online, offline,
  * message by message). Lets a binding regression show up in seconds, without a browser.
  * Needs DOM globals (`installJsdom`) before Lexical is imported: selection code reads the window.
+ * Each person's editor lives in a window of its own, as in separate browser tabs.
  */
 import { registerList } from '@lexical/list'
 import { registerMarkdownShortcuts } from '@lexical/markdown'
@@ -16,6 +17,7 @@ import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 import { registerListNumbering } from '../collab/registerListNumbering'
+import { createOwnWindow } from './installJsdom'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
 
 /** Origin of updates that came over the simulated network. */
@@ -57,10 +59,17 @@ export class HeadlessPeer {
         this.droppedEdits.push(error)
       },
     })
-    const root = document.createElement('div')
+    // Its own window: one person's DOM selection must not reach another's editor (see createOwnWindow).
+    const ownWindow = createOwnWindow()
+    const root = ownWindow.document.createElement('div')
     root.contentEditable = 'true'
-    document.body.append(root)
+    ownWindow.document.body.append(root)
     this.editor.setRootElement(root)
+    // Focused, as the page of someone typing is: Lexical then keeps the DOM selection in step with
+    // remote changes too (it skips collaboration updates in an unfocused editor), and reads it back on
+    // the next update, as in a browser. (jsdom focuses a contenteditable only with a tabindex.)
+    root.tabIndex = 0
+    root.focus()
     const bound = bindEditorV2(this.editor, this.doc, this.presence)
     this.binding = bound.binding
     this.undoManager = createUndoManager(this.binding, this.binding.root)
@@ -82,19 +91,18 @@ export class HeadlessPeer {
     this.cleanups.push(
       () => bound.unbind(),
       () => this.doc.off('update', onDocUpdate),
-      () => root.remove(),
       () => this.rescue.destroy(),
       registerRichText(this.editor),
       registerList(this.editor),
       registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
       registerListNumbering(this.editor),
+      () => this.editor.setRootElement(null),
+      () => ownWindow.close(),
     )
   }
 
   /** Runs a local edit synchronously, as a keystroke's update would. */
   edit(fn: () => void): void {
-    // One DOM serves every person here; a DOM selection left in another editor must not leak in.
-    document.getSelection()?.removeAllRanges()
     this.editing = true
     try {
       this.editor.update(fn, { discrete: true })
