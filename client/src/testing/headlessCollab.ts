@@ -168,6 +168,12 @@ export class HeadlessNetwork {
    */
   constructor(options: { seed?: number } = {}) {
     const { seed } = options
+    // The server document's own changes (Yjs deleting formatting marks a remote change made
+    // redundant) go to everyone, as the server's Room sends them (Room.shareOwnChange).
+    this.server.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === NETWORK) return
+      for (const peer of this.peers) if (peer.online) peer.inbox.push(update)
+    })
     if (seed !== undefined) {
       const random = mulberry32(seed)
       this.nextClientId = () => Math.floor(random() * 0xffff_ffff)

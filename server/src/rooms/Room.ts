@@ -100,6 +100,8 @@ export class Room {
    * (client/src/collab/ConcurrentTextRescue.ts reads that difference).
    */
   private applying: Uint8Array | null = null
+  /** The doc's own changes made while a group was applied, sent after the group's frame. */
+  private ownChangesDuringApply: Uint8Array[] = []
   /** `Y.encodeStateAsUpdate(doc)`, kept until the next change so joiners with nothing share one encoding. */
   private fullState: Uint8Array | null = null
   /** The step 2 frame carrying `fullState`, kept as long as it: joiners of an unchanged document share it. */
@@ -371,6 +373,7 @@ export class Room {
       const applied = this.applied
       this.applied = null
       this.broadcastApplied(applied)
+      for (const change of this.ownChangesDuringApply.splice(0)) this.shareOwnChange(change)
     }
     this.logRows += group.updates.length
     this.logBytes += group.updates.reduce((sum, update) => sum + update.byteLength, 0)
@@ -481,12 +484,40 @@ export class Room {
       this.applied.push({ update: bytes, peer })
       return
     }
+    if (origin === null) {
+      // A transaction of the document itself: Yjs's formatting cleanup (see shareOwnChange).
+      if (this.applied) this.ownChangesDuringApply.push(update)
+      else this.shareOwnChange(update)
+      return
+    }
     if (origin === RELAY_ORIGIN) {
       this.size?.grew(update.byteLength)
       // Durable on the node that relayed it; only our own clients still need it.
       const frame = encodeSyncUpdate(bytes)
       for (const connection of this.connections) connection.send(frame, 'sync-update')
     }
+  }
+
+  /**
+   * Stores and sends a change no client sent: after applying a remote change to formatted text, Yjs
+   * deletes the formatting marks that became redundant, in a transaction of its own
+   * (cleanupYTextAfterTransaction). Each replica decides that by its own view, and concurrent edits
+   * can make a mark redundant here that still ends a bold or italic run elsewhere; kept here alone,
+   * the deletion left this document (and every freshly opened page) with a run formatted otherwise
+   * than the open editors had it, with equal state vectors (issue 23). Deletions only, so sending
+   * them to everyone makes every replica agree. Memory already holds it (Yjs applied it itself);
+   * it is stored after the group that caused it, and other nodes hear of it from the commit queue.
+   */
+  private shareOwnChange(update: Uint8Array): void {
+    if (this.destroyed) return
+    this.ctx.commits.enqueue(this.name, update).catch((error: unknown) => {
+      this.ctx.logger.error({ room: this.name, err: error }, 'storing a formatting cleanup failed')
+    })
+    this.size?.grew(update.byteLength)
+    this.logRows += 1
+    this.logBytes += update.byteLength
+    const frame = encodeSyncUpdate(update)
+    for (const connection of this.connections) connection.send(frame, 'sync-update')
   }
 
   /** One frame for what a group changed, to everyone but a sole sender. */
