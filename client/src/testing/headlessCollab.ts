@@ -17,8 +17,8 @@ import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 import { registerListNumbering } from '../collab/registerListNumbering'
-import { createOwnWindow } from './installJsdom'
 import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
+import { createOwnWindow } from './installJsdom'
 
 /** Origin of updates that came over the simulated network. */
 const NETWORK = Symbol('network')

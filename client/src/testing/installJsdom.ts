@@ -7,10 +7,7 @@
 import { populateGlobal } from 'vitest/environments'
 
 interface JsdomModule {
-  JSDOM: new (
-    html: string,
-    options: { url: string; pretendToBeVisual: boolean },
-  ) => { window: JsdomWindow }
+  JSDOM: new (html: string, options: { url: string; pretendToBeVisual: boolean }) => { window: JsdomWindow }
 }
 
 type JsdomWindow = Record<string, unknown> & { close(): void; document: Document }
@@ -44,11 +41,22 @@ export async function installJsdom(url = 'http://localhost:3000/'): Promise<() =
  */
 export function createOwnWindow(url = 'http://localhost:3000/'): JsdomWindow {
   if (loadedJsdom === undefined) throw new Error('createOwnWindow needs installJsdom() first')
-  const window = new loadedJsdom('<!DOCTYPE html><html><body></body></html>', { url, pretendToBeVisual: true })
-    .window
+  const window = new loadedJsdom('<!DOCTYPE html><html><body></body></html>', {
+    url,
+    pretendToBeVisual: true,
+  }).window
   // jsdom lays nothing out; Lexical measures the caret of a focused editor to scroll it into view.
   const range = (window.Range as { prototype: Record<string, unknown> }).prototype
-  range.getBoundingClientRect = () => ({ x: 0, y: 0, width: 0, height: 0, top: 0, right: 0, bottom: 0, left: 0 })
+  range.getBoundingClientRect = () => ({
+    x: 0,
+    y: 0,
+    width: 0,
+    height: 0,
+    top: 0,
+    right: 0,
+    bottom: 0,
+    left: 0,
+  })
   range.getClientRects = () => []
   return window
 }
