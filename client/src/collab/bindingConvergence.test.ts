@@ -17,7 +17,7 @@ const { createActions, createRandom, pickAction } = await import('../testing/ran
 afterAll(() => removeJsdom())
 
 /**
- * By default a short run (a few seconds): two seeds, and the seeds that found the defects fixed so far
+ * By default a short run (about 1 s of CPU a seed): seed 1, and the seeds that found the defects fixed so far
  * (12: the server's formatting cleanup kept to itself; 17 and 62: the caret restored from removed
  * nodes). CONVERGENCE_SEED=s replays one seed; CONVERGENCE_SEEDS=n runs seeds from 1 (or from s).
  */
@@ -27,7 +27,7 @@ const firstSeed = Number(process.env.CONVERGENCE_SEED ?? 1)
 const seedCount = Number(process.env.CONVERGENCE_SEEDS ?? 1)
 const seedList = chosen
   ? Array.from({ length: seedCount }, (_, i) => firstSeed + i)
-  : [1, 2, ...REGRESSION_SEEDS]
+  : [1, ...REGRESSION_SEEDS]
 const rounds = Number(process.env.CONVERGENCE_ROUNDS ?? 8)
 const ACTIONS_PER_ROUND = 12
 // Lists are left out by default: see docs/reliability.md (open list divergences). CONVERGENCE_LISTS=1 adds them.
