@@ -4,9 +4,13 @@ import { compactUpdates } from '../compactUpdates'
 import type {
   DocumentRecord,
   DocumentStore,
+  PutUploadResult,
   ShareKeyRecord,
   StoredDocument,
+  StoredUpload,
   UpdateEntry,
+  UploadQuota,
+  UploadRecord,
 } from '../DocumentStore'
 import { StorageError } from '../StorageError'
 import { validateEntries } from '../validateEntries'
@@ -20,6 +24,8 @@ export class MemoryStore implements DocumentStore {
   private readonly rooms = new Map<string, RoomLog>()
   private readonly documents = new Map<string, DocumentRecord>()
   private readonly shareKeys = new Map<string, ShareKeyRecord>()
+  /** Per document, by hash, in insertion order. */
+  private readonly uploads = new Map<string, Map<string, StoredUpload>>()
   private closed = false
 
   async load(room: string): Promise<StoredDocument> {
@@ -103,6 +109,33 @@ export class MemoryStore implements DocumentStore {
     if (!key || key.documentId !== documentId) return false
     if (key.revokedAt === null) this.shareKeys.set(keyId, { ...key, revokedAt: Date.now() })
     return true
+  }
+
+  async putUpload(upload: StoredUpload, quota: UploadQuota): Promise<PutUploadResult> {
+    this.assertOpen('putUpload')
+    let uploads = this.uploads.get(upload.documentId)
+    if (uploads?.has(upload.hash)) return 'exists'
+    const stored = [...(uploads?.values() ?? [])]
+    const bytes = stored.reduce((sum, existing) => sum + existing.bytes, 0)
+    if (stored.length + 1 > quota.maxCount || bytes + upload.bytes > quota.maxBytes) return 'over-quota'
+    if (!uploads) {
+      uploads = new Map()
+      this.uploads.set(upload.documentId, uploads)
+    }
+    uploads.set(upload.hash, { ...upload, data: upload.data.slice() })
+    return 'stored'
+  }
+
+  async getUpload(documentId: string, hash: string): Promise<StoredUpload | null> {
+    this.assertOpen('getUpload')
+    return this.uploads.get(documentId)?.get(hash) ?? null
+  }
+
+  async listUploads(documentId: string): Promise<UploadRecord[]> {
+    this.assertOpen('listUploads')
+    return [...(this.uploads.get(documentId)?.values() ?? [])]
+      .map(({ data: _data, ...record }) => record)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0))
   }
 
   isHealthy(): boolean {

@@ -53,6 +53,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- Listing a document's keys walks the UNIQUE (document_id, key_hash) index.
   ALTER TABLE tandem_share_keys ADD COLUMN created_by TEXT;
   `,
+  `
+  -- Uploaded images, content-addressed per document: every node reads them from here, so images
+  -- work whichever host serves the reader. A document's uploads are listed in created_at order.
+  CREATE TABLE tandem_uploads (
+    document_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    type TEXT NOT NULL,
+    bytes BIGINT NOT NULL,
+    data BYTEA NOT NULL,
+    crc32 INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (document_id, hash)
+  );
+  `,
 ]
 
 /**

@@ -3,9 +3,9 @@
  * synchronous=NORMAL and made durable by WalDurability, checksummed rows, optimistic compaction.
  */
 import type Database from 'better-sqlite3'
-import type { Durability, UpdateEntry } from '../DocumentStore'
+import type { Durability, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
-import { type DocumentRow, type ShareKeyRow, writeChecksum } from '../rowCodec'
+import { type DocumentRow, type ShareKeyRow, type UploadInfoRow, type UploadRow, writeChecksum } from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
 import { openSqlite } from './openSqlite'
@@ -43,6 +43,7 @@ export class SqliteDatabase implements StoreAdapter {
     throughId: number,
   ) => void
   private readonly readTransaction: (fn: () => unknown) => unknown
+  private readonly insertUploadTransaction: (row: UploadRow, quota: UploadQuota) => PutUploadResult
   private readonly walSync: WalSync
   private readonly durability: WalDurability
   private healthy = true
@@ -57,6 +58,8 @@ export class SqliteDatabase implements StoreAdapter {
       this.appendTransaction = db.transaction(this.insertAll.bind(this)).immediate
       this.replaceSnapshotTransaction = db.transaction(this.replaceAndDelete.bind(this)).immediate
       this.readTransaction = db.transaction((fn: () => unknown) => fn()).deferred
+      // IMMEDIATE: the quota is read under the write lock, so two processes cannot both fit.
+      this.insertUploadTransaction = db.transaction(this.insertUploadWithinQuota.bind(this)).immediate
     } catch (error) {
       db.close()
       throw toStorageError(error, `open ${file}`)
@@ -129,6 +132,18 @@ export class SqliteDatabase implements StoreAdapter {
     return changes > 0
   }
 
+  async insertUpload(row: UploadRow, quota: UploadQuota): Promise<PutUploadResult> {
+    return this.write('putUpload', () => this.insertUploadTransaction(row, quota))
+  }
+
+  async selectUpload(documentId: string, hash: string): Promise<UploadRow | null> {
+    return this.read('getUpload', () => this.statements.selectUpload.get(documentId, hash) ?? null)
+  }
+
+  async selectUploadsOfDocument(documentId: string): Promise<readonly UploadInfoRow[]> {
+    return this.read('listUploads', () => this.statements.selectUploadsOfDocument.all(documentId))
+  }
+
   isHealthy(): boolean {
     return this.healthy && this.durability.isSound()
   }
@@ -152,6 +167,16 @@ export class SqliteDatabase implements StoreAdapter {
   private insertAll(entries: readonly UpdateEntry[]): void {
     for (const { room, update } of entries)
       this.statements.insertUpdate.run(room, update, writeChecksum(update))
+  }
+
+  private insertUploadWithinQuota(row: UploadRow, quota: UploadQuota): PutUploadResult {
+    if (this.statements.uploadExists.get(row.document_id, row.hash)) return 'exists'
+    const usage = this.statements.selectUploadUsage.get(row.document_id)!
+    if (usage.count + 1 > quota.maxCount || usage.bytes + Number(row.bytes) > quota.maxBytes) {
+      return 'over-quota'
+    }
+    this.statements.insertUpload.run(row)
+    return 'stored'
   }
 
   /** Changes nothing when another process replaced the snapshot since it was read. */
