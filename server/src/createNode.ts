@@ -17,6 +17,8 @@ import type { DocumentStore } from './persistence/DocumentStore'
 import { createRelay } from './relay/createRelay'
 import type { Relay } from './relay/Relay'
 import { createTandemServer, type TandemServer } from './server'
+import { createUploadHandler } from './uploads/serveUpload'
+import { UploadUrlSigner } from './uploads/UploadUrlSigner'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
 function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
@@ -67,6 +69,8 @@ export async function createNode(
   const shareKeys = new ShareKeyStatus(store)
   // The one check every upgrade and every API call with a token goes through.
   const verifier = new TokenVerifier(secret, { maxLifetimeSeconds: config.maxTokenTtlSeconds, shareKeys })
+  // One signer for both ends: the API signs image URLs, the upload handler checks them.
+  const uploadSigner = new UploadUrlSigner(secret)
   const api = createApiHandler({
     store,
     verifier,
@@ -82,6 +86,16 @@ export async function createNode(
     tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
     // Sessions opened with a revoked key end now, on every node, not when their token expires.
     onShareKeyRevoked: (documentId, keyId) => revoker.revoke(documentId, keyId),
+    uploads: {
+      maxBytes: config.maxUploadBytes,
+      quota: { maxCount: config.maxUploadsPerDocument, maxBytes: config.maxUploadBytesPerDocument },
+      // Keyed by document: whoever holds an edit link, from however many addresses, shares one allowance.
+      rateLimiter: new RateLimiter({
+        capacity: config.uploadRateLimitBurst,
+        refillPerSecond: config.uploadsPerMinute / 60,
+      }),
+      signer: uploadSigner,
+    },
   })
   const server = createTandemServer(config, {
     store,
@@ -89,6 +103,7 @@ export async function createNode(
     metrics,
     authenticate: tokenAuthenticator(verifier),
     api,
+    uploads: createUploadHandler({ store, signer: uploadSigner }),
     logger,
   })
   const revoker = new SessionRevoker({

@@ -32,6 +32,8 @@ export interface TandemServerParts {
   readonly authenticate: Authenticate
   readonly relay?: Relay
   readonly api?: ApiHandler
+  /** Serves signed image URLs (`/uploads/*`). */
+  readonly uploads?: ApiHandler
   readonly logger?: Logger
 }
 
@@ -118,6 +120,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       logger,
       readiness,
       api: parts.api,
+      uploads: parts.uploads,
       probeUpgrade: createUpgradeProbe({
         authenticate: parts.authenticate,
         logger,

@@ -7,6 +7,14 @@ import { ApiError } from '../http/ApiError'
 import { RateLimiter, type RateLimiterOptions } from '../http/RateLimiter'
 import type { ApiHandler } from '../http/requestHandler'
 import { sendApiError } from '../http/sendJson'
+import { UploadUrlSigner } from '../uploads/UploadUrlSigner'
+import {
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES_PER_DOCUMENT,
+  DEFAULT_MAX_UPLOADS_PER_DOCUMENT,
+  DEFAULT_UPLOAD_RATE_LIMIT_BURST,
+  DEFAULT_UPLOADS_PER_MINUTE,
+} from '../uploads/uploadLimits'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
 import {
   handleCreateDocument,
@@ -18,6 +26,7 @@ import {
 import { RequestAbortedError } from './RequestAbortedError'
 import { MAX_JSON_BODY_BYTES } from './readJsonBody'
 import { handleTokenExchange } from './tokenRoute'
+import { handleCreateUpload, handleListUploads } from './uploadRoutes'
 
 /** Default rate limit of the API: a burst of 60 requests, then 2 per second per client address. */
 const DEFAULT_API_RATE_LIMIT: RateLimiterOptions = { capacity: 60, refillPerSecond: 2 }
@@ -41,6 +50,10 @@ const ROUTES: readonly Route[] = [
     methods: { GET: handleListShareKeys, POST: handleCreateShareKey },
   },
   { pattern: /^\/api\/documents\/([^/]+)\/keys\/([^/]+)$/, methods: { DELETE: handleRevokeShareKey } },
+  {
+    pattern: /^\/api\/documents\/([^/]+)\/uploads$/,
+    methods: { GET: handleListUploads, POST: handleCreateUpload },
+  },
   { pattern: /^\/api\/token$/, methods: { POST: handleTokenExchange } },
 ]
 
@@ -56,6 +69,15 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     rateLimiter: deps.rateLimiter ?? new RateLimiter(DEFAULT_API_RATE_LIMIT),
     clientAddress: deps.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown'),
     maxBodyBytes: deps.maxBodyBytes ?? MAX_JSON_BODY_BYTES,
+    uploads: deps.uploads ?? {
+      maxBytes: DEFAULT_MAX_UPLOAD_BYTES,
+      quota: { maxCount: DEFAULT_MAX_UPLOADS_PER_DOCUMENT, maxBytes: DEFAULT_MAX_UPLOAD_BYTES_PER_DOCUMENT },
+      rateLimiter: new RateLimiter({
+        capacity: DEFAULT_UPLOAD_RATE_LIMIT_BURST,
+        refillPerSecond: DEFAULT_UPLOADS_PER_MINUTE / 60,
+      }),
+      signer: new UploadUrlSigner(deps.secret),
+    },
   }
   return async (req, res) => {
     const pathname = readPathname(req.url)

@@ -37,7 +37,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import type { DocumentStore, ShareKeyRecord, StoredDocument, StoredUpload, UploadQuota } from './DocumentStore'
+import type {
+  DocumentStore,
+  ShareKeyRecord,
+  StoredDocument,
+  StoredUpload,
+  UploadQuota,
+} from './DocumentStore'
 import { StorageError, type StorageErrorKind } from './StorageError'
 
 /** One store under test, plus the optional powers that only some adapters have. */
@@ -357,18 +363,24 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
     })
 
     it('U3 past the quota count or bytes is "over-quota" and stores nothing; other documents are unaffected', async () => {
-      const quota: UploadQuota = { maxCount: 2, maxBytes: upload(1).bytes + upload(2).bytes + upload(3).bytes }
+      const quota: UploadQuota = {
+        maxCount: 2,
+        maxBytes: upload(1).bytes + upload(2).bytes + upload(3).bytes,
+      }
       expect(await store.putUpload(upload(1), quota)).toBe('stored')
       expect(await store.putUpload(upload(2), quota)).toBe('stored')
       expect(await store.putUpload(upload(3), quota)).toBe('over-quota')
       expect(await store.getUpload('doc1', upload(3).hash)).toBeNull()
       const byBytes: UploadQuota = { maxCount: 10, maxBytes: upload(1).bytes + upload(2).bytes }
       expect(await store.putUpload(upload(3), byBytes)).toBe('over-quota')
-      expect((await store.listUploads('doc1')).map((item) => item.hash)).toEqual([upload(1).hash, upload(2).hash])
+      expect((await store.listUploads('doc1')).map((item) => item.hash)).toEqual([
+        upload(1).hash,
+        upload(2).hash,
+      ])
       expect(await store.putUpload(upload(3, { documentId: 'doc2' }), quota)).toBe('stored')
     })
 
-    it('U4 listing gives a document\'s uploads without bytes, oldest first, ties by hash', async () => {
+    it("U4 listing gives a document's uploads without bytes, oldest first, ties by hash", async () => {
       expect(await store.listUploads('doc1')).toEqual([])
       await store.putUpload(upload(5, { createdAt: 3_000 }), ROOMY)
       await store.putUpload(upload(7, { createdAt: 2_000 }), ROOMY)

@@ -4,7 +4,13 @@
  */
 import type { PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
-import { type DocumentRow, type ShareKeyRow, type UploadInfoRow, type UploadRow, writeChecksum } from '../rowCodec'
+import {
+  type DocumentRow,
+  type ShareKeyRow,
+  type UploadInfoRow,
+  type UploadRow,
+  writeChecksum,
+} from '../rowCodec'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
 import { PostgresPool, type PostgresPoolOptions } from './PostgresPool'
 import * as sql from './postgresStatements'

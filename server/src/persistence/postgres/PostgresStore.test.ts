@@ -57,7 +57,10 @@ runDocumentStoreContract('PostgresStore', async () => {
   const url = contractUrl
   const opened = [new PostgresStore(url)]
   await opened[0]!.ready()
-  await sql(url, 'TRUNCATE tandem_updates, tandem_snapshots, tandem_documents, tandem_share_keys')
+  await sql(
+    url,
+    'TRUNCATE tandem_updates, tandem_snapshots, tandem_documents, tandem_share_keys, tandem_uploads',
+  )
   return {
     store: opened[0]!,
     async reopen() {

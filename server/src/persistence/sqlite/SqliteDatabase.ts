@@ -5,7 +5,13 @@
 import type Database from 'better-sqlite3'
 import type { Durability, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
-import { type DocumentRow, type ShareKeyRow, type UploadInfoRow, type UploadRow, writeChecksum } from '../rowCodec'
+import {
+  type DocumentRow,
+  type ShareKeyRow,
+  type UploadInfoRow,
+  type UploadRow,
+  writeChecksum,
+} from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
 import { openSqlite } from './openSqlite'
