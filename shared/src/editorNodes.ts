@@ -10,6 +10,7 @@ import {
   type SerializedEditorState,
   type SerializedLexicalNode,
 } from 'lexical'
+import { ImageNode } from './ImageNode'
 
 export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   HeadingNode,
@@ -20,6 +21,7 @@ export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   CodeHighlightNode,
   LinkNode,
   AutoLinkNode,
+  ImageNode,
 ]
 
 /**

@@ -12,10 +12,14 @@ import {
   type StopReason,
   type TokenSource,
 } from '../collab/ConnectionController'
+import { toHttpBase } from '../collab/serverUrls'
 import { readTokenClaims } from '../collab/tokenClaims'
 import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, usePresence, useSaveState } from '../collab/useSessionState'
 import { colorForUser } from '../identity/identity'
+import { ImageUploads } from '../images/ImageUploads'
+import type { ImageServices } from '../images/ImageUploadsContext'
+import { UploadTasks } from '../images/UploadTasks'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { EditorView } from './EditorView'
 import { focusDocumentStart } from './focusDocumentStart'
@@ -130,6 +134,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     }),
     [props.user.id, props.user.name, props.user.color],
   )
+  const images = useImageServices(session, props.serverUrl, props.room)
   const connection = useConnectionState(session)
   const save = useSaveState(session)
   const presence = usePresence(session, user.id)
@@ -174,6 +179,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
         fixedColor={props.user.color !== undefined}
         focusWhenSynced={props.focusWhenSynced === true && !readOnly}
         frozen={stopped !== null}
+        images={images}
         readOnly={readOnly}
         session={session}
         user={user}
@@ -184,6 +190,23 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
   }
   if (props.layout) return props.layout(parts)
   return <DefaultLayout parts={parts} showStatusBar={showStatusBar} showTitle={showTitle} />
+}
+
+/** The session's image uploads and signed URLs, for as long as the session lives. */
+function useImageServices(session: CollabSession, serverUrl: string, room: string): ImageServices {
+  const services = useMemo(
+    () => ({
+      uploads: new ImageUploads({
+        httpBase: toHttpBase(serverUrl, window.location.href),
+        room,
+        getToken: () => session.connection.currentToken,
+      }),
+      tasks: new UploadTasks(),
+    }),
+    [session, serverUrl, room],
+  )
+  useEffect(() => () => services.uploads.destroy(), [services])
+  return services
 }
 
 /** The embed's layout: one bordered box, the title and the status bar optional. */

@@ -20,6 +20,9 @@ import { createEditorErrorHandler, type EditorErrorHandler } from '../collab/cre
 import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
 import { registerRoomColor } from '../collab/roomColor'
+import { withImageView } from '../images/ImageNodeView'
+import { ImagePlugin } from '../images/ImagePlugin'
+import { type ImageServices, ImageServicesContext } from '../images/ImageUploadsContext'
 import { EditorActionsPlugin } from './EditorActionsPlugin'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
@@ -56,6 +59,8 @@ export interface EditorViewProps {
   focusWhenSynced?: boolean
   /** Wear `user.color` whatever peers wear (a host chose it). Default false: a colour no peer wears. */
   fixedColor?: boolean
+  /** The document's images on the server; without it images show as placeholders and none can be added. */
+  images?: ImageServices
 }
 
 const isValidLink = (url: string) => normalizeLinkUrl(url) !== null
@@ -71,12 +76,13 @@ export function EditorView({
   fixedColor = false,
   editorRef,
   focusWhenSynced = false,
+  images,
 }: EditorViewProps) {
   const [errors] = useState(() => createEditorErrorHandler())
   // Read once by LexicalComposer; editability changes go through EditablePlugin.
   const [initialConfig] = useState<InitialConfigType>(() => ({
     namespace: 'tandem',
-    nodes: [...EDITOR_NODES],
+    nodes: withImageView(EDITOR_NODES),
     theme: editorTheme,
     editable: !readOnly,
     // The Yjs document owns the content; a default paragraph here would be synced as an edit.
@@ -110,66 +116,69 @@ export function EditorView({
   return (
     <LexicalCollaboration>
       <LexicalComposer initialConfig={initialConfig}>
-        <div className="tandem-editor" data-readonly={readOnly} data-testid="editor">
-          {!readOnly && <Toolbar disabled={frozen} />}
-          {!readOnly && <EditorActionsPlugin />}
-          <div className="tandem-editor-surface">
-            <RichTextPlugin
-              ErrorBoundary={LexicalErrorBoundary}
-              contentEditable={
-                <ContentEditable
-                  aria-label="Document content"
-                  aria-placeholder={readOnly ? 'This document is empty.' : 'Start writing…'}
-                  className="tandem-content-editable"
-                  data-testid="editor-content"
-                  placeholder={
-                    <div className="tandem-placeholder" data-testid="editor-placeholder">
-                      {readOnly
-                        ? 'This document is empty.'
-                        : 'Start writing… (Markdown shortcuts work: # , - , **bold**)'}
-                    </div>
-                  }
-                />
-              }
-            />
-            {/* Names of carets are noise to a screen reader; PresenceAnnouncer says who comes and goes. */}
-            <div
-              aria-hidden="true"
-              className="tandem-carets"
-              data-testid="remote-carets"
-              ref={setCaretsContainer}
-            />
-            {editable && <LinkPopup />}
+        <ImageServicesContext.Provider value={images ?? null}>
+          <div className="tandem-editor" data-readonly={readOnly} data-testid="editor">
+            {!readOnly && <Toolbar canInsertImages={images !== undefined} disabled={frozen} />}
+            {!readOnly && <EditorActionsPlugin />}
+            {editable && images && <ImagePlugin services={images} />}
+            <div className="tandem-editor-surface">
+              <RichTextPlugin
+                ErrorBoundary={LexicalErrorBoundary}
+                contentEditable={
+                  <ContentEditable
+                    aria-label="Document content"
+                    aria-placeholder={readOnly ? 'This document is empty.' : 'Start writing…'}
+                    className="tandem-content-editable"
+                    data-testid="editor-content"
+                    placeholder={
+                      <div className="tandem-placeholder" data-testid="editor-placeholder">
+                        {readOnly
+                          ? 'This document is empty.'
+                          : 'Start writing… (Markdown shortcuts work: # , - , **bold**)'}
+                      </div>
+                    }
+                  />
+                }
+              />
+              {/* Names of carets are noise to a screen reader; PresenceAnnouncer says who comes and goes. */}
+              <div
+                aria-hidden="true"
+                className="tandem-carets"
+                data-testid="remote-carets"
+                ref={setCaretsContainer}
+              />
+              {editable && <LinkPopup />}
+            </div>
+            <PresenceAnnouncer localUserId={user.id} session={session} />
+            <ListPlugin />
+            <CheckListPlugin />
+            <LinkPlugin validateUrl={isValidLink} />
+            <OpenLinksPlugin editable={editable} />
+            <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
+            <ListTabPlugin maxIndent={6} />
+            <ShortcutsPlugin />
+            <EditablePlugin editable={editable} />
+            {editorRef && <EditorRefPlugin editorRef={editorRef} />}
+            {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
+            <ListNumberingPlugin />
+            <RebuildOnErrorPlugin errors={errors} />
+            <UndoOwnChangesPlugin />
+            {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
+            {caretsContainer !== null && (
+              <CollaborationPluginV2__EXPERIMENTAL
+                awarenessData={awarenessData}
+                cursorColor={user.color}
+                cursorsContainerRef={caretsRef}
+                doc={session.doc}
+                excludedProperties={UNSYNCED_PROPERTIES}
+                id={COLLAB_DOC_ID}
+                provider={session.pluginProvider}
+                rootName={LEXICAL_ROOT_NAME}
+                username={user.name}
+              />
+            )}
           </div>
-          <PresenceAnnouncer localUserId={user.id} session={session} />
-          <ListPlugin />
-          <CheckListPlugin />
-          <LinkPlugin validateUrl={isValidLink} />
-          <OpenLinksPlugin editable={editable} />
-          <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
-          <ListTabPlugin maxIndent={6} />
-          <ShortcutsPlugin />
-          <EditablePlugin editable={editable} />
-          {editorRef && <EditorRefPlugin editorRef={editorRef} />}
-          {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
-          <ListNumberingPlugin />
-          <RebuildOnErrorPlugin errors={errors} />
-          <UndoOwnChangesPlugin />
-          {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
-          {caretsContainer !== null && (
-            <CollaborationPluginV2__EXPERIMENTAL
-              awarenessData={awarenessData}
-              cursorColor={user.color}
-              cursorsContainerRef={caretsRef}
-              doc={session.doc}
-              excludedProperties={UNSYNCED_PROPERTIES}
-              id={COLLAB_DOC_ID}
-              provider={session.pluginProvider}
-              rootName={LEXICAL_ROOT_NAME}
-              username={user.name}
-            />
-          )}
-        </div>
+        </ImageServicesContext.Provider>
       </LexicalComposer>
     </LexicalCollaboration>
   )

@@ -3,12 +3,14 @@ import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext
 import { IS_APPLE } from '@lexical/utils'
 import { type BaseSelection, COMMAND_PRIORITY_EDITOR } from 'lexical'
 import { type JSX, useEffect, useState } from 'react'
+import { PICK_IMAGE_COMMAND } from '../images/imageCommands'
 import { type BlockType, type EditorAction, setLink, type TextFormat } from './editorActions'
 import { OPEN_LINK_EDITOR_COMMAND, RUN_EDITOR_ACTION_COMMAND } from './editorCommands'
 import {
   BulletListIcon,
   CheckListIcon,
   CodeBlockIcon,
+  ImageIcon,
   InlineCodeIcon,
   LinkIcon,
   NumberListIcon,
@@ -100,9 +102,11 @@ function sameAction(a: EditorAction, b: EditorAction): boolean {
 export interface ToolbarProps {
   /** Disables every control (e.g. while the connection is stopped). */
   disabled?: boolean
+  /** Shows the image button (ImagePlugin handles PICK_IMAGE_COMMAND). Default false. */
+  canInsertImages?: boolean
 }
 
-export function Toolbar({ disabled = false }: ToolbarProps) {
+export function Toolbar({ disabled = false, canInsertImages = false }: ToolbarProps) {
   const [editor] = useLexicalComposerContext()
   const format = useSelectionFormat(editor)
   const { canUndo, canRedo } = useUndoState(editor)
@@ -170,6 +174,22 @@ export function Toolbar({ disabled = false }: ToolbarProps) {
         <div className="tandem-tool-group">
           {LIST_AND_BLOCK_BUTTONS.map((spec) => button(spec, format.block === spec.block))}
         </div>
+        {canInsertImages && (
+          <div className="tandem-tool-group">
+            <button
+              aria-label="Insert image"
+              className="tandem-tool"
+              data-testid="toolbar-image"
+              disabled={disabled}
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => editor.dispatchCommand(PICK_IMAGE_COMMAND, undefined)}
+              title="Insert image (or paste or drop one)"
+              type="button"
+            >
+              <ImageIcon />
+            </button>
+          </div>
+        )}
       </div>
       {linkSelection !== null && (
         <LinkEditor

@@ -7,6 +7,7 @@ export const editorTheme: EditorThemeClasses = {
   quote: 'tandem-quote',
   code: 'tandem-code-block',
   link: 'tandem-link',
+  image: 'tandem-image-block',
   heading: { h1: 'tandem-h1', h2: 'tandem-h2', h3: 'tandem-h3' },
   list: {
     ul: 'tandem-ul',

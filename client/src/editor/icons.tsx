@@ -95,3 +95,11 @@ export const RedoIcon = () => (
     <path d="M20 9H9.5a5.5 5.5 0 0 0 0 11H13" />
   </Icon>
 )
+
+export const ImageIcon = () => (
+  <Icon>
+    <rect height="16" rx="2" width="18" x="3" y="4" />
+    <circle cx="8.5" cy="9.5" r="1.5" />
+    <path d="m21 16-5-5-9 9" />
+  </Icon>
+)
