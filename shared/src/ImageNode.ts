@@ -154,13 +154,17 @@ export class ImageNode extends DecoratorNode<unknown> {
   }
 }
 
+/**
+ * The node's fields, checked again on the way out: the collaboration binding writes a peer's values
+ * straight onto the node's properties, so a hostile peer could store anything (a `javascript:` link).
+ */
 function readImageFields(node: ImageNode): Required<ImageFields> {
   return {
-    hash: node.__hash,
-    sourceUrl: node.__sourceUrl,
-    altText: node.__altText,
-    caption: node.__caption,
-    width: node.__width,
+    hash: isContentHash(node.__hash) ? node.__hash : null,
+    sourceUrl: readSourceUrl(node.__sourceUrl),
+    altText: clampText(node.__altText),
+    caption: clampText(node.__caption),
+    width: readWidth(node.__width),
   }
 }
 
