@@ -6,6 +6,7 @@
  */
 import {
   $create,
+  $getDocument,
   DecoratorNode,
   type DOMConversionMap,
   type DOMConversionOutput,
@@ -14,6 +15,7 @@ import {
   type LexicalNode,
   type LexicalUpdateJSON,
   type NodeKey,
+  type ParagraphNode,
   type SerializedLexicalNode,
   type Spread,
 } from 'lexical'
@@ -106,16 +108,16 @@ export class ImageNode extends DecoratorNode<unknown> {
 
   /** A copy pastes elsewhere as an image placeholder with its description; the bytes need a signed URL. */
   override exportDOM(): DOMExportOutput {
-    const element = document.createElement('img')
-    element.alt = this.__altText
-    if (this.__sourceUrl) element.src = this.__sourceUrl
-    if (this.__hash) element.dataset.tandemImage = this.__hash
-    if (this.__width) element.width = this.__width
+    const element = ownerDocument().createElement('img')
+    element.setAttribute('alt', this.__altText)
+    if (this.__sourceUrl) element.setAttribute('src', this.__sourceUrl)
+    if (this.__hash) element.setAttribute('data-tandem-image', this.__hash)
+    if (this.__width) element.setAttribute('width', String(this.__width))
     return { element }
   }
 
-  override createDOM(config: EditorConfig): HTMLElement {
-    const element = document.createElement('div')
+  override createDOM(config: EditorConfig) {
+    const element = ownerDocument().createElement('div')
     const className = config.theme.image
     if (typeof className === 'string') element.className = className
     return element
@@ -168,17 +170,32 @@ function readImageFields(node: ImageNode): Required<ImageFields> {
   }
 }
 
+/** An HTML element, named through Lexical's types: this module is compiled for Node too, without DOM types. */
+type HtmlElement = ReturnType<ParagraphNode['createDOM']>
+
+/**
+ * The editor's document ($getDocument, never the `document` global: the server runs this module in
+ * Node), as far as this module uses it.
+ */
+function ownerDocument(): { createElement(tagName: string): HtmlElement } {
+  return $getDocument() as unknown as { createElement(tagName: string): HtmlElement }
+}
+
+/** The part of a pasted `<img>` element read here (typed structurally: the server has no DOM types). */
+interface ImageElementLike {
+  getAttribute(name: string): string | null
+}
+
 /** Pasted `<img>`: never fetched here; its link and alt text are kept as a placeholder. */
-function convertImageElement(domNode: HTMLElement): DOMConversionOutput {
-  const image = domNode as HTMLImageElement
-  const hash = image.dataset.tandemImage
+function convertImageElement(element: ImageElementLike): DOMConversionOutput {
+  const width = Number(element.getAttribute('width'))
   return {
     node: $createImageNode({
       // A copy from a Tandem document pasted into the same document keeps working.
-      hash: hash ?? null,
-      sourceUrl: image.getAttribute('src'),
-      altText: image.getAttribute('alt') ?? '',
-      width: image.width > 0 ? image.width : null,
+      hash: element.getAttribute('data-tandem-image'),
+      sourceUrl: element.getAttribute('src'),
+      altText: element.getAttribute('alt') ?? '',
+      width: width > 0 ? width : null,
     }),
   }
 }
