@@ -25,6 +25,7 @@ export default defineConfig({
           environment: 'jsdom',
         },
       },
+      { test: { name: 'sdk', root: './sdk', include: ['*/src/**/*.test.ts'] } },
       { test: { name: 'bench', root: './bench', include: ['**/*.test.ts'], testTimeout: 120_000 } },
       { test: { name: 'deploy', root: './deploy', include: ['**/*.test.ts'], testTimeout: 60_000 } },
     ],

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { OPTIONS } from '../server/src/config'
 
 const doc = readFileSync(new URL('../docs/self-hosting.md', import.meta.url), 'utf8')
-const metricsSource = readFileSync(new URL('../server/src/metrics.ts', import.meta.url), 'utf8')
+const metricsSource = ['../server/src/metrics.ts', '../server/src/webhooks/webhookMetrics.ts']
+  .map((file) => readFileSync(new URL(file, import.meta.url), 'utf8'))
+  .join('\n')
 
 describe('docs/self-hosting.md', () => {
   it('has a settings table row for every server option', () => {

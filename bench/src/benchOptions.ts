@@ -144,7 +144,7 @@ export function readBenchOptions(argv: readonly string[], env: Env): BenchOption
     throughput: {
       rooms: int(env, 'BENCH_THROUGHPUT_ROOMS', s(50, 2)),
       clientsPerRoom: int(env, 'BENCH_THROUGHPUT_CLIENTS', s(10, 3)),
-      rates: list(env, 'BENCH_THROUGHPUT_RATES', smoke ? [10] : [4, 8, 14, 20, 28, 40, 56]),
+      rates: list(env, 'BENCH_THROUGHPUT_RATES', smoke ? [10] : [4, 8, 14, 16, 18, 20, 24, 28, 34, 40, 56]),
       warmupMs: s(700, 100),
       measureMs: s(2500, 300),
       p99LimitMs: 100,

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { BenchContext, type CoreLayout } from './BenchContext'
 import type { BenchOptions, WorkloadId } from './benchOptions'
-import { REPO_ROOT } from './contenders/contenders'
+import { contender, REPO_ROOT } from './contenders/contenders'
 import type { BenchResults } from './report/BenchResults'
 import { runFanout } from './workloads/fanout'
 import { runIdleMemory } from './workloads/idleMemory'
@@ -96,9 +96,11 @@ export async function runBench(options: BenchOptions, settings: RunBenchSettings
         results.failures.push({ workload: String(id), message: (error as Error).message })
       }
     }
-    if (options.profile && options.contenders.includes('tandem-sqlite')) {
+    // The first Tandem variant listed is profiled (tandem-sqlite in a full run).
+    const profiled = options.contenders.find((id) => id.startsWith('tandem-'))
+    if (options.profile && profiled) {
       try {
-        results.profiles = await profileTandem(ctx)
+        results.profiles = await profileTandem(ctx, contender(profiled))
       } catch (error) {
         results.failures.push({ workload: 'profile', message: (error as Error).message })
       }

@@ -149,4 +149,28 @@ describe('loadConfig', () => {
     for (const spec of OPTIONS) expect(help).toContain(spec.env)
     expect(help).toContain('(default: 1234)')
   })
+
+  it('reads webhook endpoints, refuses unsafe ones, and needs a secret with them', () => {
+    const secret = 'whsec-0123456789abcdef'
+    const config = loadConfig({
+      WEBHOOK_URLS: 'https://hooks.example.com/tandem, http://10.0.0.5:8080/in',
+      WEBHOOK_SECRET: secret,
+    })
+    expect(config.webhookUrls).toEqual(['https://hooks.example.com/tandem', 'http://10.0.0.5:8080/in'])
+    expect(config.webhookDebounceMs).toBe(10_000)
+    expect(loadConfig({}).webhookUrls).toBeUndefined()
+    expect(() => loadConfig({ WEBHOOK_URLS: 'https://hooks.example.com' })).toThrow(/WEBHOOK_SECRET/)
+    for (const bad of [
+      'ftp://x',
+      'https://user:pw@x.example',
+      'not a url',
+      ',',
+      Array(11).fill('https://a.example').join(','),
+    ]) {
+      expect(() => loadConfig({ WEBHOOK_URLS: bad, WEBHOOK_SECRET: secret }), bad).toThrow(/WEBHOOK_URLS/)
+    }
+    expect(() => loadConfig({ WEBHOOK_SECRET: 'short' })).toThrow(/at least 16/)
+    expect(() => loadConfig({ WEBHOOK_SECRET: 'short' })).not.toThrow(/short/)
+    expect(() => loadConfig({ WEBHOOK_DEBOUNCE_MS: '3600001' })).toThrow(/WEBHOOK_DEBOUNCE_MS/)
+  })
 })

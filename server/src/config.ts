@@ -109,6 +109,47 @@ function isFrameAncestor(origin: string): boolean {
   return origin === '*' || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)
 }
 
+/** Most webhook endpoints; each event is one delivery per endpoint. */
+export const MAX_WEBHOOK_URLS = 10
+/** Shortest WEBHOOK_SECRET: receivers check signatures with it, so it must not be guessable. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16
+/** Longest WEBHOOK_DEBOUNCE_MS: an hour; announcing edits later than that helps nobody. */
+const MAX_WEBHOOK_DEBOUNCE_MS = 3_600_000
+
+const webhookUrls: Parser<readonly string[]> = (raw) => {
+  const urls = raw
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '')
+  if (urls.length === 0 || urls.length > MAX_WEBHOOK_URLS || !urls.every(isWebhookUrl)) {
+    throw expected(`1-${MAX_WEBHOOK_URLS} comma-separated http:// or https:// URLs`, raw)
+  }
+  return urls
+}
+
+function isWebhookUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw)
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === ''
+    )
+  } catch {
+    return false
+  }
+}
+
+const webhookSecret: Parser<string> = (raw) => {
+  if (raw.length < MIN_WEBHOOK_SECRET_LENGTH)
+    throw expected(`at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`, raw.replace(/./g, '*'))
+  return raw
+}
+
+const webhookDebounceMs: Parser<number> = (raw) => {
+  const value = positiveInt(raw)
+  if (value > MAX_WEBHOOK_DEBOUNCE_MS) throw expected(`at most ${MAX_WEBHOOK_DEBOUNCE_MS} ms`, raw)
+  return value
+}
+
 /** Parsed once here; the relay connects to the target as it is. */
 const redisTarget: Parser<RedisTarget> = (raw) => {
   try {
@@ -427,6 +468,27 @@ export const OPTIONS = [
     defaultValue: '*',
     help: 'origins allowed to frame /embed/* pages (CSP frame-ancestors), space- or comma-separated, or *',
   },
+  {
+    key: 'webhookUrls',
+    env: 'WEBHOOK_URLS',
+    parse: webhookUrls,
+    defaultValue: undefined,
+    help: 'endpoints that receive document events (comma-separated http(s) URLs, at most 10); unset = no webhooks',
+  },
+  {
+    key: 'webhookSecret',
+    env: 'WEBHOOK_SECRET',
+    parse: webhookSecret,
+    defaultValue: undefined,
+    help: 'signs each webhook delivery (Tandem-Signature, HMAC-SHA256); at least 16 characters; required with WEBHOOK_URLS',
+  },
+  {
+    key: 'webhookDebounceMs',
+    env: 'WEBHOOK_DEBOUNCE_MS',
+    parse: webhookDebounceMs,
+    defaultValue: '10000',
+    help: 'a document announces its edits (document.changed) at most once per this many ms',
+  },
 ] as const satisfies readonly OptionSpec[]
 
 export class ConfigError extends Error {
@@ -553,6 +615,10 @@ function checkRelations(config: OptionValues): void {
     throw new ConfigError(
       `MAX_BYTES_BURST (${config.maxBytesBurst}) must be at least MAX_MESSAGE_BYTES (${config.maxMessageBytes})`,
     )
+  }
+  if (config.webhookUrls !== undefined && config.webhookSecret === undefined) {
+    // Unsigned deliveries would let anyone who finds the endpoint forge events.
+    throw new ConfigError('WEBHOOK_URLS needs WEBHOOK_SECRET (--webhook-secret), at least 16 characters')
   }
   if (config.httpRequestTimeoutMs < config.httpHeadersTimeoutMs) {
     // Node refuses to start an HTTP server with headersTimeout above requestTimeout.

@@ -16,9 +16,11 @@ import { createDocumentStore } from './persistence/createDocumentStore'
 import type { DocumentStore } from './persistence/DocumentStore'
 import { createRelay } from './relay/createRelay'
 import type { Relay } from './relay/Relay'
+import type { RoomRegistry } from './rooms/RoomRegistry'
 import { createTandemServer, type TandemServer } from './server'
 import { createUploadHandler } from './uploads/serveUpload'
 import { UploadUrlSigner } from './uploads/UploadUrlSigner'
+import { Webhooks, type WebhooksOptions } from './webhooks/Webhooks'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
 function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
@@ -38,6 +40,8 @@ function tokenAuthenticator(verifier: TokenVerifier): Authenticate {
 export interface NodeAdapters {
   readonly store?: DocumentStore
   readonly relay?: Relay
+  /** Webhook dispatcher timings (tests shorten the retry backoff). */
+  readonly webhookTimings?: WebhooksOptions['dispatcher']
 }
 
 /**
@@ -71,32 +75,49 @@ export async function createNode(
   const verifier = new TokenVerifier(secret, { maxLifetimeSeconds: config.maxTokenTtlSeconds, shareKeys })
   // One signer for both ends: the API signs image URLs, the upload handler checks them.
   const uploadSigner = new UploadUrlSigner(secret)
-  const api = createApiHandler({
+  const webhooks = new Webhooks({
     store,
-    verifier,
-    secret,
     config,
-    logger,
-    rateLimiter: new RateLimiter({
-      capacity: config.apiRateLimitBurst,
-      refillPerSecond: config.apiRateLimitPerSecond,
-    }),
-    clientAddress: clientAddress(config.trustProxy),
-    // Exchanged tokens never outlive the maximum the verifier accepts.
-    tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
-    // Sessions opened with a revoked key end now, on every node, not when their token expires.
-    onShareKeyRevoked: (documentId, keyId) => revoker.revoke(documentId, keyId),
-    uploads: {
-      maxBytes: config.maxUploadBytes,
-      quota: { maxCount: config.maxUploadsPerDocument, maxBytes: config.maxUploadBytesPerDocument },
-      // Keyed by document: whoever holds an edit link, from however many addresses, shares one allowance.
-      rateLimiter: new RateLimiter({
-        capacity: config.uploadRateLimitBurst,
-        refillPerSecond: config.uploadsPerMinute / 60,
-      }),
-      signer: uploadSigner,
-    },
+    registry: metrics.registry,
+    logger: logger.child({ component: 'webhooks' }),
+    ...(adapters.webhookTimings ? { dispatcher: adapters.webhookTimings } : {}),
   })
+  const api = (rooms: RoomRegistry) =>
+    createApiHandler({
+      store,
+      rooms,
+      verifier,
+      secret,
+      config,
+      logger,
+      rateLimiter: new RateLimiter({
+        capacity: config.apiRateLimitBurst,
+        refillPerSecond: config.apiRateLimitPerSecond,
+      }),
+      clientAddress: clientAddress(config.trustProxy),
+      // Exchanged tokens never outlive the maximum the verifier accepts.
+      tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
+      // Sessions opened with a revoked key end now, on every node, not when their token expires.
+      onShareKeyRevoked: (documentId, keyId) => revoker.revoke(documentId, keyId),
+      onDocumentCreated: (documentId, title) => {
+        void webhooks.publish({ type: 'document.created', documentId, title })
+      },
+      // Sessions of a deleted document end now, on every node (4410).
+      onDocumentDeleted: (documentId) => {
+        revoker.closeDocument(documentId)
+        void webhooks.publish({ type: 'document.deleted', documentId })
+      },
+      uploads: {
+        maxBytes: config.maxUploadBytes,
+        quota: { maxCount: config.maxUploadsPerDocument, maxBytes: config.maxUploadBytesPerDocument },
+        // Keyed by document: whoever holds an edit link, from however many addresses, shares one allowance.
+        rateLimiter: new RateLimiter({
+          capacity: config.uploadRateLimitBurst,
+          refillPerSecond: config.uploadsPerMinute / 60,
+        }),
+        signer: uploadSigner,
+      },
+    })
   const server = createTandemServer(config, {
     store,
     relay,
@@ -105,6 +126,7 @@ export async function createNode(
     api,
     uploads: createUploadHandler({ store, signer: uploadSigner }),
     logger,
+    documentEvents: webhooks,
   })
   const revoker = new SessionRevoker({
     connections: server.connections,
@@ -114,6 +136,7 @@ export async function createNode(
     logger,
   })
   await revoker.start()
+  webhooks.start()
   return {
     ...server,
     close: async () => {

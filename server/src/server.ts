@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { CLOSE_CODES } from '@tandem/shared'
 import { WebSocketServer } from 'ws'
 import type { Config } from './config'
-import { acceptConnection } from './connection/acceptConnection'
 import type { Connection } from './connection/Connection'
+import { ConnectionAcceptor } from './connection/ConnectionAcceptor'
 import { ConnectionLimits } from './connection/ConnectionLimits'
 import { startHeartbeat } from './connection/heartbeat'
 import { clientAddress } from './http/clientAddress'
@@ -19,7 +19,7 @@ import { type ApiHandler, createRequestHandler, type ReadinessCheck } from './ht
 import { type Authenticate, createUpgradeHandler, createUpgradeProbe } from './http/upgrade'
 import { createLogger, type Logger } from './logger'
 import { Metrics } from './metrics'
-import { CommitQueue } from './persistence/CommitQueue'
+import { type CommitListener, CommitQueue } from './persistence/CommitQueue'
 import type { DocumentStore } from './persistence/DocumentStore'
 import type { Relay } from './relay/Relay'
 import { relayCommitted } from './relay/relayCommitted'
@@ -31,10 +31,16 @@ export interface TandemServerParts {
   readonly store: DocumentStore
   readonly authenticate: Authenticate
   readonly relay?: Relay
-  readonly api?: ApiHandler
+  /** Builds the /api handler from the node's rooms (the content API reads and edits through them). */
+  readonly api?: (rooms: RoomRegistry) => ApiHandler
   /** Serves signed image URLs (`/uploads/*`). */
   readonly uploads?: ApiHandler
   readonly logger?: Logger
+  /**
+   * Hears every committed batch (after the relay) and is closed on shutdown once the rooms are
+   * released, before the store: the webhooks' change tracker, which must write what it holds.
+   */
+  readonly documentEvents?: { readonly onCommitted: CommitListener; close(): Promise<void> }
 }
 
 export interface TandemServer {
@@ -48,7 +54,7 @@ export interface TandemServer {
   readonly httpServer: Server
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   listen(): Promise<number>
-  /** Graceful shutdown: refuse new work, close sockets with 1012, flush, compact, close the store. */
+  /** Graceful shutdown: refuse new work, close sockets with 1012, flush, close the store. */
   close(): Promise<void>
 }
 
@@ -65,6 +71,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   const { store, relay } = parts
   const commits = createCommitQueue(store, metrics, logger)
   if (relay) commits.onCommitted(relayCommitted(relay))
+  if (parts.documentEvents) commits.onCommitted(parts.documentEvents.onCommitted)
   const rooms = new RoomRegistry({
     store,
     commits,
@@ -119,7 +126,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       metrics,
       logger,
       readiness,
-      api: parts.api,
+      api: parts.api?.(rooms),
       uploads: parts.uploads,
       probeUpgrade: createUpgradeProbe({
         authenticate: parts.authenticate,
@@ -132,6 +139,22 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     }),
   )
 
+  const acceptor = new ConnectionAcceptor({
+    registry: rooms,
+    connections,
+    maxBufferedBytes: config.maxBufferedBytes,
+    awarenessQueryIntervalMs: config.awarenessQueryIntervalMs,
+    maxEarlyBytes: config.maxMessageBytes,
+    limits: connectionLimits,
+    inbound: {
+      messagesPerSecond: config.maxMessagesPerSecond,
+      messagesBurst: config.maxMessagesBurst,
+      bytesPerSecond: config.maxBytesPerSecond,
+      bytesBurst: config.maxBytesBurst,
+    },
+    metrics,
+    logger,
+  })
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxMessageBytes,
@@ -146,24 +169,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     limits: connectionLimits,
     refusalLimiter: upgradeRefusals,
     clientAddress: upgradeClientAddress,
-    onConnection: (ws, target) =>
-      acceptConnection(ws, {
-        ...target,
-        registry: rooms,
-        connections,
-        maxBufferedBytes: config.maxBufferedBytes,
-        awarenessQueryIntervalMs: config.awarenessQueryIntervalMs,
-        maxEarlyBytes: config.maxMessageBytes,
-        limits: connectionLimits,
-        inbound: {
-          messagesPerSecond: config.maxMessagesPerSecond,
-          messagesBurst: config.maxMessagesBurst,
-          bytesPerSecond: config.maxBytesPerSecond,
-          bytesBurst: config.maxBytesBurst,
-        },
-        metrics,
-        logger,
-      }),
+    onConnection: (ws, target) => acceptor.accept(ws, target),
   })
   // The handler catches its own refusals; this is for what it did not foresee: a rejection here
   // would end the process, so only this request's socket goes.
@@ -198,8 +204,11 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       if (!accepting) return
       accepting = false
       stopHeartbeat?.()
+      acceptor.stop()
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
       httpServer.closeIdleConnections()
+      // Rooms emptied by the detaches below are released without compacting.
+      rooms.beginShutdown()
       for (const connection of connections) {
         // Detach now so frames still in flight are not applied to a room that is unloading.
         const room = connection.markClosed()
@@ -213,6 +222,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       const drained = (async () => {
         await commits.flush()
         await rooms.releaseAll()
+        await parts.documentEvents?.close()
         await relay?.close()
         await store.close()
       })()

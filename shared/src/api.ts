@@ -15,6 +15,8 @@ export const API_ERROR_CODES = {
   NOT_FOUND: 'not_found',
   METHOD_NOT_ALLOWED: 'method_not_allowed',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
+  /** The content API's bounds (`ContentLimitError`) or the document-size limit refused a write or render. */
+  CONTENT_TOO_LARGE: 'content_too_large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
   /** An upload whose bytes are not a PNG, JPEG, GIF or WebP image (415). */
   UNSUPPORTED_IMAGE_TYPE: 'unsupported_image_type',
@@ -75,6 +77,9 @@ export interface ShareLinkListResponse {
 /** `POST /api/documents` request body (optional). */
 export interface CreateDocumentRequest {
   title?: string
+  /** Initial content, in `format` (`markdown` or `html`); see WriteContentRequest for its bounds. */
+  content?: string
+  format?: 'markdown' | 'html'
   /** Creator's display name, recorded on the two initial links (1-100 characters). */
   name?: string
 }
@@ -117,4 +122,29 @@ export interface TokenResponse {
   role: Role
   /** Seconds since the epoch. */
   expiresAt: number
+}
+
+/** Largest page of `GET /api/documents` (`?limit=`); also its default. */
+export const MAX_DOCUMENT_PAGE_SIZE = 100
+
+/** One document in `GET /api/documents`. */
+export interface DocumentSummary {
+  id: string
+  title: string
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  /**
+   * Milliseconds since the epoch of the last recorded edit (recorded once per `WEBHOOK_DEBOUNCE_MS`
+   * of editing, whether or not webhooks are configured); null when never edited since creation.
+   */
+  changedAt: number | null
+  /** Stored bytes: the compacted snapshot plus the update log since. */
+  sizeBytes: number
+}
+
+/** `GET /api/documents` response, ordered by id. */
+export interface DocumentListResponse {
+  documents: DocumentSummary[]
+  /** Pass as `?cursor=` for the next page; null on the last page. */
+  nextCursor: string | null
 }

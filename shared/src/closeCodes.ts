@@ -52,6 +52,8 @@ export const CLOSE_CODES = {
    * under more client ids than MAX_AWARENESS_CLIENTS_PER_CONNECTION.
    */
   RATE_LIMITED: { code: 4429, reason: 'rate limit exceeded', retry: 'reconnect' },
+  /** The document was deleted (`DELETE /api/documents/:id`) while connected; it is gone on every node. */
+  DOCUMENT_DELETED: { code: 4410, reason: 'document deleted', retry: 'stop' },
   /** The document grew past MAX_DOCUMENT_BYTES; the update was not applied. */
   DOCUMENT_TOO_LARGE: { code: 4413, reason: 'document too large', retry: 'stop' },
   /** The room's stored state could not be loaded; the stored data is untouched. */

@@ -60,8 +60,8 @@ export class ServerProcess {
 
   /** Starts the contender and waits until it accepts connections. */
   static async start(contender: Contender, options: StartOptions): Promise<ServerProcess> {
-    // A profile names functions by file: sources read better than a bundle's chunks.
-    const spec = contender.launch({ ...options, fromSource: options.cpuProfileDir !== undefined })
+    // Profiles run the build, as production does: a TypeScript loader would be most of the profile.
+    const spec = contender.launch(options)
     const profiling = options.cpuProfileDir
       ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir, '--cpu-prof-interval', '250']
       : []

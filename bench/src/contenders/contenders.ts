@@ -21,7 +21,6 @@ export const CONTENDER_IDS = [
 export type ContenderId = (typeof CONTENDER_IDS)[number]
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const TANDEM_SOURCE = path.join(REPO_ROOT, 'server/src/main.ts')
 /** What production runs (Dockerfile, `npm start`): the compiled server, built once per bench process. */
 const TANDEM_BUILD = path.join(REPO_ROOT, 'server/dist/main.js')
 let tandemBuilt = false
@@ -48,8 +47,6 @@ export interface LaunchOptions {
   readonly dataDir: string
   readonly secret: string
   readonly redisUrl?: string
-  /** Run TypeScript sources through tsx (CPU profiles name source files) instead of the build. */
-  readonly fromSource?: boolean
 }
 
 export interface Contender {
@@ -101,9 +98,9 @@ function tandem(id: keyof typeof TANDEM_VARIANTS): Contender {
     wire: 'y-websocket',
     holdsDocuments: true,
     url: (port, room, token) => `ws://127.0.0.1:${port}/ws/${room}?token=${token}`,
-    launch: ({ port, dataDir, secret, redisUrl, fromSource }) => ({
-      nodeArgs: fromSource ? TSX : [],
-      script: fromSource ? TANDEM_SOURCE : buildTandem(),
+    launch: ({ port, dataDir, secret, redisUrl }) => ({
+      nodeArgs: [],
+      script: buildTandem(),
       env: {
         PORT: String(port),
         HOST: '127.0.0.1',

@@ -60,6 +60,8 @@ function areaOf(frame: CallFrame): string {
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (modules) return modules[1]!
   if (url.includes('/server/src/')) return 'Tandem server/src'
+  // The production build bundles server and shared code into server/dist.
+  if (url.includes('/server/dist/')) return 'Tandem server/dist'
   if (url.includes('/shared/src/')) return 'Tandem shared/src'
   return 'other'
 }
@@ -85,7 +87,7 @@ function top(totals: Map<string, Total>, busyUs: number, count: number): HotSpot
 }
 
 function isOwnCode(frame: CallFrame): boolean {
-  return frame.url.includes('/server/src/') || frame.url.includes('/shared/src/')
+  return ['/server/src/', '/shared/src/', '/server/dist/'].some((dir) => frame.url.includes(dir))
 }
 
 function add(totals: Map<string, Total>, key: string, entry: Omit<Total, 'us'>, us: number): void {

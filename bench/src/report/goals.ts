@@ -1,5 +1,5 @@
 /**
- * The goals of issues 9 and 17, judged against this run's figures: met, or missed by how much, and what the
+ * The goals of issues 16 (the message path) and 17 (presence), judged against this run's figures: met, or missed by how much, and what the
  * measurements say limits it.
  */
 import type { ProfiledRun } from '../workloads/profileTandem'
@@ -43,188 +43,161 @@ function hotAreas(profiles: readonly ProfiledRun[] | undefined, workload: string
   return ` Profile (workload ${run.workload}): ${areas}. Hottest functions: ${functions}.`
 }
 
-function cpuPerDelivered(results: BenchResults): GoalVerdict {
-  const goal =
-    "Server CPU per delivered message no more than the bare relay's, with Yjs and durable storage on"
+/** A goal on a ratio of two figures: met when `ratio` is within `bound` (at most, or at least). */
+function ratioGoal(
+  goal: string,
+  ratio: number | undefined,
+  bound: number,
+  direction: 'at most' | 'at least',
+  detail: string,
+  limit?: string,
+): GoalVerdict {
+  if (ratio === undefined || !Number.isFinite(ratio)) return notMeasured(goal)
+  const met = direction === 'at most' ? ratio <= bound : ratio >= bound
+  if (met) return { goal, met: true, verdict: 'met', detail }
+  const excess = direction === 'at most' ? ratio / bound - 1 : 1 - ratio / bound
+  return { goal, met: false, verdict: by(excess), detail, limit: limit?.trim() || undefined }
+}
+
+function quotient(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || b === 0 ? undefined : a / b
+}
+
+/** Workload 1: CPU per delivered update at both durability levels, and p99, against y-websocket. */
+function fanout(results: BenchResults): GoalVerdict[] {
   const f = results.fanout?.figures
-  const tandem = f?.[HEADLINE]?.serverCpuMsPer1000
-  const relay = f?.relay?.serverCpuMsPer1000
-  if (tandem === undefined || relay === undefined) return notMeasured(goal)
-  const detail = `workload 1: ${num(tandem, 2)} ms per 1,000 delivered vs ${num(relay, 2)} ms for the relay (${(tandem / relay).toFixed(2)}×)`
-  if (tandem <= relay) return { goal, met: true, verdict: 'met', detail }
-  return {
-    goal,
-    met: false,
-    verdict: by(tandem / relay - 1),
-    detail,
-    limit: hotAreas(results.profiles, '1').trim(),
+  const anchor = f?.['y-websocket']
+  const cpu = (id: 'tandem-sqlite' | 'tandem-process', bound: number, label: string) => {
+    const own = f?.[id]?.serverCpuMsPer1000
+    const ratio = quotient(own, anchor?.serverCpuMsPer1000)
+    return ratioGoal(
+      `Fan-out: server CPU per delivered update, ${label}, at most ${bound.toFixed(1)}x the y-websocket server's`,
+      ratio,
+      bound,
+      'at most',
+      `workload 1: ${num(own, 2)} vs ${num(anchor?.serverCpuMsPer1000, 2)} ms per 1,000 delivered (${ratio?.toFixed(2)}×)`,
+      hotAreas(results.profiles, '1'),
+    )
   }
+  const p99 = quotient(f?.[HEADLINE]?.p99Ms, anchor?.p99Ms)
+  return [
+    cpu('tandem-sqlite', 1, 'default durability (fsync)'),
+    cpu('tandem-process', 0.8, 'DURABILITY=process'),
+    ratioGoal(
+      "Fan-out p99 at most 1.1x the y-websocket server's",
+      p99,
+      1.1,
+      'at most',
+      `workload 1: ${sig(f?.[HEADLINE]?.p99Ms)} vs ${sig(anchor?.p99Ms)} ms (${p99?.toFixed(2)}×)`,
+    ),
+  ]
 }
 
-function throughput(results: BenchResults): GoalVerdict[] {
-  const goalMax = "Maximum sustained throughput at least the bare relay's"
-  const goalP99 = 'p99 latency below both anchors at every load they sustain'
+function throughput(results: BenchResults): GoalVerdict {
   const f = results.throughput?.figures
-  const tandem = f?.[HEADLINE]
-  const relay = f?.relay
-  const verdicts: GoalVerdict[] = []
-  if (!tandem || !relay) verdicts.push(notMeasured(goalMax))
-  else {
-    const t = tandem.maxSustainedPerSecond
-    const r = relay.maxSustainedPerSecond
-    const caveat =
-      relay.loadLimited || relay.exhausted
-        ? ' The relay was not saturated (load generator limit), so its figure is a floor.'
-        : ''
-    const detail = `workload 2: ${num(t)} delivered/s sustained vs ${num(r)} for the relay (${(t / r).toFixed(2)}×)`
-    if (caveat && (tandem.loadLimited || tandem.exhausted)) {
-      verdicts.push({
-        goal: goalMax,
-        met: null,
-        verdict: 'not decided',
-        detail,
-        limit: 'Neither Tandem nor the relay reached its limit before the load generator did.',
-      })
-    } else if (t >= r) {
-      verdicts.push({ goal: goalMax, met: true, verdict: 'met', detail, limit: caveat.trim() || undefined })
-    } else {
-      const last = tandem.steps.at(-1)
-      const end =
-        last?.failure === 'p99'
-          ? `p99 ${sig(last.p99Ms)} ms`
-          : `deliveries behind (${num(last?.deliveredPerSecond)}/s of ${num(last?.offeredPerSecond)}/s)`
-      verdicts.push({
-        goal: goalMax,
-        met: false,
-        verdict: by(1 - t / r),
-        detail,
-        limit: `Tandem's climb ended with ${end}, server at ${pct(last?.serverCpu)} of its core.${caveat}${hotAreas(results.profiles, '1')}`,
-      })
-    }
-  }
-  if (!tandem) {
-    verdicts.push(notMeasured(goalP99))
-    return verdicts
-  }
-  const misses: { text: string; ratio: number }[] = []
-  let compared = 0
-  for (const anchor of ['y-websocket', 'hocuspocus'] as const) {
-    for (const step of f?.[anchor]?.steps ?? []) {
-      if (!step.passed) continue
-      const own = tandem.steps.find((s) => s.offeredPerSecond === step.offeredPerSecond)
-      compared++
-      if (!own || !(own.p99Ms < step.p99Ms)) {
-        misses.push({
-          text: `${num(step.offeredPerSecond)}/s: ${sig(own?.p99Ms)} ms vs ${anchor} ${sig(step.p99Ms)} ms`,
-          ratio: own ? own.p99Ms / step.p99Ms : Number.POSITIVE_INFINITY,
-        })
-      }
-    }
-  }
-  const oneF = results.fanout?.figures
-  const fixed = oneF?.[HEADLINE]
-  const fixedAnchors = [oneF?.['y-websocket']?.p99Ms, oneF?.hocuspocus?.p99Ms].filter((v) => v !== undefined)
-  if (fixed && fixedAnchors.length > 0) {
-    compared++
-    const best = Math.min(...fixedAnchors)
-    if (!(fixed.p99Ms < best)) {
-      misses.push({
-        text: `workload 1: ${sig(fixed.p99Ms)} ms vs ${sig(best)} ms`,
-        ratio: fixed.p99Ms / best,
-      })
-    }
-  }
-  const memory = results.fanout?.figures['tandem-memory']?.p99Ms
-  const detail = `${compared - misses.length} of ${compared} loads below both anchors`
-  if (compared === 0) verdicts.push(notMeasured(goalP99, 'no anchor load to compare'))
-  else if (misses.length === 0) verdicts.push({ goal: goalP99, met: true, verdict: 'met', detail })
-  else {
-    verdicts.push({
-      goal: goalP99,
-      met: false,
-      verdict: `missed at ${misses.length} of ${compared} loads`,
-      detail: `${detail}; worst: ${misses
-        .toSorted((a, b) => b.ratio - a.ratio)
-        .slice(0, 3)
-        .map((miss) => miss.text)
-        .join('; ')}`,
-      limit:
-        memory !== undefined
-          ? `Tandem (memory) has p99 ${sig(memory)} ms in workload 1: the durable commit (SQLite fsync before an update is released) is in every delivery's path.`
-          : undefined,
-    })
-  }
-  return verdicts
-}
-
-function idleMemory(results: BenchResults): GoalVerdict {
-  const goal = "Idle memory per connection no more than the bare relay's"
-  const f = results.idle?.figures
-  const tandem = f?.[HEADLINE]?.kibPerConnection
-  const relay = f?.relay?.kibPerConnection
-  if (tandem === undefined || relay === undefined) return notMeasured(goal)
-  const detail = `workload 5: ${num(tandem, 1)} KiB vs ${num(relay, 1)} KiB for the relay (${(tandem / relay).toFixed(2)}×)`
-  if (tandem <= relay) return { goal, met: true, verdict: 'met', detail }
-  return { goal, met: false, verdict: by(tandem / relay - 1), detail }
-}
-
-function joinCost(results: BenchResults): GoalVerdict {
-  const goal = "Joining a large document costs at most 0.3x the y-websocket server's server CPU"
-  const perJoin = (kind: 'typing' | 'large') => {
-    const figures = results.join?.byDocument.get(kind)
-    const t = figures?.[HEADLINE]?.serverCpuMsPerJoin
-    const y = figures?.['y-websocket']?.serverCpuMsPerJoin
-    return t === undefined || y === undefined ? undefined : { t, y, ratio: t / y }
-  }
-  const large = perJoin('large')
-  const typing = perJoin('typing')
-  if (!large) return notMeasured(goal)
-  const detail =
-    `workload 6, server CPU per join of the ${num((results.join?.largeDocumentBytes ?? 0) / 1024 / 1024, 1)} MB ` +
-    `document: ${sig(large.t)} ms vs ${sig(large.y)} ms (${large.ratio.toFixed(2)}×)`
-  const small = typing
-    ? `On the 20 KiB typing document a join costs ${typing.ratio.toFixed(2)}× the y-websocket server's ` +
-      '(the upgrade, token check and handshake dominate there, not the encoding).'
-    : undefined
-  if (large.ratio <= 0.3) return { goal, met: true, verdict: 'met', detail, limit: small }
-  return {
-    goal,
-    met: false,
-    verdict: by(large.ratio / 0.3 - 1),
-    detail,
-    limit: [
-      'Each joiner gets a fresh copy of the cached state in a new frame (encodeSyncStep2 copies it twice);',
-      'the garbage collector then dominates a join.',
-      small,
-    ]
-      .filter(Boolean)
-      .join(' '),
-  }
-}
-
-function reconnect(results: BenchResults): GoalVerdict {
-  const goal = "1,000 clients reconnecting after a restart are all synced within 1.2x the bare relay's time"
-  const f = results.reconnect?.figures
-  const tandem = f?.[HEADLINE]
-  const relay = f?.relay
-  if (!tandem || !relay) return notMeasured(goal)
-  const detail = `workload 7 (${num(results.reconnect?.clients)} clients): ${sig(tandem.allSyncedMs)} ms vs ${sig(relay.allSyncedMs)} ms for the relay (${(tandem.allSyncedMs / relay.allSyncedMs).toFixed(2)}×), ${num(tandem.failedAttempts)} failed attempts`
-  const bound = relay.allSyncedMs * 1.2
-  if (tandem.allSyncedMs <= bound) return { goal, met: true, verdict: 'met', detail }
-  return { goal, met: false, verdict: by(tandem.allSyncedMs / bound - 1), detail }
+  const own = f?.[HEADLINE]
+  const anchor = f?.['y-websocket']
+  const ratio = quotient(own?.maxSustainedPerSecond, anchor?.maxSustainedPerSecond)
+  const last = own?.steps.at(-1)
+  const end =
+    last === undefined
+      ? ''
+      : last.failure === 'p99'
+        ? `Tandem's climb ended with p99 ${sig(last.p99Ms)} ms, server at ${pct(last.serverCpu)} of its core.`
+        : `Tandem's climb ended with deliveries behind (${num(last.deliveredPerSecond)}/s of ${num(last.offeredPerSecond)}/s), server at ${pct(last.serverCpu)} of its core.`
+  const floor = own?.loadLimited || own?.exhausted ? ' Tandem was not saturated: its figure is a floor.' : ''
+  return ratioGoal(
+    "Maximum sustained delivered updates per second at least 1.5x the y-websocket server's",
+    ratio,
+    1.5,
+    'at least',
+    `workload 2: ${num(own?.maxSustainedPerSecond)} vs ${num(anchor?.maxSustainedPerSecond)} delivered/s (${ratio?.toFixed(2)}×)`,
+    `${end}${floor}`,
+  )
 }
 
 function readers(results: BenchResults): GoalVerdict {
-  const goal = 'One writer, 1,500 observers: p99 under 44 ms on these 2 cores'
+  const goal = 'One writer, 1,500 observers: p99 no more than Hocuspocus'
   const sizes = [...(results.readers?.byObservers.keys() ?? [])]
   if (sizes.length === 0) return notMeasured(goal)
   const observers = Math.max(...sizes)
-  const f = results.readers!.byObservers.get(observers)![HEADLINE]
-  if (!f) return notMeasured(goal)
-  const detail = `workload 3 with ${num(observers)} observers: p99 ${sig(f.p99Ms)} ms (p50 ${sig(f.p50Ms)} ms)`
-  const caveat = f.loadCpu >= 0.9 ? `The load generator was at ${pct(f.loadCpu)} of its core.` : undefined
-  if (f.p99Ms < 44) return { goal, met: true, verdict: 'met', detail, limit: caveat }
-  return { goal, met: false, verdict: by(f.p99Ms / 44 - 1), detail, limit: caveat }
+  const figures = results.readers!.byObservers.get(observers)!
+  const own = figures[HEADLINE]
+  const anchor = figures.hocuspocus
+  const ratio = quotient(own?.p99Ms, anchor?.p99Ms)
+  const caveat =
+    own && own.loadCpu >= 0.9 ? `The load generator was at ${pct(own.loadCpu)} of its core.` : undefined
+  return ratioGoal(
+    goal,
+    ratio,
+    1,
+    'at most',
+    `workload 3 with ${num(observers)} observers: p99 ${sig(own?.p99Ms)} ms vs Hocuspocus ${sig(anchor?.p99Ms)} ms`,
+    caveat,
+  )
+}
+
+function idleMemory(results: BenchResults): GoalVerdict {
+  const f = results.idle?.figures
+  const own = f?.[HEADLINE]?.kibPerConnection
+  const relay = f?.relay?.kibPerConnection
+  const ratio = quotient(own, relay)
+  return ratioGoal(
+    "Idle memory per connection no more than the bare relay's",
+    ratio,
+    1,
+    'at most',
+    `workload 5: ${num(own, 1)} KiB vs ${num(relay, 1)} KiB for the relay (${ratio?.toFixed(2)}×)`,
+  )
+}
+
+function joinCost(results: BenchResults): GoalVerdict {
+  const figures = results.join?.byDocument.get('large')
+  const own = figures?.[HEADLINE]?.serverCpuMsPerJoin
+  const anchor = figures?.['y-websocket']?.serverCpuMsPerJoin
+  const ratio = quotient(own, anchor)
+  return ratioGoal(
+    "Joining the large document costs at most 0.2x the y-websocket server's CPU",
+    ratio,
+    0.2,
+    'at most',
+    `workload 6, server CPU per join of the ${num((results.join?.largeDocumentBytes ?? 0) / 1024 / 1024, 1)} MB document: ${sig(own)} ms vs ${sig(anchor)} ms (${ratio?.toFixed(2)}×)`,
+  )
+}
+
+function reconnect(results: BenchResults): GoalVerdict[] {
+  const f = results.reconnect?.figures
+  const own = f?.[HEADLINE]
+  const storm = quotient(own?.allSyncedMs, f?.relay?.allSyncedMs)
+  const restart = quotient(own?.restartMs, f?.['y-websocket']?.restartMs)
+  return [
+    ratioGoal(
+      `${num(results.reconnect?.clients ?? 1000)} clients reconnecting after a restart are all synced within 1.5x the bare relay's time`,
+      storm,
+      1.5,
+      'at most',
+      `workload 7: ${sig(own?.allSyncedMs)} ms vs ${sig(f?.relay?.allSyncedMs)} ms for the relay (${storm?.toFixed(2)}×), ${num(own?.failedAttempts)} failed attempts`,
+    ),
+    ratioGoal(
+      "A restart (stop + start) no slower than the y-websocket server's",
+      restart,
+      1,
+      'at most',
+      `workload 7: ${sig(own?.restartMs)} ms vs ${sig(f?.['y-websocket']?.restartMs)} ms`,
+    ),
+  ]
+}
+
+function persistenceCost(results: BenchResults): GoalVerdict {
+  const f = results.persistence?.figures
+  const share = quotient(f?.[HEADLINE]?.updatesPerSecond, f?.['tandem-memory']?.updatesPerSecond)
+  return ratioGoal(
+    'With persistence on, at least 90% of the in-memory ingest throughput',
+    share,
+    0.9,
+    'at least',
+    `workload 8: ${num(f?.[HEADLINE]?.updatesPerSecond)} vs ${num(f?.['tandem-memory']?.updatesPerSecond)} updates/s in memory (${pct(share)})`,
+  )
 }
 
 /** Delivered shares at or above this count as "every entry" (the window's edges cut a few). */
@@ -268,12 +241,13 @@ function presenceGoal(
 
 export function judgeGoals(results: BenchResults): GoalVerdict[] {
   return [
-    cpuPerDelivered(results),
-    ...throughput(results),
+    ...fanout(results),
+    throughput(results),
+    readers(results),
     idleMemory(results),
     joinCost(results),
-    reconnect(results),
-    readers(results),
+    ...reconnect(results),
+    persistenceCost(results),
     presenceGoal(results, 1000, 0.4, 150),
     presenceGoal(results, 2500, 1, null),
   ]

@@ -57,7 +57,7 @@ function contendersSection({ versions }: RunDescription): string {
       [
         'Tandem (SQLite)',
         `commit ${versions.tandem}`,
-        '`node server/dist/main.js` (the compiled server, as production runs it; profiles run the sources through tsx), ' +
+        '`node server/dist/main.js` (the compiled server, as production runs it, profiles included), ' +
           'STORAGE=sqlite, DURABILITY=fsync (the default: updates are on disk before anyone sees them), ' +
           'token auth on; its per-connection and per-room limits (MAX_MESSAGES_PER_SECOND, MAX_ROOM_CONNECTIONS, ...) ' +
           'raised, because workloads 3, 6 and 8 exceed them by design',
@@ -100,7 +100,7 @@ function goalsSection(results: BenchResults): string {
     escapeCell(verdict.detail),
     escapeCell(verdict.limit ?? ''),
   ])
-  return table(['goal (issue 9)', 'verdict', 'figures', 'what limits it / notes'], rows, 4)
+  return table(['goal (issues 16, 17)', 'verdict', 'figures', 'what limits it / notes'], rows, 4)
 }
 
 const METHOD = [

@@ -1,11 +1,11 @@
 /**
  * Where Tandem's CPU goes: reruns the fan-out workload (and presence at its largest size) against
- * Tandem (SQLite) started with --cpu-prof, and names the hottest functions and areas.
+ * a Tandem variant started with --cpu-prof, and names the hottest functions and areas.
  */
 import { mkdirSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import type { BenchContext } from '../BenchContext'
-import { contender } from '../contenders/contenders'
+import type { Contender } from '../contenders/contenders'
 import type { ServerProcess } from '../contenders/ServerProcess'
 import { type ProfileSummary, summarizeCpuProfiles } from '../measure/cpuProfile'
 import { num, pct, table } from '../report/markdown'
@@ -14,17 +14,20 @@ import { runPresenceOnce } from './presence'
 
 export interface ProfiledRun {
   readonly workload: string
+  /** Label of the Tandem variant profiled. */
+  readonly contender: string
   readonly summary: ProfileSummary
 }
 
 async function profile(
   ctx: BenchContext,
+  tandem: Contender,
   name: string,
   workload: (server: ServerProcess) => Promise<unknown>,
 ): Promise<ProfiledRun> {
   const dir = path.join(ctx.tmpDir, `profile-${name.replace(/\W+/g, '-')}`)
   mkdirSync(dir, { recursive: true })
-  const server = await ctx.startServer(contender('tandem-sqlite'), { cpuProfileDir: dir })
+  const server = await ctx.startServer(tandem, { cpuProfileDir: dir })
   try {
     await workload(server)
   } finally {
@@ -36,21 +39,26 @@ async function profile(
     .filter((entry) => entry.endsWith('.cpuprofile'))
     .map((entry) => path.join(dir, entry))
   if (files.length === 0) throw new Error(`no CPU profile written for ${name}`)
-  return { workload: name, summary: summarizeCpuProfiles(files) }
+  return { workload: name, contender: tandem.label, summary: summarizeCpuProfiles(files) }
 }
 
-export async function profileTandem(ctx: BenchContext): Promise<ProfiledRun[]> {
+export async function profileTandem(ctx: BenchContext, tandem: Contender): Promise<ProfiledRun[]> {
   const runs: ProfiledRun[] = []
   const { rooms, clientsPerRoom, updatesPerSecond } = ctx.options.fanout
   runs.push(
-    await profile(ctx, `1 fan-out (${rooms} x ${clientsPerRoom} at ${updatesPerSecond}/s)`, (server) =>
-      runFanoutOnce(ctx, server, 'profile'),
+    await profile(
+      ctx,
+      tandem,
+      `1 fan-out (${rooms} x ${clientsPerRoom} at ${updatesPerSecond}/s)`,
+      (server) => runFanoutOnce(ctx, server, 'profile'),
     ),
   )
   const users = Math.max(...ctx.options.presence.users)
   if (ctx.options.workloads.includes(4)) {
     runs.push(
-      await profile(ctx, `4 presence (${users} users)`, (server) => runPresenceOnce(ctx, server, users)),
+      await profile(ctx, tandem, `4 presence (${users} users)`, (server) =>
+        runPresenceOnce(ctx, server, users),
+      ),
     )
   }
   for (const run of runs) ctx.progress(`profile ${run.workload}: ${num(run.summary.busyMs)} ms busy`)
@@ -59,7 +67,7 @@ export async function profileTandem(ctx: BenchContext): Promise<ProfiledRun[]> {
 
 export function renderProfiles(runs: readonly ProfiledRun[]): string {
   return runs
-    .map(({ workload, summary }) => {
+    .map(({ workload, contender: label, summary }) => {
       const busy = summary.busyMs + summary.idleMs
       const functions = summary.functions.map((spot) => [
         `\`${spot.name}\``,
@@ -70,7 +78,7 @@ export function renderProfiles(runs: readonly ProfiledRun[]): string {
       ])
       const areas = summary.areas.map((spot) => [spot.name, num(spot.selfMs), pct(spot.share)])
       return [
-        `#### Tandem (SQLite) under workload ${workload}`,
+        `#### ${label} under workload ${workload}`,
         '',
         `${num(summary.busyMs)} ms busy of ${num(busy)} ms profiled (connection set-up and teardown included). ` +
           'Self time; shares are of the busy time. A native call counts while the thread waits in it, ' +

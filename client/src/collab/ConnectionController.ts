@@ -28,12 +28,13 @@ export type StopReason =
 
 /**
  * Whether the stop means this person's access is gone (the token source refused, or the server
- * closed with 4403): what the browser keeps of the document is then deleted.
+ * closed with 4403 or 4410, the document deleted): what the browser keeps of the document is then deleted.
  */
 export function isAccessRevoked(reason: StopReason): boolean {
   return (
     reason.kind === 'access-denied' ||
-    (reason.kind === 'closed' && reason.code === CLOSE_CODES.FORBIDDEN.code)
+    (reason.kind === 'closed' &&
+      (reason.code === CLOSE_CODES.FORBIDDEN.code || reason.code === CLOSE_CODES.DOCUMENT_DELETED.code))
   )
 }
 

@@ -19,6 +19,7 @@ import { forgetDocument, updateRecentTitle } from '../home/recentDocuments'
 import type { Identity } from '../identity/identity'
 import { browserStorage } from '../storage/browserStorage'
 import { forgetSession } from './cachedSession'
+import { DocumentMenu } from './DocumentMenu'
 import { ShareDialog } from './ShareDialog'
 import { createShareKeyTokenSource } from './useTokenExchange'
 import { useUnloadWarning } from './useUnloadWarning'
@@ -145,6 +146,12 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
         {parts.presence}
         {parts.connection}
         <ThemeToggle />
+        <DocumentMenu
+          editorRef={parts.editorRef}
+          navigate={navigate}
+          title={title}
+          userName={identity.name}
+        />
         <button
           className="tandem-button tandem-button-primary"
           data-testid="share-button"
@@ -157,7 +164,11 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
       </header>
       {parts.banner}
       <main className="document-main">
-        <div className="paper">{parts.editor}</div>
+        <div className="paper">
+          {/* The header is not printed; the printout starts with the title. */}
+          <h1 className="print-title">{title.trim() || 'Untitled'}</h1>
+          {parts.editor}
+        </div>
       </main>
       {sharing && (
         <ShareDialog

@@ -4,7 +4,7 @@
  * own page through `layout`).
  */
 import type { LexicalEditor } from 'lexical'
-import { type ReactElement, type ReactNode, useEffect, useMemo, useRef } from 'react'
+import { type ReactElement, type ReactNode, type RefObject, useEffect, useMemo, useRef } from 'react'
 import type { CollabSession } from '../collab/CollabSession'
 import {
   type ConnectionState,
@@ -57,6 +57,8 @@ export interface EditorParts {
   connection: ReactElement
   /** Everyone in the document. */
   presence: ReactElement
+  /** The Lexical editor once it exists (to export the document, for example). */
+  editorRef: RefObject<LexicalEditor | null>
 }
 
 export interface CollaborativeEditorProps {
@@ -187,6 +189,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     ),
     connection: <ConnectionIndicator session={session} showSaveState={!readOnly} />,
     presence: <PresenceList localUserId={user.id} session={session} />,
+    editorRef,
   }
   if (props.layout) return props.layout(parts)
   return <DefaultLayout parts={parts} showStatusBar={showStatusBar} showTitle={showTitle} />

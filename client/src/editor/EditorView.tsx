@@ -12,6 +12,7 @@ import { ListPlugin } from '@lexical/react/LexicalListPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
 import { LEXICAL_ROOT_NAME } from '@tandem/shared'
+import { MARKDOWN_TRANSFORMERS } from '@tandem/shared/content/nodeFormats'
 import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor } from 'lexical'
 import { type RefObject, useEffect, useMemo, useState } from 'react'
@@ -29,7 +30,7 @@ import { editorTheme } from './editorTheme'
 import { focusDocumentStart } from './focusDocumentStart'
 import { LinkPopup } from './LinkPopup'
 import { ListTabPlugin } from './ListTabPlugin'
-import { MARKDOWN_TRANSFORMERS } from './markdownTransformers'
+import { MarkdownPastePlugin } from './MarkdownPastePlugin'
 import { OpenLinksPlugin } from './OpenLinksPlugin'
 import { PresenceAnnouncer } from './PresenceAnnouncer'
 import { registerRemoteCaretLabels } from './remoteCaretLabels'
@@ -155,6 +156,7 @@ export function EditorView({
             <LinkPlugin validateUrl={isValidLink} />
             <OpenLinksPlugin editable={editable} />
             <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
+            <MarkdownPastePlugin />
             <ListTabPlugin maxIndent={6} />
             <ShortcutsPlugin />
             <EditablePlugin editable={editable} />

@@ -103,3 +103,11 @@ export const ImageIcon = () => (
     <path d="m21 16-5-5-9 9" />
   </Icon>
 )
+
+export const MoreIcon = () => (
+  <Icon>
+    <circle cx="5" cy="12" r="1" />
+    <circle cx="12" cy="12" r="1" />
+    <circle cx="19" cy="12" r="1" />
+  </Icon>
+)

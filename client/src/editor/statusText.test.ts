@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { CLOSE_CODES } from '@tandem/shared'
 import { describe, expect, it } from 'vitest'
+import { isAccessRevoked } from '../collab/ConnectionController'
 import { describeConnection, describeSave, describeSaveShort, describeStop, explainSave } from './statusText'
 
 describe('short forms for small screens', () => {
@@ -66,5 +67,14 @@ describe('describeStop', () => {
       const message = describeStop({ kind: 'closed', code: entry.code, reason: entry.reason })
       expect(message.title, `code ${entry.code}`).not.toBe('The connection was closed')
     }
+  })
+})
+
+describe('isAccessRevoked', () => {
+  it('counts a revoked key and a deleted document as access gone, other stops not', () => {
+    const closed = (code: number) => ({ kind: 'closed', code, reason: '' }) as const
+    expect(isAccessRevoked(closed(CLOSE_CODES.FORBIDDEN.code))).toBe(true)
+    expect(isAccessRevoked(closed(CLOSE_CODES.DOCUMENT_DELETED.code))).toBe(true)
+    expect(isAccessRevoked(closed(CLOSE_CODES.DOCUMENT_TOO_LARGE.code))).toBe(false)
   })
 })

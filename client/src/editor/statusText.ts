@@ -112,6 +112,12 @@ export function describeStop(reason: StopReason): StopMessage {
             message: 'Your access to this document was revoked, or the document was deleted.',
             reloadHelps: false,
           }
+        case CLOSE_CODES.DOCUMENT_DELETED.code:
+          return {
+            title: 'This document was deleted',
+            message: 'Its creator or an administrator deleted it; it is gone for everyone.',
+            reloadHelps: false,
+          }
         case CLOSE_CODES.DOCUMENT_TOO_LARGE.code:
           return {
             title: 'The document is too large',

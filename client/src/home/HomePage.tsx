@@ -1,13 +1,16 @@
 /** `/`: start a new document, or reopen one this browser opened before. */
-import { useState } from 'react'
-import { type ApiError, createDocument } from '../api/apiClient'
+import { API_ERROR_CODES, HTTP_STATUS } from '@tandem/shared'
+import { useRef, useState } from 'react'
+import { ApiError, createDocument } from '../api/apiClient'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
+import { IMPORT_ACCEPT, ImportRefusedError, importDocumentFile } from '../document/importDocumentFile'
 import { NamePrompt } from '../document/NamePrompt'
 import { useIdentity } from '../identity/useIdentity'
 import { browserStorage } from '../storage/browserStorage'
-import { type RecentDocument, readRecentDocuments, rememberDocument } from './recentDocuments'
+import { openCreatedDocument } from './openCreatedDocument'
+import { type RecentDocument, readRecentDocuments } from './recentDocuments'
 
 export interface HomePageProps {
   navigate: Navigate
@@ -19,6 +22,7 @@ export function HomePage({ navigate }: HomePageProps) {
   const [creating, setCreating] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const [renaming, setRenaming] = useState(false)
+  const fileInput = useRef<HTMLInputElement>(null)
 
   const create = async () => {
     setCreating(true)
@@ -26,18 +30,24 @@ export function HomePage({ navigate }: HomePageProps) {
     try {
       // The name marks the two initial links as this person's in the share dialog.
       const created = await createDocument({ baseUrl: '' }, identity.name ? { name: identity.name } : {})
-      rememberDocument(browserStorage(), {
-        id: created.id,
-        title: created.title,
-        links: {
-          [created.editLink.role]: created.editLink.url,
-          [created.viewLink.role]: created.viewLink.url,
-        },
-        openedAt: Date.now(),
-      })
-      navigate(created.editLink.url)
+      openCreatedDocument(created, navigate)
     } catch (caught) {
       setError(caught as ApiError)
+      setCreating(false)
+    }
+  }
+
+  const importFile = async (file: File) => {
+    setCreating(true)
+    setError(null)
+    try {
+      openCreatedDocument(await importDocumentFile(file, identity.name), navigate)
+    } catch (caught) {
+      setError(
+        caught instanceof ImportRefusedError
+          ? new ApiError(HTTP_STATUS.PAYLOAD_TOO_LARGE, API_ERROR_CODES.PAYLOAD_TOO_LARGE, caught.message)
+          : (caught as ApiError),
+      )
       setCreating(false)
     }
   }
@@ -73,15 +83,39 @@ export function HomePage({ navigate }: HomePageProps) {
           <p className="muted">
             Create a document and share its link. Everyone sees each other's edits and cursors as they type.
           </p>
-          <button
-            className="tandem-button tandem-button-primary tandem-button-large"
-            data-testid="new-document"
-            disabled={creating}
-            onClick={create}
-            type="button"
-          >
-            {creating ? 'Creating…' : 'New document'}
-          </button>
+          <div className="hero-actions">
+            <button
+              className="tandem-button tandem-button-primary tandem-button-large"
+              data-testid="new-document"
+              disabled={creating}
+              onClick={create}
+              type="button"
+            >
+              {creating ? 'Creating…' : 'New document'}
+            </button>
+            <button
+              className="tandem-button tandem-button-large"
+              data-testid="import-file"
+              disabled={creating}
+              onClick={() => fileInput.current?.click()}
+              type="button"
+            >
+              Import Markdown or HTML
+            </button>
+            <input
+              accept={IMPORT_ACCEPT}
+              className="visually-hidden-input"
+              data-testid="home-import-input"
+              onChange={(event) => {
+                const file = event.target.files?.[0]
+                event.target.value = ''
+                if (file) void importFile(file)
+              }}
+              ref={fileInput}
+              tabIndex={-1}
+              type="file"
+            />
+          </div>
           {error !== null && (
             <ErrorPanel
               kind={error.status === 0 ? 'unreachable' : 'create-failed'}

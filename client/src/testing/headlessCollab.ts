@@ -9,13 +9,13 @@ import { registerMarkdownShortcuts } from '@lexical/markdown'
 import { registerRichText } from '@lexical/rich-text'
 import { type BindingV2, createUndoManager, initLocalState, type Provider } from '@lexical/yjs'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
+import { MARKDOWN_TRANSFORMERS } from '@tandem/shared/content/nodeFormats'
 import { documentContent, EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode } from 'lexical'
 import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 import { registerListNumbering } from '../collab/registerListNumbering'
-import { MARKDOWN_TRANSFORMERS } from '../editor/markdownTransformers'
 
 /** Origin of updates that came over the simulated network. */
 const NETWORK = Symbol('network')

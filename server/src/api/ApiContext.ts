@@ -4,6 +4,7 @@ import type { TokenVerifier } from '../auth/TokenVerifier'
 import type { Config } from '../config'
 import type { RateLimiter } from '../http/RateLimiter'
 import type { DocumentStore, UploadQuota } from '../persistence/DocumentStore'
+import type { RoomRegistry } from '../rooms/RoomRegistry'
 import type { UploadUrlSigner } from '../uploads/UploadUrlSigner'
 
 /** The slice of a pino logger the API uses; a pino `Logger` fits as is. */
@@ -15,6 +16,8 @@ export interface ApiLogger {
 
 export interface ApiDeps {
   readonly store: DocumentStore
+  /** The node's rooms: the content API reads and edits documents through them, never the store. */
+  readonly rooms: Pick<RoomRegistry, 'use'>
   /** Verifies Bearer tokens; built from `secret`. */
   readonly verifier: Pick<TokenVerifier, 'verify'>
   /** HS256 secret to mint exchanged tokens with: the one `verifier` checks (see `resolveSecret`). */
@@ -26,6 +29,11 @@ export interface ApiDeps {
   readonly tokenTtlSeconds?: number
   /** Per-client-address limiter for every /api request. Default `new RateLimiter(DEFAULT_API_RATE_LIMIT)`. */
   readonly rateLimiter?: Pick<RateLimiter, 'take'>
+  /**
+   * A second per-address limiter for the content routes (rendering, importing), which cost far more
+   * than other calls. Default `new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT)`.
+   */
+  readonly contentRateLimiter?: Pick<RateLimiter, 'take'>
   /** The rate limit key of a request. Default: the socket's remote address (set this behind a proxy). */
   readonly clientAddress?: (req: IncomingMessage) => string
   /** Largest JSON body. Default MAX_JSON_BODY_BYTES (16 KiB). */
@@ -34,11 +42,17 @@ export interface ApiDeps {
   readonly uploads?: UploadSettings
   /** Called after a key was revoked, e.g. to close sessions whose token carries that `shareKeyId`. */
   readonly onShareKeyRevoked?: (documentId: string, keyId: string) => void
+  /** Called after a document was created (webhooks announce it). */
+  readonly onDocumentCreated?: (documentId: string, title: string) => void
+  /** Called after a document was deleted, e.g. to close its sessions on every node and announce it. */
+  readonly onDocumentDeleted?: (documentId: string) => void
 }
 
+/** The callbacks of ApiDeps, which stay optional. */
+type ApiCallbacks = 'logger' | 'onShareKeyRevoked' | 'onDocumentCreated' | 'onDocumentDeleted'
+
 /** `ApiDeps` with every default filled in. */
-export type ResolvedApiDeps = Required<Omit<ApiDeps, 'logger' | 'onShareKeyRevoked'>> &
-  Pick<ApiDeps, 'logger' | 'onShareKeyRevoked'>
+export type ResolvedApiDeps = Required<Omit<ApiDeps, ApiCallbacks>> & Pick<ApiDeps, ApiCallbacks>
 
 /** One matched request: `params` are the path's captured segments (already validated as ids). */
 export interface ApiContext {

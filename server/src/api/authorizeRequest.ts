@@ -21,7 +21,13 @@ export interface AuthorizeDeps {
 
 /** What a request proved about one document. */
 export type DocumentCredential =
-  | { readonly kind: 'share-key'; readonly role: Role; readonly keyId: string }
+  | {
+      readonly kind: 'share-key'
+      readonly role: Role
+      readonly keyId: string
+      /** When the key was made (the creator's key was made with its document). */
+      readonly createdAt: number
+    }
   | { readonly kind: 'token'; readonly role: Role; readonly claims: TokenClaims }
 
 /** An admin token: role editor for every room. Host backends mint these; share links never yield one. */
@@ -47,7 +53,7 @@ export async function authorizeDocumentAccess(
   if (authorization?.scheme === 'share-key') {
     const record = await findActiveShareKey(deps.store, documentId, authorization.credentials)
     if (record === null) throw forbidden('invalid or revoked share key')
-    return { kind: 'share-key', role: record.role, keyId: record.keyId }
+    return { kind: 'share-key', role: record.role, keyId: record.keyId, createdAt: record.createdAt }
   }
   throw missingCredentials()
 }
@@ -69,6 +75,25 @@ export async function authorizeKeyManagement(
   }
   const credential = await authorizeDocumentAccess(req, deps, documentId)
   if (credential.role !== 'editor') throw forbidden('an edit key is required')
+  return credential
+}
+
+/**
+ * Deleting a document needs an admin token or its creator's key: the edit key made with the
+ * document by `POST /api/documents` (an editor key created at the document's creation time; keys
+ * added later, even edit keys, cannot delete). Exchanged tokens are refused, as for key management.
+ */
+export async function authorizeDeletion(
+  req: IncomingMessage,
+  deps: AuthorizeDeps,
+  documentId: string,
+): Promise<DocumentCredential> {
+  const credential = await authorizeKeyManagement(req, deps, documentId)
+  if (credential.kind === 'token') return credential
+  const document = await deps.store.getDocument(documentId)
+  if (document === null || credential.createdAt !== document.createdAt) {
+    throw forbidden("only the document's creator (its first edit link) or an admin token may delete it")
+  }
   return credential
 }
 

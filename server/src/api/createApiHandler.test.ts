@@ -11,9 +11,11 @@ import {
   type TokenResponse,
 } from '@tandem/shared'
 import { afterEach, describe, expect, it } from 'vitest'
+import { testRoomContext } from '../../test/helpers/roomContext'
 import { TokenVerifier } from '../auth/TokenVerifier'
 import { RateLimiter } from '../http/RateLimiter'
 import { MemoryStore } from '../persistence/memory/MemoryStore'
+import { RoomRegistry } from '../rooms/RoomRegistry'
 import type { ApiDeps } from './ApiContext'
 import { createApiHandler } from './createApiHandler'
 
@@ -49,8 +51,10 @@ async function startApi(overrides: Partial<ApiDeps> = {}): Promise<Api> {
   const store = new MemoryStore()
   const logged: Api['logged'] = []
   const revoked: Api['revoked'] = []
+  const { onEmpty: _, ...roomContext } = testRoomContext(store)
   const handler = createApiHandler({
     store,
+    rooms: new RoomRegistry(roomContext),
     verifier,
     secret: SECRET,
     config: { allowPublicCreate: true },
@@ -365,6 +369,23 @@ describe('request hygiene', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(10)
   })
 
+  it('gives the content routes and creating with content their own, smaller allowance', async () => {
+    const api = await startApi({ contentRateLimiter: new RateLimiter({ capacity: 2, refillPerSecond: 0.1 }) })
+    const created = await api.call<CreateDocumentResponse>('POST', '/api/documents', {
+      json: { content: '# One', format: 'markdown' },
+    })
+    expect(created.status).toBe(201)
+    const auth = { authorization: `ShareKey ${keyOf(created.body.viewLink)}` }
+    const read = await api.call('GET', `/api/documents/${created.body.id}/content`, { headers: auth })
+    expect(read).toMatchObject({ status: 200, body: '# One\n' })
+    const limited = await api.call('GET', `/api/documents/${created.body.id}/content`, { headers: auth })
+    expectError(limited, 429, 'rate_limited')
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    // Other routes still answer: only the costly work is held back.
+    expect((await api.call('GET', `/api/documents/${created.body.id}`, { headers: auth })).status).toBe(200)
+    expect((await createDocument(api, 'no content')).title).toBe('no content')
+  })
+
   it('answers 413 to a body over the limit, declared or chunked, and keeps serving', async () => {
     const api = await startApi()
     const big = JSON.stringify({ documentId: 'doc', shareKey: 'k', name: 'x'.repeat(17 * 1024) })
@@ -451,8 +472,8 @@ describe('request hygiene', () => {
     expect(getToken.headers.get('allow')).toBe('POST')
     const putDocument = await api.call('PUT', '/api/documents/some-doc')
     expectError(putDocument, 405, 'method_not_allowed')
-    expect(putDocument.headers.get('allow')).toBe('GET, HEAD')
-    expect((await api.call('GET', '/api/documents')).headers.get('allow')).toBe('POST')
+    expect(putDocument.headers.get('allow')).toBe('GET, DELETE, HEAD')
+    expect((await api.call('PATCH', '/api/documents')).headers.get('allow')).toBe('GET, POST, HEAD')
     expectError(await api.call('GET', '/api/nothing'), 404, 'not_found')
     expectError(await api.call('GET', '/api'), 404, 'not_found')
     expectError(await api.call('GET', '/api/documents/bad%20id'), 404, 'not_found')

@@ -1,12 +1,14 @@
 /** The HTTP API (`/api/*`): routing, rate limiting, and the one boundary where errors become JSON. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { API_ERROR_CODES, DEFAULT_TOKEN_TTL_SECONDS, HTTP_STATUS, isValidRoomName } from '@tandem/shared'
+import { ContentLimitError } from '@tandem/shared/content/contentFormats'
 import { AuthError } from '../auth/AuthError'
 import { redactUrl } from '../auth/authenticateUpgrade'
 import { ApiError } from '../http/ApiError'
 import { RateLimiter, type RateLimiterOptions } from '../http/RateLimiter'
 import type { ApiHandler } from '../http/requestHandler'
 import { sendApiError } from '../http/sendJson'
+import { LimitExceededError } from '../rooms/LimitExceededError'
 import { UploadUrlSigner } from '../uploads/UploadUrlSigner'
 import {
   DEFAULT_MAX_UPLOAD_BYTES,
@@ -16,6 +18,8 @@ import {
   DEFAULT_UPLOADS_PER_MINUTE,
 } from '../uploads/uploadLimits'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
+import { handleAppendContent, handleReadContent, handleReplaceContent } from './contentRoutes'
+import { handleDeleteDocument, handleListDocuments } from './documentAdminRoutes'
 import {
   handleCreateDocument,
   handleCreateShareKey,
@@ -31,10 +35,16 @@ import { handleCreateUpload, handleListUploads } from './uploadRoutes'
 /** Default rate limit of the API: a burst of 60 requests, then 2 per second per client address. */
 const DEFAULT_API_RATE_LIMIT: RateLimiterOptions = { capacity: 60, refillPerSecond: 2 }
 
+/**
+ * Default limit of the content routes, on top of the API's: a burst of 20 renders or imports, then
+ * one a second per client address (each can take tens to hundreds of milliseconds of the event loop).
+ */
+const DEFAULT_CONTENT_RATE_LIMIT: RateLimiterOptions = { capacity: 20, refillPerSecond: 1 }
+
 /** Every /api path starts with this. */
 export const API_PATH_PREFIX = '/api/'
 
-type Method = 'GET' | 'POST' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 interface Route {
   /** Captures are ids (document, key) and must be valid room names, else the path is unknown (404). */
@@ -43,8 +53,11 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
-  { pattern: /^\/api\/documents$/, methods: { POST: handleCreateDocument } },
-  { pattern: /^\/api\/documents\/([^/]+)$/, methods: { GET: handleGetDocument } },
+  { pattern: /^\/api\/documents$/, methods: { GET: handleListDocuments, POST: handleCreateDocument } },
+  {
+    pattern: /^\/api\/documents\/([^/]+)$/,
+    methods: { GET: handleGetDocument, DELETE: handleDeleteDocument },
+  },
   {
     pattern: /^\/api\/documents\/([^/]+)\/keys$/,
     methods: { GET: handleListShareKeys, POST: handleCreateShareKey },
@@ -53,6 +66,10 @@ const ROUTES: readonly Route[] = [
   {
     pattern: /^\/api\/documents\/([^/]+)\/uploads$/,
     methods: { GET: handleListUploads, POST: handleCreateUpload },
+  },
+  {
+    pattern: /^\/api\/documents\/([^/]+)\/content$/,
+    methods: { GET: handleReadContent, PUT: handleReplaceContent, POST: handleAppendContent },
   },
   { pattern: /^\/api\/token$/, methods: { POST: handleTokenExchange } },
 ]
@@ -67,6 +84,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     ...deps,
     tokenTtlSeconds: deps.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     rateLimiter: deps.rateLimiter ?? new RateLimiter(DEFAULT_API_RATE_LIMIT),
+    contentRateLimiter: deps.contentRateLimiter ?? new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT),
     clientAddress: deps.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown'),
     maxBodyBytes: deps.maxBodyBytes ?? MAX_JSON_BODY_BYTES,
     uploads: deps.uploads ?? {
@@ -145,7 +163,7 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, 
     res.destroy()
     return
   }
-  const refusal = error instanceof AuthError ? ApiError.fromAuth(error) : error
+  const refusal = toApiError(error)
   if (refusal instanceof ApiError) {
     if (refusal.closeConnection) res.shouldKeepAlive = false
     sendApiError(res, refusal.status, refusal.code, refusal.message, refusal.headers)
@@ -153,6 +171,15 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, 
   }
   deps.logger?.error({ err: error, method: req.method, url: redactUrl(req.url ?? '') }, 'API request failed')
   sendApiError(res, HTTP_STATUS.INTERNAL_ERROR, API_ERROR_CODES.INTERNAL_ERROR, 'internal error')
+}
+
+/** Typed refusals from the layers below, as the status and code they stand for. */
+function toApiError(error: unknown): unknown {
+  if (error instanceof AuthError) return ApiError.fromAuth(error)
+  if (error instanceof ContentLimitError || error instanceof LimitExceededError) {
+    return new ApiError(HTTP_STATUS.PAYLOAD_TOO_LARGE, API_ERROR_CODES.CONTENT_TOO_LARGE, error.message)
+  }
+  return error
 }
 
 function readPathname(url: string | undefined): string {

@@ -23,19 +23,25 @@ import { sendJson, sendNoContent } from '../http/sendJson'
 import type { DocumentRecord, ShareKeyRecord } from '../persistence/DocumentStore'
 import type { ApiContext } from './ApiContext'
 import { authorizeAdmin, authorizeDocumentAccess, authorizeKeyManagement } from './authorizeRequest'
+import { readContentFields, readContentRequestBody } from './readContentBody'
 import { readJsonBody } from './readJsonBody'
 import { readTextField } from './readTextField'
+import { takeContentAllowance } from './takeContentAllowance'
 
 /** Title of documents created without one. */
 export const DEFAULT_DOCUMENT_TITLE = 'Untitled'
 /** 96 random bits as 16 base64url characters: a valid room name nobody can guess. */
 const DOCUMENT_ID_BYTES = 12
 
-/** `POST /api/documents`: `{ title?, name? }` -> 201 CreateDocumentResponse. Needs an admin token unless public creation is on. */
+/**
+ * `POST /api/documents`: `{ title?, name?, content?, format? }` -> 201 CreateDocumentResponse. Needs
+ * an admin token unless public creation is on; content is Markdown or HTML, bounded as the content API's.
+ */
 export async function handleCreateDocument({ req, res, deps }: ApiContext): Promise<void> {
   const admin = deps.config.allowPublicCreate ? null : { claims: await authorizeAdmin(req, deps) }
-  const body = await readJsonBody(req, deps.maxBodyBytes)
+  const body = await readContentRequestBody(req)
   const givenTitle = readTextField(body, 'title', { maxLength: MAX_TITLE_LENGTH })
+  const content = readContentFields(body, false)
   const createdBy = readCreatorName(body) ?? tokenName(admin?.claims)
   const title = givenTitle ?? DEFAULT_DOCUMENT_TITLE
   const now = Date.now()
@@ -45,18 +51,28 @@ export async function handleCreateDocument({ req, res, deps }: ApiContext): Prom
     createdAt: now,
     deletedAt: null,
   }
-  await deps.store.createDocument(document)
-  if (givenTitle) {
-    // Seeded on the server, so the title is there for everyone and no client ever bootstraps it.
-    const seed = new Y.Doc()
-    seed.getText(TITLE_TEXT_NAME).insert(0, givenTitle)
-    await deps.store.append([{ room: document.id, update: Y.encodeStateAsUpdate(seed) }])
+  // Seeded on the server, so title and content are there for everyone and no client bootstraps them.
+  const seed = new Y.Doc()
+  try {
+    if (givenTitle) seed.getText(TITLE_TEXT_NAME).insert(0, givenTitle)
+    // Converted before the document exists: content past the bounds creates nothing.
+    if (content) {
+      takeContentAllowance(req, deps)
+      const { createContentEdit } = await import('../content/headlessContent')
+      Y.applyUpdate(seed, createContentEdit(seed, 'replace', content.format, content.content))
+    }
+    await deps.store.createDocument(document)
+    if (givenTitle || content) {
+      await deps.store.append([{ room: document.id, update: Y.encodeStateAsUpdate(seed) }])
+    }
+  } finally {
     seed.destroy()
   }
   const editLink = await addShareLink(deps, document.id, 'editor', createdBy, now)
   const viewLink = await addShareLink(deps, document.id, 'viewer', createdBy, now)
   const response: CreateDocumentResponse = { id: document.id, title, editLink, viewLink }
   sendJson(res, HTTP_STATUS.CREATED, response)
+  deps.onDocumentCreated?.(document.id, title)
 }
 
 /** `GET /api/documents/:id` -> DocumentInfoResponse. Needs a share key of it or a token for its room. */
@@ -144,7 +160,7 @@ function linkFields(record: ShareKeyRecord): Omit<ShareLink, 'url'> {
 }
 
 /** An admin token passes authorization without the document existing; keys of nothing are useless. */
-async function requireDocument(deps: ApiContext['deps'], documentId: string): Promise<void> {
+export async function requireDocument(deps: ApiContext['deps'], documentId: string): Promise<void> {
   const document = await deps.store.getDocument(documentId)
   if (document === null || document.deletedAt !== null) {
     throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such document')

@@ -1,6 +1,8 @@
 /**
- * Ends the sessions of a revoked share key on every node: locally at once, on other nodes through
- * the relay's control room, and by re-checking the store whenever the relay may have missed one.
+ * Ends the sessions of a revoked share key, or of a deleted document, on every node: locally at once,
+ * on other nodes through the relay's control room, and (keys) by re-checking the store whenever the
+ * relay may have missed one. A deleted document's keys are revoked with it, so the re-check also
+ * ends its key sessions while the relay is down (with 4403 instead of 4410).
  */
 import { CLOSE_CODES } from '@tandem/shared'
 import type { Connection } from '../connection/Connection'
@@ -62,7 +64,20 @@ export class SessionRevoker {
     this.options.relay?.publish(CONTROL_ROOM, { kind: 'revoke', documentId, keyId })
   }
 
+  /** A document of this node's store was just deleted: close its sessions here and on the other nodes. */
+  closeDocument(documentId: string): void {
+    this.options.status.markDocumentDeleted(documentId)
+    this.closeDocumentSessions(documentId, 'local')
+    this.options.relay?.publish(CONTROL_ROOM, { kind: 'delete-document', documentId })
+  }
+
   private handleControl({ from, message }: RelayEnvelope): void {
+    if (message.kind === 'delete-document') {
+      this.options.logger.debug({ from, documentId: message.documentId }, 'document deleted on another node')
+      this.options.status.markDocumentDeleted(message.documentId)
+      this.closeDocumentSessions(message.documentId, 'relay')
+      return
+    }
     if (message.kind !== 'revoke') return
     this.options.logger.debug(
       { from, documentId: message.documentId, keyId: message.keyId },
@@ -76,6 +91,14 @@ export class SessionRevoker {
     for (const connection of this.options.connections) {
       if (connection.roomName !== documentId || connection.identity.shareKeyId !== keyId) continue
       connection.close(CLOSE_CODES.FORBIDDEN, 'share key revoked')
+      this.options.metrics.sessionsRevoked.labels(via).inc()
+    }
+  }
+
+  private closeDocumentSessions(documentId: string, via: RevocationSource): void {
+    for (const connection of this.options.connections) {
+      if (connection.roomName !== documentId) continue
+      connection.close(CLOSE_CODES.DOCUMENT_DELETED, 'document deleted')
       this.options.metrics.sessionsRevoked.labels(via).inc()
     }
   }

@@ -28,6 +28,8 @@ export class ShareKeyStatus {
   private readonly answers = new Map<string, CachedAnswer>()
   /** Revocations are final, so they are kept past `cacheMs` (bounded): checks in flight must see them. */
   private readonly revoked = new Set<string>()
+  /** Deleted documents this node heard of: every key of theirs is refused without a lookup. */
+  private readonly deletedDocuments = new Set<string>()
   private readonly inFlight = new Map<string, Promise<boolean>>()
   private readonly cacheMs: number
   private readonly maxEntries: number
@@ -48,7 +50,7 @@ export class ShareKeyStatus {
    */
   async isActive(documentId: string, keyId: string): Promise<boolean> {
     const id = entryId(documentId, keyId)
-    if (this.revoked.has(id)) return false
+    if (this.revoked.has(id) || this.deletedDocuments.has(documentId)) return false
     const cached = this.answers.get(id)
     if (cached && this.now() - cached.checkedAtMs < this.cacheMs) return cached.active
     let lookup = this.inFlight.get(id)
@@ -58,7 +60,12 @@ export class ShareKeyStatus {
     }
     const active = await lookup
     // A revocation heard while the store was answering wins over what it said.
-    return active && !this.revoked.has(id)
+    return active && !this.revoked.has(id) && !this.deletedDocuments.has(documentId)
+  }
+
+  /** Records a deletion this node made or heard of; from now on every key of the document is refused. */
+  markDocumentDeleted(documentId: string): void {
+    remember(this.deletedDocuments, documentId, this.maxEntries)
   }
 
   /** Records a revocation this node made or heard of; from now on the key is refused without a lookup. */

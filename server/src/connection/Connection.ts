@@ -10,7 +10,7 @@ import { QueryThrottle } from './QueryThrottle'
 
 /** Who is on the other end, as established on the upgrade. */
 export interface ConnectionIdentity extends PeerIdentity {
-  /** When the token expires (ms since the epoch); the socket is closed with 4401 then. */
+  /** When the token expires (ms since the epoch); the socket is closed with 4401 then (ConnectionAcceptor). */
   readonly expiresAtMs: number | null
   /** The share key the token was exchanged for; revoking that key closes this socket (4403). */
   readonly shareKeyId?: string
@@ -39,12 +39,10 @@ export interface ConnectionOptions {
 
 /** A socket closed for back-pressure gets this long to take its close frame before it is cut. */
 const BACKPRESSURE_TERMINATE_MS = 1000
-/** Timers above this overflow to 1 ms in Node; longer token lifetimes are re-armed. */
-const MAX_TIMER_MS = 2 ** 31 - 1
 
 export class Connection implements Peer {
   state: ConnectionState = { kind: 'joining', early: [], earlyBytes: 0 }
-  /** Cleared by the heartbeat sweep, set again by every pong. */
+  /** Cleared by the heartbeat sweep, set again by every pong (ConnectionAcceptor's shared listener). */
   isAlive = true
   lastSentAtMs = Date.now()
   /** Awareness client ids this socket owns (room's PresenceGate); removed for everyone when it closes. */
@@ -55,7 +53,6 @@ export class Connection implements Peer {
   readonly identity: ConnectionIdentity
   readonly roomName: string
   readonly wantsSavedAcks: boolean
-  private expiryTimer: NodeJS.Timeout | undefined
   private readonly options: ConnectionOptions
 
   constructor(
@@ -67,10 +64,6 @@ export class Connection implements Peer {
     this.roomName = options.roomName
     this.wantsSavedAcks = options.wantsSavedAcks
     this.queryThrottle = new QueryThrottle(options.awarenessQueryIntervalMs)
-    ws.on('pong', () => {
-      this.isAlive = true
-    })
-    this.armExpiry()
   }
 
   get isOpen(): boolean {
@@ -111,22 +104,7 @@ export class Connection implements Peer {
   markClosed(): Room | undefined {
     const previous = this.state
     this.state = { kind: 'closed' }
-    clearTimeout(this.expiryTimer)
     this.queryThrottle.cancel()
     return previous.kind === 'open' ? previous.room : undefined
-  }
-
-  private armExpiry(): void {
-    const { expiresAtMs } = this.identity
-    if (expiresAtMs === null) return
-    const delay = expiresAtMs - Date.now()
-    this.expiryTimer = setTimeout(
-      () => {
-        if (Date.now() >= expiresAtMs) this.close(CLOSE_CODES.TOKEN_EXPIRED)
-        else this.armExpiry()
-      },
-      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
-    )
-    this.expiryTimer.unref()
   }
 }

@@ -15,7 +15,7 @@ export function handleFrame(
   logger: Logger,
 ): void {
   let type = 'malformed'
-  const stopTimer = metrics.handlerSeconds.startTimer()
+  const started = performance.now()
   try {
     const message = readMessage(frame)
     type = message.type
@@ -91,6 +91,6 @@ export function handleFrame(
       connection.close(CLOSE_CODES.INTERNAL_ERROR)
     }
   } finally {
-    stopTimer({ type })
+    metrics.observeHandler(type, (performance.now() - started) / 1000)
   }
 }

@@ -2,8 +2,8 @@
  * The catalog port: documents, share keys and uploads, as rows (rowCodec.ts maps them to records). Adapters
  * hold the queries; RowStore checks that the store is open and maps rows, once for every adapter.
  */
-import type { PutUploadResult, UploadQuota } from './DocumentStore'
-import type { DocumentRow, ShareKeyRow, UploadInfoRow, UploadRow } from './rowCodec'
+import type { DocumentChange, PutUploadResult, UploadQuota } from './DocumentStore'
+import type { DocumentRow, DocumentSummaryRow, ShareKeyRow, UploadInfoRow, UploadRow } from './rowCodec'
 
 /** Failures reject with StorageError; a key that already exists rejects with `conflict`. */
 export interface Catalog {
@@ -24,4 +24,10 @@ export interface Catalog {
   selectUpload(documentId: string, hash: string): Promise<UploadRow | null>
   /** Without data; oldest first, ties by hash. */
   selectUploadsOfDocument(documentId: string): Promise<readonly UploadInfoRow[]>
+  /** Live documents with id > `after`, by id, at most `limit`, with their stored size. */
+  selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]>
+  /** One transaction: deleted_at = now, title '', keys revoked, snapshot and log deleted; false when not live. */
+  deleteDocument(id: string, now: number): Promise<boolean>
+  /** changed_at = max(changed_at, at) for each. */
+  updateChangedAt(changes: readonly DocumentChange[]): Promise<void>
 }

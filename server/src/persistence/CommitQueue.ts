@@ -45,11 +45,12 @@ export class CommitQueue {
   /**
    * Queues one update of `room`. Returns the promise of its batch: it resolves once the batch is
    * durable and rejects (with the store's error) when the batch could not be stored. Updates
-   * enqueued in the same batch get the same promise object, so a caller can group by it.
+   * enqueued in the same batch get the same promise object, so a caller can group by it. `author`
+   * (who made the update) is passed on to listeners only.
    */
-  enqueue(room: string, update: Uint8Array): Promise<void> {
+  enqueue(room: string, update: Uint8Array, author?: string): Promise<void> {
     const batch = this.openBatch()
-    batch.entries.push({ room, update })
+    batch.entries.push(author === undefined ? { room, update } : { room, update, author })
     return batch.committed
   }
 

@@ -4,6 +4,7 @@
  * STORAGE=memory). One contract suite (`documentStoreContract.ts`) runs against every adapter.
  */
 import type { ContentHash, Role, UploadImageType } from '@tandem/shared'
+import type { WebhookOutbox } from './WebhookOutbox'
 
 /**
  * What `append` promises when it resolves (DURABILITY):
@@ -18,6 +19,11 @@ export type Durability = (typeof DURABILITIES)[number]
 export interface UpdateEntry {
   readonly room: string
   readonly update: Uint8Array
+  /**
+   * Who made the update (the token's display name, else its subject), for commit listeners such as
+   * the webhooks' change tracker. Stores do not keep it.
+   */
+  readonly author?: string
 }
 
 /** What is stored for a room: the compacted snapshot (if any) and the log appended since. */
@@ -34,6 +40,24 @@ export interface DocumentRecord {
   readonly title: string
   readonly createdAt: number
   readonly deletedAt: number | null
+}
+
+/** A live document as `listDocuments` gives it. */
+export interface DocumentSummaryRecord {
+  readonly id: string
+  readonly title: string
+  readonly createdAt: number
+  /** Last recorded edit (see `markDocumentsChanged`); null when none was. */
+  readonly changedAt: number | null
+  /** Bytes stored for the room: snapshot plus update log. */
+  readonly sizeBytes: number
+}
+
+/** One edit time to record for `markDocumentsChanged`. */
+export interface DocumentChange {
+  readonly id: string
+  /** Milliseconds since the epoch. */
+  readonly at: number
 }
 
 export interface ShareKeyRecord {
@@ -80,7 +104,7 @@ export type PutUploadResult = 'stored' | 'exists' | 'over-quota'
  * `corrupt` (stored data damaged; it is left untouched), `conflict` (a key already exists). After
  * close() every method rejects with `unavailable`. documentStoreContract.ts states the rules.
  */
-export interface DocumentStore {
+export interface DocumentStore extends WebhookOutbox {
   /**
    * Everything stored for `room`, read as one consistent state; an empty document when nothing is.
    * Rejects (`corrupt`) rather than return part of a room whose stored data fails its check.
@@ -114,6 +138,18 @@ export interface DocumentStore {
   listShareKeys(documentId: string): Promise<ShareKeyRecord[]>
   /** Marks a key revoked; returns false when no such key exists for the document. */
   revokeShareKey(documentId: string, keyId: string): Promise<boolean>
+  /**
+   * Live (not deleted) documents with an id greater than `after` ('' for the first page), ordered by
+   * id, at most `limit`.
+   */
+  listDocuments(after: string, limit: number): Promise<DocumentSummaryRecord[]>
+  /**
+   * In one transaction: marks the document deleted (its title cleared), revokes every key of it and
+   * deletes its snapshot and update log. False when there is no live document with this id.
+   */
+  deleteDocument(id: string): Promise<boolean>
+  /** Records edit times: a document's changedAt only moves forward; ids without a document are ignored. */
+  markDocumentsChanged(changes: readonly DocumentChange[]): Promise<void>
 
   /**
    * Stores an upload unless the document already has it or storing it would take the document past

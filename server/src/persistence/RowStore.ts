@@ -5,8 +5,10 @@
 import type { Catalog } from './Catalog'
 import { compactUpdatesAdaptive } from './compactUpdates'
 import type {
+  DocumentChange,
   DocumentRecord,
   DocumentStore,
+  DocumentSummaryRecord,
   PutUploadResult,
   ShareKeyRecord,
   StoredDocument,
@@ -15,9 +17,12 @@ import type {
   UploadQuota,
   UploadRecord,
 } from './DocumentStore'
+import type { OutboxTable } from './OutboxTable'
 import {
   readCheckedBytes,
   readDocumentRecord,
+  readDocumentSummary,
+  readOutboxDelivery,
   readShareKeyRecord,
   readStoredUpload,
   readUploadRecord,
@@ -29,12 +34,13 @@ import { SerialQueue } from './SerialQueue'
 import { StorageError } from './StorageError'
 import type { UpdateLog } from './UpdateLog'
 import { validateEntries } from './validateEntries'
+import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 
 /** Folds a snapshot and its log into one update. */
 export type FoldUpdates = (parts: readonly Uint8Array[]) => Promise<Uint8Array>
 
 /** What an adapter adds to its two ports: its health and how it closes. */
-export interface StoreAdapter extends UpdateLog, Catalog {
+export interface StoreAdapter extends UpdateLog, Catalog, OutboxTable {
   /** False after a failed write until one succeeds (the adapter decides what counts). */
   isHealthy(): boolean
   /**
@@ -45,9 +51,11 @@ export interface StoreAdapter extends UpdateLog, Catalog {
 }
 
 export class RowStore implements DocumentStore {
+  // ES-private (#), not TypeScript-private: test stores extend MemoryStore with fields of their own
+  // (`compactions`, `closing`), which must not overwrite these.
   /** The queue of compactions (settles when the last one requested has); close() waits for it. */
-  private readonly compactions = new SerialQueue()
-  private closing: Promise<void> | null = null
+  readonly #compactions = new SerialQueue()
+  #closing: Promise<void> | null = null
 
   /** `fold` defaults to compactUpdatesAdaptive (inline when small, on a worker when large). */
   constructor(
@@ -79,7 +87,7 @@ export class RowStore implements DocumentStore {
    */
   async compact(room: string): Promise<void> {
     this.assertOpen('compact')
-    return this.compactions.run(() => this.compactNow(room))
+    return this.#compactions.run(() => this.compactNow(room))
   }
 
   async logSize(room: string): Promise<{ rows: number; bytes: number }> {
@@ -141,14 +149,58 @@ export class RowStore implements DocumentStore {
     return (await this.adapter.selectUploadsOfDocument(documentId)).map(readUploadRecord)
   }
 
+  async listDocuments(after: string, limit: number): Promise<DocumentSummaryRecord[]> {
+    this.assertOpen('listDocuments')
+    return (await this.adapter.selectDocumentPage(after, limit)).map(readDocumentSummary)
+  }
+
+  async deleteDocument(id: string): Promise<boolean> {
+    this.assertOpen('deleteDocument')
+    return this.adapter.deleteDocument(id, Date.now())
+  }
+
+  async markDocumentsChanged(changes: readonly DocumentChange[]): Promise<void> {
+    this.assertOpen('markDocumentsChanged')
+    if (changes.length > 0) await this.adapter.updateChangedAt(changes)
+  }
+
+  async enqueueDeliveries(
+    entries: readonly OutboxEntry[],
+    options: { readonly now: number; readonly maxRows: number },
+  ): Promise<number> {
+    this.assertOpen('enqueueDeliveries')
+    if (entries.length === 0) return 0
+    return this.adapter.insertDeliveries(entries, options.now, options.maxRows)
+  }
+
+  async claimDeliveries({ now, limit, leaseMs }: ClaimOptions): Promise<OutboxDelivery[]> {
+    this.assertOpen('claimDeliveries')
+    return (await this.adapter.claimDeliveries(now, limit, now + leaseMs)).map(readOutboxDelivery)
+  }
+
+  async removeDelivery(id: string): Promise<void> {
+    this.assertOpen('removeDelivery')
+    await this.adapter.deleteDelivery(id)
+  }
+
+  async rescheduleDelivery(id: string, dueAt: number): Promise<void> {
+    this.assertOpen('rescheduleDelivery')
+    await this.adapter.rescheduleDelivery(id, dueAt)
+  }
+
+  async countDeliveries(): Promise<number> {
+    this.assertOpen('countDeliveries')
+    return this.adapter.countDeliveries()
+  }
+
   isHealthy(): boolean {
-    return this.closing === null && this.adapter.isHealthy()
+    return this.#closing === null && this.adapter.isHealthy()
   }
 
   /** Lets compactions already requested finish, then closes the adapter. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.adapter.close(this.compactions.idle())
-    return this.closing
+    this.#closing ??= this.adapter.close(this.#compactions.idle())
+    return this.#closing
   }
 
   private async compactNow(room: string): Promise<void> {
@@ -164,6 +216,6 @@ export class RowStore implements DocumentStore {
   }
 
   private assertOpen(operation: string): void {
-    if (this.closing) throw new StorageError('unavailable', `${operation}: store is closed`)
+    if (this.#closing) throw new StorageError('unavailable', `${operation}: store is closed`)
   }
 }

@@ -32,6 +32,11 @@
  * U4  Listing a document's uploads gives them without bytes, oldest first (ties by hash); a document
  *     without uploads lists none.
  * U5  Uploads that the store resolved survive close and reopen.   [durable stores]
+ * L1  Listing gives live documents ordered by id after the cursor, at most `limit`, with their stored
+ *     bytes (snapshot plus log) and last recorded edit time (which only moves forward).
+ * L2  Deleting a document hides it from listing and lookups, clears its title, revokes its keys and
+ *     empties its room; deleting it again, or an unknown id, gives false. Other documents stay.
+ * W*  The webhook outbox: see outboxContract.ts.
  * C1  After close, isHealthy() is false and every operation rejects with StorageError 'unavailable';
  *     closing twice is fine.
  */
@@ -44,6 +49,7 @@ import type {
   StoredUpload,
   UploadQuota,
 } from './DocumentStore'
+import { defineOutboxContract } from './outboxContract'
 import { StorageError, type StorageErrorKind } from './StorageError'
 
 /** One store under test, plus the optional powers that only some adapters have. */
@@ -51,9 +57,9 @@ export interface StoreHarness {
   readonly store: DocumentStore
   /** Closes every store the harness opened and removes what they left behind. */
   cleanup(): Promise<void>
-  /** Durable stores: closes `store` and opens a new store on the same data (enables S10). */
+  /** Durable stores: closes `store` and opens a new store on the same data (enables S11). */
   reopen?(): Promise<DocumentStore>
-  /** Flips bytes of the room's newest stored update, bypassing the store (enables S9). */
+  /** Flips bytes of the room's newest stored update, bypassing the store (enables S10). */
   corruptNewestUpdate?(room: string): Promise<void>
 }
 
@@ -400,6 +406,57 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
         Array.from(upload(4).data),
       )
     })
+    it('L1 listing pages live documents by id with their size and last edit time', async () => {
+      for (const id of ['doc-c', 'doc-a', 'doc-b']) {
+        await store.createDocument({ id, title: `T ${id}`, createdAt: 1_000, deletedAt: null })
+      }
+      const updates = typingUpdates(['hello', ' world'])
+      await store.append(updates.map((update) => ({ room: 'doc-b', update })))
+      await store.compact('doc-b')
+      const [more] = typingUpdates(['!'], 2)
+      await store.append([{ room: 'doc-b', update: more! }])
+      await store.markDocumentsChanged([
+        { id: 'doc-b', at: 5_000 },
+        { id: 'no-such-doc', at: 5_000 },
+      ])
+      await store.markDocumentsChanged([{ id: 'doc-b', at: 4_000 }])
+      const first = await store.listDocuments('', 2)
+      expect(first.map((document) => document.id)).toEqual(['doc-a', 'doc-b'])
+      expect(first[0]).toEqual({
+        id: 'doc-a',
+        title: 'T doc-a',
+        createdAt: 1_000,
+        changedAt: null,
+        sizeBytes: 0,
+      })
+      const stored = await store.load('doc-b')
+      const bytes = (stored.snapshot?.byteLength ?? 0) + more!.byteLength
+      expect(first[1]).toMatchObject({ changedAt: 5_000, sizeBytes: bytes })
+      expect((await store.listDocuments('doc-b', 2)).map((document) => document.id)).toEqual(['doc-c'])
+      expect(await store.listDocuments('doc-c', 2)).toEqual([])
+    })
+
+    it('L2 deleting hides the document, clears its title, revokes its keys and empties its room', async () => {
+      for (const id of ['doc1', 'doc2']) {
+        await store.createDocument({ id, title: 'Secret plans', createdAt: 1_000, deletedAt: null })
+        await store.append(typingUpdates(['text']).map((update) => ({ room: id, update })))
+      }
+      await store.addShareKey(shareKey())
+      await store.addShareKey(shareKey({ keyId: 'k2', documentId: 'doc2', keyHash: 'b'.repeat(64) }))
+      expect(await store.deleteDocument('doc1')).toBe(true)
+      const deleted = await store.getDocument('doc1')
+      expect(deleted?.deletedAt).toEqual(expect.any(Number))
+      expect(deleted?.title).toBe('')
+      expect((await store.getShareKey('doc1', 'k1'))?.revokedAt).toEqual(expect.any(Number))
+      expect(await store.load('doc1')).toEqual({ snapshot: null, updates: [] })
+      expect((await store.listDocuments('', 10)).map((document) => document.id)).toEqual(['doc2'])
+      expect(await store.deleteDocument('doc1')).toBe(false)
+      expect(await store.deleteDocument('unknown')).toBe(false)
+      expect((await store.getShareKey('doc2', 'k2'))?.revokedAt).toBeNull()
+      expect(textOf(await store.load('doc2'))).toBe('text')
+    })
+
+    defineOutboxContract(() => store)
 
     it('C1 after close, isHealthy is false and every operation rejects as unavailable', async () => {
       expect(store.isHealthy()).toBe(true)
@@ -424,6 +481,9 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       await expectStorageError(store.putUpload(upload(1), ROOMY), 'unavailable')
       await expectStorageError(store.getUpload('doc1', upload(1).hash), 'unavailable')
       await expectStorageError(store.listUploads('doc1'), 'unavailable')
+      await expectStorageError(store.listDocuments('', 10), 'unavailable')
+      await expectStorageError(store.deleteDocument('doc1'), 'unavailable')
+      await expectStorageError(store.claimDeliveries({ now: 0, limit: 1, leaseMs: 1 }), 'unavailable')
     })
   })
 }

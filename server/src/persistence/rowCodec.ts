@@ -4,8 +4,15 @@
  */
 import { crc32 } from 'node:zlib'
 import { isContentHash, isRole, UPLOAD_IMAGE_TYPES, type UploadImageType } from '@tandem/shared'
-import type { DocumentRecord, ShareKeyRecord, StoredUpload, UploadRecord } from './DocumentStore'
+import type {
+  DocumentRecord,
+  DocumentSummaryRecord,
+  ShareKeyRecord,
+  StoredUpload,
+  UploadRecord,
+} from './DocumentStore'
 import { StorageError } from './StorageError'
+import type { OutboxDelivery } from './WebhookOutbox'
 
 /** A checksummed blob as stored: `data` is whatever the driver hands back, checked before use. */
 export interface BlobRow {
@@ -21,6 +28,21 @@ export interface DocumentRow {
   readonly title: string
   readonly created_at: StoredInteger
   readonly deleted_at: StoredInteger | null
+}
+
+/** A row of a document page: the document's columns plus its edit time and stored bytes. */
+export interface DocumentSummaryRow extends DocumentRow {
+  readonly changed_at: StoredInteger | null
+  readonly size_bytes: StoredInteger
+}
+
+/** A claimed outbox row (`webhook_outbox`). */
+export interface OutboxRow {
+  readonly id: StoredInteger
+  readonly url: string
+  readonly body: string
+  readonly attempts: StoredInteger
+  readonly created_at: StoredInteger
 }
 
 export interface ShareKeyRow {
@@ -87,6 +109,26 @@ export function readDocumentRecord(row: DocumentRow): DocumentRecord {
     title: row.title,
     createdAt: Number(row.created_at),
     deletedAt: readInteger(row.deleted_at),
+  }
+}
+
+export function readDocumentSummary(row: DocumentSummaryRow): DocumentSummaryRecord {
+  return {
+    id: row.id,
+    title: row.title,
+    createdAt: Number(row.created_at),
+    changedAt: readInteger(row.changed_at),
+    sizeBytes: Number(row.size_bytes),
+  }
+}
+
+export function readOutboxDelivery(row: OutboxRow): OutboxDelivery {
+  return {
+    id: String(row.id),
+    url: row.url,
+    body: row.body,
+    attempts: Number(row.attempts),
+    createdAt: Number(row.created_at),
   }
 }
 

@@ -42,6 +42,11 @@ export type RelayMessage =
    * every node closes the sessions opened with it (4403) and stops accepting its tokens.
    */
   | { readonly kind: 'revoke'; readonly documentId: string; readonly keyId: string }
+  /**
+   * On CONTROL_ROOM: document `documentId` was deleted (already in the store); every node closes its
+   * sessions (4410).
+   */
+  | { readonly kind: 'delete-document'; readonly documentId: string }
 
 export type RelayMessageKind = RelayMessage['kind']
 

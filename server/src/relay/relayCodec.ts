@@ -7,7 +7,8 @@
  *   varUint  kind (RELAY_KIND_CODE)
  *   kind payload: update / awareness: varUint8Array update; sync-request: varUint8Array state
  *                 vector; sync-reply: varString addressee, varUint8Array update, varUint8Array
- *                 state vector; revoke: varString document id, varString key id
+ *                 state vector; revoke: varString document id, varString key id;
+ *                 delete-document: varString document id
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -25,6 +26,7 @@ export const RELAY_KIND_CODE = {
   'sync-request': 2,
   'sync-reply': 3,
   revoke: 4,
+  'delete-document': 5,
 } as const satisfies Record<RelayMessageKind, number>
 
 /** An envelope as it travels: plus the sender's clock at publish time. */
@@ -60,6 +62,9 @@ export function writeRelayEnvelope(encoder: encoding.Encoder, envelope: TimedRel
       encoding.writeVarString(encoder, message.documentId)
       encoding.writeVarString(encoder, message.keyId)
       return
+    case 'delete-document':
+      encoding.writeVarString(encoder, message.documentId)
+      return
   }
 }
 
@@ -88,6 +93,8 @@ function readMessage(decoder: decoding.Decoder, kindCode: number): RelayMessage 
       const documentId = decoding.readVarString(decoder)
       return { kind: 'revoke', documentId, keyId: decoding.readVarString(decoder) }
     }
+    case RELAY_KIND_CODE['delete-document']:
+      return { kind: 'delete-document', documentId: decoding.readVarString(decoder) }
     default:
       throw new RelayCodecError(`unknown relay message kind ${kindCode}`)
   }

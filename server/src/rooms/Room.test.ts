@@ -152,6 +152,83 @@ describe('Room', () => {
     expect(seenByA.getText('t').toString(), 'tab A learns the text tab B wrote').toBe('one two')
   })
 
+  it('peers get the bytes as sent; an update that changes nothing sends nothing', async () => {
+    const { room } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    const reader = new RecordingPeer({ userId: 'r', role: 'editor' })
+    room.attach(writer)
+    room.attach(reader)
+    const update = typist(3)('once')
+    room.handleClientUpdate(writer, update)
+    await turn()
+    await turn()
+    const [message] = reader.messages('sync-update')
+    expect(message?.type === 'sync-update' && message.update).toEqual(update)
+    room.handleClientUpdate(writer, update)
+    await turn()
+    await turn()
+    expect(reader.messages('sync-update'), 'a repeat is stored but is no news').toHaveLength(1)
+    expect(room.doc.getText('t').toString()).toBe('once')
+  })
+
+  it('while structs wait, concurrent formatting still reaches readers (Yjs cleans up in a second transaction)', async () => {
+    const { room } = await openRoom()
+    const [a, b, c, reader] = ['a', 'b', 'c', 'r'].map(
+      (userId) => new RecordingPeer({ userId, role: 'editor' }),
+    ) as [RecordingPeer, RecordingPeer, RecordingPeer, RecordingPeer]
+    for (const peer of [a, b, c, reader]) room.attach(peer)
+    const settle = async () => {
+      await turn()
+      await turn()
+    }
+    const docOf = (clientID: number) => Object.assign(new Y.Doc(), { clientID })
+    const change = (doc: Y.Doc, edit: () => void) => {
+      let update: Uint8Array | undefined
+      doc.once('update', (u: Uint8Array) => {
+        update = u
+      })
+      doc.transact(edit)
+      return update!
+    }
+    const line = (doc: Y.Doc) => doc.getXmlFragment('root').get(0) as Y.XmlText
+    const writer = docOf(1)
+    const typed = change(writer, () => {
+      const text = new Y.XmlText()
+      writer.getXmlFragment('root').insert(0, [text])
+      text.insert(0, 'abc')
+    })
+    room.handleClientUpdate(a, typed)
+    await settle()
+    // An editor's insert after a struct nobody has: Yjs keeps it waiting, so the room must ask Yjs
+    // for its encoding of every apply from now on.
+    const ghost = docOf(777)
+    change(ghost, () => ghost.getText('g').insert(0, 'x'))
+    const orphanWriter = docOf(4)
+    Y.applyUpdate(orphanWriter, Y.encodeStateAsUpdate(ghost))
+    const orphan = Y.diffUpdate(
+      change(orphanWriter, () => orphanWriter.getText('g').insert(1, 'y')),
+      Y.encodeStateVector(ghost),
+    )
+    room.handleClientUpdate(a, orphan)
+    await settle()
+    expect(room.doc.store.pendingStructs).not.toBeNull()
+    const [bold1, bold2] = [2, 3].map((id) => {
+      const doc = docOf(id)
+      Y.applyUpdate(doc, typed)
+      return change(doc, () => line(doc).format(0, 3, { bold: true }))
+    })
+    room.handleClientUpdate(b, bold1!)
+    await settle()
+    room.handleClientUpdate(c, bold2!)
+    await settle()
+    const seen = docOf(50)
+    for (const message of reader.messages('sync-update')) {
+      if (message.type === 'sync-update') Y.applyUpdate(seen, message.update)
+    }
+    expect(line(seen).toDelta()).toEqual(line(room.doc).toDelta())
+    expect(line(seen).toDelta()).toEqual([{ insert: 'abc', attributes: { bold: true } }])
+  })
+
   it('joiners with nothing share one full-state frame until the document changes', async () => {
     const { room } = await openRoom()
     const writer = new RecordingPeer({ userId: 'w', role: 'editor' })

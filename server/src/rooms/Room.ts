@@ -23,8 +23,8 @@ import { checkDependencies } from './checkDependencies'
 import { DocumentSize } from './DocumentSize'
 import { LimitExceededError } from './LimitExceededError'
 import { needsLayoutMigration } from './needsLayoutMigration'
-import { isOrigin, peerOrigin, RELAY_ORIGIN, STORE_ORIGIN } from './origins'
-import type { Peer } from './Peer'
+import { peerOrigin, RELAY_ORIGIN, STORE_ORIGIN } from './origins'
+import type { Peer, PeerIdentity } from './Peer'
 import { PresenceGate } from './PresenceGate'
 import { type PresenceFlush, PresenceWindow, presenceWindowMs } from './PresenceWindow'
 import { readAwarenessUpdate } from './validateAwarenessUpdate'
@@ -91,15 +91,11 @@ export class Room {
   /** Bytes of queued or in-flight updates that will wait for something the document lacks. */
   private queuedUnresolvedBytes = 0
   private unresolved = new WeakSet<Uint8Array>()
-  /** Updates of a committed group that changed the document, sent as one frame afterwards. */
-  private applied: Array<{ update: Uint8Array; peer: Peer | null }> | null = null
   /**
-   * The bytes being applied (a client's stored update, a relayed one). Peers get these, not Yjs's
-   * re-encoding of the transaction: that one's delete set also names what the deletion of a container
-   * took with it, which a peer could not tell from what the sender deleted knowingly
-   * (client/src/collab/ConcurrentTextRescue.ts reads that difference).
+   * The state the document's last changing transaction started from, or null when the last
+   * transaction changed nothing (set by the afterTransaction listener; reset before each apply).
    */
-  private applying: Uint8Array | null = null
+  private changedFrom: Map<number, number> | null = null
   /** `Y.encodeStateAsUpdate(doc)`, kept until the next change so joiners with nothing share one encoding. */
   private fullState: Uint8Array | null = null
   /** The step 2 frame carrying `fullState`, kept as long as it: joiners of an unchanged document share it. */
@@ -156,7 +152,8 @@ export class Room {
       loadedBytes: (stored.snapshot?.byteLength ?? 0) + room.logBytes,
       measure: () => room.encodeFullState().byteLength,
     })
-    room.doc.on('update', (update: Uint8Array, origin: unknown) => room.handleDocUpdate(update, origin))
+    // No 'update' listener: Yjs encodes every transaction while one listens, which we rarely need.
+    room.doc.on('afterTransaction', (transaction: Y.Transaction) => room.noteTransaction(transaction))
     room.awareness.on('update', (changes: AwarenessChanges, origin: unknown) =>
       room.handleAwarenessUpdate(changes, origin),
     )
@@ -250,6 +247,39 @@ export class Room {
     this.enqueue(connection, update)
   }
 
+  /**
+   * A change made on the server (the content API), through the same path as a peer's update: checked
+   * against the document-size limit, stored by the commit queue, then applied and sent to every peer
+   * and, by the queue's listeners, to other nodes. Resolves once applied; rejects with the store's
+   * error (nothing applied) or LimitExceededError (nothing stored). `update` must only depend on
+   * what the document holds (an edit of a copy of it), so it never waits for missing structs.
+   */
+  async applyServerEdit(author: PeerIdentity, update: Uint8Array): Promise<void> {
+    const read = readUpdate(update)
+    if (!read.ok) throw new InvalidUpdateError(read.problem)
+    if (this.size && !this.size.fits(update.byteLength)) {
+      throw new LimitExceededError(
+        'document-size',
+        CLOSE_CODES.DOCUMENT_TOO_LARGE,
+        `document would grow past ${this.ctx.maxDocumentBytes} bytes (about ${this.size.estimateBytes} now)`,
+      )
+    }
+    this.size?.accepted(update.byteLength)
+    // A sender that is not a connection: everyone gets the change, and a failed store closes nothing.
+    const sender: Peer = {
+      identity: author,
+      wantsSavedAcks: false,
+      awarenessClientIds: new Set(),
+      yjsClientIds: new Set(),
+      send: () => {},
+      close: () => {},
+    }
+    const committed = this.ctx.commits.enqueue(this.name, update, authorName(author))
+    this.enqueue(sender, update, committed)
+    // The group was applied (or failed) in a continuation registered before this await's.
+    await committed
+  }
+
   handleAwareness(connection: Peer, update: Uint8Array): void {
     if (update.byteLength > this.ctx.maxAwarenessBytes) {
       throw new LimitExceededError(
@@ -308,8 +338,11 @@ export class Room {
    * Hands one update to the commit queue. Updates that share a batch form one group: applied
    * together once durable, and sent to the other peers as one frame.
    */
-  private enqueue(connection: Peer, update: Uint8Array): void {
-    const committed = this.ctx.commits.enqueue(this.name, update)
+  private enqueue(
+    connection: Peer,
+    update: Uint8Array,
+    committed: Promise<void> = this.ctx.commits.enqueue(this.name, update, authorName(connection.identity)),
+  ): void {
     let group = this.queued
     if (group?.committed !== committed) {
       const created: QueuedGroup = { committed, updates: [], senders: [] }
@@ -349,32 +382,69 @@ export class Room {
    */
   private applyGroup(group: QueuedGroup): void {
     if (this.destroyed) return
-    this.applied = []
+    const changes: Change[] = []
     try {
       group.updates.forEach((update, i) => {
         const sender = group.senders[i]!
         let applied = false
         try {
-          this.applying = hasPending(this.doc) ? null : update
-          Y.applyUpdate(this.doc, update, peerOrigin(sender))
+          const change = this.integrate(update, peerOrigin(sender))
+          if (change) changes.push({ update: change.bytes, peer: change.asSent ? sender : null })
           applied = true
         } catch (error) {
           // validateUpdate refuses what cannot integrate on its own; two updates forging one client's
           // history can still clash here (docs/reliability.md). Stored already: loads skip it likewise.
+          // What Yjs integrated before it threw is in the document: peers get it too.
+          const partial = this.changedBeforeFailure()
+          if (partial) changes.push({ update: partial, peer: null })
           this.ctx.logger.error({ room: this.name, err: error }, 'a stored update failed to apply')
           sender.close(CLOSE_CODES.MALFORMED_MESSAGE)
         }
         this.size?.settled(update.byteLength, applied)
       })
     } finally {
-      this.applying = null
-      const applied = this.applied
-      this.applied = null
-      this.broadcastApplied(applied)
+      this.broadcastApplied(changes)
     }
     this.logRows += group.updates.length
     this.logBytes += group.updates.reduce((sum, update) => sum + update.byteLength, 0)
     this.maybeCompact()
+  }
+
+  /**
+   * Applies one update and returns what peers need of it, or null when it changed nothing. That is
+   * the bytes as sent (peers get these, not a re-encoding: its delete set would also name what the
+   * deletion of a container took with it, which a peer could not tell from what the sender deleted
+   * knowingly; client/src/collab/ConcurrentTextRescue.ts reads that difference), except when the
+   * document held structs waiting for missing ones: this update may release them, and only Yjs's
+   * encoding of the transaction carries those, so only then is Yjs asked to encode it.
+   */
+  private integrate(update: Uint8Array, origin: unknown): { bytes: Uint8Array; asSent: boolean } | null {
+    this.changedFrom = null
+    if (!hasPending(this.doc)) {
+      Y.applyUpdate(this.doc, update, origin)
+      return this.changedFrom ? { bytes: update, asSent: true } : null
+    }
+    // One apply can run several transactions (Yjs cleans up formatting in one of its own after a
+    // remote change to formatted text): peers need all of them.
+    const encoded: Uint8Array[] = []
+    const capture = (bytes: Uint8Array) => encoded.push(bytes)
+    this.doc.on('update', capture)
+    try {
+      Y.applyUpdate(this.doc, update, origin)
+    } finally {
+      this.doc.off('update', capture)
+    }
+    if (encoded.length === 0) return null
+    return { bytes: encoded.length === 1 ? encoded[0]! : Y.mergeUpdates(encoded), asSent: false }
+  }
+
+  /**
+   * What an apply that threw had already changed (Yjs integrates as it reads), as an update from the
+   * state before it; null when nothing changed.
+   */
+  private changedBeforeFailure(): Uint8Array | null {
+    if (!this.changedFrom) return null
+    return Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.changedFrom))
   }
 
   /**
@@ -468,29 +538,27 @@ export class Room {
     )
   }
 
-  private handleDocUpdate(update: Uint8Array, origin: unknown): void {
+  /** Notes whether a transaction changed the document (Yjs's own test for emitting 'update'). */
+  private noteTransaction(transaction: Y.Transaction): void {
+    const { beforeState, afterState, deleteSet } = transaction
+    let changed = deleteSet.clients.size > 0
+    if (!changed) {
+      for (const [client, clock] of afterState) {
+        if (beforeState.get(client) !== clock) {
+          changed = true
+          break
+        }
+      }
+    }
+    if (!changed) return
+    // The first changing transaction of an apply marks where it started (later ones are Yjs's own cleanups).
+    this.changedFrom ??= beforeState
     this.fullState = null
     this.fullStateFrame = null
-    // The sent bytes, unless structs waited or still wait for missing ones: then only Yjs's
-    // re-encoding carries what this update let integrate from earlier ones.
-    const bytes = this.applying !== null && !hasPending(this.doc) ? this.applying : update
-    if (isOrigin(origin, 'peer') && this.applied) {
-      // Yjs's re-encoding can carry structs that waited, written by other peers: then the sender
-      // lacks part of it, so it is no sole sender's own echo.
-      const peer = bytes === this.applying ? (origin as { peer: Peer }).peer : null
-      this.applied.push({ update: bytes, peer })
-      return
-    }
-    if (origin === RELAY_ORIGIN) {
-      this.size?.grew(update.byteLength)
-      // Durable on the node that relayed it; only our own clients still need it.
-      const frame = encodeSyncUpdate(bytes)
-      for (const connection of this.connections) connection.send(frame, 'sync-update')
-    }
   }
 
   /** One frame for what a group changed, to everyone but a sole sender. */
-  private broadcastApplied(applied: ReadonlyArray<{ update: Uint8Array; peer: Peer | null }>): void {
+  private broadcastApplied(applied: readonly Change[]): void {
     if (applied.length === 0) return
     const merged =
       applied.length === 1 ? applied[0]!.update : Y.mergeUpdates(applied.map((entry) => entry.update))
@@ -536,14 +604,23 @@ export class Room {
     }
   }
 
-  /** Applies another node's update; our clients get its bytes (handleDocUpdate). */
+  /** Applies another node's update (durable on the node that relayed it); our clients get it. */
   private applyRelayed(update: Uint8Array): void {
-    this.applying = hasPending(this.doc) ? null : update
+    let change: { bytes: Uint8Array } | null
     try {
-      Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
-    } finally {
-      this.applying = null
+      change = this.integrate(update, RELAY_ORIGIN)
+    } catch (error) {
+      const partial = this.changedBeforeFailure()
+      if (partial) this.sendRelayed(partial)
+      throw error
     }
+    if (change) this.sendRelayed(change.bytes)
+  }
+
+  private sendRelayed(bytes: Uint8Array): void {
+    this.size?.grew(bytes.byteLength)
+    const frame = encodeSyncUpdate(bytes)
+    for (const connection of this.connections) connection.send(frame, 'sync-update')
   }
 
   private handleRelayEnvelope({ from, message }: RelayEnvelope): void {
@@ -608,9 +685,20 @@ export class Room {
   }
 }
 
+/** Who wrote an update, for the commit queue's listeners (webhooks name editors); never stored. */
+function authorName({ name, userId }: PeerIdentity): string {
+  return name || userId
+}
+
 /** Whether Yjs holds structs or deletions waiting for ones the document lacks. */
 function hasPending(doc: Y.Doc): boolean {
   return doc.store.pendingStructs !== null || doc.store.pendingDs !== null
+}
+
+/** What one applied update changed, for the peers; `peer` sent exactly these bytes (no echo to it). */
+interface Change {
+  readonly update: Uint8Array
+  readonly peer: Peer | null
 }
 
 /** Updates of one room that share a commit batch. */

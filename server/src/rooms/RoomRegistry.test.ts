@@ -97,16 +97,64 @@ describe('RoomRegistry', () => {
     expect(store.loads).toBe(2)
   })
 
-  it('releaseIfIdle drops a room nobody joined; releaseAll drops them all', async () => {
-    const { rooms } = registry()
+  it('releaseIfIdle drops a room nobody joined; releaseAll (shutdown) drops them all, stored, uncompacted', async () => {
+    const { rooms, store } = registry()
     const lonely = await rooms.acquire('lonely')
     rooms.releaseIfIdle(lonely)
     const busy = await rooms.acquire('busy')
-    busy.attach(peer('p'))
+    const writer = peer('p')
+    busy.attach(writer)
     rooms.releaseIfIdle(busy)
     await until(() => rooms.openRooms.length === 1)
     expect(rooms.openRooms).toEqual([busy])
+    busy.handleClientUpdate(writer, typed('last words'))
+    // As the server's shutdown does: no more compaction, then every socket detached, then release.
+    rooms.beginShutdown()
+    busy.detach(writer)
     await rooms.releaseAll()
     expect(rooms.size).toBe(0)
+    const stored = await store.load('busy')
+    expect(stored.updates, 'the last update is durable').toHaveLength(1)
+    expect(store.compactions, 'a restart does not wait for compaction').toBe(0)
+  })
+
+  it('use keeps a room loaded while its work runs, across a peer leaving, then releases it', async () => {
+    const { rooms, store } = registry()
+    const frames: MessageKind[] = []
+    const watcher: Peer = { ...peer('watcher'), send: (_frame, type) => frames.push(type) }
+    let finish!: () => void
+    const held = rooms.use('r', async (room) => {
+      room.attach(watcher)
+      await room.applyServerEdit({ userId: 'api', role: 'editor' }, typed('from the api'))
+      room.detach(watcher)
+      await new Promise<void>((resolve) => {
+        finish = resolve
+      })
+      return room
+    })
+    await until(() => finish !== undefined)
+    // The watcher left, but the work still holds the room: it is not unloaded under it.
+    expect(rooms.openRooms).toHaveLength(1)
+    expect(frames).toContain('sync-update')
+    finish()
+    const room = await held
+    expect(room.doc.getText('t').toString()).toBe('from the api')
+    await until(() => rooms.size === 0)
+    expect((await store.load('r')).snapshot, 'stored, and compacted on release').not.toBeNull()
+  })
+
+  it('applyServerEdit rejects, applying nothing, when the store refuses the batch', async () => {
+    const store = new CountingStore()
+    store.append = async () => {
+      throw new StorageError('unavailable', 'disk gone')
+    }
+    const { rooms } = registry(store)
+    const outcome = rooms.use('r', (room) =>
+      room.applyServerEdit({ userId: 'api', role: 'editor' }, typed('lost')).then(
+        () => room.doc.getText('t').toString(),
+        (error: unknown) => `${(error as Error).message}|${room.doc.getText('t').toString()}`,
+      ),
+    )
+    expect(await outcome).toBe('disk gone|')
   })
 })

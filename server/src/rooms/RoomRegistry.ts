@@ -13,6 +13,9 @@ export type RegistryContext = Omit<RoomContext, 'onEmpty'>
 
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>()
+  private shuttingDown = false
+  /** Rooms held by work that is not a connection (an API call): not released while held. */
+  private readonly holds = new Map<Room, number>()
   private readonly roomContext: RoomContext
 
   constructor(ctx: RegistryContext) {
@@ -41,14 +44,46 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * Runs `work` on the open room (loading it when needed) and keeps the room loaded until it
+   * settles; a room nobody joined meanwhile is then released like one whose last connection left,
+   * so an API call never keeps a document in memory.
+   */
+  async use<T>(name: string, work: (room: Room) => T | Promise<T>): Promise<T> {
+    const room = await this.acquire(name)
+    this.holds.set(room, (this.holds.get(room) ?? 0) + 1)
+    try {
+      return await work(room)
+    } finally {
+      const left = (this.holds.get(room) ?? 1) - 1
+      if (left > 0) this.holds.set(room, left)
+      else {
+        this.holds.delete(room)
+        this.releaseIfIdle(room)
+      }
+    }
+  }
+
   /** Releases a room nobody joined after all (e.g. the only joiner left while it loaded). */
   releaseIfIdle(room: Room): void {
     if (room.connections.size === 0) this.handleEmpty(room)
   }
 
-  /** Releases every room, waiting for their writes; used on shutdown. */
+  /**
+   * From now on rooms are released without compacting (shutdown): the log is durable as it is, and a
+   * restart should not wait for every edited room to be folded. Rooms compact when they pass the
+   * thresholds or empty out while the node runs.
+   */
+  beginShutdown(): void {
+    this.shuttingDown = true
+  }
+
+  /** Releases every room, waiting for their writes; used on shutdown (see beginShutdown). */
   async releaseAll(): Promise<void> {
+    this.beginShutdown()
     const pending: Promise<unknown>[] = []
+    // Shutting down: API calls still holding a room lose it (their edits are committed or refused).
+    this.holds.clear()
     for (const entry of this.entries.values()) {
       if (entry.state === 'open') this.handleEmpty(entry.room)
     }
@@ -78,10 +113,11 @@ export class RoomRegistry {
   }
 
   private handleEmpty(room: Room): void {
+    if (this.holds.has(room)) return
     const entry = this.entries.get(room.name)
     if (entry?.state === 'open' && entry.room === room) {
       // Joiners arriving meanwhile wait for this to finish, then load the stored state afresh.
-      const promise: Promise<void> = this.unload(room).finally(() => {
+      const promise: Promise<void> = this.unload(room, !this.shuttingDown).finally(() => {
         const current = this.entries.get(room.name)
         if (current?.state === 'closing' && current.promise === promise) this.entries.delete(room.name)
         this.roomContext.metrics.rooms.set(this.entries.size)
@@ -90,11 +126,11 @@ export class RoomRegistry {
     }
   }
 
-  private async unload(room: Room): Promise<void> {
+  private async unload(room: Room, compact: boolean): Promise<void> {
     const { commits, relay, store, logger } = this.roomContext
     try {
       await commits.flush()
-      if (room.logSize.rows > 0) await store.compact(room.name)
+      if (compact && room.logSize.rows > 0) await store.compact(room.name)
     } catch (error) {
       logger.warn({ room: room.name, err: error }, 'compaction on unload failed')
     } finally {

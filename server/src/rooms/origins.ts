@@ -18,8 +18,3 @@ export const STORE_ORIGIN: UpdateOrigin = { kind: 'store' }
 export function peerOrigin(peer: Peer): UpdateOrigin {
   return { kind: 'peer', peer }
 }
-
-/** The origin Yjs hands back to an event listener: ours, or something foreign (treated as local). */
-export function isOrigin(origin: unknown, kind: UpdateOrigin['kind']): boolean {
-  return typeof origin === 'object' && origin !== null && (origin as UpdateOrigin).kind === kind
-}

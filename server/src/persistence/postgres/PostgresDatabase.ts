@@ -2,16 +2,19 @@
  * The PostgreSQL adapter of the update-log and catalog ports: its queries, run through
  * PostgresPool (group-committed appends, checksummed rows, optimistic compaction).
  */
-import type { PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
+import type { DocumentChange, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
 import {
   type DocumentRow,
+  type DocumentSummaryRow,
+  type OutboxRow,
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
   writeChecksum,
 } from '../rowCodec'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import type { OutboxEntry } from '../WebhookOutbox'
 import { PostgresPool, type PostgresPoolOptions } from './PostgresPool'
 import * as sql from './postgresStatements'
 
@@ -167,6 +170,64 @@ export class PostgresDatabase implements StoreAdapter {
       this.pg.pool.query<UploadInfoRow>(sql.SELECT_UPLOADS_OF_DOCUMENT, [documentId]),
     )
     return rows
+  }
+
+  async selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]> {
+    const { rows } = await this.pg.run('listDocuments', () =>
+      this.pg.pool.query<DocumentSummaryRow>(sql.SELECT_DOCUMENT_PAGE, [after, limit]),
+    )
+    return rows
+  }
+
+  async deleteDocument(id: string, now: number): Promise<boolean> {
+    return this.pg.write('deleteDocument', () =>
+      this.pg.transaction(async (client) => {
+        const { rowCount } = await client.query(sql.MARK_DOCUMENT_DELETED, [id, now])
+        if ((rowCount ?? 0) === 0) return false
+        await client.query(sql.REVOKE_KEYS_OF_DOCUMENT, [id, now])
+        await client.query(sql.DELETE_UPDATES_OF_ROOM, [id])
+        await client.query(sql.DELETE_SNAPSHOT_OF_ROOM, [id])
+        return true
+      }),
+    )
+  }
+
+  async updateChangedAt(changes: readonly DocumentChange[]): Promise<void> {
+    await this.pg.write('markDocumentsChanged', () =>
+      this.pg.pool.query(sql.UPDATE_CHANGED_AT, [changes.map((c) => c.id), changes.map((c) => c.at)]),
+    )
+  }
+
+  async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {
+    return this.pg.write('enqueueDeliveries', () =>
+      this.pg.transaction(async (client) => {
+        let added = 0
+        for (const { url, body } of entries) {
+          added += (await client.query(sql.INSERT_DELIVERY, [url, body, now, maxRows])).rowCount ?? 0
+        }
+        return added
+      }),
+    )
+  }
+
+  async claimDeliveries(now: number, limit: number, leaseUntil: number): Promise<readonly OutboxRow[]> {
+    const { rows } = await this.pg.write('claimDeliveries', () =>
+      this.pg.pool.query<OutboxRow>(sql.CLAIM_DELIVERIES, [now, limit, leaseUntil]),
+    )
+    return rows
+  }
+
+  async deleteDelivery(id: string): Promise<void> {
+    await this.pg.write('removeDelivery', () => this.pg.pool.query(sql.DELETE_DELIVERY, [id]))
+  }
+
+  async rescheduleDelivery(id: string, dueAt: number): Promise<void> {
+    await this.pg.write('rescheduleDelivery', () => this.pg.pool.query(sql.RESCHEDULE_DELIVERY, [id, dueAt]))
+  }
+
+  async countDeliveries(): Promise<number> {
+    const row = await this.pg.selectOne<{ count: number }>('countDeliveries', sql.COUNT_DELIVERIES, [])
+    return row?.count ?? 0
   }
 
   isHealthy(): boolean {

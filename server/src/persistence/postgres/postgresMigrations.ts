@@ -54,6 +54,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE tandem_share_keys ADD COLUMN created_by TEXT;
   `,
   `
+  -- Last recorded edit of a document (GET /api/documents); NULL until the first one.
+  ALTER TABLE tandem_documents ADD COLUMN changed_at BIGINT;
+  -- Webhook deliveries waiting to be sent. next_attempt_at is also the claim: a node that claims a
+  -- row moves it a lease into the future, so no other node takes it meanwhile.
+  CREATE TABLE tandem_webhook_outbox (
+    id BIGSERIAL PRIMARY KEY,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX tandem_webhook_outbox_by_due ON tandem_webhook_outbox (next_attempt_at, id);
+  `,
+  `
   -- Uploaded images, content-addressed per document: every node reads them from here, so images
   -- work whichever host serves the reader. A document's uploads are listed in created_at order.
   CREATE TABLE tandem_uploads (

@@ -93,6 +93,51 @@ export const REVOKE_SHARE_KEY = `
   UPDATE tandem_share_keys SET revoked_at = coalesce(revoked_at, $3)
   WHERE document_id = $1 AND key_id = $2`
 
+export const SELECT_DOCUMENT_PAGE = `
+  SELECT d.id, d.title, d.created_at, d.deleted_at, d.changed_at,
+    coalesce((SELECT octet_length(s.data) FROM tandem_snapshots s WHERE s.room = d.id), 0)
+      + coalesce((SELECT sum(octet_length(u.data)) FROM tandem_updates u WHERE u.room = d.id), 0)
+      AS size_bytes
+  FROM tandem_documents d WHERE d.deleted_at IS NULL AND d.id > $1 ORDER BY d.id LIMIT $2`
+
+/** The first statement of a deletion; the rest run only when it returned a row. Parameters: id, now. */
+export const MARK_DOCUMENT_DELETED = `
+  UPDATE tandem_documents SET deleted_at = $2, title = '' WHERE id = $1 AND deleted_at IS NULL RETURNING id`
+export const REVOKE_KEYS_OF_DOCUMENT =
+  'UPDATE tandem_share_keys SET revoked_at = coalesce(revoked_at, $2) WHERE document_id = $1'
+export const DELETE_UPDATES_OF_ROOM = 'DELETE FROM tandem_updates WHERE room = $1'
+export const DELETE_SNAPSHOT_OF_ROOM = 'DELETE FROM tandem_snapshots WHERE room = $1'
+
+/** Parameters: ids, times (parallel arrays). */
+export const UPDATE_CHANGED_AT = `
+  UPDATE tandem_documents d SET changed_at = greatest(coalesce(d.changed_at, 0), c.at)
+  FROM unnest($1::text[], $2::bigint[]) AS c(id, at) WHERE d.id = c.id`
+
+/**
+ * Parameters: url, body, now, max rows. Under READ COMMITTED nodes inserting at once may each see
+ * room for one more, so the bound can be passed by a few rows.
+ */
+export const INSERT_DELIVERY = `
+  INSERT INTO tandem_webhook_outbox (url, body, attempts, next_attempt_at, created_at)
+  SELECT $1, $2, 0, $3, $3 WHERE (SELECT count(*) FROM tandem_webhook_outbox) < $4`
+
+/**
+ * SKIP LOCKED: nodes claiming at once each take different rows instead of waiting for one another;
+ * the row's new next_attempt_at (the lease) keeps it from being claimed again after commit.
+ * Parameters: now, limit, lease end.
+ */
+export const CLAIM_DELIVERIES = `
+  UPDATE tandem_webhook_outbox SET attempts = attempts + 1, next_attempt_at = $3
+  WHERE id IN (
+    SELECT id FROM tandem_webhook_outbox WHERE next_attempt_at <= $1
+    ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
+  )
+  RETURNING id, url, body, attempts, created_at`
+
+export const DELETE_DELIVERY = 'DELETE FROM tandem_webhook_outbox WHERE id = $1'
+export const RESCHEDULE_DELIVERY = 'UPDATE tandem_webhook_outbox SET next_attempt_at = $2 WHERE id = $1'
+export const COUNT_DELIVERIES = 'SELECT count(*)::integer AS count FROM tandem_webhook_outbox'
+
 /**
  * Serializes uploads to one document across nodes for the rest of the transaction, so the quota
  * read next still holds at the insert. hashtextextended gives 64 bits: collisions only serialize.

@@ -3,10 +3,12 @@
  * synchronous=NORMAL and made durable by WalDurability, checksummed rows, optimistic compaction.
  */
 import type Database from 'better-sqlite3'
-import type { Durability, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
+import type { DocumentChange, Durability, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
 import {
   type DocumentRow,
+  type DocumentSummaryRow,
+  type OutboxRow,
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
@@ -14,6 +16,7 @@ import {
 } from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import type { OutboxEntry } from '../WebhookOutbox'
 import { openSqlite } from './openSqlite'
 import { prepareStatements, type SqliteStatements } from './sqliteStatements'
 import { WalDurability } from './WalDurability'
@@ -50,6 +53,8 @@ export class SqliteDatabase implements StoreAdapter {
   ) => void
   private readonly readTransaction: (fn: () => unknown) => unknown
   private readonly insertUploadTransaction: (row: UploadRow, quota: UploadQuota) => PutUploadResult
+  /** Runs `fn` in one IMMEDIATE transaction (for multi-statement writes). */
+  private readonly writeTransaction: (fn: () => unknown) => unknown
   private readonly walSync: WalSync
   private readonly durability: WalDurability
   private healthy = true
@@ -66,6 +71,7 @@ export class SqliteDatabase implements StoreAdapter {
       this.readTransaction = db.transaction((fn: () => unknown) => fn()).deferred
       // IMMEDIATE: the quota is read under the write lock, so two processes cannot both fit.
       this.insertUploadTransaction = db.transaction(this.insertUploadWithinQuota.bind(this)).immediate
+      this.writeTransaction = db.transaction((fn: () => unknown) => fn()).immediate
     } catch (error) {
       db.close()
       throw toStorageError(error, `open ${file}`)
@@ -148,6 +154,65 @@ export class SqliteDatabase implements StoreAdapter {
 
   async selectUploadsOfDocument(documentId: string): Promise<readonly UploadInfoRow[]> {
     return this.read('listUploads', () => this.statements.selectUploadsOfDocument.all(documentId))
+  }
+
+  async selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]> {
+    return this.read('listDocuments', () => this.statements.selectDocumentPage.all({ after, limit }))
+  }
+
+  async deleteDocument(id: string, now: number): Promise<boolean> {
+    // Synced like a revocation: a deletion a power loss could undo would bring the links back.
+    return this.write('deleteDocument', () =>
+      this.writeTransaction(() => {
+        const { changes } = this.statements.markDocumentDeleted.run({ id, now })
+        if (changes === 0) return false
+        this.statements.revokeKeysOfDocument.run({ id, now })
+        this.statements.deleteUpdatesOfRoom.run(id)
+        this.statements.deleteSnapshotOfRoom.run(id)
+        return true
+      }),
+    ) as Promise<boolean>
+  }
+
+  async updateChangedAt(changes: readonly DocumentChange[]): Promise<void> {
+    // Not write(): an edit time lost to a power loss is only a stale "last changed".
+    this.commit('markDocumentsChanged', () =>
+      this.writeTransaction(() => {
+        for (const { id, at } of changes) this.statements.updateChangedAt.run({ id, at })
+      }),
+    )
+  }
+
+  async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {
+    return this.write('enqueueDeliveries', () =>
+      this.writeTransaction(() => {
+        let added = 0
+        for (const { url, body } of entries) {
+          added += this.statements.insertDelivery.run({ url, body, now, maxRows }).changes
+        }
+        return added
+      }),
+    ) as Promise<number>
+  }
+
+  // Claims and removals are not synced: one lost to a power loss only makes a delivery go out again
+  // (deliveries are at least once; receivers deduplicate by the event id).
+  async claimDeliveries(now: number, limit: number, leaseUntil: number): Promise<readonly OutboxRow[]> {
+    return this.commit('claimDeliveries', () =>
+      this.statements.claimDeliveries.all({ now, limit, leaseUntil }),
+    )
+  }
+
+  async deleteDelivery(id: string): Promise<void> {
+    this.commit('removeDelivery', () => this.statements.deleteDelivery.run(id))
+  }
+
+  async rescheduleDelivery(id: string, dueAt: number): Promise<void> {
+    this.commit('rescheduleDelivery', () => this.statements.rescheduleDelivery.run({ id, dueAt }))
+  }
+
+  async countDeliveries(): Promise<number> {
+    return this.read('countDeliveries', () => this.statements.countDeliveries.get()!.count)
   }
 
   isHealthy(): boolean {

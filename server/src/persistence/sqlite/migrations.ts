@@ -52,6 +52,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE share_keys ADD COLUMN created_by TEXT;
   `,
   `
+  -- Last recorded edit of a document (GET /api/documents); NULL until the first one.
+  ALTER TABLE documents ADD COLUMN changed_at INTEGER;
+  -- Webhook deliveries waiting to be sent. next_attempt_at is also the claim: a node that claims a
+  -- row moves it a lease into the future, so no other node takes it meanwhile.
+  CREATE TABLE webhook_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_outbox_by_due ON webhook_outbox (next_attempt_at, id);
+  `,
+  `
   -- Uploaded images, content-addressed per document. In the database rather than a blob folder:
   -- the nodes that share tandem.db share them with no second volume, the backup CLI copies them
   -- with everything else, and the quota check and the insert are one transaction.

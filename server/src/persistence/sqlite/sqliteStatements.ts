@@ -1,6 +1,14 @@
 /** Every SQL statement of the SQLite adapter (SqliteDatabase), prepared once per connection, with the row shapes they return. */
 import type { Database, Statement } from 'better-sqlite3'
-import type { BlobRow, DocumentRow, ShareKeyRow, UploadInfoRow, UploadRow } from '../rowCodec'
+import type {
+  BlobRow,
+  DocumentRow,
+  DocumentSummaryRow,
+  OutboxRow,
+  ShareKeyRow,
+  UploadInfoRow,
+  UploadRow,
+} from '../rowCodec'
 
 /** A log row as SQLite returns it: ids are INTEGER (AUTOINCREMENT). */
 export interface UpdateRow extends BlobRow {
@@ -40,6 +48,17 @@ export interface SqliteStatements {
   readonly uploadExists: Statement<[documentId: string, hash: string], { found: 1 }>
   readonly selectUploadUsage: Statement<[documentId: string], { count: number; bytes: number }>
   readonly selectUploadsOfDocument: Statement<[documentId: string], UploadInfoRow>
+  readonly selectDocumentPage: Statement<[{ after: string; limit: number }], DocumentSummaryRow>
+  readonly markDocumentDeleted: Statement<[{ id: string; now: number }]>
+  readonly revokeKeysOfDocument: Statement<[{ id: string; now: number }]>
+  readonly deleteUpdatesOfRoom: Statement<[room: string]>
+  readonly deleteSnapshotOfRoom: Statement<[room: string]>
+  readonly updateChangedAt: Statement<[{ id: string; at: number }]>
+  readonly insertDelivery: Statement<[{ url: string; body: string; now: number; maxRows: number }]>
+  readonly claimDeliveries: Statement<[{ now: number; limit: number; leaseUntil: number }], OutboxRow>
+  readonly deleteDelivery: Statement<[id: string]>
+  readonly rescheduleDelivery: Statement<[{ id: string; dueAt: number }]>
+  readonly countDeliveries: Statement<[], { count: number }>
 }
 
 export function prepareStatements(db: Database): SqliteStatements {
@@ -94,5 +113,38 @@ export function prepareStatements(db: Database): SqliteStatements {
     selectUploadsOfDocument: db.prepare(`
       SELECT document_id, hash, type, bytes, created_at
       FROM uploads WHERE document_id = ? ORDER BY created_at, hash`),
+    // Sizes from the record headers (length() of a blob does not load it), per document on the page.
+    selectDocumentPage: db.prepare(`
+      SELECT d.id, d.title, d.created_at, d.deleted_at, d.changed_at,
+        coalesce((SELECT length(s.data) FROM snapshots s WHERE s.room = d.id), 0)
+          + coalesce((SELECT sum(length(u.data)) FROM updates u WHERE u.room = d.id), 0) AS size_bytes
+      FROM documents d WHERE d.deleted_at IS NULL AND d.id > @after ORDER BY d.id LIMIT @limit`),
+    markDocumentDeleted: db.prepare(
+      "UPDATE documents SET deleted_at = @now, title = '' WHERE id = @id AND deleted_at IS NULL",
+    ),
+    revokeKeysOfDocument: db.prepare(
+      'UPDATE share_keys SET revoked_at = coalesce(revoked_at, @now) WHERE document_id = @id',
+    ),
+    deleteUpdatesOfRoom: db.prepare('DELETE FROM updates WHERE room = ?'),
+    deleteSnapshotOfRoom: db.prepare('DELETE FROM snapshots WHERE room = ?'),
+    updateChangedAt: db.prepare(
+      'UPDATE documents SET changed_at = max(coalesce(changed_at, 0), @at) WHERE id = @id',
+    ),
+    // The bound is checked in the same statement, under the write lock every process shares.
+    insertDelivery: db.prepare(`
+      INSERT INTO webhook_outbox (url, body, attempts, next_attempt_at, created_at)
+      SELECT @url, @body, 0, @now, @now WHERE (SELECT count(*) FROM webhook_outbox) < @maxRows`),
+    // One statement, so atomic under SQLite's single writer: processes sharing the file never
+    // claim the same row within a lease.
+    claimDeliveries: db.prepare(`
+      UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = @leaseUntil
+      WHERE id IN (
+        SELECT id FROM webhook_outbox WHERE next_attempt_at <= @now
+        ORDER BY next_attempt_at, id LIMIT @limit
+      )
+      RETURNING id, url, body, attempts, created_at`),
+    deleteDelivery: db.prepare('DELETE FROM webhook_outbox WHERE id = ?'),
+    rescheduleDelivery: db.prepare('UPDATE webhook_outbox SET next_attempt_at = @dueAt WHERE id = @id'),
+    countDeliveries: db.prepare('SELECT count(*) AS count FROM webhook_outbox'),
   }
 }

@@ -1,0 +1,107 @@
+/** Connection on real socket pairs: sending, back-pressure, closing and its lifecycle state. */
+import { CLOSE_CODES } from '@tandem/shared'
+import { describe, expect, it, vi } from 'vitest'
+import { counterValue } from '../../test/helpers/counterValue'
+import { testRoomContext } from '../../test/helpers/roomContext'
+import { startSocketPairs } from '../../test/helpers/socketPairs'
+import { createLogger } from '../logger'
+import { Metrics } from '../metrics'
+import { MemoryStore } from '../persistence/memory/MemoryStore'
+import { Room } from '../rooms/Room'
+import { Connection } from './Connection'
+
+const POLL = { timeout: 5000, interval: 5 }
+const logger = createLogger('silent', false)
+
+async function setUp(maxBufferedBytes = 64 * 1024) {
+  const metrics = new Metrics()
+  const pairs = await startSocketPairs()
+  async function open() {
+    const pair = await pairs.open()
+    const connection = new Connection(pair.server, {
+      roomName: 'room',
+      identity: { userId: 'u', role: 'editor', expiresAtMs: null },
+      wantsSavedAcks: false,
+      maxBufferedBytes,
+      awarenessQueryIntervalMs: 1000,
+      metrics,
+      logger,
+    })
+    return { ...pair, connection }
+  }
+  return { metrics, open }
+}
+
+describe('Connection', () => {
+  it('sends frames in order and counts them; after it closed, sends nothing', async () => {
+    const { metrics, open } = await setUp()
+    const { connection, received } = await open()
+    connection.send(new Uint8Array([0, 1]), 'sync-update')
+    connection.send(new Uint8Array([0, 2, 3]), 'sync-update')
+    await vi.waitFor(() => expect(received).toHaveLength(2), POLL)
+    expect(received.map((frame) => [...frame])).toEqual([
+      [0, 1],
+      [0, 2, 3],
+    ])
+    expect(await counterValue(metrics.messages, 'out')).toBe(2)
+    expect(connection.markClosed()).toBeUndefined()
+    connection.send(new Uint8Array([0, 4]), 'sync-update')
+    expect(await counterValue(metrics.messages, 'out')).toBe(2)
+  })
+
+  it('closes with the code given, once: a second close is ignored', async () => {
+    const { open } = await setUp()
+    const { connection, closed } = await open()
+    connection.close(CLOSE_CODES.FORBIDDEN)
+    connection.close(CLOSE_CODES.INTERNAL_ERROR)
+    expect((await closed).code).toBe(CLOSE_CODES.FORBIDDEN.code)
+  })
+
+  it('closes a reader that stopped reading (1013) once its queue passes the limit, and cuts it a second later', async () => {
+    const { metrics, open } = await setUp(256 * 1024)
+    const { connection, client, server } = await open()
+    client.pause()
+    const cut = new Promise<number>((resolve) => server.once('close', () => resolve(Date.now())))
+    const frame = new Uint8Array(256 * 1024)
+    let sent = 0
+    // Kernel buffers take a few MB first; the queue passes the limit after that.
+    while (server.readyState === server.OPEN && sent < 400) {
+      connection.send(frame, 'sync-update')
+      sent++
+    }
+    const closingAtMs = Date.now()
+    expect(server.readyState, `still open after ${sent} frames`).toBe(server.CLOSING)
+    expect(await counterValue(metrics.limitRefusals, 'backpressure')).toBe(1)
+    // The paused reader never takes its close frame: the socket is cut instead of waiting forever.
+    const cutAtMs = await cut
+    expect(cutAtMs - closingAtMs).toBeGreaterThanOrEqual(900)
+    expect(cutAtMs - closingAtMs).toBeLessThan(5000)
+  })
+
+  it('sends one frame larger than the queue limit to a reader that keeps up', async () => {
+    const { open } = await setUp(1024)
+    const { connection, received } = await open()
+    connection.send(new Uint8Array(64 * 1024), 'sync-step2')
+    connection.send(new Uint8Array([0, 1]), 'sync-update')
+    await vi.waitFor(() => expect(received).toHaveLength(2), POLL)
+    expect(received[0]?.byteLength).toBe(64 * 1024)
+    expect(connection.isOpen).toBe(true)
+  })
+
+  it('moves joining -> open -> closed; markClosed hands back its room once', async () => {
+    const { open } = await setUp()
+    const { connection } = await open()
+    const room = await Room.load('room', testRoomContext(new MemoryStore()))
+    try {
+      expect(connection.state.kind).toBe('joining')
+      expect(connection.canWrite).toBe(true)
+      connection.state = { kind: 'open', room }
+      expect(connection.isOpen).toBe(true)
+      expect(connection.markClosed()).toBe(room)
+      expect(connection.isOpen).toBe(false)
+      expect(connection.markClosed()).toBeUndefined()
+    } finally {
+      room.destroy()
+    }
+  })
+})

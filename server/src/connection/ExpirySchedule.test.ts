@@ -1,0 +1,96 @@
+/** The node's one expiry timer, on real timers with short expiries. */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ExpirySchedule } from './ExpirySchedule'
+
+/** Real timers under a loaded machine: generous deadlines, short polls. */
+const POLL = { timeout: 5000, interval: 2 }
+
+const schedules: Array<ExpirySchedule<unknown>> = []
+afterEach(() => {
+  for (const schedule of schedules.splice(0)) schedule.stop()
+  vi.restoreAllMocks()
+})
+
+function schedule<T>(onExpired: (item: T) => void, onError = (_error: unknown, _item: T) => {}) {
+  const created = new ExpirySchedule<T>({ onExpired, onError })
+  schedules.push(created as ExpirySchedule<unknown>)
+  return created
+}
+
+describe('ExpirySchedule', () => {
+  it('ends each item at its expiry, never before, in order, and forgets it', async () => {
+    const ended: Array<{ name: string; lateMs: number }> = []
+    const expiries = schedule<{ name: string; atMs: number }>((item) =>
+      ended.push({ name: item.name, lateMs: Date.now() - item.atMs }),
+    )
+    const start = Date.now()
+    // Added out of order: a sooner expiry re-arms the timer.
+    for (const [name, inMs] of [
+      ['c', 90],
+      ['a', 30],
+      ['b', 60],
+    ] as const) {
+      expiries.add({ name, atMs: start + inMs }, start + inMs)
+    }
+    await vi.waitFor(() => expect(ended).toHaveLength(3), POLL)
+    expect(ended.map((item) => item.name)).toEqual(['a', 'b', 'c'])
+    for (const { lateMs } of ended) {
+      expect(lateMs).toBeGreaterThanOrEqual(0)
+      expect(lateMs).toBeLessThan(1000)
+    }
+    expect(expiries.size).toBe(0)
+  })
+
+  it('ends nothing that was deleted first; an expiry already past ends on the next turn', async () => {
+    const ended: string[] = []
+    const expiries = schedule<string>((item) => ended.push(item))
+    expiries.add('gone', Date.now() + 20)
+    expiries.add('stays', Date.now() + 40)
+    expiries.delete('gone')
+    expiries.add('past', Date.now() - 1000)
+    await vi.waitFor(() => expect(ended).toContain('stays'), POLL)
+    expect(ended).toEqual(['past', 'stays'])
+  })
+
+  it('uses one timer however many items it holds', () => {
+    const timeouts = vi.spyOn(globalThis, 'setTimeout')
+    const expiries = schedule<number>(() => {})
+    const start = Date.now()
+    // Later and later expiries, as tokens issued one after another: the first arms the timer.
+    for (let i = 0; i < 1000; i++) expiries.add(i, start + 60_000 + i)
+    expect(timeouts).toHaveBeenCalledTimes(1)
+    expect(expiries.size).toBe(1000)
+  })
+
+  it('reports what onExpired threw and still ends the others and re-arms for the rest', async () => {
+    const ended: string[] = []
+    const errors: string[] = []
+    const expiries = schedule<string>(
+      (item) => {
+        if (item === 'bad') throw new Error('boom')
+        ended.push(item)
+      },
+      (_error, item) => errors.push(item),
+    )
+    const at = Date.now() + 20
+    expiries.add('bad', at)
+    expiries.add('good', at)
+    expiries.add('later', at + 30)
+    await vi.waitFor(() => expect(ended).toContain('later'), POLL)
+    expect(errors).toEqual(['bad'])
+    expect(ended).toEqual(['good', 'later'])
+  })
+
+  it('stop forgets everything: nothing ends afterwards', async () => {
+    const ended: string[] = []
+    const expiries = schedule<string>((item) => ended.push(item))
+    expiries.add('x', Date.now() + 10)
+    expiries.stop()
+    expect(expiries.size).toBe(0)
+    // A later item on a fresh schedule proves time passed beyond x's expiry.
+    const witness = schedule<string>((item) => ended.push(item))
+    witness.add('witness', Date.now() + 40)
+    await vi.waitFor(() => expect(ended).toContain('witness'), POLL)
+    expect(ended).toEqual(['witness'])
+  })
+})

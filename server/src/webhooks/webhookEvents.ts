@@ -1,0 +1,40 @@
+/**
+ * The events Tandem announces to webhook endpoints, and the JSON body each delivery carries.
+ * A new event is one line in WebhookEvent plus the call that publishes it.
+ */
+import { randomUUID } from 'node:crypto'
+
+/** Most editor names one `document.changed` lists; further editors of the window go unnamed. */
+export const MAX_EDITORS_PER_EVENT = 50
+
+/** What happened, without the envelope fields every event has. */
+export type WebhookEvent =
+  | { readonly type: 'document.created'; readonly documentId: string; readonly title: string }
+  | {
+      readonly type: 'document.changed'
+      readonly documentId: string
+      /** Names of who edited since the last `document.changed` of the document (at most MAX_EDITORS_PER_EVENT). */
+      readonly editors: readonly string[]
+    }
+  | { readonly type: 'document.deleted'; readonly documentId: string }
+
+export type WebhookEventType = WebhookEvent['type']
+
+/** Every event type, for metric labels and docs. */
+export const WEBHOOK_EVENT_TYPES = [
+  'document.created',
+  'document.changed',
+  'document.deleted',
+] as const satisfies readonly WebhookEventType[]
+
+/**
+ * The delivery body: `{ id, type, documentId, occurredAt, ...fields }`. `id` is the same for every
+ * attempt and endpoint of one event, so receivers drop duplicates by it (delivery is at least once).
+ */
+export function writeWebhookBody(event: WebhookEvent, occurredAtMs: number): string {
+  return JSON.stringify({
+    id: randomUUID(),
+    ...event,
+    occurredAt: new Date(occurredAtMs).toISOString(),
+  })
+}
