@@ -26,8 +26,11 @@ const shared: UserConfig = {
   build: { sourcemap: false, reportCompressedSize: true, chunkSizeWarningLimit: 900 },
 }
 
-/** Bundled into the library: our private workspace code and the lib0 helpers it uses. */
-const BUNDLED_IN_LIBRARY = ['@tandem/', 'lib0']
+/**
+ * Bundled into the library: our private workspace code, the lib0 helpers it uses, and Prism, whose
+ * grammars are side-effect imports, which this build drops from external packages (no-external).
+ */
+const BUNDLED_IN_LIBRARY = ['@tandem/', 'lib0', 'prismjs']
 
 /** Bare imports stay imports in the library build (peer and regular dependencies); our own code is bundled. */
 function isExternalToLibrary(id: string): boolean {

@@ -1,8 +1,10 @@
 /** The node types a Tandem document may contain; every client and any server-side seeder registers these. */
 import { CodeHighlightNode, CodeNode } from '@lexical/code'
+import { HorizontalRuleNode } from '@lexical/extension'
 import { AutoLinkNode, LinkNode } from '@lexical/link'
 import { ListItemNode, ListNode } from '@lexical/list'
 import { HeadingNode, QuoteNode } from '@lexical/rich-text'
+import { TableCellNode, TableNode, TableRowNode } from '@lexical/table'
 import {
   type Klass,
   type LexicalNode,
@@ -22,6 +24,12 @@ export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   LinkNode,
   AutoLinkNode,
   ImageNode,
+  TableNode,
+  TableRowNode,
+  TableCellNode,
+  // The headless node from @lexical/extension, not @lexical/react's deprecated subclass: the server's
+  // layout migration registers these nodes too, without React.
+  HorizontalRuleNode,
 ]
 
 /**
@@ -41,18 +49,37 @@ const ELEMENT_NODES: readonly Klass<LexicalNode>[] = [
   CodeNode,
   LinkNode,
   AutoLinkNode,
+  TableNode,
+  TableRowNode,
+  TableCellNode,
 ]
 
 /**
+ * Per-node-type properties that each client derives for itself: a list item's number follows from its
+ * position; whether a code block is highlighted is set by a highlighter as it runs (Tandem paints
+ * highlighting outside the document, client/src/editor/code/registerCodeHighlighting.ts, so it stays
+ * false, but a client that ran one of Lexical's highlighters must not push its flag to everyone).
+ * Table properties are all content: column widths, row heights and cell widths change only by an edit
+ * or a paste, never by the reconciler, and Lexical's table transform fixes widths deterministically.
+ */
+const PER_CLIENT_PROPERTIES: ReadonlyMap<Klass<LexicalNode>, readonly string[]> = new Map<
+  Klass<LexicalNode>,
+  readonly string[]
+>([
+  [ListItemNode, ['__value']],
+  [CodeNode, ['__isSyntaxHighlightSupported']],
+])
+
+/**
  * Node properties the collaboration binding must not sync (its `excludedProperties`): the local
- * element state above, and a list item's number, which follows from its position; syncing it only
- * spread stale numbers written by a peer that had not seen a concurrent insert.
- * client/src/collab/registerListNumbering.ts recomputes numbers locally.
+ * element state above, and the per-client properties (a list item's number: syncing it only spread
+ * stale numbers written by a peer that had not seen a concurrent insert;
+ * client/src/collab/registerListNumbering.ts recomputes numbers locally).
  */
 export const UNSYNCED_PROPERTIES: Map<Klass<LexicalNode>, Set<string>> = new Map(
   ELEMENT_NODES.map((klass) => [
     klass,
-    new Set([...LOCAL_ELEMENT_PROPERTIES, ...(klass === ListItemNode ? ['__value'] : [])]),
+    new Set([...LOCAL_ELEMENT_PROPERTIES, ...(PER_CLIENT_PROPERTIES.get(klass) ?? [])]),
   ]),
 )
 

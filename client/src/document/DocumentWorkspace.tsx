@@ -55,6 +55,8 @@ export function DocumentWorkspace(props: DocumentWorkspaceProps) {
   const user = useMemo(() => ({ id: identity.userId, name: identity.name }), [identity.userId, identity.name])
   return (
     <CollaborativeEditor
+      // The page is all editor: Ctrl/Cmd+F anywhere finds in the document.
+      findShortcut="page"
       focusWhenSynced={props.focusEditor === true}
       getToken={getToken}
       layout={(parts) => <DocumentLayout {...props} parts={parts} />}
@@ -164,6 +166,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
       </header>
       {parts.banner}
       <main className="document-main">
+        {parts.outline}
         <div className="paper">
           {/* The header is not printed; the printout starts with the title. */}
           <h1 className="print-title">{title.trim() || 'Untitled'}</h1>

@@ -4,7 +4,15 @@
  * own page through `layout`).
  */
 import type { LexicalEditor } from 'lexical'
-import { type ReactElement, type ReactNode, type RefObject, useEffect, useMemo, useRef } from 'react'
+import {
+  type ReactElement,
+  type ReactNode,
+  type RefObject,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
 import type { CollabSession } from '../collab/CollabSession'
 import {
   type ConnectionState,
@@ -21,7 +29,8 @@ import { ImageUploads } from '../images/ImageUploads'
 import type { ImageServices } from '../images/ImageUploadsContext'
 import { UploadTasks } from '../images/UploadTasks'
 import { ConnectionIndicator } from './ConnectionIndicator'
-import { EditorView } from './EditorView'
+import { DocumentOutline } from './DocumentOutline'
+import { EditorView, type FindShortcutScope } from './EditorView'
 import { focusDocumentStart } from './focusDocumentStart'
 import { PresenceList } from './PresenceList'
 import { StopBanner } from './StopBanner'
@@ -59,6 +68,8 @@ export interface EditorParts {
   presence: ReactElement
   /** The Lexical editor once it exists (to export the document, for example). */
   editorRef: RefObject<LexicalEditor | null>
+  /** The document's headings as a table of contents (a `<nav>`); clicking one scrolls to it. */
+  outline: ReactElement
 }
 
 export interface CollaborativeEditorProps {
@@ -91,6 +102,18 @@ export interface CollaborativeEditorProps {
   showTitle?: boolean
   /** Shows the status bar (connection, saved state, presence). Default true. Ignored with `layout`. */
   showStatusBar?: boolean
+  /**
+   * Shows the outline (headings) beside the editor when the box is wide enough. Default false: an
+   * embedded editor is often a small box. Ignored with `layout` (place `parts.outline`).
+   */
+  showOutline?: boolean
+  /** Shows words, characters and reading time under the document. Default true. */
+  showWordCount?: boolean
+  /**
+   * Find and replace (viewers: find). `'editor'`: Ctrl/Cmd+F opens it while focus is in the editor;
+   * `'page'`: anywhere on the page (for a page that is all editor); `'off'`: no find bar. Default 'editor'.
+   */
+  findShortcut?: FindShortcutScope
   /** Focus the start of the document once its first sync finished (editors only). Default false. */
   focusWhenSynced?: boolean
   /**
@@ -143,6 +166,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
   const stopped = connection.status === 'stopped' ? connection.reason : null
   const revoked = stopped !== null && isAccessRevoked(stopped)
   const editorRef = useRef<LexicalEditor | null>(null)
+  const [lexicalEditor, setLexicalEditor] = useState<LexicalEditor | null>(null)
   // Hosts often pass an inline callback; report on status changes, not on host re-renders.
   const onStatusRef = useRef(onStatus)
   onStatusRef.current = onStatus
@@ -178,6 +202,9 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     editor: (
       <EditorView
         editorRef={editorRef}
+        findShortcut={props.findShortcut ?? 'editor'}
+        onEditor={setLexicalEditor}
+        showWordCount={props.showWordCount !== false}
         fixedColor={props.user.color !== undefined}
         focusWhenSynced={props.focusWhenSynced === true && !readOnly}
         frozen={stopped !== null}
@@ -190,9 +217,17 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     connection: <ConnectionIndicator session={session} showSaveState={!readOnly} />,
     presence: <PresenceList localUserId={user.id} session={session} />,
     editorRef,
+    outline: <DocumentOutline editor={lexicalEditor} />,
   }
   if (props.layout) return props.layout(parts)
-  return <DefaultLayout parts={parts} showStatusBar={showStatusBar} showTitle={showTitle} />
+  return (
+    <DefaultLayout
+      parts={parts}
+      showOutline={props.showOutline === true}
+      showStatusBar={showStatusBar}
+      showTitle={showTitle}
+    />
+  )
 }
 
 /** The session's image uploads and signed URLs, for as long as the session lives. */
@@ -212,21 +247,30 @@ function useImageServices(session: CollabSession, serverUrl: string, room: strin
   return services
 }
 
-/** The embed's layout: one bordered box, the title and the status bar optional. */
+/** The embed's layout: one bordered box, the title, the outline and the status bar optional. */
 function DefaultLayout({
   parts,
   showTitle,
   showStatusBar,
+  showOutline,
 }: {
   parts: EditorParts
   showTitle: boolean
   showStatusBar: boolean
+  showOutline: boolean
 }) {
   return (
     <div className="tandem-root" data-testid="collaborative-editor">
       {showTitle && parts.title}
       {parts.banner}
-      {parts.editor}
+      {showOutline ? (
+        <div className="tandem-body">
+          {parts.outline}
+          {parts.editor}
+        </div>
+      ) : (
+        parts.editor
+      )}
       {showStatusBar && (
         <div className="tandem-status-bar">
           {parts.connection}

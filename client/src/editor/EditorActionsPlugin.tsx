@@ -6,7 +6,16 @@
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
 import { $getSelection, COMMAND_PRIORITY_EDITOR, type LexicalEditor } from 'lexical'
 import { useEffect } from 'react'
-import { applyBlockType, type EditorAction, redo, setLink, toggleTextFormat, undo } from './editorActions'
+import { BLOCK_INSERTS } from './blockInserts'
+import {
+  $ensureBlockToFormat,
+  applyBlockType,
+  type EditorAction,
+  redo,
+  setLink,
+  toggleTextFormat,
+  undo,
+} from './editorActions'
 import { OPEN_LINK_EDITOR_COMMAND, RUN_EDITOR_ACTION_COMMAND } from './editorCommands'
 import { $readSelectionFormat } from './selectionFormat'
 
@@ -49,6 +58,10 @@ function $runEditorAction(editor: LexicalEditor, action: EditorAction): void {
       return
     case 'redo':
       redo(editor)
+      return
+    case 'insert':
+      $ensureBlockToFormat()
+      BLOCK_INSERTS.find((entry) => entry.id === action.id)?.run(editor)
       return
   }
 }

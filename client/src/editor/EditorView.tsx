@@ -11,6 +11,7 @@ import { LinkPlugin } from '@lexical/react/LexicalLinkPlugin'
 import { ListPlugin } from '@lexical/react/LexicalListPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
+import { TablePlugin } from '@lexical/react/LexicalTablePlugin'
 import { LEXICAL_ROOT_NAME } from '@tandem/shared'
 import { MARKDOWN_TRANSFORMERS } from '@tandem/shared/content/nodeFormats'
 import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
@@ -20,13 +21,16 @@ import type { CollabSession } from '../collab/CollabSession'
 import { createEditorErrorHandler, type EditorErrorHandler } from '../collab/createEditorErrorHandler'
 import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
+import { registerTableRepair } from '../collab/registerTableRepair'
 import { registerRoomColor } from '../collab/roomColor'
 import { withImageView } from '../images/ImageNodeView'
 import { ImagePlugin } from '../images/ImagePlugin'
 import { type ImageServices, ImageServicesContext } from '../images/ImageUploadsContext'
+import { CodeHighlightingPlugin } from './code/CodeHighlightingPlugin'
 import { EditorActionsPlugin } from './EditorActionsPlugin'
 import { normalizeLinkUrl } from './editorActions'
 import { editorTheme } from './editorTheme'
+import { FindReplacePlugin } from './FindReplacePlugin'
 import { focusDocumentStart } from './focusDocumentStart'
 import { LinkPopup } from './LinkPopup'
 import { ListTabPlugin } from './ListTabPlugin'
@@ -35,9 +39,14 @@ import { OpenLinksPlugin } from './OpenLinksPlugin'
 import { PresenceAnnouncer } from './PresenceAnnouncer'
 import { registerRemoteCaretLabels } from './remoteCaretLabels'
 import { ShortcutsPlugin } from './ShortcutsPlugin'
+import { SlashMenuPlugin } from './SlashMenuPlugin'
 import { Toolbar } from './Toolbar'
 import { UndoOwnChangesPlugin } from './UndoOwnChangesPlugin'
 import { useRemoteCaretTestIds } from './useRemoteCaretTestIds'
+import { WordCountPlugin } from './WordCountPlugin'
+
+/** Where Ctrl/Cmd+F opens the editor's find: focus in the editor, anywhere on the page, or nowhere. */
+export type FindShortcutScope = 'editor' | 'page' | 'off'
 
 /** The person editing, as peers see them. */
 export interface EditorUser {
@@ -62,6 +71,12 @@ export interface EditorViewProps {
   fixedColor?: boolean
   /** The document's images on the server; without it images show as placeholders and none can be added. */
   images?: ImageServices
+  /** Find and replace, and where Ctrl/Cmd+F opens it. Default 'editor'. */
+  findShortcut?: FindShortcutScope
+  /** Shows the word count footer. Default true. */
+  showWordCount?: boolean
+  /** Receives the Lexical editor when it exists and null when it goes (state, unlike `editorRef`). */
+  onEditor?: (editor: LexicalEditor | null) => void
 }
 
 const isValidLink = (url: string) => normalizeLinkUrl(url) !== null
@@ -78,6 +93,9 @@ export function EditorView({
   editorRef,
   focusWhenSynced = false,
   images,
+  findShortcut = 'editor',
+  showWordCount = true,
+  onEditor,
 }: EditorViewProps) {
   const [errors] = useState(() => createEditorErrorHandler())
   // Read once by LexicalComposer; editability changes go through EditablePlugin.
@@ -113,13 +131,23 @@ export function EditorView({
     return registerRoomColor(session.awareness, { userId: user.id, joinedAtMs, preferred: user.color })
   }, [session.awareness, user.id, user.color, joinedAtMs, fixedColor])
   const editable = !readOnly && !frozen
+  const [editorBox, setEditorBox] = useState<HTMLDivElement | null>(null)
 
   return (
     <LexicalCollaboration>
       <LexicalComposer initialConfig={initialConfig}>
         <ImageServicesContext.Provider value={images ?? null}>
-          <div className="tandem-editor" data-readonly={readOnly} data-testid="editor">
-            {!readOnly && <Toolbar canInsertImages={images !== undefined} disabled={frozen} />}
+          <div className="tandem-editor" data-readonly={readOnly} data-testid="editor" ref={setEditorBox}>
+            {/* One sticky block, so the find bar stays under the toolbar as the page scrolls. */}
+            <div className="tandem-editor-chrome">
+              {!readOnly && <Toolbar canInsertImages={images !== undefined} disabled={frozen} />}
+              {findShortcut !== 'off' && (
+                <FindReplacePlugin
+                  canReplace={editable}
+                  keyTarget={findShortcut === 'page' ? window : editorBox}
+                />
+              )}
+            </div>
             {!readOnly && <EditorActionsPlugin />}
             {editable && images && <ImagePlugin services={images} />}
             <div className="tandem-editor-surface">
@@ -128,6 +156,8 @@ export function EditorView({
                 contentEditable={
                   <ContentEditable
                     aria-label="Document content"
+                    // A viewer can focus the text too (keyboard scrolling, Ctrl+F in the editor).
+                    tabIndex={readOnly ? 0 : undefined}
                     aria-placeholder={readOnly ? 'This document is empty.' : 'Start writing…'}
                     className="tandem-content-editable"
                     data-testid="editor-content"
@@ -150,9 +180,14 @@ export function EditorView({
               />
               {editable && <LinkPopup />}
             </div>
+            {showWordCount && <WordCountPlugin />}
             <PresenceAnnouncer localUserId={user.id} session={session} />
             <ListPlugin />
             <CheckListPlugin />
+            {/* Merged cells come only from pastes; the toolbar neither merges nor splits them. */}
+            <TablePlugin hasCellBackgroundColor={false} hasHorizontalScroll />
+            <CodeHighlightingPlugin />
+            {editable && <SlashMenuPlugin />}
             <LinkPlugin validateUrl={isValidLink} />
             <OpenLinksPlugin editable={editable} />
             <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
@@ -161,8 +196,10 @@ export function EditorView({
             <ShortcutsPlugin />
             <EditablePlugin editable={editable} />
             {editorRef && <EditorRefPlugin editorRef={editorRef} />}
+            {onEditor && <ReportEditorPlugin onEditor={onEditor} />}
             {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
             <ListNumberingPlugin />
+            {editable && <TableRepairPlugin session={session} />}
             <RebuildOnErrorPlugin errors={errors} />
             <UndoOwnChangesPlugin />
             {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
@@ -211,9 +248,25 @@ function FocusWhenSyncedPlugin({ session }: { session: CollabSession }): null {
   return null
 }
 
+function ReportEditorPlugin({ onEditor }: { onEditor: (editor: LexicalEditor | null) => void }): null {
+  const [editor] = useLexicalComposerContext()
+  useEffect(() => {
+    onEditor(editor)
+    return () => onEditor(null)
+  }, [editor, onEditor])
+  return null
+}
+
 function ListNumberingPlugin(): null {
   const [editor] = useLexicalComposerContext()
   useEffect(() => registerListNumbering(editor), [editor])
+  return null
+}
+
+/** Fills the cells concurrent row and column changes left missing in rows this client created. */
+function TableRepairPlugin({ session }: { session: CollabSession }): null {
+  const [editor] = useLexicalComposerContext()
+  useEffect(() => registerTableRepair(editor, session.doc), [editor, session])
   return null
 }
 

@@ -4,12 +4,14 @@ import { IS_APPLE } from '@lexical/utils'
 import { type BaseSelection, COMMAND_PRIORITY_EDITOR } from 'lexical'
 import { type JSX, useEffect, useState } from 'react'
 import { PICK_IMAGE_COMMAND } from '../images/imageCommands'
+import { BlockTools } from './BlockTools'
 import { type BlockType, type EditorAction, setLink, type TextFormat } from './editorActions'
 import { OPEN_LINK_EDITOR_COMMAND, RUN_EDITOR_ACTION_COMMAND } from './editorCommands'
 import {
   BulletListIcon,
   CheckListIcon,
   CodeBlockIcon,
+  DividerIcon,
   ImageIcon,
   InlineCodeIcon,
   LinkIcon,
@@ -17,10 +19,12 @@ import {
   ParagraphIcon,
   QuoteIcon,
   RedoIcon,
+  TableIcon,
   UndoIcon,
 } from './icons'
 import { LinkEditor } from './LinkEditor'
 import { BUILT_IN_SHORTCUT_LABELS, formatShortcutLabel, SHORTCUTS } from './shortcuts'
+import { useCaretContext } from './useCaretContext'
 import { useSelectionFormat, useUndoState } from './useSelectionFormat'
 
 interface ButtonSpec {
@@ -82,6 +86,21 @@ const LIST_AND_BLOCK_BUTTONS: readonly BlockButton[] = [
   blockButton('toolbar-codeblock', 'Code block', <CodeBlockIcon />, 'code'),
 ]
 
+const INSERT_BUTTONS: readonly ButtonSpec[] = [
+  {
+    testId: 'toolbar-table',
+    label: 'Insert table',
+    content: <TableIcon />,
+    action: { type: 'insert', id: 'table' },
+  },
+  {
+    testId: 'toolbar-divider',
+    label: 'Insert divider',
+    content: <DividerIcon />,
+    action: { type: 'insert', id: 'divider' },
+  },
+]
+
 /** Tooltip text: the label plus its shortcut on this platform. */
 function tooltip(label: string, action: EditorAction): string {
   const shortcut = SHORTCUTS.find((candidate) => sameAction(candidate.action, action))?.label
@@ -110,6 +129,7 @@ export function Toolbar({ disabled = false, canInsertImages = false }: ToolbarPr
   const [editor] = useLexicalComposerContext()
   const format = useSelectionFormat(editor)
   const { canUndo, canRedo } = useUndoState(editor)
+  const caret = useCaretContext(editor)
   /** Selection captured when the link editor opened; focus moves to its input. */
   const [linkSelection, setLinkSelection] = useState<{ selection: BaseSelection | null } | null>(null)
 
@@ -190,7 +210,9 @@ export function Toolbar({ disabled = false, canInsertImages = false }: ToolbarPr
             </button>
           </div>
         )}
+        <div className="tandem-tool-group">{INSERT_BUTTONS.map((spec) => button(spec, false))}</div>
       </div>
+      <BlockTools context={caret} disabled={disabled} editor={editor} />
       {linkSelection !== null && (
         <LinkEditor
           onCancel={() => {

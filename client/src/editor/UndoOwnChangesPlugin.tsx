@@ -2,20 +2,12 @@
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
 import { COMMAND_PRIORITY_HIGH, type LexicalEditor, mergeRegister, REDO_COMMAND, UNDO_COMMAND } from 'lexical'
 import { useEffect } from 'react'
-import type * as Y from 'yjs'
 import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
+import { readCollabUndoManager } from './collabUndoManager'
 
-/**
- * Where `CollaborationPluginV2__EXPERIMENTAL` publishes the Yjs UndoManager it creates
- * (`@lexical/react`'s `COLLAB_UNDO_MANAGER`, documented there as the handle for tooling). The plugin
- * takes no UndoManager options, and `deleteFilter` is a public field Yjs reads on every undo.
- */
-const COLLAB_UNDO_MANAGER = Symbol.for('@lexical/yjs/UndoManager')
-
+// The plugin takes no UndoManager options, and `deleteFilter` is a public field Yjs reads on every undo.
 function installUndoRules(editor: LexicalEditor): void {
-  const undoManager = (editor as LexicalEditor & Record<symbol, Y.UndoManager | undefined>)[
-    COLLAB_UNDO_MANAGER
-  ]
+  const undoManager = readCollabUndoManager(editor)
   if (undoManager !== undefined) applyOwnChangesUndo(undoManager)
 }
 

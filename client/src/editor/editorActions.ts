@@ -45,6 +45,8 @@ export type EditorAction =
   | { type: 'link' }
   | { type: 'undo' }
   | { type: 'redo' }
+  /** Runs the `/` menu's entry with this id (blockInserts.tsx), e.g. a table from the toolbar. */
+  | { type: 'insert'; id: string }
 
 const LIST_COMMANDS = {
   bullet: INSERT_UNORDERED_LIST_COMMAND,
@@ -138,7 +140,7 @@ export function normalizeLinkUrl(input: string): string | null {
 
 // A brand-new document has an empty root (no bootstrap paragraph, see docs/embedding.md): give the
 // block commands a paragraph to work on.
-function $ensureBlockToFormat(): void {
+export function $ensureBlockToFormat(): void {
   const root = $getRoot()
   if (!root.isEmpty()) return
   const paragraph = $createParagraphNode()

@@ -111,3 +111,43 @@ export const MoreIcon = () => (
     <circle cx="19" cy="12" r="1" />
   </Icon>
 )
+
+export const TableIcon = () => (
+  <Icon>
+    <rect height="16" rx="2" width="18" x="3" y="4" />
+    <path d="M3 10h18M3 15h18M9 4v16M15 4v16" />
+  </Icon>
+)
+
+export const DividerIcon = () => (
+  <Icon>
+    <path d="M3 12h18" />
+    <path d="M7 6h10M7 18h10" strokeOpacity="0.4" />
+  </Icon>
+)
+
+/** Lines of a paragraph aligned to `align`. */
+export const AlignIcon = ({ align }: { align: 'left' | 'center' | 'right' | 'justify' }) => {
+  const short = { left: 'M4 11h10M4 19h10', center: 'M7 11h10M7 19h10', right: 'M10 11h10M10 19h10' }
+  return (
+    <Icon>
+      <path d="M4 7h16M4 15h16" />
+      <path d={align === 'justify' ? 'M4 11h16M4 19h16' : short[align]} />
+    </Icon>
+  )
+}
+
+/** A letter A over a bar in `color` (text colour), or on a `color` background (highlight). */
+export const ColorIcon = ({ color, highlight = false }: { color: string; highlight?: boolean }) => (
+  <svg aria-hidden="true" className="tandem-icon" height="18" viewBox="0 0 24 24" width="18">
+    {highlight && <rect fill={color} height="20" rx="4" width="20" x="2" y="2" />}
+    <path
+      d="M7 17 12 5l5 12M8.7 13h6.6"
+      fill="none"
+      stroke={highlight ? 'currentColor' : color}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      strokeWidth="2.2"
+    />
+  </svg>
+)

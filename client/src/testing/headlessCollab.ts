@@ -7,6 +7,7 @@
 import { registerList } from '@lexical/list'
 import { registerMarkdownShortcuts } from '@lexical/markdown'
 import { registerRichText } from '@lexical/rich-text'
+import { registerTablePlugin } from '@lexical/table'
 import { type BindingV2, createUndoManager, initLocalState, type Provider } from '@lexical/yjs'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
 import { MARKDOWN_TRANSFORMERS } from '@tandem/shared/content/nodeFormats'
@@ -16,6 +17,7 @@ import * as Y from 'yjs'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 import { registerListNumbering } from '../collab/registerListNumbering'
+import { registerTableRepair } from '../collab/registerTableRepair'
 
 /** Origin of updates that came over the simulated network. */
 const NETWORK = Symbol('network')
@@ -79,8 +81,10 @@ export class HeadlessPeer {
       () => this.rescue.destroy(),
       registerRichText(this.editor),
       registerList(this.editor),
+      registerTablePlugin(this.editor),
       registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
       registerListNumbering(this.editor),
+      registerTableRepair(this.editor, this.doc),
     )
   }
 

@@ -52,6 +52,18 @@ describe('ExpirySchedule', () => {
     expect(ended).toEqual(['past', 'stays'])
   })
 
+  it('ends items due in one pass in expiry order, whatever order they were added in', async () => {
+    const ended: string[] = []
+    const expiries = schedule<string>((item) => ended.push(item))
+    const now = Date.now()
+    // All already due: one pass ends them, as a timer firing late would.
+    expiries.add('third', now - 10)
+    expiries.add('first', now - 30)
+    expiries.add('second', now - 20)
+    await vi.waitFor(() => expect(ended).toHaveLength(3), POLL)
+    expect(ended).toEqual(['first', 'second', 'third'])
+  })
+
   it('uses one timer however many items it holds', () => {
     const timeouts = vi.spyOn(globalThis, 'setTimeout')
     const expiries = schedule<number>(() => {})

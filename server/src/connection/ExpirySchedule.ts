@@ -58,13 +58,15 @@ export class ExpirySchedule<T> {
     this.timer = undefined
     this.armedForMs = Number.POSITIVE_INFINITY
     const now = this.now()
-    const expired: T[] = []
+    const expired: Array<[T, number]> = []
     let soonest = Number.POSITIVE_INFINITY
-    for (const [item, expiresAtMs] of this.expiries) {
-      if (expiresAtMs <= now) expired.push(item)
-      else if (expiresAtMs < soonest) soonest = expiresAtMs
+    for (const entry of this.expiries) {
+      if (entry[1] <= now) expired.push(entry)
+      else if (entry[1] < soonest) soonest = entry[1]
     }
-    for (const item of expired) {
+    // A late timer (a busy event loop) finds several due at once: they still end in expiry order.
+    expired.sort((a, b) => a[1] - b[1])
+    for (const [item] of expired) {
       this.expiries.delete(item)
       try {
         this.options.onExpired(item)
