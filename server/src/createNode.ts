@@ -18,6 +18,8 @@ import { createRelay } from './relay/createRelay'
 import type { Relay } from './relay/Relay'
 import type { RoomRegistry } from './rooms/RoomRegistry'
 import { createTandemServer, type TandemServer } from './server'
+import { createUploadHandler } from './uploads/serveUpload'
+import { UploadUrlSigner } from './uploads/UploadUrlSigner'
 import { Webhooks, type WebhooksOptions } from './webhooks/Webhooks'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
@@ -71,6 +73,8 @@ export async function createNode(
   const shareKeys = new ShareKeyStatus(store)
   // The one check every upgrade and every API call with a token goes through.
   const verifier = new TokenVerifier(secret, { maxLifetimeSeconds: config.maxTokenTtlSeconds, shareKeys })
+  // One signer for both ends: the API signs image URLs, the upload handler checks them.
+  const uploadSigner = new UploadUrlSigner(secret)
   const webhooks = new Webhooks({
     store,
     config,
@@ -103,6 +107,16 @@ export async function createNode(
         revoker.closeDocument(documentId)
         void webhooks.publish({ type: 'document.deleted', documentId })
       },
+      uploads: {
+        maxBytes: config.maxUploadBytes,
+        quota: { maxCount: config.maxUploadsPerDocument, maxBytes: config.maxUploadBytesPerDocument },
+        // Keyed by document: whoever holds an edit link, from however many addresses, shares one allowance.
+        rateLimiter: new RateLimiter({
+          capacity: config.uploadRateLimitBurst,
+          refillPerSecond: config.uploadsPerMinute / 60,
+        }),
+        signer: uploadSigner,
+      },
     })
   const server = createTandemServer(config, {
     store,
@@ -110,6 +124,7 @@ export async function createNode(
     metrics,
     authenticate: tokenAuthenticator(verifier),
     api,
+    uploads: createUploadHandler({ store, signer: uploadSigner }),
     logger,
     documentEvents: webhooks,
   })

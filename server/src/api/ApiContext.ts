@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TokenVerifier } from '../auth/TokenVerifier'
 import type { Config } from '../config'
 import type { RateLimiter } from '../http/RateLimiter'
-import type { DocumentStore } from '../persistence/DocumentStore'
+import type { DocumentStore, UploadQuota } from '../persistence/DocumentStore'
 import type { RoomRegistry } from '../rooms/RoomRegistry'
+import type { UploadUrlSigner } from '../uploads/UploadUrlSigner'
 
 /** The slice of a pino logger the API uses; a pino `Logger` fits as is. */
 export interface ApiLogger {
@@ -37,6 +38,8 @@ export interface ApiDeps {
   readonly clientAddress?: (req: IncomingMessage) => string
   /** Largest JSON body. Default MAX_JSON_BODY_BYTES (16 KiB). */
   readonly maxBodyBytes?: number
+  /** Upload limits and URL signing. Default: defaultUploadSettings(secret). */
+  readonly uploads?: UploadSettings
   /** Called after a key was revoked, e.g. to close sessions whose token carries that `shareKeyId`. */
   readonly onShareKeyRevoked?: (documentId: string, keyId: string) => void
   /** Called after a document was created (webhooks announce it). */
@@ -60,3 +63,14 @@ export interface ApiContext {
 }
 
 export type RouteHandler = (context: ApiContext) => Promise<void>
+
+/** What bounds uploads (MAX_UPLOAD_BYTES and friends) and signs their URLs. */
+export interface UploadSettings {
+  /** Largest single upload. */
+  readonly maxBytes: number
+  /** What one document may hold in all. */
+  readonly quota: UploadQuota
+  /** Keyed by document id: uploads one document may take in a burst, then a steady rate. */
+  readonly rateLimiter: Pick<RateLimiter, 'take'>
+  readonly signer: Pick<UploadUrlSigner, 'sign' | 'currentExpiry'>
+}

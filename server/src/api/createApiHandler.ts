@@ -9,6 +9,14 @@ import { RateLimiter, type RateLimiterOptions } from '../http/RateLimiter'
 import type { ApiHandler } from '../http/requestHandler'
 import { sendApiError } from '../http/sendJson'
 import { LimitExceededError } from '../rooms/LimitExceededError'
+import { UploadUrlSigner } from '../uploads/UploadUrlSigner'
+import {
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES_PER_DOCUMENT,
+  DEFAULT_MAX_UPLOADS_PER_DOCUMENT,
+  DEFAULT_UPLOAD_RATE_LIMIT_BURST,
+  DEFAULT_UPLOADS_PER_MINUTE,
+} from '../uploads/uploadLimits'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
 import { handleAppendContent, handleReadContent, handleReplaceContent } from './contentRoutes'
 import { handleDeleteDocument, handleListDocuments } from './documentAdminRoutes'
@@ -22,6 +30,7 @@ import {
 import { RequestAbortedError } from './RequestAbortedError'
 import { MAX_JSON_BODY_BYTES } from './readJsonBody'
 import { handleTokenExchange } from './tokenRoute'
+import { handleCreateUpload, handleListUploads } from './uploadRoutes'
 
 /** Default rate limit of the API: a burst of 60 requests, then 2 per second per client address. */
 const DEFAULT_API_RATE_LIMIT: RateLimiterOptions = { capacity: 60, refillPerSecond: 2 }
@@ -55,6 +64,10 @@ const ROUTES: readonly Route[] = [
   },
   { pattern: /^\/api\/documents\/([^/]+)\/keys\/([^/]+)$/, methods: { DELETE: handleRevokeShareKey } },
   {
+    pattern: /^\/api\/documents\/([^/]+)\/uploads$/,
+    methods: { GET: handleListUploads, POST: handleCreateUpload },
+  },
+  {
     pattern: /^\/api\/documents\/([^/]+)\/content$/,
     methods: { GET: handleReadContent, PUT: handleReplaceContent, POST: handleAppendContent },
   },
@@ -74,6 +87,15 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     contentRateLimiter: deps.contentRateLimiter ?? new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT),
     clientAddress: deps.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown'),
     maxBodyBytes: deps.maxBodyBytes ?? MAX_JSON_BODY_BYTES,
+    uploads: deps.uploads ?? {
+      maxBytes: DEFAULT_MAX_UPLOAD_BYTES,
+      quota: { maxCount: DEFAULT_MAX_UPLOADS_PER_DOCUMENT, maxBytes: DEFAULT_MAX_UPLOAD_BYTES_PER_DOCUMENT },
+      rateLimiter: new RateLimiter({
+        capacity: DEFAULT_UPLOAD_RATE_LIMIT_BURST,
+        refillPerSecond: DEFAULT_UPLOADS_PER_MINUTE / 60,
+      }),
+      signer: new UploadUrlSigner(deps.secret),
+    },
   }
   return async (req, res) => {
     const pathname = readPathname(req.url)
