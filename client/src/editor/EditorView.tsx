@@ -187,7 +187,7 @@ export function EditorView({
             {/* Merged cells come only from pastes; the toolbar neither merges nor splits them. */}
             <TablePlugin hasCellBackgroundColor={false} hasHorizontalScroll />
             <CodeHighlightingPlugin />
-            {editable && <SlashMenuPlugin />}
+            {editable && <SlashMenuPlugin canInsertImages={images !== undefined} />}
             <LinkPlugin validateUrl={isValidLink} />
             <OpenLinksPlugin editable={editable} />
             <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
