@@ -131,9 +131,14 @@ export class MemoryDatabase implements StoreAdapter {
       .slice(0, limit)
       .map((row) => {
         const rooms = this.rooms.get(row.id)
-        const logBytes = rooms?.log.reduce((sum, entry) => sum + (entry.data as Uint8Array).byteLength, 0) ?? 0
+        const logBytes =
+          rooms?.log.reduce((sum, entry) => sum + (entry.data as Uint8Array).byteLength, 0) ?? 0
         const snapshotBytes = (rooms?.snapshot?.data as Uint8Array | undefined)?.byteLength ?? 0
-        return { ...row, changed_at: this.changedAt.get(row.id) ?? null, size_bytes: snapshotBytes + logBytes }
+        return {
+          ...row,
+          changed_at: this.changedAt.get(row.id) ?? null,
+          size_bytes: snapshotBytes + logBytes,
+        }
       })
   }
 
