@@ -7,6 +7,7 @@ import { ShareKeyStatus } from './auth/ShareKeyStatus'
 import { resolveSecret } from './auth/secretFile'
 import { TokenVerifier } from './auth/TokenVerifier'
 import type { Config } from './config'
+import { ContentWorker } from './content/ContentWorker'
 import { clientAddress } from './http/clientAddress'
 import { RateLimiter } from './http/RateLimiter'
 import type { Authenticate } from './http/upgrade'
@@ -82,6 +83,8 @@ export async function createNode(
     logger: logger.child({ component: 'webhooks' }),
     ...(adapters.webhookTimings ? { dispatcher: adapters.webhookTimings } : {}),
   })
+  // Headless Lexical for the content API, on a worker thread started on first use.
+  const contentWorker = new ContentWorker()
   const api = (rooms: RoomRegistry) =>
     createApiHandler({
       store,
@@ -95,6 +98,7 @@ export async function createNode(
         refillPerSecond: config.apiRateLimitPerSecond,
       }),
       clientAddress: clientAddress(config.trustProxy),
+      contentWorker,
       // Exchanged tokens never outlive the maximum the verifier accepts.
       tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
       // Sessions opened with a revoked key end now, on every node, not when their token expires.
@@ -142,6 +146,7 @@ export async function createNode(
     close: async () => {
       revoker.stop()
       await server.close()
+      await contentWorker.close()
     },
   }
 }

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TokenVerifier } from '../auth/TokenVerifier'
 import type { Config } from '../config'
+import type { ContentWorker } from '../content/ContentWorker'
 import type { RateLimiter } from '../http/RateLimiter'
 import type { DocumentStore, UploadQuota } from '../persistence/DocumentStore'
 import type { RoomRegistry } from '../rooms/RoomRegistry'
@@ -34,6 +35,11 @@ export interface ApiDeps {
    * than other calls. Default `new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT)`.
    */
   readonly contentRateLimiter?: Pick<RateLimiter, 'take'>
+  /**
+   * Renders and imports content off the event loop (headless Lexical on a worker thread). Default
+   * `new ContentWorker()`, whose thread starts on the first content call.
+   */
+  readonly contentWorker?: Pick<ContentWorker, 'render' | 'edit'>
   /** The rate limit key of a request. Default: the socket's remote address (set this behind a proxy). */
   readonly clientAddress?: (req: IncomingMessage) => string
   /** Largest JSON body. Default MAX_JSON_BODY_BYTES (16 KiB). */

@@ -4,6 +4,7 @@ import { API_ERROR_CODES, DEFAULT_TOKEN_TTL_SECONDS, HTTP_STATUS, isValidRoomNam
 import { ContentLimitError } from '@tandem/shared/content/contentFormats'
 import { AuthError } from '../auth/AuthError'
 import { redactUrl } from '../auth/authenticateUpgrade'
+import { CONTENT_BUSY_RETRY_AFTER_SECONDS, ContentWorker, ContentWorkerError } from '../content/ContentWorker'
 import { ApiError } from '../http/ApiError'
 import { RateLimiter, type RateLimiterOptions } from '../http/RateLimiter'
 import type { ApiHandler } from '../http/requestHandler'
@@ -85,6 +86,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     tokenTtlSeconds: deps.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     rateLimiter: deps.rateLimiter ?? new RateLimiter(DEFAULT_API_RATE_LIMIT),
     contentRateLimiter: deps.contentRateLimiter ?? new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT),
+    contentWorker: deps.contentWorker ?? new ContentWorker(),
     clientAddress: deps.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown'),
     maxBodyBytes: deps.maxBodyBytes ?? MAX_JSON_BODY_BYTES,
     uploads: deps.uploads ?? {
@@ -179,7 +181,29 @@ function toApiError(error: unknown): unknown {
   if (error instanceof ContentLimitError || error instanceof LimitExceededError) {
     return new ApiError(HTTP_STATUS.PAYLOAD_TOO_LARGE, API_ERROR_CODES.CONTENT_TOO_LARGE, error.message)
   }
+  if (error instanceof ContentWorkerError) return contentWorkerRefusal(error)
   return error
+}
+
+/** A job the content worker did not do: too big for its time or memory (413), or not now (503). */
+function contentWorkerRefusal(error: ContentWorkerError): ApiError | ContentWorkerError {
+  switch (error.failure) {
+    case 'timeout':
+    case 'out-of-memory':
+      return new ApiError(HTTP_STATUS.PAYLOAD_TOO_LARGE, API_ERROR_CODES.CONTENT_TOO_LARGE, error.message)
+    case 'busy':
+      return new ApiError(
+        HTTP_STATUS.SERVICE_UNAVAILABLE,
+        API_ERROR_CODES.SERVICE_UNAVAILABLE,
+        error.message,
+        {
+          headers: { 'Retry-After': String(CONTENT_BUSY_RETRY_AFTER_SECONDS) },
+        },
+      )
+    case 'crashed':
+      // Unexpected: logged as a 500 with its message.
+      return error
+  }
 }
 
 function readPathname(url: string | undefined): string {
