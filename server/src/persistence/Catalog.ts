@@ -26,7 +26,7 @@ export interface Catalog {
   selectUploadsOfDocument(documentId: string): Promise<readonly UploadInfoRow[]>
   /** Live documents with id > `after`, by id, at most `limit`, with their stored size. */
   selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]>
-  /** One transaction: deleted_at = now, title '', keys revoked, snapshot and log deleted; false when not live. */
+  /** One transaction: deleted_at = now, title '', keys revoked, snapshot, log and uploads deleted; false when not live. */
   deleteDocument(id: string, now: number): Promise<boolean>
   /** changed_at = max(changed_at, at) for each. */
   updateChangedAt(changes: readonly DocumentChange[]): Promise<void>

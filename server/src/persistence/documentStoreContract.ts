@@ -34,8 +34,8 @@
  * U5  Uploads that the store resolved survive close and reopen.   [durable stores]
  * L1  Listing gives live documents ordered by id after the cursor, at most `limit`, with their stored
  *     bytes (snapshot plus log) and last recorded edit time (which only moves forward).
- * L2  Deleting a document hides it from listing and lookups, clears its title, revokes its keys and
- *     empties its room; deleting it again, or an unknown id, gives false. Other documents stay.
+ * L2  Deleting a document hides it from listing and lookups, clears its title, revokes its keys,
+ *     empties its room and deletes its uploads; deleting it again, or an unknown id, gives false. Other documents stay.
  * W*  The webhook outbox: see outboxContract.ts.
  * C1  After close, isHealthy() is false and every operation rejects with StorageError 'unavailable';
  *     closing twice is fine.
@@ -436,14 +436,20 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       expect(await store.listDocuments('doc-c', 2)).toEqual([])
     })
 
-    it('L2 deleting hides the document, clears its title, revokes its keys and empties its room', async () => {
+    it('L2 deleting hides the document, clears its title, revokes its keys, empties its room and drops its images', async () => {
       for (const id of ['doc1', 'doc2']) {
         await store.createDocument({ id, title: 'Secret plans', createdAt: 1_000, deletedAt: null })
         await store.append(typingUpdates(['text']).map((update) => ({ room: id, update })))
       }
       await store.addShareKey(shareKey())
       await store.addShareKey(shareKey({ keyId: 'k2', documentId: 'doc2', keyHash: 'b'.repeat(64) }))
+      const image = upload(1)
+      const kept = upload(2, { documentId: 'doc2' })
+      for (const each of [image, kept]) expect(await store.putUpload(each, ROOMY)).toBe('stored')
       expect(await store.deleteDocument('doc1')).toBe(true)
+      expect(await store.getUpload('doc1', image.hash), 'its images go with it').toBeNull()
+      expect(await store.listUploads('doc1')).toEqual([])
+      expect(await store.getUpload('doc2', kept.hash)).not.toBeNull()
       const deleted = await store.getDocument('doc1')
       expect(deleted?.deletedAt).toEqual(expect.any(Number))
       expect(deleted?.title).toBe('')

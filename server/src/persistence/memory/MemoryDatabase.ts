@@ -191,6 +191,7 @@ export class MemoryDatabase implements StoreAdapter {
       }
     }
     this.rooms.delete(id)
+    this.uploads.delete(id)
     return true
   }
 

@@ -187,6 +187,7 @@ export class PostgresDatabase implements StoreAdapter {
         await client.query(sql.REVOKE_KEYS_OF_DOCUMENT, [id, now])
         await client.query(sql.DELETE_UPDATES_OF_ROOM, [id])
         await client.query(sql.DELETE_SNAPSHOT_OF_ROOM, [id])
+        await client.query(sql.DELETE_UPLOADS_OF_DOCUMENT, [id])
         return true
       }),
     )

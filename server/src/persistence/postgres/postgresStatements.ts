@@ -107,6 +107,7 @@ export const REVOKE_KEYS_OF_DOCUMENT =
   'UPDATE tandem_share_keys SET revoked_at = coalesce(revoked_at, $2) WHERE document_id = $1'
 export const DELETE_UPDATES_OF_ROOM = 'DELETE FROM tandem_updates WHERE room = $1'
 export const DELETE_SNAPSHOT_OF_ROOM = 'DELETE FROM tandem_snapshots WHERE room = $1'
+export const DELETE_UPLOADS_OF_DOCUMENT = 'DELETE FROM tandem_uploads WHERE document_id = $1'
 
 /** Parameters: ids, times (parallel arrays). */
 export const UPDATE_CHANGED_AT = `

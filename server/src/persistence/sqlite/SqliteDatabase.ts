@@ -169,6 +169,7 @@ export class SqliteDatabase implements StoreAdapter {
         this.statements.revokeKeysOfDocument.run({ id, now })
         this.statements.deleteUpdatesOfRoom.run(id)
         this.statements.deleteSnapshotOfRoom.run(id)
+        this.statements.deleteUploadsOfDocument.run(id)
         return true
       }),
     ) as Promise<boolean>

@@ -53,6 +53,7 @@ export interface SqliteStatements {
   readonly revokeKeysOfDocument: Statement<[{ id: string; now: number }]>
   readonly deleteUpdatesOfRoom: Statement<[room: string]>
   readonly deleteSnapshotOfRoom: Statement<[room: string]>
+  readonly deleteUploadsOfDocument: Statement<[documentId: string]>
   readonly updateChangedAt: Statement<[{ id: string; at: number }]>
   readonly insertDelivery: Statement<[{ url: string; body: string; now: number; maxRows: number }]>
   readonly claimDeliveries: Statement<[{ now: number; limit: number; leaseUntil: number }], OutboxRow>
@@ -127,6 +128,7 @@ export function prepareStatements(db: Database): SqliteStatements {
     ),
     deleteUpdatesOfRoom: db.prepare('DELETE FROM updates WHERE room = ?'),
     deleteSnapshotOfRoom: db.prepare('DELETE FROM snapshots WHERE room = ?'),
+    deleteUploadsOfDocument: db.prepare('DELETE FROM uploads WHERE document_id = ?'),
     updateChangedAt: db.prepare(
       'UPDATE documents SET changed_at = max(coalesce(changed_at, 0), @at) WHERE id = @id',
     ),
