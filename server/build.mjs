@@ -28,6 +28,8 @@ await build({
     'cli/token': `${SERVER_DIR}src/cli/token.ts`,
     'cli/backup': `${SERVER_DIR}src/cli/backup.ts`,
     'cli/migrateStore': `${SERVER_DIR}src/cli/migrateStore.ts`,
+    // Started by path (new URL('./contentWorkerThread.js', import.meta.url)) from the bundle beside it.
+    contentWorkerThread: `${SERVER_DIR}src/content/contentWorkerThread.ts`,
   },
   outdir: OUT_DIR,
   bundle: true,

@@ -11,6 +11,13 @@ import path from 'node:path'
 import { readDurationSeconds } from './durationSeconds'
 import { DURABILITIES } from './persistence/DocumentStore'
 import { parseRedisTarget, type RedisTarget, RedisUrlError } from './relay/redisTarget'
+import {
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES_PER_DOCUMENT,
+  DEFAULT_MAX_UPLOADS_PER_DOCUMENT,
+  DEFAULT_UPLOAD_RATE_LIMIT_BURST,
+  DEFAULT_UPLOADS_PER_MINUTE,
+} from './uploads/uploadLimits'
 
 export const STORAGE_KINDS = ['sqlite', 'postgres', 'memory'] as const
 export type StorageKind = (typeof STORAGE_KINDS)[number]
@@ -420,6 +427,41 @@ export const OPTIONS = [
     help: 'sustained refused upgrades per second per client address',
   },
   {
+    key: 'maxUploadBytes',
+    env: 'MAX_UPLOAD_BYTES',
+    parse: positiveInt,
+    defaultValue: String(DEFAULT_MAX_UPLOAD_BYTES),
+    help: 'largest image one upload may be (413 above)',
+  },
+  {
+    key: 'maxUploadsPerDocument',
+    env: 'MAX_UPLOADS_PER_DOCUMENT',
+    parse: positiveInt,
+    defaultValue: String(DEFAULT_MAX_UPLOADS_PER_DOCUMENT),
+    help: 'images one document may hold (413 above)',
+  },
+  {
+    key: 'maxUploadBytesPerDocument',
+    env: 'MAX_UPLOAD_BYTES_PER_DOCUMENT',
+    parse: positiveInt,
+    defaultValue: String(DEFAULT_MAX_UPLOAD_BYTES_PER_DOCUMENT),
+    help: 'bytes of images one document may hold (413 above)',
+  },
+  {
+    key: 'uploadRateLimitBurst',
+    env: 'UPLOAD_RATE_LIMIT_BURST',
+    parse: positiveInt,
+    defaultValue: String(DEFAULT_UPLOAD_RATE_LIMIT_BURST),
+    help: 'uploads one document may take in a burst (429 above)',
+  },
+  {
+    key: 'uploadsPerMinute',
+    env: 'UPLOADS_PER_MINUTE',
+    parse: positiveInt,
+    defaultValue: String(DEFAULT_UPLOADS_PER_MINUTE),
+    help: 'sustained uploads per minute per document',
+  },
+  {
     key: 'embedOrigins',
     env: 'EMBED_ORIGINS',
     parse: frameAncestors,
@@ -582,6 +624,12 @@ function checkRelations(config: OptionValues): void {
     // Node refuses to start an HTTP server with headersTimeout above requestTimeout.
     throw new ConfigError(
       `HTTP_REQUEST_TIMEOUT_MS (${config.httpRequestTimeoutMs}) must be at least HTTP_HEADERS_TIMEOUT_MS (${config.httpHeadersTimeoutMs})`,
+    )
+  }
+  if (config.maxUploadBytesPerDocument < config.maxUploadBytes) {
+    // Otherwise an upload under the size limit could never fit any document.
+    throw new ConfigError(
+      `MAX_UPLOAD_BYTES_PER_DOCUMENT (${config.maxUploadBytesPerDocument}) must be at least MAX_UPLOAD_BYTES (${config.maxUploadBytes})`,
     )
   }
 }

@@ -7,6 +7,7 @@ import { ShareKeyStatus } from './auth/ShareKeyStatus'
 import { resolveSecret } from './auth/secretFile'
 import { TokenVerifier } from './auth/TokenVerifier'
 import type { Config } from './config'
+import { ContentWorker } from './content/ContentWorker'
 import { clientAddress } from './http/clientAddress'
 import { RateLimiter } from './http/RateLimiter'
 import type { Authenticate } from './http/upgrade'
@@ -18,6 +19,8 @@ import { createRelay } from './relay/createRelay'
 import type { Relay } from './relay/Relay'
 import type { RoomRegistry } from './rooms/RoomRegistry'
 import { createTandemServer, type TandemServer } from './server'
+import { createUploadHandler } from './uploads/serveUpload'
+import { UploadUrlSigner } from './uploads/UploadUrlSigner'
 import { Webhooks, type WebhooksOptions } from './webhooks/Webhooks'
 
 /** Upgrade authentication by connection token: claims become the connection's identity. */
@@ -71,6 +74,8 @@ export async function createNode(
   const shareKeys = new ShareKeyStatus(store)
   // The one check every upgrade and every API call with a token goes through.
   const verifier = new TokenVerifier(secret, { maxLifetimeSeconds: config.maxTokenTtlSeconds, shareKeys })
+  // One signer for both ends: the API signs image URLs, the upload handler checks them.
+  const uploadSigner = new UploadUrlSigner(secret)
   const webhooks = new Webhooks({
     store,
     config,
@@ -78,6 +83,8 @@ export async function createNode(
     logger: logger.child({ component: 'webhooks' }),
     ...(adapters.webhookTimings ? { dispatcher: adapters.webhookTimings } : {}),
   })
+  // Headless Lexical for the content API, on a worker thread started on first use.
+  const contentWorker = new ContentWorker()
   const api = (rooms: RoomRegistry) =>
     createApiHandler({
       store,
@@ -91,6 +98,7 @@ export async function createNode(
         refillPerSecond: config.apiRateLimitPerSecond,
       }),
       clientAddress: clientAddress(config.trustProxy),
+      contentWorker,
       // Exchanged tokens never outlive the maximum the verifier accepts.
       tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
       // Sessions opened with a revoked key end now, on every node, not when their token expires.
@@ -103,6 +111,16 @@ export async function createNode(
         revoker.closeDocument(documentId)
         void webhooks.publish({ type: 'document.deleted', documentId })
       },
+      uploads: {
+        maxBytes: config.maxUploadBytes,
+        quota: { maxCount: config.maxUploadsPerDocument, maxBytes: config.maxUploadBytesPerDocument },
+        // Keyed by document: whoever holds an edit link, from however many addresses, shares one allowance.
+        rateLimiter: new RateLimiter({
+          capacity: config.uploadRateLimitBurst,
+          refillPerSecond: config.uploadsPerMinute / 60,
+        }),
+        signer: uploadSigner,
+      },
     })
   const server = createTandemServer(config, {
     store,
@@ -110,6 +128,7 @@ export async function createNode(
     metrics,
     authenticate: tokenAuthenticator(verifier),
     api,
+    uploads: createUploadHandler({ store, signer: uploadSigner }),
     logger,
     documentEvents: webhooks,
   })
@@ -127,6 +146,7 @@ export async function createNode(
     close: async () => {
       revoker.stop()
       await server.close()
+      await contentWorker.close()
     },
   }
 }

@@ -33,6 +33,8 @@ export interface TandemServerParts {
   readonly relay?: Relay
   /** Builds the /api handler from the node's rooms (the content API reads and edits through them). */
   readonly api?: (rooms: RoomRegistry) => ApiHandler
+  /** Serves signed image URLs (`/uploads/*`). */
+  readonly uploads?: ApiHandler
   readonly logger?: Logger
   /**
    * Hears every committed batch (after the relay) and is closed on shutdown once the rooms are
@@ -125,6 +127,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       logger,
       readiness,
       api: parts.api?.(rooms),
+      uploads: parts.uploads,
       probeUpgrade: createUpgradeProbe({
         authenticate: parts.authenticate,
         logger,

@@ -154,7 +154,7 @@ describe('API bodies and methods', () => {
       ],
       [
         'DELETE on a GET route',
-        formatRequest('DELETE', '/api/documents/abc', [
+        formatRequest('DELETE', '/api/documents/abc/keys', [
           ['Host', 'x'],
           ['Connection', 'close'],
         ]),

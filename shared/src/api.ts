@@ -18,6 +18,10 @@ export const API_ERROR_CODES = {
   /** The content API's bounds (`ContentLimitError`) or the document-size limit refused a write or render. */
   CONTENT_TOO_LARGE: 'content_too_large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  /** An upload whose bytes are not a PNG, JPEG, GIF or WebP image (415). */
+  UNSUPPORTED_IMAGE_TYPE: 'unsupported_image_type',
+  /** The document holds as many uploads, or upload bytes, as it may (413). */
+  UPLOAD_QUOTA_EXCEEDED: 'upload_quota_exceeded',
   RATE_LIMITED: 'rate_limited',
   /** The upgrade probe: the token is accepted; connect with a WebSocket upgrade. */
   UPGRADE_REQUIRED: 'upgrade_required',

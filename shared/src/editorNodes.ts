@@ -12,6 +12,7 @@ import {
   type SerializedEditorState,
   type SerializedLexicalNode,
 } from 'lexical'
+import { ImageNode } from './ImageNode'
 
 export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   HeadingNode,
@@ -22,6 +23,7 @@ export const EDITOR_NODES: readonly Klass<LexicalNode>[] = [
   CodeHighlightNode,
   LinkNode,
   AutoLinkNode,
+  ImageNode,
   TableNode,
   TableRowNode,
   TableCellNode,

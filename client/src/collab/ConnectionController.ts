@@ -150,6 +150,11 @@ export class ConnectionController {
     this.unwatchOnline = this.env.watchOnline(this.handleOnlineChange)
   }
 
+  /** The token in use now (the initial one, or the last fresh one): HTTP calls of the session send it too. */
+  get currentToken(): string {
+    return this.token
+  }
+
   /**
    * Asks for a connection. The socket opens on the next tick, so React StrictMode's
    * connect/disconnect/connect sequence opens exactly one socket.

@@ -20,10 +20,14 @@ import {
   type StopReason,
   type TokenSource,
 } from '../collab/ConnectionController'
+import { toHttpBase } from '../collab/serverUrls'
 import { readTokenClaims } from '../collab/tokenClaims'
 import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, usePresence, useSaveState } from '../collab/useSessionState'
 import { colorForUser } from '../identity/identity'
+import { ImageUploads } from '../images/ImageUploads'
+import type { ImageServices } from '../images/ImageUploadsContext'
+import { UploadTasks } from '../images/UploadTasks'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { DocumentOutline } from './DocumentOutline'
 import { EditorView, type FindShortcutScope } from './EditorView'
@@ -155,6 +159,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     }),
     [props.user.id, props.user.name, props.user.color],
   )
+  const images = useImageServices(session, props.serverUrl, props.room)
   const connection = useConnectionState(session)
   const save = useSaveState(session)
   const presence = usePresence(session, user.id)
@@ -203,6 +208,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
         fixedColor={props.user.color !== undefined}
         focusWhenSynced={props.focusWhenSynced === true && !readOnly}
         frozen={stopped !== null}
+        images={images}
         readOnly={readOnly}
         session={session}
         user={user}
@@ -222,6 +228,23 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
       showTitle={showTitle}
     />
   )
+}
+
+/** The session's image uploads and signed URLs, for as long as the session lives. */
+function useImageServices(session: CollabSession, serverUrl: string, room: string): ImageServices {
+  const services = useMemo(
+    () => ({
+      uploads: new ImageUploads({
+        httpBase: toHttpBase(serverUrl, window.location.href),
+        room,
+        getToken: () => session.connection.currentToken,
+      }),
+      tasks: new UploadTasks(),
+    }),
+    [session, serverUrl, room],
+  )
+  useEffect(() => () => services.uploads.destroy(), [services])
+  return services
 }
 
 /** The embed's layout: one bordered box, the title, the outline and the status bar optional. */

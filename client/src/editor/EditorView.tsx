@@ -23,6 +23,9 @@ import type { TandemAwarenessData } from '../collab/presence'
 import { registerListNumbering } from '../collab/registerListNumbering'
 import { registerTableRepair } from '../collab/registerTableRepair'
 import { registerRoomColor } from '../collab/roomColor'
+import { withImageView } from '../images/ImageNodeView'
+import { ImagePlugin } from '../images/ImagePlugin'
+import { type ImageServices, ImageServicesContext } from '../images/ImageUploadsContext'
 import { CodeHighlightingPlugin } from './code/CodeHighlightingPlugin'
 import { EditorActionsPlugin } from './EditorActionsPlugin'
 import { normalizeLinkUrl } from './editorActions'
@@ -66,6 +69,8 @@ export interface EditorViewProps {
   focusWhenSynced?: boolean
   /** Wear `user.color` whatever peers wear (a host chose it). Default false: a colour no peer wears. */
   fixedColor?: boolean
+  /** The document's images on the server; without it images show as placeholders and none can be added. */
+  images?: ImageServices
   /** Find and replace, and where Ctrl/Cmd+F opens it. Default 'editor'. */
   findShortcut?: FindShortcutScope
   /** Shows the word count footer. Default true. */
@@ -87,6 +92,7 @@ export function EditorView({
   fixedColor = false,
   editorRef,
   focusWhenSynced = false,
+  images,
   findShortcut = 'editor',
   showWordCount = true,
   onEditor,
@@ -95,7 +101,7 @@ export function EditorView({
   // Read once by LexicalComposer; editability changes go through EditablePlugin.
   const [initialConfig] = useState<InitialConfigType>(() => ({
     namespace: 'tandem',
-    nodes: [...EDITOR_NODES],
+    nodes: withImageView(EDITOR_NODES),
     theme: editorTheme,
     editable: !readOnly,
     // The Yjs document owns the content; a default paragraph here would be synced as an edit.
@@ -130,85 +136,88 @@ export function EditorView({
   return (
     <LexicalCollaboration>
       <LexicalComposer initialConfig={initialConfig}>
-        <div className="tandem-editor" data-readonly={readOnly} data-testid="editor" ref={setEditorBox}>
-          {/* One sticky block, so the find bar stays under the toolbar as the page scrolls. */}
-          <div className="tandem-editor-chrome">
-            {!readOnly && <Toolbar disabled={frozen} />}
-            {findShortcut !== 'off' && (
-              <FindReplacePlugin
-                canReplace={editable}
-                keyTarget={findShortcut === 'page' ? window : editorBox}
+        <ImageServicesContext.Provider value={images ?? null}>
+          <div className="tandem-editor" data-readonly={readOnly} data-testid="editor" ref={setEditorBox}>
+            {/* One sticky block, so the find bar stays under the toolbar as the page scrolls. */}
+            <div className="tandem-editor-chrome">
+              {!readOnly && <Toolbar canInsertImages={images !== undefined} disabled={frozen} />}
+              {findShortcut !== 'off' && (
+                <FindReplacePlugin
+                  canReplace={editable}
+                  keyTarget={findShortcut === 'page' ? window : editorBox}
+                />
+              )}
+            </div>
+            {!readOnly && <EditorActionsPlugin />}
+            {editable && images && <ImagePlugin services={images} />}
+            <div className="tandem-editor-surface">
+              <RichTextPlugin
+                ErrorBoundary={LexicalErrorBoundary}
+                contentEditable={
+                  <ContentEditable
+                    aria-label="Document content"
+                    // A viewer can focus the text too (keyboard scrolling, Ctrl+F in the editor).
+                    tabIndex={readOnly ? 0 : undefined}
+                    aria-placeholder={readOnly ? 'This document is empty.' : 'Start writing…'}
+                    className="tandem-content-editable"
+                    data-testid="editor-content"
+                    placeholder={
+                      <div className="tandem-placeholder" data-testid="editor-placeholder">
+                        {readOnly
+                          ? 'This document is empty.'
+                          : 'Start writing… (Markdown shortcuts work: # , - , **bold**)'}
+                      </div>
+                    }
+                  />
+                }
+              />
+              {/* Names of carets are noise to a screen reader; PresenceAnnouncer says who comes and goes. */}
+              <div
+                aria-hidden="true"
+                className="tandem-carets"
+                data-testid="remote-carets"
+                ref={setCaretsContainer}
+              />
+              {editable && <LinkPopup />}
+            </div>
+            {showWordCount && <WordCountPlugin />}
+            <PresenceAnnouncer localUserId={user.id} session={session} />
+            <ListPlugin />
+            <CheckListPlugin />
+            {/* Merged cells come only from pastes; the toolbar neither merges nor splits them. */}
+            <TablePlugin hasCellBackgroundColor={false} hasHorizontalScroll />
+            <CodeHighlightingPlugin />
+            {editable && <SlashMenuPlugin canInsertImages={images !== undefined} />}
+            <LinkPlugin validateUrl={isValidLink} />
+            <OpenLinksPlugin editable={editable} />
+            <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
+            <MarkdownPastePlugin />
+            <ListTabPlugin maxIndent={6} />
+            <ShortcutsPlugin />
+            <EditablePlugin editable={editable} />
+            {editorRef && <EditorRefPlugin editorRef={editorRef} />}
+            {onEditor && <ReportEditorPlugin onEditor={onEditor} />}
+            {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
+            <ListNumberingPlugin />
+            {editable && <TableRepairPlugin session={session} />}
+            <RebuildOnErrorPlugin errors={errors} />
+            <UndoOwnChangesPlugin />
+            {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
+            {caretsContainer !== null && (
+              <CollaborationPluginV2__EXPERIMENTAL
+                awarenessData={awarenessData}
+                cursorColor={user.color}
+                cursorsContainerRef={caretsRef}
+                doc={session.doc}
+                excludedProperties={UNSYNCED_PROPERTIES}
+                id={COLLAB_DOC_ID}
+                provider={session.pluginProvider}
+                rootName={LEXICAL_ROOT_NAME}
+                username={user.name}
               />
             )}
           </div>
-          {!readOnly && <EditorActionsPlugin />}
-          <div className="tandem-editor-surface">
-            <RichTextPlugin
-              ErrorBoundary={LexicalErrorBoundary}
-              contentEditable={
-                <ContentEditable
-                  aria-label="Document content"
-                  // A viewer can focus the text too (keyboard scrolling, Ctrl+F in the editor).
-                  tabIndex={readOnly ? 0 : undefined}
-                  aria-placeholder={readOnly ? 'This document is empty.' : 'Start writing…'}
-                  className="tandem-content-editable"
-                  data-testid="editor-content"
-                  placeholder={
-                    <div className="tandem-placeholder" data-testid="editor-placeholder">
-                      {readOnly
-                        ? 'This document is empty.'
-                        : 'Start writing… (Markdown shortcuts work: # , - , **bold**)'}
-                    </div>
-                  }
-                />
-              }
-            />
-            {/* Names of carets are noise to a screen reader; PresenceAnnouncer says who comes and goes. */}
-            <div
-              aria-hidden="true"
-              className="tandem-carets"
-              data-testid="remote-carets"
-              ref={setCaretsContainer}
-            />
-            {editable && <LinkPopup />}
-          </div>
-          {showWordCount && <WordCountPlugin />}
-          <PresenceAnnouncer localUserId={user.id} session={session} />
-          <ListPlugin />
-          <CheckListPlugin />
-          {/* Merged cells come only from pastes; the toolbar neither merges nor splits them. */}
-          <TablePlugin hasCellBackgroundColor={false} hasHorizontalScroll />
-          <CodeHighlightingPlugin />
-          {editable && <SlashMenuPlugin />}
-          <LinkPlugin validateUrl={isValidLink} />
-          <OpenLinksPlugin editable={editable} />
-          <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
-          <MarkdownPastePlugin />
-          <ListTabPlugin maxIndent={6} />
-          <ShortcutsPlugin />
-          <EditablePlugin editable={editable} />
-          {editorRef && <EditorRefPlugin editorRef={editorRef} />}
-          {onEditor && <ReportEditorPlugin onEditor={onEditor} />}
-          {focusWhenSynced && <FocusWhenSyncedPlugin session={session} />}
-          <ListNumberingPlugin />
-          {editable && <TableRepairPlugin session={session} />}
-          <RebuildOnErrorPlugin errors={errors} />
-          <UndoOwnChangesPlugin />
-          {/* The V2 binding: the V1 binding lost concurrent text (docs/architecture.md, "Editor binding"). */}
-          {caretsContainer !== null && (
-            <CollaborationPluginV2__EXPERIMENTAL
-              awarenessData={awarenessData}
-              cursorColor={user.color}
-              cursorsContainerRef={caretsRef}
-              doc={session.doc}
-              excludedProperties={UNSYNCED_PROPERTIES}
-              id={COLLAB_DOC_ID}
-              provider={session.pluginProvider}
-              rootName={LEXICAL_ROOT_NAME}
-              username={user.name}
-            />
-          )}
-        </div>
+        </ImageServicesContext.Provider>
       </LexicalComposer>
     </LexicalCollaboration>
   )

@@ -14,7 +14,7 @@ import { $findMatchingParent } from '@lexical/utils'
 import { $getSelection, $isRangeSelection, COLLABORATION_TAG, HISTORIC_TAG, type TextNode } from 'lexical'
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
-import { BLOCK_INSERTS, type BlockInsert, matchBlockInserts } from './blockInserts'
+import { type BlockInsert, blockInsertsFor, matchBlockInserts } from './blockInserts'
 
 /** Longest query after the slash; past it the slash is taken as text. */
 const MAX_QUERY_LENGTH = 24
@@ -46,7 +46,7 @@ export function $matchSlashQuery(text: string): MenuTextMatch | null {
   return { leadOffset: match.index + lead.length, matchingString: query, replaceableString: `/${query}` }
 }
 
-export function SlashMenuPlugin() {
+export function SlashMenuPlugin({ canInsertImages = false }: { canInsertImages?: boolean }) {
   const [editor] = useLexicalComposerContext()
   const [query, setQuery] = useState<string | null>(null)
   // A slash someone else typed (or an undo brought back) right before this person's caret must not
@@ -68,8 +68,11 @@ export function SlashMenuPlugin() {
     return $matchSlashQuery(text)
   }, [])
   const options = useMemo(
-    () => matchBlockInserts(query ?? '', BLOCK_INSERTS).map((entry) => new BlockInsertOption(entry)),
-    [query],
+    () =>
+      matchBlockInserts(query ?? '', blockInsertsFor({ canInsertImages })).map(
+        (entry) => new BlockInsertOption(entry),
+      ),
+    [query, canInsertImages],
   )
 
   const onSelectOption = useCallback(

@@ -3,6 +3,7 @@ import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext
 import { IS_APPLE } from '@lexical/utils'
 import { type BaseSelection, COMMAND_PRIORITY_EDITOR } from 'lexical'
 import { type JSX, useEffect, useState } from 'react'
+import { PICK_IMAGE_COMMAND } from '../images/imageCommands'
 import { BlockTools } from './BlockTools'
 import { type BlockType, type EditorAction, setLink, type TextFormat } from './editorActions'
 import { OPEN_LINK_EDITOR_COMMAND, RUN_EDITOR_ACTION_COMMAND } from './editorCommands'
@@ -11,6 +12,7 @@ import {
   CheckListIcon,
   CodeBlockIcon,
   DividerIcon,
+  ImageIcon,
   InlineCodeIcon,
   LinkIcon,
   NumberListIcon,
@@ -119,9 +121,11 @@ function sameAction(a: EditorAction, b: EditorAction): boolean {
 export interface ToolbarProps {
   /** Disables every control (e.g. while the connection is stopped). */
   disabled?: boolean
+  /** Shows the image button (ImagePlugin handles PICK_IMAGE_COMMAND). Default false. */
+  canInsertImages?: boolean
 }
 
-export function Toolbar({ disabled = false }: ToolbarProps) {
+export function Toolbar({ disabled = false, canInsertImages = false }: ToolbarProps) {
   const [editor] = useLexicalComposerContext()
   const format = useSelectionFormat(editor)
   const { canUndo, canRedo } = useUndoState(editor)
@@ -190,6 +194,22 @@ export function Toolbar({ disabled = false }: ToolbarProps) {
         <div className="tandem-tool-group">
           {LIST_AND_BLOCK_BUTTONS.map((spec) => button(spec, format.block === spec.block))}
         </div>
+        {canInsertImages && (
+          <div className="tandem-tool-group">
+            <button
+              aria-label="Insert image"
+              className="tandem-tool"
+              data-testid="toolbar-image"
+              disabled={disabled}
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => editor.dispatchCommand(PICK_IMAGE_COMMAND, undefined)}
+              title="Insert image (or paste or drop one)"
+              type="button"
+            >
+              <ImageIcon />
+            </button>
+          </div>
+        )}
         <div className="tandem-tool-group">{INSERT_BUTTONS.map((spec) => button(spec, false))}</div>
       </div>
       <BlockTools context={caret} disabled={disabled} editor={editor} />

@@ -9,9 +9,17 @@ import { installJsdom } from '../testing/installJsdom'
 const removeJsdom = await installJsdom()
 const { $isHorizontalRuleNode } = await import('@lexical/extension')
 const { $isTableNode } = await import('@lexical/table')
-const { $createParagraphNode, $createTextNode, $getRoot, $isElementNode } = await import('lexical')
+const {
+  $createParagraphNode,
+  $createTextNode,
+  $getRoot,
+  $isElementNode,
+  COMMAND_PRIORITY_EDITOR,
+  createEditor,
+} = await import('lexical')
+const { PICK_IMAGE_COMMAND } = await import('../images/imageCommands')
 const { HeadlessNetwork } = await import('../testing/headlessCollab')
-const { BLOCK_INSERTS, matchBlockInserts } = await import('./blockInserts')
+const { BLOCK_INSERTS, IMAGE_INSERT, blockInsertsFor, matchBlockInserts } = await import('./blockInserts')
 
 let net: InstanceType<typeof HeadlessNetwork>
 afterEach(() => net.destroy())
@@ -109,5 +117,23 @@ describe('block inserts', () => {
     expect(matchBlockInserts('todo').map((entry) => entry.id)).toEqual(['check'])
     expect(matchBlockInserts('zzz')).toEqual([])
     expect(new Set(BLOCK_INSERTS.map((entry) => entry.id)).size).toBe(BLOCK_INSERTS.length)
+  })
+
+  it('offers "Image" only where this editor can upload, and it opens the file picker', () => {
+    expect(blockInsertsFor({ canInsertImages: false }).some((entry) => entry.id === 'image')).toBe(false)
+    const withImages = blockInsertsFor({ canInsertImages: true })
+    expect(matchBlockInserts('pic', withImages).map((entry) => entry.id)).toEqual(['image'])
+    const picked: unknown[] = []
+    const editor = createEditor()
+    editor.registerCommand(
+      PICK_IMAGE_COMMAND,
+      () => {
+        picked.push(true)
+        return true
+      },
+      COMMAND_PRIORITY_EDITOR,
+    )
+    IMAGE_INSERT.run(editor)
+    expect(picked).toHaveLength(1)
   })
 })

@@ -18,6 +18,7 @@ import {
   type LexicalEditor,
 } from 'lexical'
 import type { JSX } from 'react'
+import { PICK_IMAGE_COMMAND } from '../images/imageCommands'
 import type { BlockType } from './editorActions'
 import { RUN_EDITOR_ACTION_COMMAND } from './editorCommands'
 import {
@@ -27,6 +28,7 @@ import {
   CodeBlockIcon,
   ColorIcon,
   DividerIcon,
+  ImageIcon,
   NumberListIcon,
   ParagraphIcon,
   QuoteIcon,
@@ -166,6 +168,24 @@ export const BLOCK_INSERTS: readonly BlockInsert[] = [
     run: () => $styleCurrentBlock({ color: null, 'background-color': null }),
   },
 ]
+
+/** "Image": opens the file picker (ImagePlugin); only where uploads are possible (see blockInsertsFor). */
+export const IMAGE_INSERT: BlockInsert = {
+  id: 'image',
+  label: 'Image',
+  keywords: ['picture', 'photo', 'screenshot', 'upload', 'img'],
+  icon: ImageIcon,
+  run: (editor) => {
+    editor.dispatchCommand(PICK_IMAGE_COMMAND, undefined)
+  },
+}
+
+/** The menu's entries: the image entry after the divider when this editor can upload images. */
+export function blockInsertsFor({ canInsertImages }: { canInsertImages: boolean }): readonly BlockInsert[] {
+  if (!canInsertImages) return BLOCK_INSERTS
+  const divider = BLOCK_INSERTS.findIndex((entry) => entry.id === 'divider')
+  return [...BLOCK_INSERTS.slice(0, divider + 1), IMAGE_INSERT, ...BLOCK_INSERTS.slice(divider + 1)]
+}
 
 /**
  * Entries whose label or a keyword has a word starting with `query` (case-insensitive), label matches

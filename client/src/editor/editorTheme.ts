@@ -7,6 +7,7 @@ export const editorTheme: EditorThemeClasses = {
   quote: 'tandem-quote',
   code: 'tandem-code-block',
   link: 'tandem-link',
+  image: 'tandem-image-block',
   hr: 'tandem-hr',
   hrSelected: 'tandem-hr-selected',
   table: 'tandem-table',

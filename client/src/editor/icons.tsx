@@ -96,6 +96,14 @@ export const RedoIcon = () => (
   </Icon>
 )
 
+export const ImageIcon = () => (
+  <Icon>
+    <rect height="16" rx="2" width="18" x="3" y="4" />
+    <circle cx="8.5" cy="9.5" r="1.5" />
+    <path d="m21 16-5-5-9 9" />
+  </Icon>
+)
+
 export const MoreIcon = () => (
   <Icon>
     <circle cx="5" cy="12" r="1" />

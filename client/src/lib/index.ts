@@ -21,4 +21,9 @@ export {
   type EditorParts,
   type EditorStatus,
 } from '../editor/CollaborativeEditor'
+export {
+  INSERT_IMAGE_COMMAND,
+  PICK_IMAGE_COMMAND,
+  UPLOAD_IMAGES_COMMAND,
+} from '../images/imageCommands'
 export { type MountEditorOptions, type MountedEditor, mountEditor } from './mountEditor'

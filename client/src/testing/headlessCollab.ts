@@ -3,12 +3,14 @@
  * binds them, a server document, and a network whose delivery the test controls (online, offline,
  * message by message). Lets a binding regression show up in seconds, without a browser.
  * Needs DOM globals (`installJsdom`) before Lexical is imported: selection code reads the window.
+ * Each person's editor lives in a window of its own, as in separate browser tabs.
  */
 import { registerList } from '@lexical/list'
 import { registerMarkdownShortcuts } from '@lexical/markdown'
 import { registerRichText } from '@lexical/rich-text'
 import { registerTablePlugin } from '@lexical/table'
 import { type BindingV2, createUndoManager, initLocalState, type Provider } from '@lexical/yjs'
+import { mulberry32 } from '@tandem/shared'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
 import { MARKDOWN_TRANSFORMERS } from '@tandem/shared/content/nodeFormats'
 import { documentContent, EDITOR_NODES } from '@tandem/shared/editorNodes'
@@ -18,6 +20,7 @@ import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 import { registerListNumbering } from '../collab/registerListNumbering'
 import { registerTableRepair } from '../collab/registerTableRepair'
+import { createOwnWindow } from './installJsdom'
 
 /** Origin of updates that came over the simulated network. */
 const NETWORK = Symbol('network')
@@ -41,7 +44,13 @@ export class HeadlessPeer {
   readonly droppedEdits: Error[] = []
   private editing = false
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    clientId?: number,
+  ) {
+    // Yjs orders concurrent inserts at one spot by client id; a random id made a seeded run differ
+    // from one run to the next. Set before the doc holds anything, so nothing was written under another.
+    if (clientId !== undefined) this.doc.clientID = clientId
     this.editor = createEditor({
       namespace: name,
       nodes: [...EDITOR_NODES],
@@ -52,10 +61,17 @@ export class HeadlessPeer {
         this.droppedEdits.push(error)
       },
     })
-    const root = document.createElement('div')
+    // Its own window: one person's DOM selection must not reach another's editor (see createOwnWindow).
+    const ownWindow = createOwnWindow()
+    const root = ownWindow.document.createElement('div')
     root.contentEditable = 'true'
-    document.body.append(root)
+    ownWindow.document.body.append(root)
     this.editor.setRootElement(root)
+    // Focused, as the page of someone typing is: Lexical then keeps the DOM selection in step with
+    // remote changes too (it skips collaboration updates in an unfocused editor), and reads it back on
+    // the next update, as in a browser. (jsdom focuses a contenteditable only with a tabindex.)
+    root.tabIndex = 0
+    root.focus()
     const bound = bindEditorV2(this.editor, this.doc, this.presence)
     this.binding = bound.binding
     this.undoManager = createUndoManager(this.binding, this.binding.root)
@@ -77,7 +93,6 @@ export class HeadlessPeer {
     this.cleanups.push(
       () => bound.unbind(),
       () => this.doc.off('update', onDocUpdate),
-      () => root.remove(),
       () => this.rescue.destroy(),
       registerRichText(this.editor),
       registerList(this.editor),
@@ -85,13 +100,13 @@ export class HeadlessPeer {
       registerMarkdownShortcuts(this.editor, MARKDOWN_TRANSFORMERS),
       registerListNumbering(this.editor),
       registerTableRepair(this.editor, this.doc),
+      () => this.editor.setRootElement(null),
+      () => ownWindow.close(),
     )
   }
 
   /** Runs a local edit synchronously, as a keystroke's update would. */
   edit(fn: () => void): void {
-    // One DOM serves every person here; a DOM selection left in another editor must not leak in.
-    document.getSelection()?.removeAllRanges()
     this.editing = true
     try {
       this.editor.update(fn, { discrete: true })
@@ -149,9 +164,28 @@ function createLocalPresenceProvider(): Provider {
 export class HeadlessNetwork {
   readonly server = new Y.Doc()
   readonly peers: HeadlessPeer[] = []
+  private readonly nextClientId: (() => number) | undefined
+
+  /**
+   * `seed` makes the peers' Yjs client ids (which decide the order of concurrent inserts) a function of
+   * the seed and the join order, so a seeded run replays exactly; without it they are random, as in a browser.
+   */
+  constructor(options: { seed?: number } = {}) {
+    const { seed } = options
+    // The server document's own changes (Yjs deleting formatting marks a remote change made
+    // redundant) go to everyone, as the server's Room sends them (Room.shareOwnChange).
+    this.server.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === NETWORK) return
+      for (const peer of this.peers) if (peer.online) peer.inbox.push(update)
+    })
+    if (seed !== undefined) {
+      const random = mulberry32(seed)
+      this.nextClientId = () => Math.floor(random() * 0xffff_ffff)
+    }
+  }
 
   join(name: string): HeadlessPeer {
-    const peer = new HeadlessPeer(name)
+    const peer = new HeadlessPeer(name, this.nextClientId?.())
     this.peers.push(peer)
     peer.receive(Y.encodeStateAsUpdate(this.server))
     return peer

@@ -2,9 +2,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TokenVerifier } from '../auth/TokenVerifier'
 import type { Config } from '../config'
+import type { ContentWorker } from '../content/ContentWorker'
 import type { RateLimiter } from '../http/RateLimiter'
-import type { DocumentStore } from '../persistence/DocumentStore'
+import type { DocumentStore, UploadQuota } from '../persistence/DocumentStore'
 import type { RoomRegistry } from '../rooms/RoomRegistry'
+import type { UploadUrlSigner } from '../uploads/UploadUrlSigner'
 
 /** The slice of a pino logger the API uses; a pino `Logger` fits as is. */
 export interface ApiLogger {
@@ -33,10 +35,17 @@ export interface ApiDeps {
    * than other calls. Default `new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT)`.
    */
   readonly contentRateLimiter?: Pick<RateLimiter, 'take'>
+  /**
+   * Renders and imports content off the event loop (headless Lexical on a worker thread). Default
+   * `new ContentWorker()`, whose thread starts on the first content call.
+   */
+  readonly contentWorker?: Pick<ContentWorker, 'render' | 'edit'>
   /** The rate limit key of a request. Default: the socket's remote address (set this behind a proxy). */
   readonly clientAddress?: (req: IncomingMessage) => string
   /** Largest JSON body. Default MAX_JSON_BODY_BYTES (16 KiB). */
   readonly maxBodyBytes?: number
+  /** Upload limits and URL signing. Default: defaultUploadSettings(secret). */
+  readonly uploads?: UploadSettings
   /** Called after a key was revoked, e.g. to close sessions whose token carries that `shareKeyId`. */
   readonly onShareKeyRevoked?: (documentId: string, keyId: string) => void
   /** Called after a document was created (webhooks announce it). */
@@ -60,3 +69,14 @@ export interface ApiContext {
 }
 
 export type RouteHandler = (context: ApiContext) => Promise<void>
+
+/** What bounds uploads (MAX_UPLOAD_BYTES and friends) and signs their URLs. */
+export interface UploadSettings {
+  /** Largest single upload. */
+  readonly maxBytes: number
+  /** What one document may hold in all. */
+  readonly quota: UploadQuota
+  /** Keyed by document id: uploads one document may take in a burst, then a steady rate. */
+  readonly rateLimiter: Pick<RateLimiter, 'take'>
+  readonly signer: Pick<UploadUrlSigner, 'sign' | 'currentExpiry'>
+}

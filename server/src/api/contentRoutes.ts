@@ -11,6 +11,7 @@ import {
   type ReadFormat,
   type WriteContentRequest,
 } from '@tandem/shared/content/contentFormats'
+import * as Y from 'yjs'
 import { ApiError } from '../http/ApiError'
 import { sendNoContent } from '../http/sendJson'
 import { StorageError } from '../persistence/StorageError'
@@ -36,8 +37,10 @@ export async function handleReadContent({ req, res, params, deps }: ApiContext):
   await authorizeDocumentAccess(req, deps, documentId)
   takeContentAllowance(req, deps)
   await requireDocument(deps, documentId)
-  const { renderContent } = await import('../content/headlessContent')
-  const body = await deps.rooms.use(documentId, (room) => renderContent(room.doc, format))
+  // The room's state now, rendered on the content worker while the room goes on serving its peers.
+  const body = await deps.rooms.use(documentId, (room) =>
+    deps.contentWorker.render(Y.encodeStateAsUpdate(room.doc), format),
+  )
   res.writeHead(HTTP_STATUS.OK, {
     'Content-Type': FORMAT_MEDIA_TYPES[format],
     'Content-Length': Buffer.byteLength(body),
@@ -70,12 +73,14 @@ async function writeContent(
   takeContentAllowance(req, deps)
   const request = readContentFields(await readContentRequestBody(req), true) as WriteContentRequest
   await requireDocument(deps, documentId)
-  const { createContentEdit } = await import('../content/headlessContent')
   const author = editorIdentity(credential)
   await deps.rooms.use(documentId, async (room) => {
-    // Written against the room's current state and committed like a peer's update: stored, then
-    // applied and sent to everyone here and, through the commit listeners, on other nodes.
-    const update = createContentEdit(room.doc, mode, request.format, request.content)
+    // Written on the content worker against the room's state when it was queued, then committed
+    // like a peer's update: stored, then applied and sent to everyone here and, through the commit
+    // listeners, on other nodes. Edits made meanwhile merge with it as a peer's concurrent edits do
+    // (a `replace` removes what the document held when the job was queued).
+    const state = Y.encodeStateAsUpdate(room.doc)
+    const update = await deps.contentWorker.edit(state, mode, request.format, request.content)
     await room.applyServerEdit(author, update).catch((error: unknown) => {
       // The commit queue logged the failed batch; like a room's writers (4503), the caller may retry.
       if (error instanceof StorageError && error.kind === 'unavailable') {

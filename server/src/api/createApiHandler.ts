@@ -4,11 +4,20 @@ import { API_ERROR_CODES, DEFAULT_TOKEN_TTL_SECONDS, HTTP_STATUS, isValidRoomNam
 import { ContentLimitError } from '@tandem/shared/content/contentFormats'
 import { AuthError } from '../auth/AuthError'
 import { redactUrl } from '../auth/authenticateUpgrade'
+import { CONTENT_BUSY_RETRY_AFTER_SECONDS, ContentWorker, ContentWorkerError } from '../content/ContentWorker'
 import { ApiError } from '../http/ApiError'
 import { RateLimiter, type RateLimiterOptions } from '../http/RateLimiter'
 import type { ApiHandler } from '../http/requestHandler'
 import { sendApiError } from '../http/sendJson'
 import { LimitExceededError } from '../rooms/LimitExceededError'
+import { UploadUrlSigner } from '../uploads/UploadUrlSigner'
+import {
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES_PER_DOCUMENT,
+  DEFAULT_MAX_UPLOADS_PER_DOCUMENT,
+  DEFAULT_UPLOAD_RATE_LIMIT_BURST,
+  DEFAULT_UPLOADS_PER_MINUTE,
+} from '../uploads/uploadLimits'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
 import { handleAppendContent, handleReadContent, handleReplaceContent } from './contentRoutes'
 import { handleDeleteDocument, handleListDocuments } from './documentAdminRoutes'
@@ -22,6 +31,7 @@ import {
 import { RequestAbortedError } from './RequestAbortedError'
 import { MAX_JSON_BODY_BYTES } from './readJsonBody'
 import { handleTokenExchange } from './tokenRoute'
+import { handleCreateUpload, handleListUploads } from './uploadRoutes'
 
 /** Default rate limit of the API: a burst of 60 requests, then 2 per second per client address. */
 const DEFAULT_API_RATE_LIMIT: RateLimiterOptions = { capacity: 60, refillPerSecond: 2 }
@@ -55,6 +65,10 @@ const ROUTES: readonly Route[] = [
   },
   { pattern: /^\/api\/documents\/([^/]+)\/keys\/([^/]+)$/, methods: { DELETE: handleRevokeShareKey } },
   {
+    pattern: /^\/api\/documents\/([^/]+)\/uploads$/,
+    methods: { GET: handleListUploads, POST: handleCreateUpload },
+  },
+  {
     pattern: /^\/api\/documents\/([^/]+)\/content$/,
     methods: { GET: handleReadContent, PUT: handleReplaceContent, POST: handleAppendContent },
   },
@@ -72,8 +86,18 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     tokenTtlSeconds: deps.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     rateLimiter: deps.rateLimiter ?? new RateLimiter(DEFAULT_API_RATE_LIMIT),
     contentRateLimiter: deps.contentRateLimiter ?? new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT),
+    contentWorker: deps.contentWorker ?? new ContentWorker(),
     clientAddress: deps.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown'),
     maxBodyBytes: deps.maxBodyBytes ?? MAX_JSON_BODY_BYTES,
+    uploads: deps.uploads ?? {
+      maxBytes: DEFAULT_MAX_UPLOAD_BYTES,
+      quota: { maxCount: DEFAULT_MAX_UPLOADS_PER_DOCUMENT, maxBytes: DEFAULT_MAX_UPLOAD_BYTES_PER_DOCUMENT },
+      rateLimiter: new RateLimiter({
+        capacity: DEFAULT_UPLOAD_RATE_LIMIT_BURST,
+        refillPerSecond: DEFAULT_UPLOADS_PER_MINUTE / 60,
+      }),
+      signer: new UploadUrlSigner(deps.secret),
+    },
   }
   return async (req, res) => {
     const pathname = readPathname(req.url)
@@ -157,7 +181,29 @@ function toApiError(error: unknown): unknown {
   if (error instanceof ContentLimitError || error instanceof LimitExceededError) {
     return new ApiError(HTTP_STATUS.PAYLOAD_TOO_LARGE, API_ERROR_CODES.CONTENT_TOO_LARGE, error.message)
   }
+  if (error instanceof ContentWorkerError) return contentWorkerRefusal(error)
   return error
+}
+
+/** A job the content worker did not do: too big for its time or memory (413), or not now (503). */
+function contentWorkerRefusal(error: ContentWorkerError): ApiError | ContentWorkerError {
+  switch (error.failure) {
+    case 'timeout':
+    case 'out-of-memory':
+      return new ApiError(HTTP_STATUS.PAYLOAD_TOO_LARGE, API_ERROR_CODES.CONTENT_TOO_LARGE, error.message)
+    case 'busy':
+      return new ApiError(
+        HTTP_STATUS.SERVICE_UNAVAILABLE,
+        API_ERROR_CODES.SERVICE_UNAVAILABLE,
+        error.message,
+        {
+          headers: { 'Retry-After': String(CONTENT_BUSY_RETRY_AFTER_SECONDS) },
+        },
+      )
+    case 'crashed':
+      // Unexpected: logged as a 500 with its message.
+      return error
+  }
 }
 
 function readPathname(url: string | undefined): string {

@@ -58,8 +58,8 @@ export async function handleCreateDocument({ req, res, deps }: ApiContext): Prom
     // Converted before the document exists: content past the bounds creates nothing.
     if (content) {
       takeContentAllowance(req, deps)
-      const { createContentEdit } = await import('../content/headlessContent')
-      Y.applyUpdate(seed, createContentEdit(seed, 'replace', content.format, content.content))
+      const state = Y.encodeStateAsUpdate(seed)
+      Y.applyUpdate(seed, await deps.contentWorker.edit(state, 'replace', content.format, content.content))
     }
     await deps.store.createDocument(document)
     if (givenTitle || content) {

@@ -73,8 +73,8 @@ function tooLarge(maxBytes: number, closeConnection: boolean): ApiError {
   )
 }
 
-/** Buffers at most `maxBytes`; a chunked body that runs past it is refused as soon as it does. */
-function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/** Buffers at most `maxBytes`; a chunked body that runs past it is refused (413) as soon as it does. */
+export function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0

@@ -8,7 +8,7 @@ import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { usePostgres } from '../../test/helpers/postgresDatabase'
 import { copySqliteToPostgres } from '../persistence/copySqliteToPostgres'
-import type { ShareKeyRecord } from '../persistence/DocumentStore'
+import type { ShareKeyRecord, StoredUpload } from '../persistence/DocumentStore'
 import { docFrom, expectStorageError, typingUpdates } from '../persistence/documentStoreContract'
 import { PostgresStore } from '../persistence/postgres/PostgresStore'
 import { databaseFile, SqliteStore } from '../persistence/sqlite/SqliteStore'
@@ -24,6 +24,15 @@ const KEY: ShareKeyRecord = {
   createdAt: 1_700_000_000_000,
   revokedAt: 1_700_000_000_500,
   createdBy: 'Ann',
+}
+
+const UPLOAD: StoredUpload = {
+  documentId: 'doc1',
+  hash: 'c'.repeat(64),
+  type: 'image/png',
+  bytes: 4,
+  createdAt: 1_700_000_000_100,
+  data: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
 }
 
 function runMigrateStore(args: string[]) {
@@ -80,6 +89,7 @@ describe('migrate-store (SQLite to Postgres)', () => {
       await store.append([gapped[0]!, gapped[2]!].map((update) => ({ room: 'gap', update })))
       await store.createDocument({ id: 'doc1', title: 'Plan', createdAt: 1_700_000_000_000, deletedAt: null })
       await store.addShareKey(KEY)
+      await store.putUpload(UPLOAD, { maxCount: 10, maxBytes: 1000 })
     } finally {
       await store.close()
     }
@@ -92,7 +102,7 @@ describe('migrate-store (SQLite to Postgres)', () => {
     const url = await postgres.createDatabase()
     const first = runMigrateStore(['--from', `sqlite:${dataDir}`, '--to', url])
     expect(first.status, first.stderr).toBe(0)
-    expect(first.stdout).toContain('copied 1 documents, 1 share keys and 3 rooms')
+    expect(first.stdout).toContain('copied 1 documents, 1 share keys, 1 images and 3 rooms')
 
     const expected = { compacted: 'hello world!', plain: 'just a log', gap: 'a' }
     expect(await textsIn(url, Object.keys(expected))).toEqual(expected)
@@ -111,6 +121,11 @@ describe('migrate-store (SQLite to Postgres)', () => {
         deletedAt: null,
       })
       expect(await target.findShareKey('doc1', KEY.keyHash)).toEqual(KEY)
+      const image = await target.getUpload('doc1', UPLOAD.hash)
+      expect(image && { ...image, data: Array.from(image.data) }).toEqual({
+        ...UPLOAD,
+        data: Array.from(UPLOAD.data),
+      })
       // The update waiting for its predecessor was carried over: it applies once that arrives.
       await target.append([{ room: 'gap', update: typingUpdates(['a', 'b', 'c'], 4)[1]! }])
       expect(
@@ -127,7 +142,7 @@ describe('migrate-store (SQLite to Postgres)', () => {
     await expectStorageError(again, 'conflict')
 
     const forced = await copySqliteToPostgres(databaseFile(dataDir), url, { force: true })
-    expect(forced).toMatchObject({ documents: 1, shareKeys: 1, rooms: 3, skipped: 2 })
+    expect(forced).toMatchObject({ documents: 1, shareKeys: 1, uploads: 1, rooms: 3, skipped: 3 })
     expect(await textsIn(url, Object.keys(expected))).toEqual({ ...expected, gap: 'abc' })
   })
 

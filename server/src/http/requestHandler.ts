@@ -19,6 +19,8 @@ export interface RequestHandlerOptions {
   readonly logger: Logger
   readonly readiness: readonly ReadinessCheck[]
   readonly api: ApiHandler | undefined
+  /** Serves `/uploads/*` (signed image URLs); resolves false for other paths. */
+  readonly uploads?: ApiHandler
   readonly staticDir: string | undefined
   /** Answers a plain GET of `/ws/<room>?token=` with what the upgrade would (see createUpgradeProbe). */
   readonly probeUpgrade?: (req: IncomingMessage) => Promise<ApiError>
@@ -26,7 +28,7 @@ export interface RequestHandlerOptions {
   readonly embedOrigins: readonly string[]
 }
 
-const RESERVED_PREFIXES = ['/api/', '/ws/']
+const RESERVED_PREFIXES = ['/api/', '/ws/', '/uploads/']
 
 export function createRequestHandler(options: RequestHandlerOptions) {
   const { metrics, logger } = options
@@ -59,6 +61,7 @@ export function createRequestHandler(options: RequestHandlerOptions) {
         return
       }
       if (options.api && (await options.api(req, res))) return
+      if (options.uploads && (await options.uploads(req, res))) return
       if (
         options.probeUpgrade &&
         path.startsWith('/ws/') &&

@@ -28,7 +28,8 @@ const APP_POLICY = [
 const ENDPOINT_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 
 const ENDPOINT_PATHS = ['/api', '/healthz', '/readyz', '/metrics']
-const ENDPOINT_PREFIXES = ['/api/', '/ws/']
+// Uploaded images too: opened as a page, an image may load and run nothing (and SVG is never stored).
+const ENDPOINT_PREFIXES = ['/api/', '/ws/', '/uploads/']
 export const EMBED_PATH_PREFIX = '/embed/'
 export const SDK_PATH_PREFIX = '/sdk/'
 

@@ -3,7 +3,7 @@
  * (RowStore over each backend's UpdateLog and Catalog ports) and `memory/` (tests, benchmarks,
  * STORAGE=memory). One contract suite (`documentStoreContract.ts`) runs against every adapter.
  */
-import type { Role } from '@tandem/shared'
+import type { ContentHash, Role, UploadImageType } from '@tandem/shared'
 import type { WebhookOutbox } from './WebhookOutbox'
 
 /**
@@ -75,6 +75,30 @@ export interface ShareKeyRecord {
   readonly createdBy: string | null
 }
 
+/** An uploaded image of a document, without its bytes. Content-addressed: (documentId, hash) is its key. */
+export interface UploadRecord {
+  readonly documentId: string
+  /** SHA-256 of `data`, hex. */
+  readonly hash: ContentHash
+  /** The type its bytes were recognised as (never the one the uploader declared). */
+  readonly type: UploadImageType
+  readonly bytes: number
+  readonly createdAt: number
+}
+
+export interface StoredUpload extends UploadRecord {
+  readonly data: Uint8Array
+}
+
+/** What one document may hold in uploads; checked in the same transaction as the insert. */
+export interface UploadQuota {
+  readonly maxCount: number
+  readonly maxBytes: number
+}
+
+/** `stored`: new; `exists`: the document already had these bytes; `over-quota`: nothing stored. */
+export type PutUploadResult = 'stored' | 'exists' | 'over-quota'
+
 /**
  * Failures reject with StorageError (see StorageError.ts): `unavailable` (cannot read or write now),
  * `corrupt` (stored data damaged; it is left untouched), `conflict` (a key already exists). After
@@ -126,6 +150,16 @@ export interface DocumentStore extends WebhookOutbox {
   deleteDocument(id: string): Promise<boolean>
   /** Records edit times: a document's changedAt only moves forward; ids without a document are ignored. */
   markDocumentsChanged(changes: readonly DocumentChange[]): Promise<void>
+
+  /**
+   * Stores an upload unless the document already has it or storing it would take the document past
+   * `quota` (checked atomically with the insert, also across processes). Durable when it resolves.
+   */
+  putUpload(upload: StoredUpload, quota: UploadQuota): Promise<PutUploadResult>
+  /** The upload with its bytes (checked against their checksum); null when the document has none with this hash. */
+  getUpload(documentId: string, hash: ContentHash): Promise<StoredUpload | null>
+  /** The document's uploads without their bytes, oldest first (ties by hash); empty when none. */
+  listUploads(documentId: string): Promise<UploadRecord[]>
 
   /** True while the store can take writes (used by /readyz): false after a failed write until one succeeds. */
   isHealthy(): boolean

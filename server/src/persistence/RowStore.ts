@@ -9,9 +9,13 @@ import type {
   DocumentRecord,
   DocumentStore,
   DocumentSummaryRecord,
+  PutUploadResult,
   ShareKeyRecord,
   StoredDocument,
+  StoredUpload,
   UpdateEntry,
+  UploadQuota,
+  UploadRecord,
 } from './DocumentStore'
 import type { OutboxTable } from './OutboxTable'
 import {
@@ -20,8 +24,11 @@ import {
   readDocumentSummary,
   readOutboxDelivery,
   readShareKeyRecord,
+  readStoredUpload,
+  readUploadRecord,
   writeDocumentRow,
   writeShareKeyRow,
+  writeUploadRow,
 } from './rowCodec'
 import { SerialQueue } from './SerialQueue'
 import { StorageError } from './StorageError'
@@ -124,6 +131,22 @@ export class RowStore implements DocumentStore {
   async revokeShareKey(documentId: string, keyId: string): Promise<boolean> {
     this.assertOpen('revokeShareKey')
     return this.adapter.revokeShareKey(documentId, keyId, Date.now())
+  }
+
+  async putUpload(upload: StoredUpload, quota: UploadQuota): Promise<PutUploadResult> {
+    this.assertOpen('putUpload')
+    return this.adapter.insertUpload(writeUploadRow(upload), quota)
+  }
+
+  async getUpload(documentId: string, hash: string): Promise<StoredUpload | null> {
+    this.assertOpen('getUpload')
+    const row = await this.adapter.selectUpload(documentId, hash)
+    return row ? readStoredUpload(row) : null
+  }
+
+  async listUploads(documentId: string): Promise<UploadRecord[]> {
+    this.assertOpen('listUploads')
+    return (await this.adapter.selectUploadsOfDocument(documentId)).map(readUploadRecord)
   }
 
   async listDocuments(after: string, limit: number): Promise<DocumentSummaryRecord[]> {

@@ -1,4 +1,4 @@
-/** Moves a deployment from SQLite to Postgres: documents, share keys and every room's state, in one transaction. */
+/** Moves a deployment from SQLite to Postgres: documents, share keys, uploaded images and every room's state, in one transaction. */
 import fs from 'node:fs'
 import { crc32 } from 'node:zlib'
 import Database from 'better-sqlite3'
@@ -18,6 +18,8 @@ export interface CopyOptions {
 export interface CopySummary {
   readonly documents: number
   readonly shareKeys: number
+  /** Uploaded images copied. */
+  readonly uploads: number
   readonly rooms: number
   /** Total size of the room snapshots written. */
   readonly bytes: number
@@ -25,7 +27,13 @@ export interface CopySummary {
   readonly skipped: number
 }
 
-const TABLES = ['tandem_updates', 'tandem_snapshots', 'tandem_documents', 'tandem_share_keys'] as const
+const TABLES = [
+  'tandem_updates',
+  'tandem_snapshots',
+  'tandem_documents',
+  'tandem_share_keys',
+  'tandem_uploads',
+] as const
 
 /**
  * Copies everything in the SQLite database `sourceFile` into the Postgres database at `targetUrl`
@@ -78,6 +86,29 @@ export async function copySqliteToPostgres(
       )
       if (rowCount === 0) skipped++
     }
+    // Read through the store, one at a time: each image's checksum is checked and only one is in memory.
+    const uploadKeys = listing.prepare('SELECT document_id, hash FROM uploads').all() as {
+      document_id: string
+      hash: string
+    }[]
+    for (const { document_id: documentId, hash } of uploadKeys) {
+      const upload = await source.getUpload(documentId, hash)
+      if (upload === null) continue
+      const { rowCount } = await client.query(
+        `INSERT INTO tandem_uploads (document_id, hash, type, bytes, data, crc32, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [
+          upload.documentId,
+          upload.hash,
+          upload.type,
+          upload.bytes,
+          Buffer.from(upload.data.buffer, upload.data.byteOffset, upload.data.byteLength),
+          crc32(upload.data) | 0,
+          upload.createdAt,
+        ],
+      )
+      if (rowCount === 0) skipped++
+    }
     const rooms = (
       listing
         .prepare('SELECT room FROM snapshots UNION SELECT DISTINCT room FROM updates ORDER BY room')
@@ -97,7 +128,14 @@ export async function copySqliteToPostgres(
     }
     await client.query('COMMIT')
     await verify(target, expected)
-    return { documents: documents.length, shareKeys: keys.length, rooms: rooms.length, bytes, skipped }
+    return {
+      documents: documents.length,
+      shareKeys: keys.length,
+      uploads: uploadKeys.length,
+      rooms: rooms.length,
+      bytes,
+      skipped,
+    }
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {})
     throw error

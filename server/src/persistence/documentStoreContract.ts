@@ -23,6 +23,15 @@
  * K5  A key's creator name (or null) and creation time read back as stored, by every lookup.
  * K6  Listing a document's keys gives all of them, revoked or not, oldest first (ties by key id),
  *     and no key of another document; a document without keys lists none.
+ * U1  A stored upload reads back byte for byte with its type, size and time; an unknown hash, or the
+ *     same hash under another document, reads as null. The store keeps its own copy of the bytes.
+ * U2  Storing the same hash again for a document gives 'exists' and changes nothing; another
+ *     document storing the same bytes gets its own copy ('stored').
+ * U3  An upload that would take the document past its quota's count or bytes gives 'over-quota' and
+ *     stores nothing; other documents are not affected.
+ * U4  Listing a document's uploads gives them without bytes, oldest first (ties by hash); a document
+ *     without uploads lists none.
+ * U5  Uploads that the store resolved survive close and reopen.   [durable stores]
  * L1  Listing gives live documents ordered by id after the cursor, at most `limit`, with their stored
  *     bytes (snapshot plus log) and last recorded edit time (which only moves forward).
  * L2  Deleting a document hides it from listing and lookups, clears its title, revokes its keys and
@@ -33,7 +42,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import type { DocumentStore, ShareKeyRecord, StoredDocument } from './DocumentStore'
+import type {
+  DocumentStore,
+  ShareKeyRecord,
+  StoredDocument,
+  StoredUpload,
+  UploadQuota,
+} from './DocumentStore'
 import { defineOutboxContract } from './outboxContract'
 import { StorageError, type StorageErrorKind } from './StorageError'
 
@@ -93,6 +108,22 @@ function shareKey(overrides: Partial<ShareKeyRecord> = {}): ShareKeyRecord {
     ...overrides,
   }
 }
+
+/** An upload record for tests; `fill` makes distinct bytes (and so a distinct hash stand-in). */
+export function upload(fill: number, overrides: Partial<StoredUpload> = {}): StoredUpload {
+  const data = new Uint8Array(10 + fill).fill(fill)
+  return {
+    documentId: 'doc1',
+    hash: fill.toString(16).padStart(2, '0').repeat(32),
+    type: 'image/png',
+    bytes: data.byteLength,
+    createdAt: 1_000 + fill,
+    data,
+    ...overrides,
+  }
+}
+
+const ROOMY: UploadQuota = { maxCount: 100, maxBytes: 1_000_000 }
 
 export function runDocumentStoreContract(name: string, makeStore: () => Promise<StoreHarness>): void {
   describe(`DocumentStore contract: ${name}`, () => {
@@ -314,6 +345,67 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       expect(await store.listShareKeys('doc3')).toEqual([])
     })
 
+    it('U1 an upload reads back byte for byte; unknown hashes and other documents read null; the store keeps a copy', async () => {
+      const first = upload(1)
+      expect(await store.putUpload(first, ROOMY)).toBe('stored')
+      const expected = { ...first, data: first.data.slice() }
+      first.data.fill(0xff)
+      const read = await store.getUpload('doc1', first.hash)
+      expect(read && { ...read, data: Array.from(read.data) }).toEqual({
+        ...expected,
+        data: Array.from(expected.data),
+      })
+      expect(await store.getUpload('doc1', upload(2).hash)).toBeNull()
+      expect(await store.getUpload('doc2', first.hash)).toBeNull()
+    })
+
+    it('U2 the same hash again is "exists" and changes nothing; another document gets its own copy', async () => {
+      expect(await store.putUpload(upload(1), ROOMY)).toBe('stored')
+      expect(await store.putUpload(upload(1, { createdAt: 9_999, type: 'image/gif' }), ROOMY)).toBe('exists')
+      expect((await store.getUpload('doc1', upload(1).hash))?.type).toBe('image/png')
+      expect(await store.listUploads('doc1')).toHaveLength(1)
+      expect(await store.putUpload(upload(1, { documentId: 'doc2' }), ROOMY)).toBe('stored')
+      expect((await store.getUpload('doc2', upload(1).hash))?.documentId).toBe('doc2')
+    })
+
+    it('U3 past the quota count or bytes is "over-quota" and stores nothing; other documents are unaffected', async () => {
+      const quota: UploadQuota = {
+        maxCount: 2,
+        maxBytes: upload(1).bytes + upload(2).bytes + upload(3).bytes,
+      }
+      expect(await store.putUpload(upload(1), quota)).toBe('stored')
+      expect(await store.putUpload(upload(2), quota)).toBe('stored')
+      expect(await store.putUpload(upload(3), quota)).toBe('over-quota')
+      expect(await store.getUpload('doc1', upload(3).hash)).toBeNull()
+      const byBytes: UploadQuota = { maxCount: 10, maxBytes: upload(1).bytes + upload(2).bytes }
+      expect(await store.putUpload(upload(3), byBytes)).toBe('over-quota')
+      expect((await store.listUploads('doc1')).map((item) => item.hash)).toEqual([
+        upload(1).hash,
+        upload(2).hash,
+      ])
+      expect(await store.putUpload(upload(3, { documentId: 'doc2' }), quota)).toBe('stored')
+    })
+
+    it("U4 listing gives a document's uploads without bytes, oldest first, ties by hash", async () => {
+      expect(await store.listUploads('doc1')).toEqual([])
+      await store.putUpload(upload(5, { createdAt: 3_000 }), ROOMY)
+      await store.putUpload(upload(7, { createdAt: 2_000 }), ROOMY)
+      await store.putUpload(upload(6, { createdAt: 2_000 }), ROOMY)
+      await store.putUpload(upload(8, { documentId: 'doc2' }), ROOMY)
+      const listed = await store.listUploads('doc1')
+      expect(listed.map((item) => item.hash)).toEqual([upload(6).hash, upload(7).hash, upload(5).hash])
+      const { data: _data, ...record } = upload(6, { createdAt: 2_000 })
+      expect(listed[0]).toEqual(record)
+    })
+
+    it('U5 uploads survive close and reopen', async (context) => {
+      if (!harness.reopen) return context.skip()
+      await store.putUpload(upload(4), ROOMY)
+      store = await harness.reopen()
+      expect(Array.from((await store.getUpload('doc1', upload(4).hash))?.data ?? [])).toEqual(
+        Array.from(upload(4).data),
+      )
+    })
     it('L1 listing pages live documents by id with their size and last edit time', async () => {
       for (const id of ['doc-c', 'doc-a', 'doc-b']) {
         await store.createDocument({ id, title: `T ${id}`, createdAt: 1_000, deletedAt: null })
@@ -386,6 +478,9 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       await expectStorageError(store.revokeShareKey('doc1', 'k1'), 'unavailable')
       await expectStorageError(store.getShareKey('doc1', 'k1'), 'unavailable')
       await expectStorageError(store.listShareKeys('doc1'), 'unavailable')
+      await expectStorageError(store.putUpload(upload(1), ROOMY), 'unavailable')
+      await expectStorageError(store.getUpload('doc1', upload(1).hash), 'unavailable')
+      await expectStorageError(store.listUploads('doc1'), 'unavailable')
       await expectStorageError(store.listDocuments('', 10), 'unavailable')
       await expectStorageError(store.deleteDocument('doc1'), 'unavailable')
       await expectStorageError(store.claimDeliveries({ now: 0, limit: 1, leaseMs: 1 }), 'unavailable')

@@ -3,8 +3,14 @@
  * blobs, document rows and share-key rows (snake_case columns, the same in SQLite and PostgreSQL).
  */
 import { crc32 } from 'node:zlib'
-import { isRole } from '@tandem/shared'
-import type { DocumentRecord, DocumentSummaryRecord, ShareKeyRecord } from './DocumentStore'
+import { isContentHash, isRole, UPLOAD_IMAGE_TYPES, type UploadImageType } from '@tandem/shared'
+import type {
+  DocumentRecord,
+  DocumentSummaryRecord,
+  ShareKeyRecord,
+  StoredUpload,
+  UploadRecord,
+} from './DocumentStore'
 import { StorageError } from './StorageError'
 import type { OutboxDelivery } from './WebhookOutbox'
 
@@ -48,6 +54,18 @@ export interface ShareKeyRow {
   readonly revoked_at: StoredInteger | null
   readonly created_by: string | null
 }
+
+/** An upload's columns without its bytes. */
+export interface UploadInfoRow {
+  readonly document_id: string
+  readonly hash: string
+  readonly type: string
+  readonly bytes: StoredInteger
+  readonly created_at: StoredInteger
+}
+
+/** An upload's row: its columns and its checksummed bytes. */
+export interface UploadRow extends UploadInfoRow, BlobRow {}
 
 /** The CRC-32 stored beside a blob (unsigned; PostgreSQL's INTEGER column keeps it as `| 0`). */
 export function writeChecksum(bytes: Uint8Array): number {
@@ -141,4 +159,38 @@ export function readShareKeyRecord(row: ShareKeyRow): ShareKeyRecord {
     revokedAt: readInteger(row.revoked_at),
     createdBy: row.created_by,
   }
+}
+
+export function writeUploadRow(upload: StoredUpload): UploadRow {
+  return {
+    document_id: upload.documentId,
+    hash: upload.hash,
+    type: upload.type,
+    bytes: upload.bytes,
+    created_at: upload.createdAt,
+    data: upload.data,
+    crc32: writeChecksum(upload.data),
+  }
+}
+
+/** Rejects (`corrupt`) a row with an unknown type or a malformed hash: its bytes would be served as that type. */
+export function readUploadRecord(row: UploadInfoRow): UploadRecord {
+  const type = UPLOAD_IMAGE_TYPES.find((known) => known === row.type)
+  if (type === undefined || !isContentHash(row.hash)) {
+    throw new StorageError('corrupt', `upload ${row.document_id}/${row.hash}: unknown type or malformed hash`)
+  }
+  return {
+    documentId: row.document_id,
+    hash: row.hash,
+    type: type satisfies UploadImageType,
+    bytes: Number(row.bytes),
+    createdAt: Number(row.created_at),
+  }
+}
+
+/** The upload with its bytes checked against their checksum. */
+export function readStoredUpload(row: UploadRow): StoredUpload {
+  const record = readUploadRecord(row)
+  const data = readCheckedBytes(row, row.document_id, `upload ${row.hash}`)
+  return { ...record, data }
 }

@@ -11,6 +11,7 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
 } from '@tandem/shared'
+import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { Logger } from '../logger'
@@ -96,6 +97,8 @@ export class Room {
    * transaction changed nothing (set by the afterTransaction listener; reset before each apply).
    */
   private changedFrom: Map<number, number> | null = null
+  /** Changes the document made itself while an update was applied (see shareOwnChanges). */
+  private ownChanges: Uint8Array[] = []
   /** `Y.encodeStateAsUpdate(doc)`, kept until the next change so joiners with nothing share one encoding. */
   private fullState: Uint8Array | null = null
   /** The step 2 frame carrying `fullState`, kept as long as it: joiners of an unchanged document share it. */
@@ -404,6 +407,7 @@ export class Room {
       })
     } finally {
       this.broadcastApplied(changes)
+      this.shareOwnChanges()
     }
     this.logRows += group.updates.length
     this.logBytes += group.updates.reduce((sum, update) => sum + update.byteLength, 0)
@@ -424,10 +428,12 @@ export class Room {
       Y.applyUpdate(this.doc, update, origin)
       return this.changedFrom ? { bytes: update, asSent: true } : null
     }
-    // One apply can run several transactions (Yjs cleans up formatting in one of its own after a
-    // remote change to formatted text): peers need all of them.
+    // The apply's own transactions only: the document's own cleanup that may follow is shared as
+    // such (shareOwnChanges).
     const encoded: Uint8Array[] = []
-    const capture = (bytes: Uint8Array) => encoded.push(bytes)
+    const capture = (bytes: Uint8Array, from: unknown) => {
+      if (from === origin) encoded.push(bytes)
+    }
     this.doc.on('update', capture)
     try {
       Y.applyUpdate(this.doc, update, origin)
@@ -551,10 +557,38 @@ export class Room {
       }
     }
     if (!changed) return
-    // The first changing transaction of an apply marks where it started (later ones are Yjs's own cleanups).
-    this.changedFrom ??= beforeState
     this.fullState = null
     this.fullStateFrame = null
+    // Origin null: a transaction of the document itself (Yjs's formatting cleanup), never an apply's.
+    if (transaction.origin === null) this.ownChanges.push(encodeOwnChange(this.doc, transaction))
+    else this.changedFrom ??= beforeState
+  }
+
+  /**
+   * Stores and sends the changes no client sent: after a remote change to formatted text, Yjs
+   * deletes the formatting marks that became redundant, in a transaction of its own
+   * (cleanupYTextAfterTransaction). Each replica decides that by its own view, and concurrent edits
+   * can make a mark redundant here that still ends a bold or italic run elsewhere; kept here alone,
+   * the deletion left this document (and every freshly opened page) with a run formatted otherwise
+   * than the open editors had it, with equal state vectors (issue 23). Deletions only, so sending
+   * them to everyone makes every replica agree. The document holds it already (Yjs applied it);
+   * it is stored after the change that caused it, and other nodes hear of it from the commit queue.
+   */
+  private shareOwnChanges(): void {
+    if (this.ownChanges.length === 0) return
+    const changes = this.ownChanges
+    this.ownChanges = []
+    if (this.destroyed) return
+    for (const update of changes) {
+      this.ctx.commits.enqueue(this.name, update).catch((error: unknown) => {
+        this.ctx.logger.error({ room: this.name, err: error }, 'storing a formatting cleanup failed')
+      })
+      this.size?.grew(update.byteLength)
+      this.logRows += 1
+      this.logBytes += update.byteLength
+      const frame = encodeSyncUpdate(update)
+      for (const connection of this.connections) connection.send(frame, 'sync-update')
+    }
   }
 
   /** One frame for what a group changed, to everyone but a sole sender. */
@@ -613,6 +647,8 @@ export class Room {
       const partial = this.changedBeforeFailure()
       if (partial) this.sendRelayed(partial)
       throw error
+    } finally {
+      this.shareOwnChanges()
     }
     if (change) this.sendRelayed(change.bytes)
   }
@@ -688,6 +724,33 @@ export class Room {
 /** Who wrote an update, for the commit queue's listeners (webhooks name editors); never stored. */
 function authorName({ name, userId }: PeerIdentity): string {
   return name || userId
+}
+
+/**
+ * A transaction of the document itself as a V1 update. Yjs's formatting cleanup only deletes, so it
+ * is its delete set, written here (Yjs encodes a transaction only while an 'update' listener exists,
+ * and listening cost every transaction an encoding); should one ever add structs, the state since
+ * its start carries them.
+ */
+function encodeOwnChange(doc: Y.Doc, transaction: Y.Transaction): Uint8Array {
+  const { beforeState, afterState, deleteSet } = transaction
+  for (const [client, clock] of afterState) {
+    if (beforeState.get(client) !== clock) return Y.encodeStateAsUpdate(doc, Y.encodeStateVector(beforeState))
+  }
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 0) // no structs
+  // Yjs's own delete-set layout (writeDeleteSet): clients by descending id, ranges as clock, length.
+  const clients = [...deleteSet.clients.entries()].sort(([a], [b]) => b - a)
+  encoding.writeVarUint(encoder, clients.length)
+  for (const [client, ranges] of clients) {
+    encoding.writeVarUint(encoder, client)
+    encoding.writeVarUint(encoder, ranges.length)
+    for (const range of ranges) {
+      encoding.writeVarUint(encoder, range.clock)
+      encoding.writeVarUint(encoder, range.len)
+    }
+  }
+  return encoding.toUint8Array(encoder)
 }
 
 /** Whether Yjs holds structs or deletions waiting for ones the document lacks. */

@@ -3,13 +3,15 @@
  * store, checksums included, so compaction, checks and row mapping are RowStore's, as for SQLite and
  * PostgreSQL. Nothing survives the process.
  */
-import type { DocumentChange, UpdateEntry } from '../DocumentStore'
+import type { DocumentChange, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
 import {
   type DocumentRow,
   type DocumentSummaryRow,
   type OutboxRow,
   type ShareKeyRow,
+  type UploadInfoRow,
+  type UploadRow,
   writeChecksum,
 } from '../rowCodec'
 import { StorageError } from '../StorageError'
@@ -37,12 +39,18 @@ function compareShareKeys(a: ShareKeyRow, b: ShareKeyRow): number {
   )
 }
 
+function compareUploads(a: UploadInfoRow, b: UploadInfoRow): number {
+  return Number(a.created_at) - Number(b.created_at) || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0)
+}
+
 export class MemoryDatabase implements StoreAdapter {
   private readonly rooms = new Map<string, RoomRows>()
   private readonly documents = new Map<string, DocumentRow>()
   /** By key id. */
   private readonly shareKeys = new Map<string, ShareKeyRow>()
   private readonly changedAt = new Map<string, number>()
+  /** `uploads` rows: per document, by hash, in insertion order. */
+  private readonly uploads = new Map<string, Map<string, UploadRow>>()
   /** By id, in insertion order; ids count up like an AUTOINCREMENT column. */
   private readonly outbox = new Map<number, OutboxRecord>()
   /** Row ids grow across rooms, as an autoincrement column does. */
@@ -122,6 +130,37 @@ export class MemoryDatabase implements StoreAdapter {
     if (!row || row.document_id !== documentId) return false
     if (row.revoked_at === null) this.shareKeys.set(keyId, { ...row, revoked_at: now })
     return true
+  }
+
+  async insertUpload(row: UploadRow, quota: UploadQuota): Promise<PutUploadResult> {
+    let rows = this.uploads.get(row.document_id)
+    if (rows?.has(row.hash)) return 'exists'
+    const stored = [...(rows?.values() ?? [])]
+    const bytes = stored.reduce((sum, existing) => sum + Number(existing.bytes), 0)
+    if (stored.length + 1 > quota.maxCount || bytes + Number(row.bytes) > quota.maxBytes) return 'over-quota'
+    if (!rows) {
+      rows = new Map()
+      this.uploads.set(row.document_id, rows)
+    }
+    // A copy, as a database would store: the caller may reuse or mutate its buffer afterwards.
+    rows.set(row.hash, { ...row, data: (row.data as Uint8Array).slice() })
+    return 'stored'
+  }
+
+  async selectUpload(documentId: string, hash: string): Promise<UploadRow | null> {
+    return this.uploads.get(documentId)?.get(hash) ?? null
+  }
+
+  async selectUploadsOfDocument(documentId: string): Promise<readonly UploadInfoRow[]> {
+    return [...(this.uploads.get(documentId)?.values() ?? [])]
+      .map(({ document_id, hash, type, bytes, created_at }) => ({
+        document_id,
+        hash,
+        type,
+        bytes,
+        created_at,
+      }))
+      .sort(compareUploads)
   }
 
   async selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]> {

@@ -2,13 +2,15 @@
  * The PostgreSQL adapter of the update-log and catalog ports: its queries, run through
  * PostgresPool (group-committed appends, checksummed rows, optimistic compaction).
  */
-import type { DocumentChange, UpdateEntry } from '../DocumentStore'
+import type { DocumentChange, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
 import {
   type DocumentRow,
   type DocumentSummaryRow,
   type OutboxRow,
   type ShareKeyRow,
+  type UploadInfoRow,
+  type UploadRow,
   writeChecksum,
 } from '../rowCodec'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
@@ -129,6 +131,45 @@ export class PostgresDatabase implements StoreAdapter {
       this.pg.pool.query(sql.REVOKE_SHARE_KEY, [documentId, keyId, now]),
     )
     return (rowCount ?? 0) > 0
+  }
+
+  async insertUpload(row: UploadRow, quota: UploadQuota): Promise<PutUploadResult> {
+    const data = row.data as Uint8Array
+    return this.pg.write('putUpload', () =>
+      this.pg.transaction(async (client) => {
+        await client.query(sql.LOCK_DOCUMENT_UPLOADS, [row.document_id])
+        const found = await client.query(sql.UPLOAD_EXISTS, [row.document_id, row.hash])
+        if ((found.rowCount ?? 0) > 0) return 'exists'
+        const { rows } = await client.query<{ count: number; bytes: string }>(sql.SELECT_UPLOAD_USAGE, [
+          row.document_id,
+        ])
+        const usage = rows[0]!
+        if (usage.count + 1 > quota.maxCount || Number(usage.bytes) + Number(row.bytes) > quota.maxBytes) {
+          return 'over-quota'
+        }
+        await client.query(sql.INSERT_UPLOAD, [
+          row.document_id,
+          row.hash,
+          row.type,
+          row.bytes,
+          Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+          row.crc32 | 0,
+          row.created_at,
+        ])
+        return 'stored'
+      }),
+    )
+  }
+
+  async selectUpload(documentId: string, hash: string): Promise<UploadRow | null> {
+    return this.pg.selectOne('getUpload', sql.SELECT_UPLOAD, [documentId, hash])
+  }
+
+  async selectUploadsOfDocument(documentId: string): Promise<readonly UploadInfoRow[]> {
+    const { rows } = await this.pg.run('listUploads', () =>
+      this.pg.pool.query<UploadInfoRow>(sql.SELECT_UPLOADS_OF_DOCUMENT, [documentId]),
+    )
+    return rows
   }
 
   async selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]> {

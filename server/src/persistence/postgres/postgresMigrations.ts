@@ -68,6 +68,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tandem_webhook_outbox_by_due ON tandem_webhook_outbox (next_attempt_at, id);
   `,
+  `
+  -- Uploaded images, content-addressed per document: every node reads them from here, so images
+  -- work whichever host serves the reader. A document's uploads are listed in created_at order.
+  CREATE TABLE tandem_uploads (
+    document_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    type TEXT NOT NULL,
+    bytes BIGINT NOT NULL,
+    data BYTEA NOT NULL,
+    crc32 INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (document_id, hash)
+  );
+  `,
 ]
 
 /**

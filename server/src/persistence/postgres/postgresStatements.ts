@@ -139,6 +139,31 @@ export const RESCHEDULE_DELIVERY = 'UPDATE tandem_webhook_outbox SET next_attemp
 export const COUNT_DELIVERIES = 'SELECT count(*)::integer AS count FROM tandem_webhook_outbox'
 
 /**
+ * Serializes uploads to one document across nodes for the rest of the transaction, so the quota
+ * read next still holds at the insert. hashtextextended gives 64 bits: collisions only serialize.
+ */
+export const LOCK_DOCUMENT_UPLOADS =
+  "SELECT pg_advisory_xact_lock(hashtextextended('tandem_uploads:' || $1, 0))"
+
+export const UPLOAD_EXISTS = 'SELECT 1 FROM tandem_uploads WHERE document_id = $1 AND hash = $2'
+
+export const SELECT_UPLOAD_USAGE = `
+  SELECT count(*)::integer AS count, coalesce(sum(bytes), 0)::bigint AS bytes
+  FROM tandem_uploads WHERE document_id = $1`
+
+export const INSERT_UPLOAD = `
+  INSERT INTO tandem_uploads (document_id, hash, type, bytes, data, crc32, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7)`
+
+export const SELECT_UPLOAD = `
+  SELECT document_id, hash, type, bytes, data, crc32, created_at
+  FROM tandem_uploads WHERE document_id = $1 AND hash = $2`
+
+export const SELECT_UPLOADS_OF_DOCUMENT = `
+  SELECT document_id, hash, type, bytes, created_at
+  FROM tandem_uploads WHERE document_id = $1 ORDER BY created_at, hash`
+
+/**
  * The health probe: assigning a transaction id makes the commit write and flush a WAL record, so
  * this fails where appends would (unreachable server, read-only standby after a failover, WAL
  * disk full) yet touches no table.

@@ -3,13 +3,15 @@
  * synchronous=NORMAL and made durable by WalDurability, checksummed rows, optimistic compaction.
  */
 import type Database from 'better-sqlite3'
-import type { DocumentChange, Durability, UpdateEntry } from '../DocumentStore'
+import type { DocumentChange, Durability, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
 import {
   type DocumentRow,
   type DocumentSummaryRow,
   type OutboxRow,
   type ShareKeyRow,
+  type UploadInfoRow,
+  type UploadRow,
   writeChecksum,
 } from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
@@ -50,6 +52,7 @@ export class SqliteDatabase implements StoreAdapter {
     throughId: number,
   ) => void
   private readonly readTransaction: (fn: () => unknown) => unknown
+  private readonly insertUploadTransaction: (row: UploadRow, quota: UploadQuota) => PutUploadResult
   /** Runs `fn` in one IMMEDIATE transaction (for multi-statement writes). */
   private readonly writeTransaction: (fn: () => unknown) => unknown
   private readonly walSync: WalSync
@@ -66,6 +69,8 @@ export class SqliteDatabase implements StoreAdapter {
       this.appendTransaction = db.transaction(this.insertAll.bind(this)).immediate
       this.replaceSnapshotTransaction = db.transaction(this.replaceAndDelete.bind(this)).immediate
       this.readTransaction = db.transaction((fn: () => unknown) => fn()).deferred
+      // IMMEDIATE: the quota is read under the write lock, so two processes cannot both fit.
+      this.insertUploadTransaction = db.transaction(this.insertUploadWithinQuota.bind(this)).immediate
       this.writeTransaction = db.transaction((fn: () => unknown) => fn()).immediate
     } catch (error) {
       db.close()
@@ -137,6 +142,18 @@ export class SqliteDatabase implements StoreAdapter {
       this.statements.revokeShareKey.run({ documentId, keyId, now }),
     )
     return changes > 0
+  }
+
+  async insertUpload(row: UploadRow, quota: UploadQuota): Promise<PutUploadResult> {
+    return this.write('putUpload', () => this.insertUploadTransaction(row, quota))
+  }
+
+  async selectUpload(documentId: string, hash: string): Promise<UploadRow | null> {
+    return this.read('getUpload', () => this.statements.selectUpload.get(documentId, hash) ?? null)
+  }
+
+  async selectUploadsOfDocument(documentId: string): Promise<readonly UploadInfoRow[]> {
+    return this.read('listUploads', () => this.statements.selectUploadsOfDocument.all(documentId))
   }
 
   async selectDocumentPage(after: string, limit: number): Promise<readonly DocumentSummaryRow[]> {
@@ -221,6 +238,16 @@ export class SqliteDatabase implements StoreAdapter {
   private insertAll(entries: readonly UpdateEntry[]): void {
     for (const { room, update } of entries)
       this.statements.insertUpdate.run(room, update, writeChecksum(update))
+  }
+
+  private insertUploadWithinQuota(row: UploadRow, quota: UploadQuota): PutUploadResult {
+    if (this.statements.uploadExists.get(row.document_id, row.hash)) return 'exists'
+    const usage = this.statements.selectUploadUsage.get(row.document_id)!
+    if (usage.count + 1 > quota.maxCount || usage.bytes + Number(row.bytes) > quota.maxBytes) {
+      return 'over-quota'
+    }
+    this.statements.insertUpload.run(row)
+    return 'stored'
   }
 
   /** Changes nothing when another process replaced the snapshot since it was read. */

@@ -66,6 +66,21 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_outbox_by_due ON webhook_outbox (next_attempt_at, id);
   `,
+  `
+  -- Uploaded images, content-addressed per document. In the database rather than a blob folder:
+  -- the nodes that share tandem.db share them with no second volume, the backup CLI copies them
+  -- with everything else, and the quota check and the insert are one transaction.
+  CREATE TABLE uploads (
+    document_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    type TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    crc32 INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX uploads_by_document ON uploads (document_id, hash);
+  `,
 ]
 
 /**

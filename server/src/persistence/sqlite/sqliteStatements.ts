@@ -1,6 +1,14 @@
 /** Every SQL statement of the SQLite adapter (SqliteDatabase), prepared once per connection, with the row shapes they return. */
 import type { Database, Statement } from 'better-sqlite3'
-import type { BlobRow, DocumentRow, DocumentSummaryRow, OutboxRow, ShareKeyRow } from '../rowCodec'
+import type {
+  BlobRow,
+  DocumentRow,
+  DocumentSummaryRow,
+  OutboxRow,
+  ShareKeyRow,
+  UploadInfoRow,
+  UploadRow,
+} from '../rowCodec'
 
 /** A log row as SQLite returns it: ids are INTEGER (AUTOINCREMENT). */
 export interface UpdateRow extends BlobRow {
@@ -35,6 +43,11 @@ export interface SqliteStatements {
   readonly selectShareKeyById: Statement<[documentId: string, keyId: string], ShareKeyRow>
   readonly selectShareKeysOfDocument: Statement<[documentId: string], ShareKeyRow>
   readonly revokeShareKey: Statement<[{ documentId: string; keyId: string; now: number }]>
+  readonly insertUpload: Statement<[UploadRow]>
+  readonly selectUpload: Statement<[documentId: string, hash: string], UploadRow>
+  readonly uploadExists: Statement<[documentId: string, hash: string], { found: 1 }>
+  readonly selectUploadUsage: Statement<[documentId: string], { count: number; bytes: number }>
+  readonly selectUploadsOfDocument: Statement<[documentId: string], UploadInfoRow>
   readonly selectDocumentPage: Statement<[{ after: string; limit: number }], DocumentSummaryRow>
   readonly markDocumentDeleted: Statement<[{ id: string; now: number }]>
   readonly revokeKeysOfDocument: Statement<[{ id: string; now: number }]>
@@ -86,6 +99,20 @@ export function prepareStatements(db: Database): SqliteStatements {
     revokeShareKey: db.prepare(
       'UPDATE share_keys SET revoked_at = coalesce(revoked_at, @now) WHERE document_id = @documentId AND key_id = @keyId',
     ),
+    insertUpload: db.prepare(`
+      INSERT INTO uploads (document_id, hash, type, bytes, data, crc32, created_at)
+      VALUES (@document_id, @hash, @type, @bytes, @data, @crc32, @created_at)`),
+    selectUpload: db.prepare(`
+      SELECT document_id, hash, type, bytes, data, crc32, created_at
+      FROM uploads WHERE document_id = ? AND hash = ?`),
+    uploadExists: db.prepare('SELECT 1 AS found FROM uploads WHERE document_id = ? AND hash = ?'),
+    // Sums the bytes column, not length(data): the index on document_id finds the rows, no blob is read.
+    selectUploadUsage: db.prepare(
+      'SELECT count(*) AS count, coalesce(sum(bytes), 0) AS bytes FROM uploads WHERE document_id = ?',
+    ),
+    selectUploadsOfDocument: db.prepare(`
+      SELECT document_id, hash, type, bytes, created_at
+      FROM uploads WHERE document_id = ? ORDER BY created_at, hash`),
     // Sizes from the record headers (length() of a blob does not load it), per document on the page.
     selectDocumentPage: db.prepare(`
       SELECT d.id, d.title, d.created_at, d.deleted_at, d.changed_at,
