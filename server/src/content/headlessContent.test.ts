@@ -22,6 +22,24 @@ describe('headless content', () => {
     expect(JSON.parse(renderContent(doc, 'json')).children[0]).toMatchObject({ type: 'heading', tag: 'h1' })
   })
 
+  it('renders tables, dividers and code languages in Markdown and in HTML (tables once vanished from it)', () => {
+    const markdown = '| a | **b** |\n| --- | --- |\n| 1 | 2 |\n\n---\n\n```sql\nselect 1\n```\n'
+    const doc = docWith(markdown)
+    expect(readV2EditorState(doc).root.children.map((node) => node.type)).toEqual([
+      'table',
+      'horizontalrule',
+      'code',
+    ])
+    expect(renderContent(doc, 'markdown')).toBe(markdown)
+    const html = renderContent(doc, 'html')
+    expect(html).toMatch(/<table[^>]*><tbody><tr><th[^>]*><p>.*a.*<\/th>/)
+    expect(html).toContain('<hr>')
+    expect(html).toContain('data-language="sql"')
+    const again = new Y.Doc()
+    Y.applyUpdate(again, createContentEdit(again, 'replace', 'html', html))
+    expect(renderContent(again, 'markdown')).toBe(markdown)
+  })
+
   it('appends after the content, and replaces all of it, as updates that apply to the original', () => {
     const doc = docWith('first\n')
     Y.applyUpdate(doc, createContentEdit(doc, 'append', 'html', '<p>second <i>html</i></p>'))

@@ -1,11 +1,14 @@
 // @vitest-environment happy-dom
-import { $getRoot, createEditor, type LexicalEditor } from 'lexical'
+import { $isCodeNode } from '@lexical/code'
+import type { ElementTransformer } from '@lexical/markdown'
+import { $isTableCellNode, $isTableNode, $isTableRowNode, TableCellHeaderStates } from '@lexical/table'
+import { $createParagraphNode, $createTextNode, $getRoot, createEditor, type LexicalEditor } from 'lexical'
 import { describe, expect, it } from 'vitest'
 import { EDITOR_NODES } from '../editorNodes'
 import { ContentLimitError, MAX_CONTENT_DEPTH } from './contentFormats'
 import { $importContent } from './importContent'
 import { looksLikeMarkdown } from './looksLikeMarkdown'
-import { HTML_CONFIG } from './nodeFormats'
+import { HTML_CONFIG, MARKDOWN_TRANSFORMERS } from './nodeFormats'
 import { readContent } from './readContent'
 
 /** Every construct the supported subset has, written as Lexical's exporter writes it. */
@@ -95,6 +98,142 @@ describe('Markdown -> document -> Markdown', () => {
     const json = JSON.parse(readContent(editor, 'json')) as { children: Array<Record<string, unknown>> }
     expect(json.children[6]).toMatchObject({ listType: 'check' })
     expect(readContent(editor, 'text')).toContain('open task')
+  })
+})
+
+/** Tables (with and without a header row), dividers and code languages, as the exporter writes them. */
+const BLOCKS_MARKDOWN = `| Name | **Bold** \\| pipe |
+| --- | --- |
+| a | [link](https://x.test) *it* |
+| two<br>lines | \`code\` |
+
+---
+
+|  |  |
+| --- | --- |
+| no | header |
+
+\`\`\`python
+print("hi")
+\`\`\`
+
+\`\`\`
+plain
+\`\`\`
+`
+
+/** Each top-level block's type, and for tables their rows' cells as [header?, text]. */
+function blocksOf(editor: LexicalEditor): unknown[] {
+  return editor.read(() =>
+    $getRoot()
+      .getChildren()
+      .map((node) =>
+        $isTableNode(node)
+          ? node
+              .getChildren()
+              .filter($isTableRowNode)
+              .map((row) =>
+                row
+                  .getChildren()
+                  .filter($isTableCellNode)
+                  .map(
+                    (cell) =>
+                      `${cell.hasHeaderState(TableCellHeaderStates.ROW) ? 'th' : 'td'}:${cell.getTextContent()}`,
+                  ),
+              )
+          : $isCodeNode(node)
+            ? `code:${node.getLanguage() ?? ''}`
+            : node.getType(),
+      ),
+  )
+}
+
+describe('tables, dividers and code languages', () => {
+  it('Markdown -> document -> Markdown reproduces them exactly, and is stable', () => {
+    const once = markdownRoundTrip(BLOCKS_MARKDOWN)
+    expect(once).toBe(BLOCKS_MARKDOWN)
+    expect(markdownRoundTrip(once)).toBe(once)
+  })
+
+  it('imports GFM tables as tables with a header row, an empty header row as none, --- as a divider', () => {
+    const editor = createTestEditor()
+    importInto(editor, 'markdown', BLOCKS_MARKDOWN)
+    expect(blocksOf(editor)).toEqual([
+      [
+        ['th:Name', 'th:Bold | pipe'],
+        ['td:a', 'td:link it'],
+        ['td:two\nlines', 'td:code'],
+      ],
+      'horizontalrule',
+      [['td:no', 'td:header']],
+      'code:python',
+      'code:',
+    ])
+  })
+
+  it('reads ragged rows, alignment colons and *** / ___ dividers, and leaves pipes without a delimiter row as text', () => {
+    const editor = createTestEditor()
+    importInto(
+      editor,
+      'markdown',
+      '| a | b |\n|:--|--:|\n| 1 |\n| 2 | 3 | 4 |\n\n***\n\n___\n\n| just | pipes |\n',
+    )
+    expect(blocksOf(editor)).toEqual([
+      [
+        ['th:a', 'th:b', 'td:'],
+        ['td:1', 'td:', 'td:'],
+        ['td:2', 'td:3', 'td:4'],
+      ],
+      'horizontalrule',
+      'horizontalrule',
+      'paragraph',
+    ])
+    expect(readContent(editor, 'text')).toContain('| just | pipes |')
+  })
+
+  it('HTML export and import round-trip them through <table>/<th>, <hr> and <pre data-language>', () => {
+    const editor = createTestEditor()
+    importInto(editor, 'markdown', BLOCKS_MARKDOWN)
+    const html = readContent(editor, 'html')
+    expect(html).toMatch(/<table[^>]*>.*<th[^>]*>.*Name/)
+    expect(html.match(/<table/g)).toHaveLength(2)
+    expect(html).toContain('<hr>')
+    expect(html).toContain('data-language="python"')
+    const again = createTestEditor()
+    importInto(again, 'html', html)
+    expect(readContent(again, 'markdown')).toBe(BLOCKS_MARKDOWN)
+  })
+
+  it("imports other tools' HTML tables and code blocks", () => {
+    const editor = createTestEditor()
+    importInto(
+      editor,
+      'html',
+      '<table><thead><tr><th>h1</th><th>h2</th></tr></thead><tbody><tr><td><b>x</b></td><td>y</td></tr></tbody></table>' +
+        '<hr/><pre><code class="language-rust">fn main() {}</code></pre><pre><code class="hljs language-ts">a\nb</code></pre>',
+    )
+    expect(readContent(editor, 'markdown')).toBe(
+      '| h1 | h2 |\n| --- | --- |\n| **x** | y |\n\n---\n\n```rust\nfn main() {}\n```\n\n```ts\na\nb\n```\n',
+    )
+  })
+
+  it('leaves a typed table row alone: the Markdown shortcuts make no tables (the / menu does)', () => {
+    const table = MARKDOWN_TRANSFORMERS.find(
+      (transformer): transformer is ElementTransformer =>
+        transformer.type === 'element' && transformer.regExp.test('| a |'),
+    )!
+    const editor = createTestEditor()
+    editor.update(
+      () => {
+        const text = $createTextNode('| a |')
+        const paragraph = $createParagraphNode().append(text)
+        $getRoot().clear().append(paragraph)
+        expect(table.replace(paragraph, [text], '| a |'.match(table.regExp)!, false)).toBe(false)
+      },
+      { discrete: true },
+    )
+    expect(blocksOf(editor)).toEqual(['paragraph'])
+    expect(readContent(editor, 'text')).toBe('| a |')
   })
 })
 

@@ -14,7 +14,10 @@ import {
   type Transformer,
   UNORDERED_LIST,
 } from '@lexical/markdown'
+import { TableNode } from '@lexical/table'
 import type { HTMLConfig } from 'lexical'
+import { codeLanguageImport, exportTableDOM } from './htmlOverrides'
+import { createTableTransformer, DIVIDER } from './markdownTable'
 
 export interface NodeFormat {
   /** What the entry covers, for readers and test names. */
@@ -36,7 +39,19 @@ export interface NodeFormat {
 export const NODE_FORMATS: readonly NodeFormat[] = [
   { name: 'heading', markdown: [HEADING] },
   { name: 'quote', markdown: [QUOTE] },
-  { name: 'code block', markdown: [CODE] },
+  // The language is ```lang in Markdown and data-language on <pre> in HTML (CodeNode's own DOM
+  // conversion); codeLanguageImport adds the `<pre><code class="language-x">` other tools write.
+  { name: 'code block', markdown: [CODE], html: { import: codeLanguageImport } },
+  // Before the lists and text formats: "***" and "---" alone on a line are dividers.
+  { name: 'divider', markdown: [DIVIDER] },
+  // Cells are converted with every transformer but this one (Markdown has no nested tables).
+  {
+    name: 'table',
+    markdown: [createTableTransformer(() => CELL_TRANSFORMERS)],
+    // Lexical's importDOM/exportDOM (<table>, <tr>, <th>/<td>, colspan, widths); only the export's
+    // last step is wrapped, see exportTableDOM.
+    html: { export: new Map([[TableNode, exportTableDOM]]) },
+  },
   // Before the bullet list: "- [ ] x" is a check item, not a bullet starting with "[ ]".
   { name: 'check list', markdown: [CHECK_LIST] },
   { name: 'bullet list', markdown: [UNORDERED_LIST] },
@@ -48,6 +63,11 @@ export const NODE_FORMATS: readonly NodeFormat[] = [
 
 /** NODE_FORMATS' Markdown transformers, in order: what import, export and shortcuts use. */
 export const MARKDOWN_TRANSFORMERS: Transformer[] = NODE_FORMATS.flatMap((format) => format.markdown)
+
+/** What a table cell's content converts with: everything but tables. */
+const CELL_TRANSFORMERS: Transformer[] = NODE_FORMATS.filter((format) => format.name !== 'table').flatMap(
+  (format) => format.markdown,
+)
 
 /** NODE_FORMATS' HTML overrides merged into one editor `html` config. */
 export const HTML_CONFIG: HTMLConfig = {
