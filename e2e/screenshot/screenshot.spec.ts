@@ -1,11 +1,12 @@
 /**
- * Renders the README's pictures: docs/screenshot.png, two people co-editing one document, each in
+ * Renders the README's pictures: docs/screenshot.png, two people co-editing one document (a short
+ * launch spec with a table, a highlighted code block and a pasted chart with a caption), each in
  * their own browser, side by side, each seeing the other's labelled caret and avatar; the same in
  * dark mode (docs/screenshot-dark.png); and two phones (docs/screenshot-mobile.png), one editing,
  * one showing the share dialog.
  */
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from '@playwright/test'
+import type { Browser, Locator, Page } from '@playwright/test'
 import { createDocument } from '../support/documents'
 import { editorContent, expectAllSaved, openEditor, placeCaretAtEnd } from '../support/editorPage'
 import { expect, type NewUser, test } from '../support/fixtures'
@@ -73,16 +74,103 @@ async function withUserId(page: Page, userId: string): Promise<Page> {
   return page
 }
 
-async function typeLines(page: Page, lines: string[]): Promise<void> {
+/** Opens the `/` menu at the caret, filters it with `query` and picks the first entry with Enter. */
+async function insertWithSlash(page: Page, query: string, expectedTestId: string): Promise<void> {
+  const menu = page.getByRole('listbox', { name: 'Insert' })
+  await page.keyboard.type(`/${query}`)
+  // The menu filtered by the whole query (one entry), not by a prefix still catching up on a loaded
+  // machine: Enter on a stale match leaves part of the typed `/query` in the document.
+  await expect(menu.getByRole('option')).toHaveCount(1)
+  await expect(menu.getByRole('option', { selected: true })).toHaveAttribute('data-testid', expectedTestId)
+  await page.keyboard.press('Enter')
+  await expect(menu).toBeHidden()
+}
+
+/** Types `lines` into a code block, one line break (not a new block) between them. */
+async function typeCode(page: Page, lines: string[]): Promise<void> {
   for (const [index, line] of lines.entries()) {
-    if (index > 0) await page.keyboard.press('Enter')
+    if (index > 0) await page.keyboard.press('Shift+Enter')
     await page.keyboard.type(line)
   }
 }
 
+/** The line of the code block holding `text` (one text node a line: colours are CSS highlights). */
+const codeLine = (page: Page, text: string) => editorContent(page).locator('code span', { hasText: text })
+
 /**
- * Ann and Ben write the launch plan together; each page then shows the other's caret mid-document.
- * Playwright scrolls toolbar buttons into view, so this works on a phone's one-row toolbar too.
+ * Pastes a chart drawn in the page, as a person pastes a screenshot: a real PNG, uploaded by the
+ * server and shown to everyone. Drawn in the page's colour scheme, as the person would have seen it.
+ */
+async function pasteLoadTestChart(page: Page): Promise<void> {
+  await editorContent(page).evaluate(async (element) => {
+    const width = 520
+    const height = 150
+    const dark = matchMedia('(prefers-color-scheme: dark)').matches
+    const canvas = document.createElement('canvas')
+    canvas.width = width
+    canvas.height = height
+    const context = canvas.getContext('2d')!
+    context.fillStyle = dark ? '#202226' : '#f7f8fa'
+    context.fillRect(0, 0, width, height)
+    const left = 56
+    const bottom = height - 26
+    const top = 18
+    const ink = dark ? '#9ba1a6' : '#6b7280'
+    context.font = '11px system-ui, sans-serif'
+    context.textBaseline = 'middle'
+    // Grid lines every 25 ms, the 80 ms target dashed.
+    for (const ms of [0, 25, 50, 75, 100]) {
+      const y = bottom - ((bottom - top) * ms) / 100
+      context.strokeStyle = dark ? '#33363b' : '#e3e5e8'
+      context.beginPath()
+      context.moveTo(left, y)
+      context.lineTo(width - 12, y)
+      context.stroke()
+      context.fillStyle = ink
+      context.textAlign = 'right'
+      context.fillText(`${ms} ms`, left - 8, y)
+    }
+    const target = bottom - ((bottom - top) * 80) / 100
+    context.setLineDash([4, 4])
+    context.strokeStyle = dark ? '#ff8a80' : '#e5484d'
+    context.beginPath()
+    context.moveTo(left, target)
+    context.lineTo(width - 12, target)
+    context.stroke()
+    context.setLineDash([])
+    context.fillStyle = context.strokeStyle
+    context.textAlign = 'right'
+    context.fillText('target 80 ms', width - 14, target - 9)
+    // p95 latency by number of clients.
+    const samples = [
+      [100, 18],
+      [250, 24],
+      [500, 33],
+      [750, 47],
+      [1000, 61],
+    ] as const
+    const slot = (width - 12 - left) / samples.length
+    samples.forEach(([clients, ms], index) => {
+      const x = left + slot * index + slot * 0.25
+      const y = bottom - ((bottom - top) * ms) / 100
+      context.fillStyle = dark ? '#5b8def' : '#3e63dd'
+      context.fillRect(x, y, slot * 0.5, bottom - y)
+      context.fillStyle = ink
+      context.textAlign = 'center'
+      context.fillText(`${clients.toLocaleString('en-US')} clients`, x + slot * 0.25, bottom + 14)
+    })
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((made) => resolve(made!), 'image/png'))
+    const data = new DataTransfer()
+    data.items.add(new File([blob], 'load-test.png', { type: 'image/png' }))
+    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  })
+}
+
+/**
+ * Ann and Ben write the launch spec together: Ann the heading, the summary and the table of
+ * milestones; Ben the code snippet (TypeScript, highlighted) and the load test's chart with a
+ * caption. Each page then shows the other's caret: Ann's in the table, Ben's in the code. Playwright
+ * scrolls toolbar controls into view, so this works on a phone's one-row toolbar too.
  */
 async function writeLaunchPlan(ann: Page, ben: Page): Promise<void> {
   await ann.getByTestId('document-title').fill('Tandem 1.0 launch')
@@ -95,53 +183,88 @@ async function writeLaunchPlan(ann: Page, ben: Page): Promise<void> {
   await ann.keyboard.press('Control+B')
   await ann.keyboard.type('Monday, June 2')
   await ann.keyboard.press('Control+B')
-  await ann.keyboard.type('. Everything below must be done by Friday.')
+  await ann.keyboard.type('. Milestones, flags and the load test are below.')
   await ann.keyboard.press('Enter')
-  await ann.keyboard.type('Checklist')
-  await ann.getByTestId('toolbar-h2').click()
-  await ann.keyboard.press('End')
-  await ann.keyboard.press('Enter')
-  await ann.keyboard.type('- ')
-  await typeLines(ann, ['Release notes and screenshots', 'Load test with 1,000 clients', 'Backups verified'])
-  await expect(editorContent(ben).locator('ul > li')).toHaveCount(3)
+  await insertWithSlash(ann, 'table', 'insert-table')
+  await expect(editorContent(ann).locator(':scope > p')).toHaveText(['We ship on Monday, June 2. Milestones, flags and the load test are below.', ''])
+  const annTable = editorContent(ann).locator('table')
+  await expect(annTable.locator('th, td')).toHaveCount(9)
+  await annTable.locator('th').first().click()
+  const cells = ['Milestone', 'Owner', 'Due', 'Feature freeze', 'Ann', 'May 19', 'Load test', 'Ben']
+  for (const [index, text] of cells.entries()) {
+    if (index > 0) await ann.keyboard.press('Tab')
+    await ann.keyboard.type(text)
+  }
+  await expect(editorContent(ben).locator('table tr').nth(2).locator('td').nth(1)).toHaveText('Ben')
 
-  await placeCaretAtEnd(editorContent(ben).locator('ul > li').last())
-  await ben.keyboard.press('Enter')
-  await ben.keyboard.type('Docs: self-hosting guide')
-  await ben.keyboard.press('Enter')
-  await ben.keyboard.press('Enter')
-  await ben.keyboard.type('Open questions')
-  await ben.getByTestId('toolbar-h2').click()
-  await ben.keyboard.press('End')
-  await ben.keyboard.press('Enter')
-  await ben.getByTestId('toolbar-number').click()
-  await expect(editorContent(ben).locator('ol')).toHaveCount(1)
-  await ben.keyboard.type('Do we announce on the blog ')
-  await ben.getByTestId('toolbar-italic').click()
-  await ben.keyboard.type('and')
-  await ben.getByTestId('toolbar-italic').click()
-  await ben.keyboard.type(' the mailing list?')
-  await ben.keyboard.press('Enter')
-  await ben.keyboard.type('Who gives the demo on Monday?')
-  await ben.keyboard.press('Enter')
-  await ben.keyboard.press('Enter')
-  await ben.keyboard.type('> Small, boring, reliable. Then ship it.')
-  await ben.keyboard.press('ArrowUp')
-  await ben.keyboard.press('ArrowUp')
-  await ben.keyboard.press('End')
-
-  // Ann goes back to the checklist, so each window shows the other person's caret mid-document.
-  await placeCaretAtEnd(editorContent(ann).locator('ul > li').nth(1))
-  await ann.keyboard.type(' (Ben?)')
-  await expect(editorContent(ben).locator('ul > li').nth(1)).toHaveText('Load test with 1,000 clients (Ben?)')
-  await expect(editorContent(ann).locator('blockquote')).toHaveText('Small, boring, reliable. Then ship it.')
-  for (const page of [ann, ben]) {
+  // Ben, below the table: the snippet, then the chart.
+  const benEditor = editorContent(ben)
+  await placeCaretAtEnd(benEditor.locator(':scope > p').last())
+  await insertWithSlash(ben, 'code', 'insert-code')
+  await expect(benEditor.locator('code')).toHaveText('')
+  await typeCode(ben, ['// Launch-day flags', 'export const maxClients = 1000', 'export const images = true'])
+  await ben.getByTestId('code-language').selectOption('typescript')
+  await expect(editorContent(ann).locator('code')).toHaveAttribute('data-language', 'typescript')
+  // Out of the code block (Enter on two empty lines), then the chart on the new line.
+  await placeCaretAtEnd(codeLine(ben, 'images'))
+  for (let i = 0; i < 3; i++) await ben.keyboard.press('Enter')
+  await expect(benEditor.locator(':scope > code + p')).toHaveCount(1)
+  await pasteLoadTestChart(ben)
+  await expect(ann.getByTestId('image-img')).toBeVisible()
+  await ben.getByTestId('image-caption').fill('Load test: p95 latency by number of clients')
+  await ben.getByTestId('image-alt').fill('Bar chart: p95 latency under 80 ms up to 1,000 clients')
+  await expect(ann.getByTestId('image-caption')).toHaveValue('Load test: p95 latency by number of clients')
+  // The chart went in between two empty lines: Ben removes the one above it, as a person would.
+  const lineAbove = benEditor.locator(':scope > code + p')
+  await expect(lineAbove).toHaveText('')
+  await placeCaretAtEnd(lineAbove)
+  await ben.keyboard.press('Backspace')
+  await expect(editorContent(ann).locator(':scope > code + p')).toHaveCount(0)
+  // Ben goes back to the snippet; Ann finishes the table.
+  await placeCaretAtEnd(codeLine(ben, 'maxClients'))
+  // Ann's caret is still after "Ben": the due date goes in the next cell.
+  await ann.keyboard.press('Tab')
+  await ann.keyboard.type('May 26')
+  await expect(editorContent(ben).locator('table tr').nth(2).locator('td').nth(2)).toHaveText('May 26')
+  const lastRow = (page: Page) => editorContent(page).locator('table tr').nth(2)
+  for (const [page, otherCaretIn] of [
+    [ann, codeLine(ann, 'maxClients')],
+    [ben, lastRow(ben)],
+  ] as const) {
     await expect(page.getByTestId('remote-caret-label')).toBeVisible()
     await expect(page.getByTestId('presence-entry')).toHaveCount(2)
     await expectAllSaved(page)
-    // No hover highlight on the last toolbar button clicked.
-    await page.mouse.move(1, (page.viewportSize()?.height ?? 2) - 1)
+    // The clicks and the paste scrolled some pages a little: each picture starts at the title.
+    await page.evaluate(() => {
+      window.scrollTo(0, 0)
+      for (const table of document.querySelectorAll('.tandem-table-scroll')) table.scrollLeft = 0
+    })
+    await showRemoteCaretLabel(page, otherCaretIn)
   }
+}
+
+/**
+ * A caret's name label fades a few seconds after its person's last keystroke (remoteCaretLabels.ts)
+ * and shows again while the pointer is over the caret: the pointer rests on the other person's caret,
+ * which also takes it off the last toolbar button clicked (no hover highlight in the picture).
+ */
+async function showRemoteCaretLabel(page: Page, near: Locator): Promise<void> {
+  const caret = page.getByTestId('remote-caret')
+  // The other person's caret has reached this page where they put it.
+  await expect
+    .poll(async () => {
+      const [caretBox, nearBox] = [await caret.boundingBox(), await near.boundingBox()]
+      if (caretBox === null || nearBox === null) return false
+      const middle = caretBox.y + caretBox.height / 2
+      return middle >= nearBox.y && middle <= nearBox.y + nearBox.height
+    })
+    .toBe(true)
+  const box = await caret.boundingBox()
+  if (box === null) throw new Error('the other person’s caret is not on the screen')
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await expect(caret).toHaveAttribute('data-label-visible', 'true')
+  // The label's fade-in (editor.css).
+  await page.waitForTimeout(300)
 }
 
 /** Ann's and Ben's browsers side by side, rendered into `file`. */
