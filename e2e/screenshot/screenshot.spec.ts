@@ -162,7 +162,9 @@ async function pasteLoadTestChart(page: Page): Promise<void> {
     const blob = await new Promise<Blob>((resolve) => canvas.toBlob((made) => resolve(made!), 'image/png'))
     const data = new DataTransfer()
     data.items.add(new File([blob], 'load-test.png', { type: 'image/png' }))
-    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    element.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    )
   })
 }
 
@@ -186,7 +188,10 @@ async function writeLaunchPlan(ann: Page, ben: Page): Promise<void> {
   await ann.keyboard.type('. Milestones, flags and the load test are below.')
   await ann.keyboard.press('Enter')
   await insertWithSlash(ann, 'table', 'insert-table')
-  await expect(editorContent(ann).locator(':scope > p')).toHaveText(['We ship on Monday, June 2. Milestones, flags and the load test are below.', ''])
+  await expect(editorContent(ann).locator(':scope > p')).toHaveText([
+    'We ship on Monday, June 2. Milestones, flags and the load test are below.',
+    '',
+  ])
   const annTable = editorContent(ann).locator('table')
   await expect(annTable.locator('th, td')).toHaveCount(9)
   await annTable.locator('th').first().click()
