@@ -112,6 +112,18 @@ describe('document admin routes', () => {
       ).status,
     ).toBe(403)
     expect((await rawUpgrade(node.port, `/ws/${id}?token=${token}`)).status).toBe(403)
+    // A token an app's server minted without any key (and an admin token) cannot reopen the
+    // deleted document's room as a new, empty one: 410 on the upgrade, its probe and the API.
+    const keyless = await createToken({ secret: SECRET, sub: 'app-user', room: id, role: 'editor' })
+    expect((await rawUpgrade(node.port, `/ws/${id}?token=${keyless}`)).status).toBe(410)
+    expect((await rawUpgrade(node.port, `/ws/${id}?token=${await adminToken(SECRET)}`)).status).toBe(410)
+    expect((await call(`${node.httpUrl}/ws/${id}?token=${keyless}`)).status).toBe(410)
+    const write = await call(`${node.httpUrl}/api/documents/${id}/content`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'text/markdown', Authorization: `Bearer ${keyless}` },
+      body: 'back from the dead',
+    })
+    expect(write.status).toBe(410)
     const listed = (await call(`${node.httpUrl}/api/documents`, { headers: admin }))
       .body as DocumentListResponse
     expect(listed.documents.map((d) => d.id)).not.toContain(id)

@@ -13,6 +13,8 @@ export const API_ERROR_CODES = {
   UNAUTHORIZED: 'unauthorized',
   FORBIDDEN: 'forbidden',
   NOT_FOUND: 'not_found',
+  /** The document was deleted; a token minted without a share key cannot reopen it (410). */
+  GONE: 'gone',
   METHOD_NOT_ALLOWED: 'method_not_allowed',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   /** The content API's bounds (`ContentLimitError`) or the document-size limit refused a write or render. */

@@ -5,6 +5,7 @@ import {
   CONNECT_TIMEOUT_MS,
   ConnectionController,
   type ControllerEnvironment,
+  isAccessRevoked,
   type ProviderPort,
 } from './ConnectionController'
 import { RECONNECT_FIRST_WINDOW_MS, RECONNECT_MIN_DELAY_MS } from './reconnectPolicy'
@@ -348,6 +349,16 @@ describe('ConnectionController', () => {
         status: 'stopped',
         reason: { kind: 'refused', status: 404 },
       })
+    })
+
+    it('stops at 410 as a deleted document, like a 4410 close (local copy then dropped)', async () => {
+      const { state } = (await refusedOnce(410)).controller
+      expect(state.get()).toEqual({
+        status: 'stopped',
+        reason: { kind: 'closed', code: CLOSE_CODES.DOCUMENT_DELETED.code, reason: 'document deleted' },
+      })
+      const stopped = state.get()
+      expect(stopped.status === 'stopped' && isAccessRevoked(stopped.reason)).toBe(true)
     })
 
     it('keeps retrying when the token is fine or the server unreachable', async () => {

@@ -326,7 +326,8 @@ export class ConnectionController {
 
   /**
    * A socket that never opened may have been refused on the upgrade. The probe says whether for good:
-   * 403 (access revoked) and 404 (no such document) stop; 401 stops when no fresh token can help
+   * 403 (access revoked), 404 (no such document) and 410 (deleted, told like a 4410 close) stop; 401
+   * stops when no fresh token can help
    * (no token source, or the source's fresh token was refused too). Anything else keeps retrying.
    */
   private async checkRefusal(token: string): Promise<void> {
@@ -338,6 +339,8 @@ export class ConnectionController {
     let reason: StopReason | null = null
     if (status === 403) reason = { kind: 'access-denied' }
     else if (status === 404) reason = { kind: 'refused', status }
+    else if (status === 410)
+      reason = { kind: 'closed', code: CLOSE_CODES.DOCUMENT_DELETED.code, reason: 'document deleted' }
     else if (status === 401 && (this.getToken === undefined || this.tokenRefreshed)) {
       reason = { kind: 'refused', status }
     }

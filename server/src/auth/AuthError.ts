@@ -1,7 +1,7 @@
 /** Why a token or share key was refused, with the HTTP status and a reason safe to send to the client. */
 import { HTTP_STATUS } from '@tandem/shared'
 
-/** Every way authentication fails. 401: present a (new) token; 403: this token will never do. */
+/** Every way authentication fails. 401: present a (new) token; 403: this token will never do; 410: nor will any other. */
 export const AUTH_FAILURES = {
   MISSING_TOKEN: { status: HTTP_STATUS.UNAUTHORIZED, reason: 'missing token' },
   MALFORMED_TOKEN: { status: HTTP_STATUS.UNAUTHORIZED, reason: 'malformed token' },
@@ -13,6 +13,7 @@ export const AUTH_FAILURES = {
   LIFETIME_TOO_LONG: { status: HTTP_STATUS.UNAUTHORIZED, reason: 'token lifetime exceeds the maximum' },
   WRONG_ROOM: { status: HTTP_STATUS.FORBIDDEN, reason: 'token not valid for this room' },
   ACCESS_REVOKED: { status: HTTP_STATUS.FORBIDDEN, reason: 'access revoked' },
+  DOCUMENT_DELETED: { status: HTTP_STATUS.GONE, reason: 'document deleted' },
 } as const
 
 export type AuthFailure = keyof typeof AUTH_FAILURES

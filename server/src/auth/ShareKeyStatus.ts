@@ -63,6 +63,26 @@ export class ShareKeyStatus {
     return active && !this.revoked.has(id) && !this.deletedDocuments.has(documentId)
   }
 
+  /**
+   * True when the document was deleted. A token minted without a share key is checked against this,
+   * so it cannot reopen a deleted document's room as a new, empty one until the token expires.
+   * Documents the catalog never had (rooms opened without `POST /api/documents`) are not deleted.
+   * Rejects when the store cannot answer (the caller refuses: fail closed).
+   */
+  async isDocumentDeleted(documentId: string): Promise<boolean> {
+    if (this.deletedDocuments.has(documentId)) return true
+    const id = entryId(documentId, '')
+    const cached = this.answers.get(id)
+    if (cached && this.now() - cached.checkedAtMs < this.cacheMs) return !cached.active
+    let lookup = this.inFlight.get(id)
+    if (lookup === undefined) {
+      lookup = this.lookUpDocument(documentId).finally(() => this.inFlight.delete(id))
+      this.inFlight.set(id, lookup)
+    }
+    const live = await lookup
+    return !live || this.deletedDocuments.has(documentId)
+  }
+
   /** Records a deletion this node made or heard of; from now on every key of the document is refused. */
   markDocumentDeleted(documentId: string): void {
     remember(this.deletedDocuments, documentId, this.maxEntries)
@@ -82,21 +102,35 @@ export class ShareKeyStatus {
       this.store.getDocument(documentId),
     ])
     const active = key !== null && key.revokedAt === null && document !== null && document.deletedAt === null
-    const id = entryId(documentId, keyId)
+    if (document?.deletedAt != null) this.markDocumentDeleted(documentId)
     if (key?.revokedAt != null) this.markRevoked(documentId, keyId)
-    else {
-      this.answers.delete(id)
-      if (this.answers.size >= this.maxEntries) {
-        const oldest = this.answers.keys().next().value
-        if (oldest !== undefined) this.answers.delete(oldest)
-      }
-      this.answers.set(id, { active, checkedAtMs })
-    }
+    else this.cache(entryId(documentId, keyId), { active, checkedAtMs })
     return active
+  }
+
+  /** True unless the catalog holds the document as deleted (deletion is final: remembered). */
+  private async lookUpDocument(documentId: string): Promise<boolean> {
+    const checkedAtMs = this.now()
+    const document = await this.store.getDocument(documentId)
+    if (document?.deletedAt != null) {
+      this.markDocumentDeleted(documentId)
+      return false
+    }
+    this.cache(entryId(documentId, ''), { active: true, checkedAtMs })
+    return true
+  }
+
+  private cache(id: string, answer: CachedAnswer): void {
+    this.answers.delete(id)
+    if (this.answers.size >= this.maxEntries) {
+      const oldest = this.answers.keys().next().value
+      if (oldest !== undefined) this.answers.delete(oldest)
+    }
+    this.answers.set(id, answer)
   }
 }
 
-// Document ids and key ids are room names, which never contain a space.
+// Document ids and key ids are room names, which never contain a space; '' stands for the document itself.
 function entryId(documentId: string, keyId: string): string {
   return `${documentId} ${keyId}`
 }

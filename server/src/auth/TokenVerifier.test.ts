@@ -186,13 +186,36 @@ describe('TokenVerifier', () => {
   it('refuses a share-key token once its key is no longer active, and keeps others', async () => {
     const active = new Set(['room-1 k1'])
     const verifier = new TokenVerifier(SECRET, {
-      shareKeys: { isActive: async (documentId, keyId) => active.has(`${documentId} ${keyId}`) },
+      shareKeys: {
+        isActive: async (documentId, keyId) => active.has(`${documentId} ${keyId}`),
+        isDocumentDeleted: async () => false,
+      },
     })
     const token = await sign({ ...validClaims(), shareKeyId: 'k1' })
     await expect(verifier.verify(token, 'room-1')).resolves.toMatchObject({ shareKeyId: 'k1' })
     active.clear()
     await expectRefusedBy(verifier, token, 'ACCESS_REVOKED', 403)
     await expect(verifier.verify(await sign(validClaims()), 'room-1')).resolves.toMatchObject({ sub: 'u1' })
+  })
+
+  it('refuses a token without a key for a deleted document (410), for that room only', async () => {
+    const deleted = new Set(['room-1'])
+    const verifier = new TokenVerifier(SECRET, {
+      shareKeys: {
+        isActive: async () => true,
+        isDocumentDeleted: async (documentId) => deleted.has(documentId),
+      },
+    })
+    await expectRefusedBy(verifier, await sign(validClaims()), 'DOCUMENT_DELETED', 410)
+    const admin = await sign({ ...validClaims(), room: '*' })
+    const refused = await refusal(verifier.verify(admin, 'room-1'))
+    expect({ failure: refused.failure, status: refused.status }).toEqual({
+      failure: 'DOCUMENT_DELETED',
+      status: 410,
+    })
+    await expect(verifier.verify(admin, 'room-2')).resolves.toMatchObject({ room: '*' })
+    // An admin token on a route of no document (the list) has nothing to check.
+    await expect(verifier.verify(admin)).resolves.toMatchObject({ room: '*' })
   })
 
   it('refuses to be built without a secret', () => {

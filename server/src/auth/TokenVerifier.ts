@@ -26,7 +26,7 @@ export interface TokenVerifierOptions {
    * When given, a token carrying `shareKeyId` is refused (403) unless that key is still a current key
    * of the token's room. Without it, revoking a key cannot end its tokens before their `exp`.
    */
-  shareKeys?: Pick<ShareKeyStatus, 'isActive'>
+  shareKeys?: Pick<ShareKeyStatus, 'isActive' | 'isDocumentDeleted'>
 }
 
 /** 30 days: a token that cannot be revoked must not outlive a month (`MAX_TOKEN_TTL`). */
@@ -41,7 +41,7 @@ export class TokenVerifier {
   private readonly key: Uint8Array
   private readonly clockToleranceSeconds: number
   private readonly maxLifetimeSeconds: number
-  private readonly shareKeys: Pick<ShareKeyStatus, 'isActive'> | undefined
+  private readonly shareKeys: Pick<ShareKeyStatus, 'isActive' | 'isDocumentDeleted'> | undefined
 
   /** `secret` is the HS256 shared secret (TANDEM_SECRET or the generated one). */
   constructor(secret: string, options: TokenVerifierOptions = {}) {
@@ -56,8 +56,8 @@ export class TokenVerifier {
    * The token's claims when it is a well-formed HS256 JWT signed with the secret, not expired, not
    * before its `nbf`, with a string `sub`, a numeric `exp`, a valid `room` and `role`; and, when `room`
    * is given, granting that room; with a lifetime within the maximum; and, when it came from a share
-   * key, that key still current. Throws AuthError otherwise (401, or 403 for another room or a
-   * revoked key).
+   * key, that key still current, and otherwise the room not a deleted document. Throws AuthError
+   * otherwise (401, 403 for another room or a revoked key, 410 for a deleted document).
    */
   async verify(token: string, room?: string): Promise<TokenClaims> {
     if (token === '') throw new AuthError('MISSING_TOKEN')
@@ -83,6 +83,13 @@ export class TokenVerifier {
     if (claims.shareKeyId !== undefined && this.shareKeys !== undefined) {
       if (!(await this.shareKeys.isActive(claims.room, claims.shareKeyId))) {
         throw new AuthError('ACCESS_REVOKED', `share key ${claims.shareKeyId}`)
+      }
+    } else if (this.shareKeys !== undefined) {
+      // A token minted without a key (by an app's server, or "*") would otherwise reopen a deleted
+      // document's room as a new, empty document until it expires.
+      const document = room ?? (claims.room === ANY_ROOM ? undefined : claims.room)
+      if (document !== undefined && (await this.shareKeys.isDocumentDeleted(document))) {
+        throw new AuthError('DOCUMENT_DELETED', document)
       }
     }
     return claims

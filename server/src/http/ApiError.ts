@@ -30,11 +30,16 @@ export class ApiError extends Error {
     this.closeConnection = options.closeConnection ?? false
   }
 
-  /** 403 `forbidden` for a token that will never do; 401 `unauthorized` with a Bearer challenge otherwise. */
+  /**
+   * 403 `forbidden` for a token that will never do, 410 `gone` for a deleted document; 401
+   * `unauthorized` with a Bearer challenge otherwise.
+   */
   static fromAuth(error: AuthError): ApiError {
     if (error.status === HTTP_STATUS.FORBIDDEN) {
       return new ApiError(error.status, API_ERROR_CODES.FORBIDDEN, error.reason)
     }
+    if (error.status === HTTP_STATUS.GONE)
+      return new ApiError(error.status, API_ERROR_CODES.GONE, error.reason)
     return new ApiError(error.status, API_ERROR_CODES.UNAUTHORIZED, error.reason, {
       headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
     })
