@@ -79,6 +79,16 @@ describe('webhooks', () => {
           .flatMap((d) => d.event.editors as string[])
         expect(editors.sort()).toEqual(['Ann', 'Ben'])
       }, POLL)
+      // Each node committed its own person's edit at the same moment, but the nodes take turns: the
+      // second announcement comes a whole window after the first, not alongside it.
+      const changedAt = receiver
+        .accepted()
+        .filter((d) => d.event.type === 'document.changed')
+        .map((d) => Date.parse(d.event.occurredAt as string))
+        .sort((x, y) => x - y)
+      for (let i = 1; i < changedAt.length; i++) {
+        expect(changedAt[i]! - changedAt[i - 1]!).toBeGreaterThanOrEqual(options.webhookDebounceMs)
+      }
 
       const annClosed = recordCloseCodes(ann)
       const benClosed = recordCloseCodes(ben)

@@ -30,4 +30,9 @@ export interface Catalog {
   deleteDocument(id: string, now: number): Promise<boolean>
   /** changed_at = max(changed_at, at) for each. */
   updateChangedAt(changes: readonly DocumentChange[]): Promise<void>
+  /**
+   * announced_at = now when it is null or at most `now - spacingMs`, in one statement; returns null
+   * then (or when there is no such document), and otherwise `announced_at + spacingMs`.
+   */
+  claimAnnouncement(id: string, now: number, spacingMs: number): Promise<number | null>
 }

@@ -150,6 +150,13 @@ export interface DocumentStore extends WebhookOutbox {
   deleteDocument(id: string): Promise<boolean>
   /** Records edit times: a document's changedAt only moves forward; ids without a document are ignored. */
   markDocumentsChanged(changes: readonly DocumentChange[]): Promise<void>
+  /**
+   * Claims the right to announce the document's changes now (webhook `document.changed`): granted
+   * (null) when no node announced it in the last `spacingMs`, and recorded atomically, so of nodes
+   * asking at once exactly one is granted; otherwise the time from which to ask again. Documents the
+   * catalog does not hold (rooms opened without `POST /api/documents`) are always granted.
+   */
+  claimChangeAnnouncement(documentId: string, now: number, spacingMs: number): Promise<number | null>
 
   /**
    * Stores an upload unless the document already has it or storing it would take the document past

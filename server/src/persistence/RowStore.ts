@@ -164,6 +164,11 @@ export class RowStore implements DocumentStore {
     if (changes.length > 0) await this.adapter.updateChangedAt(changes)
   }
 
+  async claimChangeAnnouncement(documentId: string, now: number, spacingMs: number): Promise<number | null> {
+    this.assertOpen('claimChangeAnnouncement')
+    return this.adapter.claimAnnouncement(documentId, now, spacingMs)
+  }
+
   async enqueueDeliveries(
     entries: readonly OutboxEntry[],
     options: { readonly now: number; readonly maxRows: number },

@@ -436,6 +436,23 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       expect(await store.listDocuments('doc-c', 2)).toEqual([])
     })
 
+    it('L3 of claims to announce a document, one per spacing wins; the others learn when to ask again', async () => {
+      await store.createDocument({ id: 'doc', title: 't', createdAt: 0, deletedAt: null })
+      const spacing = 10_000
+      // Claims at once (as nodes sharing the store would): exactly one is granted.
+      const answers = await Promise.all(
+        [1, 2, 3].map(() => store.claimChangeAnnouncement('doc', 50_000, spacing)),
+      )
+      expect(answers.filter((answer) => answer === null)).toHaveLength(1)
+      expect(answers.filter((answer) => answer !== null)).toEqual([60_000, 60_000])
+      expect(await store.claimChangeAnnouncement('doc', 59_999, spacing)).toBe(60_000)
+      expect(await store.claimChangeAnnouncement('doc', 60_000, spacing)).toBeNull()
+      expect(await store.claimChangeAnnouncement('doc', 60_001, spacing)).toBe(70_000)
+      // Rooms outside the catalog cannot be coordinated: always granted.
+      expect(await store.claimChangeAnnouncement('no-such-doc', 50_000, spacing)).toBeNull()
+      expect(await store.claimChangeAnnouncement('no-such-doc', 50_000, spacing)).toBeNull()
+    })
+
     it('L2 deleting hides the document, clears its title, revokes its keys, empties its room and drops its images', async () => {
       for (const id of ['doc1', 'doc2']) {
         await store.createDocument({ id, title: 'Secret plans', createdAt: 1_000, deletedAt: null })

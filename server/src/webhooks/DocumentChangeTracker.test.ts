@@ -53,4 +53,21 @@ describe('DocumentChangeTracker', () => {
     vi.advanceTimersByTime(60_000)
     expect(announced).toHaveLength(1 + MAX_OPEN_WINDOWS)
   })
+
+  it('a postponed change joins the next window, which ends no earlier than asked, names kept', () => {
+    vi.useFakeTimers({ now: 100_000 })
+    const announced: DocumentChange[] = []
+    const tracker = new DocumentChangeTracker(1000, (change) => announced.push(change))
+    tracker.postpone({ documentId: 'a', editors: ['Ann'], lastChangedAt: 99_000 }, 103_000)
+    tracker.onCommitted([{ room: 'a', update, author: 'Ben' }])
+    vi.advanceTimersByTime(2999)
+    expect(announced).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(announced).toEqual([{ documentId: 'a', editors: ['Ann', 'Ben'], lastChangedAt: 100_000 }])
+    // Into a window already open: it keeps its own end.
+    tracker.onCommitted([{ room: 'b', update, author: 'Cy' }])
+    tracker.postpone({ documentId: 'b', editors: ['Di'], lastChangedAt: 1 }, 103_100)
+    vi.advanceTimersByTime(1000)
+    expect(announced.at(-1)).toMatchObject({ documentId: 'b', editors: ['Cy', 'Di'] })
+  })
 })

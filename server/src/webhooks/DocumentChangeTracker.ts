@@ -2,7 +2,9 @@
  * Turns committed batches into at most one "document changed" per document per window: the first
  * commit of a document opens a window of `debounceMs`, later ones add their authors, and when it
  * ends the change is announced once with everyone who edited. Listens on the commit queue, so it
- * sees only what this node committed: each change is announced by the node that stored it.
+ * sees only what this node committed: each change is announced by the node that stored it. When
+ * another node announced the document within the window, the change is postponed (`postpone`), so a
+ * cluster still sends at most one per window and loses no name.
  */
 import type { CommitListener } from '../persistence/CommitQueue'
 import { MAX_EDITORS_PER_EVENT } from './webhookEvents'
@@ -40,25 +42,39 @@ export class DocumentChangeTracker {
     for (const { room, author } of entries) this.note(room, author, now)
   }
 
+  /**
+   * Takes back a change whose announcement another node's beat: its editors join the document's
+   * window (opened now if none is), which ends no earlier than `untilMs`.
+   */
+  postpone(change: DocumentChange, untilMs: number): void {
+    const window = this.windows.get(change.documentId) ?? this.open(change.documentId, untilMs - Date.now())
+    window.lastChangedAt = Math.max(window.lastChangedAt, change.lastChangedAt)
+    for (const editor of change.editors) {
+      if (window.editors.size < MAX_EDITORS_PER_EVENT) window.editors.add(editor)
+    }
+  }
+
   /** Ends every open window now (shutdown): nothing noted is left unannounced. */
   closeAll(): void {
     for (const documentId of [...this.windows.keys()]) this.closeWindow(documentId)
   }
 
   private note(documentId: string, author: string | undefined, now: number): void {
-    let window = this.windows.get(documentId)
-    if (window === undefined) {
-      if (this.windows.size >= MAX_OPEN_WINDOWS) {
-        const oldest = this.windows.keys().next().value
-        if (oldest !== undefined) this.closeWindow(oldest)
-      }
-      const timer = setTimeout(() => this.closeWindow(documentId), this.debounceMs)
-      timer.unref()
-      window = { editors: new Set(), lastChangedAt: now, timer }
-      this.windows.set(documentId, window)
-    }
+    const window = this.windows.get(documentId) ?? this.open(documentId, this.debounceMs)
     window.lastChangedAt = now
     if (author !== undefined && window.editors.size < MAX_EDITORS_PER_EVENT) window.editors.add(author)
+  }
+
+  private open(documentId: string, durationMs: number): Window {
+    if (this.windows.size >= MAX_OPEN_WINDOWS) {
+      const oldest = this.windows.keys().next().value
+      if (oldest !== undefined) this.closeWindow(oldest)
+    }
+    const timer = setTimeout(() => this.closeWindow(documentId), Math.max(0, durationMs))
+    timer.unref()
+    const window: Window = { editors: new Set(), lastChangedAt: 0, timer }
+    this.windows.set(documentId, window)
+    return window
   }
 
   private closeWindow(documentId: string): void {

@@ -34,6 +34,8 @@ export class Webhooks {
   /** Writes to the store in flight; close() waits for them. */
   private readonly pending = new Set<Promise<void>>()
   private readonly urls: readonly string[]
+  /** Set by close(): the last windows are announced without asking the other nodes (a duplicate beats a loss). */
+  private closing = false
 
   constructor(private readonly options: WebhooksOptions) {
     const { config, store, logger } = options
@@ -82,17 +84,31 @@ export class Webhooks {
 
   /** Announces open change windows, waits for queued writes, then stops the dispatcher. */
   async close(): Promise<void> {
+    this.closing = true
     this.tracker.closeAll()
     while (this.pending.size > 0) await Promise.all(this.pending)
     await this.dispatcher?.stop()
   }
 
-  private handleChange({ documentId, editors, lastChangedAt }: DocumentChange): void {
+  private handleChange(change: DocumentChange): void {
+    const { documentId, editors, lastChangedAt } = change
+    const { store, config } = this.options
     void this.track(
-      () => this.options.store.markDocumentsChanged([{ id: documentId, at: lastChangedAt }]),
+      () => store.markDocumentsChanged([{ id: documentId, at: lastChangedAt }]),
       'document.changed',
     )
-    void this.publish({ type: 'document.changed', documentId, editors })
+    if (this.urls.length === 0) return
+    const announce = () => this.publish({ type: 'document.changed', documentId, editors })
+    if (this.closing) {
+      void announce()
+      return
+    }
+    // Each node announces what it committed; the claim keeps a cluster to one announcement per window.
+    void this.track(async () => {
+      const retryAt = await store.claimChangeAnnouncement(documentId, Date.now(), config.webhookDebounceMs)
+      if (retryAt === null || this.closing) await announce()
+      else this.tracker.postpone(change, retryAt)
+    }, 'document.changed')
   }
 
   private track(write: () => Promise<void>, type: WebhookEvent['type']): Promise<void> {

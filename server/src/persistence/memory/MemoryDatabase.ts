@@ -49,6 +49,8 @@ export class MemoryDatabase implements StoreAdapter {
   /** By key id. */
   private readonly shareKeys = new Map<string, ShareKeyRow>()
   private readonly changedAt = new Map<string, number>()
+  /** When a node last announced each document's changes (claimAnnouncement). */
+  private readonly announcedAt = new Map<string, number>()
   /** `uploads` rows: per document, by hash, in insertion order. */
   private readonly uploads = new Map<string, Map<string, UploadRow>>()
   /** By id, in insertion order; ids count up like an AUTOINCREMENT column. */
@@ -199,6 +201,14 @@ export class MemoryDatabase implements StoreAdapter {
     for (const { id, at } of changes) {
       if (this.documents.has(id)) this.changedAt.set(id, Math.max(this.changedAt.get(id) ?? 0, at))
     }
+  }
+
+  async claimAnnouncement(id: string, now: number, spacingMs: number): Promise<number | null> {
+    if (!this.documents.has(id)) return null
+    const last = this.announcedAt.get(id)
+    if (last !== undefined && last > now - spacingMs) return last + spacingMs
+    this.announcedAt.set(id, now)
+    return null
   }
 
   async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {

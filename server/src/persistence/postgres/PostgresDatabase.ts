@@ -199,6 +199,16 @@ export class PostgresDatabase implements StoreAdapter {
     )
   }
 
+  async claimAnnouncement(id: string, now: number, spacingMs: number): Promise<number | null> {
+    return this.pg.write('claimChangeAnnouncement', async () => {
+      const claimed = await this.pg.pool.query(sql.CLAIM_ANNOUNCEMENT, [id, now, spacingMs])
+      if ((claimed.rowCount ?? 0) > 0) return null
+      const held = await this.pg.pool.query<{ announced_at: string | null }>(sql.SELECT_ANNOUNCED_AT, [id])
+      const announcedAt = held.rows[0]?.announced_at
+      return announcedAt == null ? null : Number(announcedAt) + spacingMs
+    })
+  }
+
   async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {
     return this.pg.write('enqueueDeliveries', () =>
       this.pg.transaction(async (client) => {

@@ -82,6 +82,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (document_id, hash)
   );
   `,
+  `
+  -- When a node last announced the document's changes (webhook document.changed): the nodes of a
+  -- cluster claim it in turn, so a document gets at most one announcement per debounce window.
+  ALTER TABLE tandem_documents ADD COLUMN announced_at BIGINT;
+  `,
 ]
 
 /**

@@ -115,6 +115,17 @@ export const UPDATE_CHANGED_AT = `
   FROM unnest($1::text[], $2::bigint[]) AS c(id, at) WHERE d.id = c.id`
 
 /**
+ * Parameters: id, now, spacing. Of nodes claiming at once, the row lock lets one update the row and
+ * makes the others re-check the condition against its new value (READ COMMITTED).
+ */
+export const CLAIM_ANNOUNCEMENT = `
+  UPDATE tandem_documents SET announced_at = $2::bigint
+  WHERE id = $1 AND (announced_at IS NULL OR announced_at <= $2::bigint - $3::bigint)`
+
+/** Parameter: id. A statement of its own, so it sees the claim that beat this node's. */
+export const SELECT_ANNOUNCED_AT = 'SELECT announced_at FROM tandem_documents WHERE id = $1'
+
+/**
  * Parameters: url, body, now, max rows. Under READ COMMITTED nodes inserting at once may each see
  * room for one more, so the bound can be passed by a few rows.
  */

@@ -184,6 +184,19 @@ export class SqliteDatabase implements StoreAdapter {
     )
   }
 
+  async claimAnnouncement(id: string, now: number, spacingMs: number): Promise<number | null> {
+    // Not write(): a claim lost to a power loss only allows one more announcement.
+    return this.commit(
+      'claimChangeAnnouncement',
+      () =>
+        this.writeTransaction(() => {
+          if (this.statements.claimAnnouncement.run({ id, now, spacing: spacingMs }).changes > 0) return null
+          const row = this.statements.selectAnnouncedAt.get(id) as { announced_at: number | null } | undefined
+          return row?.announced_at == null ? null : row.announced_at + spacingMs
+        }) as number | null,
+    )
+  }
+
   async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {
     return this.write('enqueueDeliveries', () =>
       this.writeTransaction(() => {

@@ -81,6 +81,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX uploads_by_document ON uploads (document_id, hash);
   `,
+  `
+  -- When a node last announced the document's changes (webhook document.changed): the nodes of a
+  -- cluster claim it in turn, so a document gets at most one announcement per debounce window.
+  ALTER TABLE documents ADD COLUMN announced_at INTEGER;
+  `,
 ]
 
 /**

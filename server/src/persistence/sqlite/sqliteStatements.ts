@@ -55,6 +55,8 @@ export interface SqliteStatements {
   readonly deleteSnapshotOfRoom: Statement<[room: string]>
   readonly deleteUploadsOfDocument: Statement<[documentId: string]>
   readonly updateChangedAt: Statement<[{ id: string; at: number }]>
+  readonly claimAnnouncement: Statement<[{ id: string; now: number; spacing: number }]>
+  readonly selectAnnouncedAt: Statement<[string]>
   readonly insertDelivery: Statement<[{ url: string; body: string; now: number; maxRows: number }]>
   readonly claimDeliveries: Statement<[{ now: number; limit: number; leaseUntil: number }], OutboxRow>
   readonly deleteDelivery: Statement<[id: string]>
@@ -132,6 +134,10 @@ export function prepareStatements(db: Database): SqliteStatements {
     updateChangedAt: db.prepare(
       'UPDATE documents SET changed_at = max(coalesce(changed_at, 0), @at) WHERE id = @id',
     ),
+    claimAnnouncement: db.prepare(`
+      UPDATE documents SET announced_at = @now
+      WHERE id = @id AND (announced_at IS NULL OR announced_at <= @now - @spacing)`),
+    selectAnnouncedAt: db.prepare('SELECT announced_at FROM documents WHERE id = ?'),
     // The bound is checked in the same statement, under the write lock every process shares.
     insertDelivery: db.prepare(`
       INSERT INTO webhook_outbox (url, body, attempts, next_attempt_at, created_at)
