@@ -19,7 +19,7 @@ import {
   type SerializedLexicalNode,
   type Spread,
 } from 'lexical'
-import { isContentHash } from './uploads'
+import { hashFromReference, isContentHash } from './uploads'
 
 /** Longest alt text and caption kept, in UTF-16 code units: descriptions, not documents. */
 export const MAX_IMAGE_TEXT_LENGTH = 1000
@@ -73,7 +73,12 @@ export class ImageNode extends DecoratorNode<unknown> {
   }
 
   static override importDOM(): DOMConversionMap | null {
-    return { img: () => ({ conversion: convertImageElement, priority: 0 }) }
+    return {
+      img: () => ({ conversion: convertImageElement, priority: 0 }),
+      // Only a figure around an image; other figures (a table, a quote) keep their content.
+      figure: (element) =>
+        findImage(element as unknown as FigureLike) ? { conversion: convertFigure, priority: 1 } : null,
+    }
   }
 
   constructor(fields: ImageFields = {}, key?: NodeKey) {
@@ -106,14 +111,23 @@ export class ImageNode extends DecoratorNode<unknown> {
     }
   }
 
-  /** A copy pastes elsewhere as an image placeholder with its description; the bytes need a signed URL. */
+  /**
+   * A copy pastes elsewhere as an image placeholder with its description (the bytes need a signed
+   * URL); a caption makes it a `<figure>` with a `<figcaption>`, which importDOM reads back.
+   */
   override exportDOM(): DOMExportOutput {
-    const element = ownerDocument().createElement('img')
-    element.setAttribute('alt', this.__altText)
-    if (this.__sourceUrl) element.setAttribute('src', this.__sourceUrl)
-    if (this.__hash) element.setAttribute('data-tandem-image', this.__hash)
-    if (this.__width) element.setAttribute('width', String(this.__width))
-    return { element }
+    const document = ownerDocument()
+    const image = document.createElement('img')
+    image.setAttribute('alt', this.__altText)
+    if (this.__sourceUrl) image.setAttribute('src', this.__sourceUrl)
+    if (this.__hash) image.setAttribute('data-tandem-image', this.__hash)
+    if (this.__width) image.setAttribute('width', String(this.__width))
+    if (this.__caption === '') return { element: image }
+    const figure = document.createElement('figure')
+    const caption = document.createElement('figcaption')
+    caption.textContent = this.__caption
+    figure.append(image, caption)
+    return { element: figure }
   }
 
   override createDOM(config: EditorConfig) {
@@ -186,17 +200,46 @@ interface ImageElementLike {
   getAttribute(name: string): string | null
 }
 
-/** Pasted `<img>`: never fetched here; its link and alt text are kept as a placeholder. */
+/** The part of a `<figure>` read here. */
+interface FigureLike {
+  readonly children: ArrayLike<FigureLike & ImageElementLike & { readonly nodeName: string }>
+  readonly textContent: string | null
+}
+
+function findImage(figure: FigureLike): ImageElementLike | undefined {
+  return Array.from(figure.children).find((child) => child.nodeName === 'IMG')
+}
+
+/**
+ * Pasted `<img>`: never fetched here; its link and alt text are kept as a placeholder. A Tandem image
+ * (its hash in data-tandem-image, or an `uploads/<hash>` source as exports write it) stays that image.
+ */
 function convertImageElement(element: ImageElementLike): DOMConversionOutput {
-  const width = Number(element.getAttribute('width'))
+  return { node: $createImageNode(imageFieldsOf(element)) }
+}
+
+/** `<figure><img><figcaption>`: one image with its caption; the figure's other content is dropped. */
+function convertFigure(element: unknown): DOMConversionOutput {
+  const figure = element as FigureLike
+  const caption = Array.from(figure.children).find((child) => child.nodeName === 'FIGCAPTION')
+  const image = findImage(figure)
+  if (image === undefined) return { node: null }
   return {
-    node: $createImageNode({
-      // A copy from a Tandem document pasted into the same document keeps working.
-      hash: element.getAttribute('data-tandem-image'),
-      sourceUrl: element.getAttribute('src'),
-      altText: element.getAttribute('alt') ?? '',
-      width: width > 0 ? width : null,
-    }),
+    node: $createImageNode({ ...imageFieldsOf(image), caption: caption?.textContent?.trim() ?? '' }),
+    after: () => [],
+  }
+}
+
+function imageFieldsOf(element: ImageElementLike): ImageFields {
+  const width = Number(element.getAttribute('width'))
+  const source = element.getAttribute('src') ?? ''
+  const uploaded = hashFromReference(source)
+  return {
+    hash: element.getAttribute('data-tandem-image') ?? uploaded,
+    // A Tandem image URL is signed and expires: not a link worth keeping.
+    sourceUrl: uploaded === null ? source : null,
+    altText: element.getAttribute('alt') ?? '',
+    width: width > 0 ? width : null,
   }
 }
 

@@ -38,3 +38,22 @@ export interface UploadListResponse {
   /** Seconds since the epoch at which every `url` here stops working; ask again before then. */
   expiresAt: number
 }
+
+/**
+ * How exported Markdown and HTML refer to an upload of the same document: `uploads/<hash>`, a path
+ * relative to the document (importing it into that document shows the image again; elsewhere,
+ * `GET /api/documents/:id/uploads` gives each hash a signed URL). Never a signed URL: those expire.
+ */
+export function uploadReference(hash: ContentHash): string {
+  return `uploads/${hash}`
+}
+
+/** `uploads/<hash>` or `.../uploads/<document>/<hash>?...` (a signed image URL of a Tandem server). */
+const UPLOAD_REFERENCE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/?(?:[^?#]*\/)?uploads\/(?:[A-Za-z0-9_-]+\/)?([0-9a-f]{64})(?:[?#].*)?$/
+
+/** The upload `reference` names (see uploadReference, or a Tandem image URL), or null for any other link. */
+export function hashFromReference(reference: string): ContentHash | null {
+  const match = UPLOAD_REFERENCE.exec(reference)
+  return match ? match[1]! : null
+}

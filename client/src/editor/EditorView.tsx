@@ -13,7 +13,7 @@ import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPl
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin'
 import { TablePlugin } from '@lexical/react/LexicalTablePlugin'
 import { LEXICAL_ROOT_NAME } from '@tandem/shared'
-import { MARKDOWN_TRANSFORMERS } from '@tandem/shared/content/nodeFormats'
+import { MARKDOWN_SHORTCUTS } from '@tandem/shared/content/nodeFormats'
 import { EDITOR_NODES, UNSYNCED_PROPERTIES } from '@tandem/shared/editorNodes'
 import type { LexicalEditor } from 'lexical'
 import { type RefObject, useEffect, useMemo, useState } from 'react'
@@ -190,7 +190,7 @@ export function EditorView({
             {editable && <SlashMenuPlugin canInsertImages={images !== undefined} />}
             <LinkPlugin validateUrl={isValidLink} />
             <OpenLinksPlugin editable={editable} />
-            <MarkdownShortcutPlugin transformers={MARKDOWN_TRANSFORMERS} />
+            <MarkdownShortcutPlugin transformers={MARKDOWN_SHORTCUTS} />
             <MarkdownPastePlugin />
             <ListTabPlugin maxIndent={6} />
             <ShortcutsPlugin />

@@ -5,10 +5,11 @@ import { $isTableCellNode, $isTableNode, $isTableRowNode, TableCellHeaderStates 
 import { $createParagraphNode, $createTextNode, $getRoot, createEditor, type LexicalEditor } from 'lexical'
 import { describe, expect, it } from 'vitest'
 import { EDITOR_NODES } from '../editorNodes'
+import { $isImageNode } from '../ImageNode'
 import { ContentLimitError, MAX_CONTENT_DEPTH } from './contentFormats'
 import { $importContent } from './importContent'
 import { looksLikeMarkdown } from './looksLikeMarkdown'
-import { HTML_CONFIG, MARKDOWN_TRANSFORMERS } from './nodeFormats'
+import { HTML_CONFIG, MARKDOWN_SHORTCUTS, MARKDOWN_TRANSFORMERS } from './nodeFormats'
 import { readContent } from './readContent'
 
 /** Every construct the supported subset has, written as Lexical's exporter writes it. */
@@ -234,6 +235,108 @@ describe('tables, dividers and code languages', () => {
     )
     expect(blocksOf(editor)).toEqual(['paragraph'])
     expect(readContent(editor, 'text')).toBe('| a |')
+  })
+})
+
+const HASH = 'ab'.repeat(32)
+
+/** Images as Markdown lines, as the exporter writes them. */
+const IMAGES_MARKDOWN = `Before
+
+![A chart \\] with a bracket](uploads/${HASH} "Sales, \\"2026\\"")
+
+![Remote logo](https://example.com/logo%28v2%29.png)
+
+![No source]()
+
+After
+`
+
+function imagesOf(editor: LexicalEditor) {
+  return editor.read(() =>
+    $getRoot()
+      .getChildren()
+      .filter($isImageNode)
+      .map((image) => image.getFields()),
+  )
+}
+
+describe('images', () => {
+  it('Markdown: an uploaded image, a placeholder with its link, one without; exact and stable', () => {
+    const once = markdownRoundTrip(IMAGES_MARKDOWN)
+    expect(once).toBe(IMAGES_MARKDOWN)
+    expect(markdownRoundTrip(once)).toBe(once)
+    const editor = createTestEditor()
+    importInto(editor, 'markdown', IMAGES_MARKDOWN)
+    expect(imagesOf(editor)).toEqual([
+      {
+        hash: HASH,
+        sourceUrl: null,
+        altText: 'A chart ] with a bracket',
+        caption: 'Sales, "2026"',
+        width: null,
+      },
+      {
+        hash: null,
+        sourceUrl: 'https://example.com/logo%28v2%29.png',
+        altText: 'Remote logo',
+        caption: '',
+        width: null,
+      },
+      { hash: null, sourceUrl: null, altText: 'No source', caption: '', width: null },
+    ])
+  })
+
+  it("reads other tools' image lines: <angle> targets, signed Tandem URLs, unsafe links dropped", () => {
+    const editor = createTestEditor()
+    importInto(
+      editor,
+      'markdown',
+      `![a](<https://x.test/my pic.png> "cap")
+
+![b](https://tandem.test/uploads/doc-1/${HASH}?expires=1&signature=s)
+
+![c](javascript:alert(1))
+
+text ![d](https://x.test/i.png) inline
+`,
+    )
+    expect(imagesOf(editor)).toEqual([
+      { hash: null, sourceUrl: 'https://x.test/my%20pic.png', altText: 'a', caption: 'cap', width: null },
+      { hash: HASH, sourceUrl: null, altText: 'b', caption: '', width: null },
+    ])
+    // The `javascript:` line is no image (its parenthesis ends the link early) and an image inside a
+    // paragraph stays text with a link: images are blocks.
+    expect(readContent(editor, 'text')).toContain('inline')
+  })
+
+  it('HTML: a caption is a <figure> with a <figcaption>, and both come back', () => {
+    const editor = createTestEditor()
+    importInto(editor, 'markdown', IMAGES_MARKDOWN)
+    const html = readContent(editor, 'html')
+    expect(html).toMatch(
+      /<figure><img alt="A chart \] with a bracket" data-tandem-image="[0-9a-f]{64}"><figcaption>Sales, "2026"<\/figcaption><\/figure>/,
+    )
+    const again = createTestEditor()
+    importInto(again, 'html', html)
+    expect(imagesOf(again)).toEqual(imagesOf(editor))
+    expect(readContent(again, 'markdown')).toBe(IMAGES_MARKDOWN)
+
+    const other = createTestEditor()
+    importInto(
+      other,
+      'html',
+      `<figure><img src="uploads/${HASH}" alt="x"><figcaption> Caption </figcaption></figure><figure><blockquote>quoted</blockquote></figure>`,
+    )
+    expect(imagesOf(other)).toEqual([
+      { hash: HASH, sourceUrl: null, altText: 'x', caption: 'Caption', width: null },
+    ])
+    expect(readContent(other, 'text')).toContain('quoted')
+  })
+
+  it('typing an image line in the editor makes no image: the shortcut is off', () => {
+    expect(MARKDOWN_SHORTCUTS.some((t) => t.type === 'element' && t.regExp.test('![a](b)'))).toBe(false)
+    expect(MARKDOWN_TRANSFORMERS.some((t) => t.type === 'element' && t.regExp.test('![a](b)'))).toBe(true)
   })
 })
 

@@ -17,6 +17,7 @@ import {
 import { TableNode } from '@lexical/table'
 import type { HTMLConfig } from 'lexical'
 import { codeLanguageImport, exportTableDOM } from './htmlOverrides'
+import { IMAGE } from './markdownImage'
 import { createTableTransformer, DIVIDER } from './markdownTable'
 
 export interface NodeFormat {
@@ -29,6 +30,11 @@ export interface NodeFormat {
    * class in EDITOR_NODES) already convert them; add one here only to change what Lexical does.
    */
   readonly html?: HTMLConfig
+  /**
+   * False when typing the Markdown in the editor should not convert it (an image line typed by hand
+   * is text someone is writing, not a request for a placeholder). Default true.
+   */
+  readonly shortcut?: boolean
 }
 
 /**
@@ -44,6 +50,8 @@ export const NODE_FORMATS: readonly NodeFormat[] = [
   { name: 'code block', markdown: [CODE], html: { import: codeLanguageImport } },
   // Before the lists and text formats: "***" and "---" alone on a line are dividers.
   { name: 'divider', markdown: [DIVIDER] },
+  // `![alt](uploads/<hash> "caption")` alone on a line; HTML is ImageNode's own (<figure> with a caption).
+  { name: 'image', markdown: [IMAGE], shortcut: false },
   // Cells are converted with every transformer but this one (Markdown has no nested tables).
   {
     name: 'table',
@@ -61,8 +69,13 @@ export const NODE_FORMATS: readonly NodeFormat[] = [
   { name: 'link', markdown: [LINK] },
 ]
 
-/** NODE_FORMATS' Markdown transformers, in order: what import, export and shortcuts use. */
+/** NODE_FORMATS' Markdown transformers, in order: what import and export use. */
 export const MARKDOWN_TRANSFORMERS: Transformer[] = NODE_FORMATS.flatMap((format) => format.markdown)
+
+/** The transformers that act while typing (MarkdownShortcutPlugin). */
+export const MARKDOWN_SHORTCUTS: Transformer[] = NODE_FORMATS.filter(
+  (format) => format.shortcut !== false,
+).flatMap((format) => format.markdown)
 
 /** What a table cell's content converts with: everything but tables. */
 const CELL_TRANSFORMERS: Transformer[] = NODE_FORMATS.filter((format) => format.name !== 'table').flatMap(
