@@ -87,7 +87,8 @@ describe('webhooks', () => {
         .map((d) => Date.parse(d.event.occurredAt as string))
         .sort((x, y) => x - y)
       for (let i = 1; i < changedAt.length; i++) {
-        expect(changedAt[i]! - changedAt[i - 1]!).toBeGreaterThanOrEqual(options.webhookDebounceMs)
+        // Less a little: occurredAt is stamped when the event is queued, a few ms after the claim.
+        expect(changedAt[i]! - changedAt[i - 1]!).toBeGreaterThanOrEqual(options.webhookDebounceMs - 30)
       }
 
       const annClosed = recordCloseCodes(ann)
