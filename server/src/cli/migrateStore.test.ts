@@ -90,6 +90,11 @@ describe('migrate-store (SQLite to Postgres)', () => {
       await store.createDocument({ id: 'doc1', title: 'Plan', createdAt: 1_700_000_000_000, deletedAt: null })
       await store.addShareKey(KEY)
       await store.putUpload(UPLOAD, { maxCount: 10, maxBytes: 1000 })
+      await store.markDocumentsChanged([{ id: 'doc1', at: 1_700_000_500_000 }])
+      await store.enqueueDeliveries([{ url: 'https://hooks.test/a', body: '{"id":"e1"}' }], {
+        now: 1_700_000_600_000,
+        maxRows: 10,
+      })
     } finally {
       await store.close()
     }
@@ -102,7 +107,9 @@ describe('migrate-store (SQLite to Postgres)', () => {
     const url = await postgres.createDatabase()
     const first = runMigrateStore(['--from', `sqlite:${dataDir}`, '--to', url])
     expect(first.status, first.stderr).toBe(0)
-    expect(first.stdout).toContain('copied 1 documents, 1 share keys, 1 images and 3 rooms')
+    expect(first.stdout).toContain(
+      'copied 1 documents, 1 share keys, 1 images, 1 pending webhook deliveries and 3 rooms',
+    )
 
     const expected = { compacted: 'hello world!', plain: 'just a log', gap: 'a' }
     expect(await textsIn(url, Object.keys(expected))).toEqual(expected)
@@ -121,6 +128,14 @@ describe('migrate-store (SQLite to Postgres)', () => {
         deletedAt: null,
       })
       expect(await target.findShareKey('doc1', KEY.keyHash)).toEqual(KEY)
+      // The last edit time and the webhook delivery not yet sent came along.
+      expect((await target.listDocuments('', 10))[0]).toMatchObject({
+        id: 'doc1',
+        changedAt: 1_700_000_500_000,
+      })
+      expect(
+        await target.claimDeliveries({ now: 1_700_000_700_000, limit: 10, leaseMs: 1000 }),
+      ).toMatchObject([{ url: 'https://hooks.test/a', body: '{"id":"e1"}', attempts: 1 }])
       const image = await target.getUpload('doc1', UPLOAD.hash)
       expect(image && { ...image, data: Array.from(image.data) }).toEqual({
         ...UPLOAD,
@@ -142,7 +157,14 @@ describe('migrate-store (SQLite to Postgres)', () => {
     await expectStorageError(again, 'conflict')
 
     const forced = await copySqliteToPostgres(databaseFile(dataDir), url, { force: true })
-    expect(forced).toMatchObject({ documents: 1, shareKeys: 1, uploads: 1, rooms: 3, skipped: 3 })
+    expect(forced).toMatchObject({
+      documents: 1,
+      shareKeys: 1,
+      uploads: 1,
+      deliveries: 1,
+      rooms: 3,
+      skipped: 4,
+    })
     expect(await textsIn(url, Object.keys(expected))).toEqual({ ...expected, gap: 'abc' })
   })
 

@@ -1,4 +1,7 @@
-/** Moves a deployment from SQLite to Postgres: documents, share keys, uploaded images and every room's state, in one transaction. */
+/**
+ * Moves a deployment from SQLite to Postgres: documents (with their last edit time), share keys,
+ * uploaded images, webhook deliveries not yet sent and every room's state, in one transaction.
+ */
 import fs from 'node:fs'
 import { crc32 } from 'node:zlib'
 import Database from 'better-sqlite3'
@@ -20,6 +23,8 @@ export interface CopySummary {
   readonly shareKeys: number
   /** Uploaded images copied. */
   readonly uploads: number
+  /** Webhook deliveries still waiting to be sent, copied so none is lost in the move. */
+  readonly deliveries: number
   readonly rooms: number
   /** Total size of the room snapshots written. */
   readonly bytes: number
@@ -33,6 +38,7 @@ const TABLES = [
   'tandem_documents',
   'tandem_share_keys',
   'tandem_uploads',
+  'tandem_webhook_outbox',
 ] as const
 
 /**
@@ -63,13 +69,13 @@ export async function copySqliteToPostgres(
     if (!options.force) await assertEmpty(client)
     let skipped = 0
     const documents = listing
-      .prepare('SELECT id, title, created_at, deleted_at FROM documents')
-      .all() as DocumentRow[]
+      .prepare('SELECT id, title, created_at, deleted_at, changed_at FROM documents')
+      .all() as (DocumentRow & { changed_at: number | null })[]
     for (const row of documents) {
       const { rowCount } = await client.query(
-        `INSERT INTO tandem_documents (id, title, created_at, deleted_at) VALUES ($1, $2, $3, $4)
+        `INSERT INTO tandem_documents (id, title, created_at, deleted_at, changed_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING`,
-        [row.id, row.title, row.created_at, row.deleted_at],
+        [row.id, row.title, row.created_at, row.deleted_at, row.changed_at],
       )
       if (rowCount === 0) skipped++
     }
@@ -109,6 +115,20 @@ export async function copySqliteToPostgres(
       )
       if (rowCount === 0) skipped++
     }
+    // In their order, as they were due. A delivery already in the target (a second run with force)
+    // is not queued twice; receivers drop repeats by event id anyway.
+    const deliveries = listing
+      .prepare('SELECT url, body, attempts, next_attempt_at, created_at FROM webhook_outbox ORDER BY id')
+      .all() as { url: string; body: string; attempts: number; next_attempt_at: number; created_at: number }[]
+    for (const row of deliveries) {
+      const { rowCount } = await client.query(
+        `INSERT INTO tandem_webhook_outbox (url, body, attempts, next_attempt_at, created_at)
+         SELECT $1, $2, $3, $4, $5
+         WHERE NOT EXISTS (SELECT 1 FROM tandem_webhook_outbox WHERE url = $1 AND body = $2)`,
+        [row.url, row.body, row.attempts, row.next_attempt_at, row.created_at],
+      )
+      if (rowCount === 0) skipped++
+    }
     const rooms = (
       listing
         .prepare('SELECT room FROM snapshots UNION SELECT DISTINCT room FROM updates ORDER BY room')
@@ -132,6 +152,7 @@ export async function copySqliteToPostgres(
       documents: documents.length,
       shareKeys: keys.length,
       uploads: uploadKeys.length,
+      deliveries: deliveries.length,
       rooms: rooms.length,
       bytes,
       skipped,
