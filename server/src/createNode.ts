@@ -128,7 +128,16 @@ export async function createNode(
     metrics,
     authenticate: tokenAuthenticator(verifier),
     api,
-    uploads: createUploadHandler({ store, signer: uploadSigner }),
+    uploads: createUploadHandler({
+      store,
+      signer: uploadSigner,
+      // Its own allowance, sized like refused upgrades': forged or stale image links from one address.
+      refusals: new RateLimiter({
+        capacity: config.upgradeRefusalBurst,
+        refillPerSecond: config.upgradeRefusalsPerSecond,
+      }),
+      clientAddress: clientAddress(config.trustProxy),
+    }),
     logger,
     documentEvents: webhooks,
   })

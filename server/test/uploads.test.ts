@@ -209,3 +209,25 @@ describe('upload rate', () => {
     expect((await api.upload(other.id, other.editKey, png(9))).status).toBe(201)
   })
 })
+
+describe('refused image links', () => {
+  it('an address past UPGRADE_REFUSAL_BURST refused links gets 429 with Retry-After, and nothing is checked meanwhile', async () => {
+    const node = await startNode({
+      storage: 'memory',
+      secret: SECRET,
+      upgradeRefusalBurst: 3,
+      upgradeRefusalsPerSecond: 0.001,
+    })
+    const api = client(node.httpUrl)
+    const doc = await api.createDocument()
+    const { url } = (await (await api.upload(doc.id, doc.editKey, PNG)).json()) as UploadResponse
+    const forged = url.replace(/signature=[^&]+/, 'signature=forged')
+    // Valid links are not refusals: they spend nothing.
+    for (let i = 0; i < 5; i++) expect((await api.fetchPath(url)).status).toBe(200)
+    for (let i = 0; i < 3; i++) expect((await api.fetchPath(forged)).status).toBe(403)
+    const limited = await api.fetchPath(forged)
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await api.fetchPath(url)).status).toBe(429)
+  })
+})
