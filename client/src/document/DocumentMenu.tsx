@@ -8,7 +8,8 @@ import type { Navigate } from '../app/useLocation'
 import { MoreIcon } from '../editor/icons'
 import { openCreatedDocument } from '../home/openCreatedDocument'
 import { downloadFile, type ExportFormat, exportDocument } from './exportDocument'
-import { IMPORT_ACCEPT, importDocumentFile } from './importDocumentFile'
+import { ImportFileInput } from './ImportFileInput'
+import { importDocumentFile } from './importDocumentFile'
 
 export interface DocumentMenuProps {
   editorRef: RefObject<LexicalEditor | null>
@@ -157,19 +158,7 @@ export function DocumentMenu({ editorRef, title, userName, navigate }: DocumentM
           </button>
         </div>
       )}
-      <input
-        accept={IMPORT_ACCEPT}
-        className="visually-hidden-input"
-        data-testid="import-file-input"
-        onChange={(event) => {
-          const file = event.target.files?.[0]
-          event.target.value = ''
-          if (file) void importFile(file)
-        }}
-        ref={fileInput}
-        tabIndex={-1}
-        type="file"
-      />
+      <ImportFileInput onFile={(file) => void importFile(file)} ref={fileInput} testId="import-file-input" />
       {importError !== null && (
         <div className="document-menu-popover document-menu-error" data-testid="import-error" role="alert">
           <p>{importError}</p>

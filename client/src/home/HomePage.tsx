@@ -5,7 +5,8 @@ import { ApiError, createDocument } from '../api/apiClient'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
-import { IMPORT_ACCEPT, ImportRefusedError, importDocumentFile } from '../document/importDocumentFile'
+import { ImportFileInput } from '../document/ImportFileInput'
+import { ImportRefusedError, importDocumentFile } from '../document/importDocumentFile'
 import { NamePrompt } from '../document/NamePrompt'
 import { useIdentity } from '../identity/useIdentity'
 import { browserStorage } from '../storage/browserStorage'
@@ -102,18 +103,10 @@ export function HomePage({ navigate }: HomePageProps) {
             >
               Import Markdown or HTML
             </button>
-            <input
-              accept={IMPORT_ACCEPT}
-              className="visually-hidden-input"
-              data-testid="home-import-input"
-              onChange={(event) => {
-                const file = event.target.files?.[0]
-                event.target.value = ''
-                if (file) void importFile(file)
-              }}
+            <ImportFileInput
+              onFile={(file) => void importFile(file)}
               ref={fileInput}
-              tabIndex={-1}
-              type="file"
+              testId="home-import-input"
             />
           </div>
           {error !== null && (
