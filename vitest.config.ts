@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config'
 // One runner for every workspace's unit and integration tests; e2e runs under Playwright.
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per core minus one: a single worker on a two-core CI machine.
+    // Most files wait on sockets, child processes and disks, so two files at once use the cores
+    // (measured under load: the whole run passes at two workers as it does at one).
+    maxWorkers: 2,
     // CI also writes a JSON report, which .ci/summary.mjs folds into one closing line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: './test-results/vitest.json' },
