@@ -2,14 +2,18 @@
  * The benchmark harness at a tiny size: every contender and workload runs in seconds and the load
  * actually flows. Figures are not checked (they mean nothing at this size); `npm run bench` measures.
  */
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { readBenchOptions } from './src/benchOptions'
 import { CONTENDER_IDS } from './src/contenders/contenders'
+import { killAllServers } from './src/contenders/ServerProcess'
 import { encodeTypingUpdate, TEXT_NAME } from './src/load/typingUpdates'
 import { runBench } from './src/runBench'
 
 describe('bench harness', () => {
+  // A timed-out run leaves its contenders running; they must not outlive the test file.
+  afterAll(killAllServers)
+
   it('hand-encodes typing updates byte for byte as Yjs does', () => {
     const doc = new Y.Doc()
     doc.clientID = 123_456_789

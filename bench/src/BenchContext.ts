@@ -10,7 +10,7 @@ import path from 'node:path'
 import { ANY_ROOM, createToken } from '@tandem/shared'
 import type { BenchOptions } from './benchOptions'
 import type { Contender } from './contenders/contenders'
-import { findFreePort, ServerProcess, type StartOptions } from './contenders/ServerProcess'
+import { findFreePort, killAllServers, ServerProcess, type StartOptions } from './contenders/ServerProcess'
 import { InterferenceLog } from './measure/InterferenceLog'
 
 const TOKEN_TTL_SECONDS = 6 * 3600
@@ -28,10 +28,9 @@ export class BenchContext {
   private dataDirs = 0
   /** Servers kept running across workloads when `options.smoke` (start-up would dominate a smoke run). */
   private readonly shared = new Map<Contender['id'], ServerProcess>()
-  /** Every server started, so none (nor its data) outlives the harness if it is interrupted. */
-  private readonly started = new Set<ServerProcess>()
+  /** No server (nor its data) outlives the harness if it is interrupted. */
   private readonly killStarted = () => {
-    for (const server of this.started) server.killNow()
+    killAllServers()
     rmSync(this.tmpDir, { recursive: true, force: true })
   }
   /** Other processes' use of our pinned cores, window by window. */
@@ -85,7 +84,6 @@ export class BenchContext {
       cpus: this.cores.serverCpus,
       ...overrides,
     })
-    this.started.add(server)
     return server
   }
 

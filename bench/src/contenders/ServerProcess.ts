@@ -42,6 +42,17 @@ function acceptsConnections(port: number): Promise<boolean> {
   })
 }
 
+/** Every contender process started here and still running, for killAllServers. */
+const live = new Set<ServerProcess>()
+
+/**
+ * SIGKILLs every contender still running. For a harness cut short (a test timeout, an exception that
+ * skipped a stop): without it the servers outlive the run and load the machine for hours.
+ */
+export function killAllServers(): void {
+  for (const server of live) server.killNow()
+}
+
 export class ServerProcess {
   readonly stats: ProcessStats
   private output = ''
@@ -56,6 +67,8 @@ export class ServerProcess {
     child.stdout?.on('data', (chunk: Buffer) => this.appendOutput(chunk))
     child.stderr?.on('data', (chunk: Buffer) => this.appendOutput(chunk))
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()))
+    live.add(this)
+    void this.exited.then(() => live.delete(this))
   }
 
   /** Starts the contender and waits until it accepts connections. */
