@@ -14,7 +14,7 @@ import { $findMatchingParent } from '@lexical/utils'
 import { $getSelection, $isRangeSelection, COLLABORATION_TAG, HISTORIC_TAG, type TextNode } from 'lexical'
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
-import { type BlockInsert, blockInsertsFor, matchBlockInserts } from './blockInserts'
+import { type BlockInsert, blockInsertsFor, entryForTypedQuery, matchBlockInserts } from './blockInserts'
 
 /** Longest query after the slash; past it the slash is taken as text. */
 const MAX_QUERY_LENGTH = 24
@@ -67,22 +67,24 @@ export function SlashMenuPlugin({ canInsertImages = false }: { canInsertImages?:
     if (lastUpdateWasRemote.current && !menuOpen.current) return null
     return $matchSlashQuery(text)
   }, [])
+  const inserts = useMemo(() => blockInsertsFor({ canInsertImages }), [canInsertImages])
   const options = useMemo(
-    () =>
-      matchBlockInserts(query ?? '', blockInsertsFor({ canInsertImages })).map(
-        (entry) => new BlockInsertOption(entry),
-      ),
-    [query, canInsertImages],
+    () => matchBlockInserts(query ?? '', inserts).map((entry) => new BlockInsertOption(entry)),
+    [query, inserts],
   )
 
   const onSelectOption = useCallback(
     (option: BlockInsertOption, queryNode: TextNode | null, closeMenu: () => void) => {
-      // Called inside an update: the typed `/query` goes, then the entry runs at the caret.
-      queryNode?.remove()
-      option.entry.run(editor)
+      // Called inside an update, which reads the text as typed now (the list may be a render behind).
+      const typed = queryNode === null ? (query ?? '') : queryNode.getTextContent().replace(/^\//, '')
+      const entry = entryForTypedQuery(option.entry, typed, inserts)
       closeMenu()
+      if (entry === null) return
+      // The typed `/query` goes, then the entry runs at the caret.
+      queryNode?.remove()
+      entry.run(editor)
     },
-    [editor],
+    [editor, query, inserts],
   )
 
   return (

@@ -19,7 +19,9 @@ const {
 } = await import('lexical')
 const { PICK_IMAGE_COMMAND } = await import('../images/imageCommands')
 const { HeadlessNetwork } = await import('../testing/headlessCollab')
-const { BLOCK_INSERTS, IMAGE_INSERT, blockInsertsFor, matchBlockInserts } = await import('./blockInserts')
+const { BLOCK_INSERTS, IMAGE_INSERT, blockInsertsFor, entryForTypedQuery, matchBlockInserts } = await import(
+  './blockInserts'
+)
 
 let net: InstanceType<typeof HeadlessNetwork>
 afterEach(() => net.destroy())
@@ -117,6 +119,17 @@ describe('block inserts', () => {
     expect(matchBlockInserts('todo').map((entry) => entry.id)).toEqual(['check'])
     expect(matchBlockInserts('zzz')).toEqual([])
     expect(new Set(BLOCK_INSERTS.map((entry) => entry.id)).size).toBe(BLOCK_INSERTS.length)
+  })
+
+  it('Enter runs what was typed even when the list on screen is a keystroke behind', () => {
+    const byId = (id: string) => BLOCK_INSERTS.find((entry) => entry.id === id)!
+    // The list still showed "/" (Heading 1 highlighted) when "ta" and Enter arrived.
+    expect(entryForTypedQuery(BLOCK_INSERTS[0]!, 'ta')?.id).toBe(matchBlockInserts('ta')[0]?.id)
+    expect(entryForTypedQuery(BLOCK_INSERTS[0]!, 'tab')?.id).toBe('table')
+    // A choice that still matches is kept (someone arrowed down to it).
+    expect(entryForTypedQuery(byId('h3'), 'he')?.id).toBe('h3')
+    // Nothing matches what was typed: nothing runs.
+    expect(entryForTypedQuery(byId('h1'), 'zzz')).toBeNull()
   })
 
   it('offers "Image" only where this editor can upload, and it opens the file picker', () => {

@@ -209,6 +209,22 @@ export function matchBlockInserts(
 }
 
 /**
+ * What Enter runs: the entry chosen from the list on screen while it still matches what was typed,
+ * otherwise the best match of the typed query. On a slow machine Enter can come before the list has
+ * re-rendered for the last keystroke, so the highlighted entry may belong to a shorter query ("/tab"
+ * typed fast then Enter ran the first entry of "/", Heading 1, instead of Table). Null when nothing
+ * matches.
+ */
+export function entryForTypedQuery(
+  chosen: BlockInsert,
+  typedQuery: string,
+  entries: readonly BlockInsert[] = BLOCK_INSERTS,
+): BlockInsert | null {
+  const matches = matchBlockInserts(typedQuery, entries)
+  return matches.includes(chosen) ? chosen : (matches[0] ?? null)
+}
+
+/**
  * Applies `style` to the text of the caret's block, like Notion's `/red`: the menu is opened with a
  * caret, not a selection. In an empty block the caret takes the style instead, so what is typed next
  * is coloured; in a block with text it does not, or every later block would be coloured too.
