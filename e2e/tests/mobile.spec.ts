@@ -1,7 +1,7 @@
 /**
  * Issue 15, item 10: on a phone (390x844), offline, the header keeps to one line with Share on
  * screen, the title keeps room to be read, the status stays readable, and the toolbar is one row
- * that scrolls sideways.
+ * that scrolls sideways. In a narrow desktop window (a mouse) the tools wrap instead.
  */
 import { createDocument } from '../support/documents'
 import { editorContent, openEditor } from '../support/editorPage'
@@ -80,4 +80,27 @@ test('on a phone, offline, the header is one line with Share on screen and the t
   await ann.context().setOffline(false)
   await expect(status).toHaveAttribute('data-status', 'connected', { timeout: 15_000 })
   expect((await header.boundingBox())!.height).toBeLessThanOrEqual(MAX_HEADER_HEIGHT_PX)
+})
+
+test('in a narrow desktop window the tools wrap onto a second row: none is cut off', async ({
+  tandem,
+  newUser,
+}) => {
+  const doc = await createDocument(tandem.baseUrl, 'Narrow window')
+  const ann = await newUser('Ann', { viewport: { width: 760, height: 600 } })
+  await openEditor(ann, doc.editUrl)
+  const tools = ann.getByTestId('toolbar-tools')
+  const box = (await tools.boundingBox())!
+  const buttons = await tools.locator('button').evaluateAll((elements) =>
+    elements.map((element) => {
+      const rect = element.getBoundingClientRect()
+      return { left: rect.left, right: rect.right }
+    }),
+  )
+  expect(buttons.length).toBeGreaterThan(10)
+  for (const button of buttons) {
+    expect(button.left).toBeGreaterThanOrEqual(box.x - 1)
+    expect(button.right).toBeLessThanOrEqual(box.x + box.width + 1)
+  }
+  expect(box.height).toBeGreaterThan(MAX_TOOLBAR_HEIGHT_PX)
 })
