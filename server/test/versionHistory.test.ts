@@ -11,6 +11,9 @@ import { EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $createParagraphNode, $createTextNode, $getRoot, type LexicalEditor } from 'lexical'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import * as Y from 'yjs'
+import { createLogger } from '../src/logger'
+import { MemoryStore } from '../src/persistence/memory/MemoryStore'
+import { MemoryRelayHub } from '../src/relay/MemoryRelayHub'
 import { connectStockClient, type StockClient, synced } from './helpers/clients'
 import { createDocumentOver, exchangeKey } from './helpers/documentApi'
 import { readV2EditorState } from './helpers/lexicalDocuments'
@@ -223,11 +226,46 @@ describe('version history', () => {
     }
     const during = (await listVersions(node, id, edit)).versions.filter((v) => v.createdAt > started)
     expect(during.length).toBeGreaterThanOrEqual(1)
+    // ... and only that often: each commit restarts the quiet wait (else one every 300 ms, about 8).
+    expect(during.length).toBeLessThanOrEqual(2)
 
     // HISTORY_FOR_VIEWERS=false: a viewer gets 403 for every version route.
     expect((await api(node, `${id}/versions`, `ShareKey ${viewKey}`)).status).toBe(403)
     expect(
       (await api(node, `${id}/versions/${quiet!.id}?format=markdown`, `ShareKey ${viewKey}`)).status,
     ).toBe(403)
+  })
+
+  it('in a cluster, the node that stored the edits records their version, the other does not', async () => {
+    const hub = new MemoryRelayHub()
+    const store = new MemoryStore()
+    const logger = createLogger('silent', false)
+    const options = { secret: SECRET, versionIdleMs: 300 }
+    const near = await startNode(
+      { ...options, nodeId: 'near' },
+      { store, relay: hub.createRelay('near', logger) },
+    )
+    const far = await startNode(
+      { ...options, nodeId: 'far' },
+      { store, relay: hub.createRelay('far', logger) },
+    )
+    const { created, editKey } = await createDocumentOver(near.httpUrl, { title: 'Shared' })
+    const id = created.id
+    const edit = `ShareKey ${editKey}`
+    const ann = await connectPerson(near, id, editKey, 'Ann')
+    const bob = await connectPerson(far, id, editKey, 'Bob')
+
+    typeParagraph(ann, 'from near')
+    await vi.waitFor(() => expect(blocksOf(bob.client)).toContain('from near'), DEADLINE)
+    await vi.waitFor(
+      async () => expect((await listVersions(far, id, edit)).versions).toHaveLength(1),
+      DEADLINE,
+    )
+    typeParagraph(bob, 'from far')
+    await vi.waitFor(
+      async () => expect((await listVersions(near, id, edit)).versions).toHaveLength(2),
+      DEADLINE,
+    )
+    expect((await listVersions(near, id, edit)).versions[0]?.editors).toEqual(['Bob'])
   })
 })

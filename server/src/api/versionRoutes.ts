@@ -52,6 +52,8 @@ export async function handleNameCurrentVersion({ req, res, params, deps }: ApiCo
   await requireDocument(deps, documentId)
   const version = await unavailableAs503(history(deps).takeNamedVersion(documentId, name))
   if (version === 'over-quota') throw quotaExceeded()
+  if (version === null)
+    throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such document')
   sendJson(res, HTTP_STATUS.CREATED, toSummary(version))
 }
 

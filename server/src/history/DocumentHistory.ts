@@ -41,9 +41,15 @@ export class DocumentHistory {
     return this.options.retention
   }
 
-  /** Stores a version of the document as the store holds it now; 'over-quota' when retention refuses it. */
-  takeVersion(request: VersionRequest): Promise<VersionRecord | 'over-quota'> {
+  /**
+   * Stores a version of the document as the store holds it now; 'over-quota' when retention refuses
+   * it; null when the document was deleted meanwhile (its last edits' window closing after the delete).
+   */
+  takeVersion(request: VersionRequest): Promise<VersionRecord | 'over-quota' | null> {
     return this.queue.run(async () => {
+      // Rooms opened without the API have no record and get versions; a deleted document gets none.
+      const document = await this.options.store.getDocument(request.documentId)
+      if (document !== null && document.deletedAt !== null) return null
       const state = await this.readState(request.documentId)
       const version = {
         ...request,

@@ -51,7 +51,7 @@ export class History {
    * Takes a named version of the document now; it covers the edits the pending automatic version
    * would have (their editors are listed on it). 'over-quota' when retention refuses it.
    */
-  async takeNamedVersion(documentId: string, name: string): Promise<VersionRecord | 'over-quota'> {
+  async takeNamedVersion(documentId: string, name: string): Promise<VersionRecord | 'over-quota' | null> {
     const seen = this.recorder.claimWindow(documentId)
     return this.versions.takeVersion({ documentId, kind: 'named', name, ...seen })
   }
