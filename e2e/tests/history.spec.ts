@@ -79,8 +79,15 @@ test('two people: versions come, one is named, changes show by author, a restore
   await ann.screenshot({ path: testInfo.outputPath('history-390.png') })
   await ann.setViewportSize({ width: 1100, height: 760 })
 
-  // Restore the named version: both pages show it live, Ben's line gone, and stay in step.
+  // The named version against the one before it: nothing changed. Against Ben's (any two compare,
+  // older first): his line again.
   await panel.getByTestId('history-version').filter({ hasText: 'Sent to legal' }).click()
+  await expect(panel.getByTestId('history-legend')).toHaveText('No changes')
+  const bens = await panel.getByTestId('history-compare').locator('option').nth(1).getAttribute('value')
+  await panel.getByTestId('history-compare').selectOption(bens!)
+  await expect(added.filter({ hasText: 'legal wants Monday' })).not.toHaveCount(0)
+
+  // Restore the named version: both pages show it live, Ben's line gone, and stay in step.
   await panel.getByTestId('history-restore').click()
   await panel.getByTestId('history-restore-confirm').click()
   await expect(panel).toBeHidden()
