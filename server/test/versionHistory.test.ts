@@ -18,8 +18,10 @@ import { connectStockClient, type StockClient, synced } from './helpers/clients'
 import { createDocumentOver, exchangeKey } from './helpers/documentApi'
 import { readV2EditorState } from './helpers/lexicalDocuments'
 import { startNode, type TestServer } from './helpers/startServer'
+import { startWebhookReceiver } from './helpers/webhookReceiver'
 
 const SECRET = 'version-history-test-secret-0123456789'
+const WEBHOOK_SECRET = 'whsec-version-history-0123'
 /** Generous: the machine is shared with other test runs. */
 const DEADLINE = { timeout: 15_000, interval: 25 }
 
@@ -195,14 +197,20 @@ describe('version history', () => {
     expect((await state.arrayBuffer()).byteLength).toBe(version.bytes)
   })
 
-  it('takes automatic versions when editing goes quiet and during long editing, and viewers can be kept out', async () => {
-    const node = await startNode({
-      storage: 'sqlite',
-      secret: SECRET,
-      versionIdleMs: 300,
-      versionMaxIntervalMs: 1500,
-      historyForViewers: false,
-    })
+  it('takes automatic versions when editing goes quiet and during long editing, announces them, and can keep viewers out', async () => {
+    const receiver = await startWebhookReceiver(WEBHOOK_SECRET)
+    const node = await startNode(
+      {
+        storage: 'sqlite',
+        secret: SECRET,
+        versionIdleMs: 300,
+        versionMaxIntervalMs: 1500,
+        historyForViewers: false,
+        webhookUrls: [receiver.url],
+        webhookSecret: WEBHOOK_SECRET,
+      },
+      { webhookTimings: { retryBaseMs: 100, pollIntervalMs: 100 } },
+    )
     const { created, editKey, viewKey } = await createDocumentOver(node.httpUrl, { title: 'Auto' })
     const id = created.id
     const edit = `ShareKey ${editKey}`
@@ -216,6 +224,16 @@ describe('version history', () => {
     const [quiet] = (await listVersions(node, id, edit)).versions
     expect(quiet).toMatchObject({ kind: 'auto', name: null, editors: ['Ann'] })
     expect(quiet!.clients).toContainEqual([ann.client.doc.clientID, 'Ann'])
+    await vi.waitFor(() => {
+      const announced = receiver.accepted().find((delivery) => delivery.event.type === 'version.created')
+      expect(announced?.event).toMatchObject({
+        documentId: id,
+        versionId: quiet!.id,
+        kind: 'auto',
+        name: null,
+        editors: ['Ann'],
+      })
+    }, DEADLINE)
 
     // Typing every 100 ms never goes quiet for 300 ms: versions still come, at most 1.5 s apart.
     const started = Date.now()
