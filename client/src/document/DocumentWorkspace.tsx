@@ -167,7 +167,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
         <ThemeToggle />
         <button
           aria-label="Version history (Ctrl+Alt+Shift+H)"
-          className="tandem-icon-button history-button"
+          className="tandem-button tandem-icon-button history-button"
           data-testid="history-button"
           onClick={() => setShowingHistory(true)}
           ref={historyButtonRef}

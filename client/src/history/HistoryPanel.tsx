@@ -200,7 +200,7 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
           ))}
         <button
           aria-label="Close version history"
-          className="tandem-icon-button"
+          className="tandem-button tandem-icon-button"
           data-testid="history-close"
           onClick={onClose}
           type="button"
