@@ -14,7 +14,7 @@ import {
   restoreVersion,
 } from '../api/apiClient'
 import { CloseIcon } from '../editor/icons'
-import { colorForUser } from '../identity/identity'
+import { formatVersionTime, VersionList } from './VersionList'
 import { VersionView } from './VersionView'
 
 export interface HistoryPanelProps {
@@ -40,8 +40,6 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [confirmingRestore, setConfirmingRestore] = useState(false)
-  const [renaming, setRenaming] = useState<string | null>(null)
-  const [newName, setNewName] = useState('')
   const panelRef = useRef<HTMLDivElement>(null)
 
   const refresh = useCallback(async () => {
@@ -117,14 +115,17 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
   }, [versions])
   const authorOf = useCallback((clientId: number) => authors.get(clientId), [authors])
 
-  const run = async (work: () => Promise<unknown>) => {
+  /** Runs a change, then lists again; false (and the error shown) when it failed. */
+  const run = async (work: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true)
     setError(null)
     try {
       await work()
       await refresh()
+      return true
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure))
+      return false
     } finally {
       setBusy(false)
     }
@@ -227,150 +228,30 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
             )}
           </div>
         </div>
-        <aside className="history-list" aria-label="Versions">
-          {canEdit && (
-            <form
-              className="history-name-form"
-              onSubmit={(event) => {
-                event.preventDefault()
-                const name = newName.trim()
-                if (name === '') return
-                void run(async () => {
-                  const version = await nameCurrentVersion(API, documentId, shareKey, name)
-                  setNewName('')
-                  setSelectedId(version.id)
-                })
-              }}
-            >
-              <input
-                aria-label="Name the current version"
-                data-testid="history-name-input"
-                maxLength={100}
-                onChange={(event) => setNewName(event.target.value)}
-                placeholder="Name the current version"
-                value={newName}
-              />
-              <button className="tandem-button" data-testid="history-name-save" disabled={busy} type="submit">
-                Save
-              </button>
-            </form>
-          )}
-          <ol className="history-versions">
-            {(versions ?? []).map((version) => (
-              <li key={version.id}>
-                {renaming === version.id ? (
-                  <RenameField
-                    initial={version.name ?? ''}
-                    onCancel={() => setRenaming(null)}
-                    onSave={(name) =>
-                      void run(async () => {
-                        await renameVersion(API, documentId, shareKey, version.id, name)
-                        setRenaming(null)
-                      })
-                    }
-                  />
-                ) : (
-                  <button
-                    aria-current={version.id === selectedId ? 'true' : undefined}
-                    className="history-version-item"
-                    data-testid="history-version"
-                    onClick={() => {
-                      setSelectedId(version.id)
-                      setConfirmingRestore(false)
-                    }}
-                    type="button"
-                  >
-                    <span className="history-version-name">
-                      {version.name ?? formatTime(version.createdAt)}
-                    </span>
-                    {version.name && (
-                      <span className="history-version-time">{formatTime(version.createdAt)}</span>
-                    )}
-                    <span className="history-version-editors">
-                      {version.editors.length === 0
-                        ? 'No new edits'
-                        : version.editors.map((name) => (
-                            <span className="history-editor" key={name}>
-                              <span
-                                aria-hidden="true"
-                                className="history-dot"
-                                style={{ background: colorForUser(name) }}
-                              />
-                              {name}
-                            </span>
-                          ))}
-                    </span>
-                  </button>
-                )}
-                {canEdit && version.id === selectedId && renaming !== version.id && (
-                  <button
-                    className="history-rename"
-                    data-testid="history-rename"
-                    onClick={() => setRenaming(version.id)}
-                    type="button"
-                  >
-                    {version.name ? 'Rename' : 'Name this version'}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ol>
-        </aside>
+        <VersionList
+          busy={busy}
+          canEdit={canEdit}
+          onNameCurrent={(name) =>
+            run(async () => {
+              const version = await nameCurrentVersion(API, documentId, shareKey, name)
+              setSelectedId(version.id)
+            })
+          }
+          onRename={(versionId, name) => run(() => renameVersion(API, documentId, shareKey, versionId, name))}
+          onSelect={(versionId) => {
+            setSelectedId(versionId)
+            setConfirmingRestore(false)
+          }}
+          selectedId={selectedId}
+          versions={versions ?? []}
+        />
       </div>
     </div>
   )
 }
 
-function RenameField({
-  initial,
-  onSave,
-  onCancel,
-}: {
-  initial: string
-  onSave: (name: string) => void
-  onCancel: () => void
-}) {
-  const [value, setValue] = useState(initial)
-  const input = useRef<HTMLInputElement>(null)
-  useEffect(() => input.current?.select(), [])
-  return (
-    <form
-      className="history-name-form"
-      onSubmit={(event) => {
-        event.preventDefault()
-        if (value.trim() !== '') onSave(value.trim())
-      }}
-    >
-      <input
-        aria-label="Version name"
-        data-testid="history-rename-input"
-        maxLength={100}
-        onChange={(event) => setValue(event.target.value)}
-        ref={input}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.stopPropagation()
-            onCancel()
-          }
-        }}
-        value={value}
-      />
-      <button className="tandem-button" type="submit">
-        Save
-      </button>
-    </form>
-  )
-}
-
 function versionLabel(version: VersionSummary): string {
-  return version.name ? `${version.name} (${formatTime(version.createdAt)})` : formatTime(version.createdAt)
-}
-
-function formatTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-  })
+  return version.name
+    ? `${version.name} (${formatVersionTime(version.createdAt)})`
+    : formatVersionTime(version.createdAt)
 }
