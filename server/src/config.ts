@@ -489,6 +489,41 @@ export const OPTIONS = [
     defaultValue: '10000',
     help: 'a document announces its edits (document.changed) at most once per this many ms',
   },
+  {
+    key: 'versionIdleMs',
+    env: 'VERSION_IDLE_MS',
+    parse: positiveInt,
+    defaultValue: '60000',
+    help: 'an automatic version is taken once editing of a document has been quiet this many ms',
+  },
+  {
+    key: 'versionMaxIntervalMs',
+    env: 'VERSION_MAX_INTERVAL_MS',
+    parse: positiveInt,
+    defaultValue: '600000',
+    help: 'during continuous editing an automatic version is taken at least every this many ms',
+  },
+  {
+    key: 'maxVersionsPerDocument',
+    env: 'MAX_VERSIONS_PER_DOCUMENT',
+    parse: positiveInt,
+    defaultValue: '200',
+    help: 'versions one document keeps; the oldest automatic ones go first, named ones are kept (naming past it: 413)',
+  },
+  {
+    key: 'maxVersionBytesPerDocument',
+    env: 'MAX_VERSION_BYTES_PER_DOCUMENT',
+    parse: positiveInt,
+    defaultValue: String(256 * MiB),
+    help: 'bytes of versions one document keeps, likewise',
+  },
+  {
+    key: 'historyForViewers',
+    env: 'HISTORY_FOR_VIEWERS',
+    parse: bool,
+    defaultValue: 'true',
+    help: 'viewers may browse version history (false: editors only)',
+  },
 ] as const satisfies readonly OptionSpec[]
 
 export class ConfigError extends Error {

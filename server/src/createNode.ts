@@ -8,6 +8,7 @@ import { resolveSecret } from './auth/secretFile'
 import { TokenVerifier } from './auth/TokenVerifier'
 import type { Config } from './config'
 import { ContentWorker } from './content/ContentWorker'
+import { History } from './history/History'
 import { clientAddress } from './http/clientAddress'
 import { RateLimiter } from './http/RateLimiter'
 import type { Authenticate } from './http/upgrade'
@@ -83,6 +84,15 @@ export async function createNode(
     logger: logger.child({ component: 'webhooks' }),
     ...(adapters.webhookTimings ? { dispatcher: adapters.webhookTimings } : {}),
   })
+  // Versions: automatic ones from this node's commits, named and restored ones through the API.
+  const history = new History({
+    store,
+    config,
+    logger: logger.child({ component: 'history' }),
+    onVersionCreated: ({ documentId, versionId, kind, name, editors }) => {
+      void webhooks.publish({ type: 'version.created', documentId, versionId, kind, name, editors })
+    },
+  })
   // Headless Lexical for the content API, on a worker thread started on first use.
   const contentWorker = new ContentWorker()
   const api = (rooms: RoomRegistry) =>
@@ -99,6 +109,12 @@ export async function createNode(
       }),
       clientAddress: clientAddress(config.trustProxy),
       contentWorker,
+      history: {
+        versions: history.versions,
+        takeNamedVersion: (documentId, name) => history.takeNamedVersion(documentId, name),
+        recordPending: (documentId) => history.recordPending(documentId),
+        forViewers: config.historyForViewers,
+      },
       // Exchanged tokens never outlive the maximum the verifier accepts.
       tokenTtlSeconds: Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.maxTokenTtlSeconds),
       // Sessions opened with a revoked key end now, on every node, not when their token expires.
@@ -140,6 +156,7 @@ export async function createNode(
     }),
     logger,
     documentEvents: webhooks,
+    history,
   })
   const revoker = new SessionRevoker({
     connections: server.connections,

@@ -41,6 +41,11 @@ export interface TandemServerParts {
    * released, before the store: the webhooks' change tracker, which must write what it holds.
    */
   readonly documentEvents?: { readonly onCommitted: CommitListener; close(): Promise<void> }
+  /**
+   * Version history's recorder: hears every committed batch and is closed on shutdown once the
+   * rooms are released, before the store, taking the versions still pending.
+   */
+  readonly history?: { readonly onCommitted: CommitListener; close(): Promise<void> }
 }
 
 export interface TandemServer {
@@ -72,6 +77,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   const commits = createCommitQueue(store, metrics, logger)
   if (relay) commits.onCommitted(relayCommitted(relay))
   if (parts.documentEvents) commits.onCommitted(parts.documentEvents.onCommitted)
+  if (parts.history) commits.onCommitted(parts.history.onCommitted)
   const rooms = new RoomRegistry({
     store,
     commits,
@@ -222,6 +228,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
       const drained = (async () => {
         await commits.flush()
         await rooms.releaseAll()
+        await parts.history?.close()
         await parts.documentEvents?.close()
         await relay?.close()
         await store.close()

@@ -24,6 +24,8 @@ export const API_ERROR_CODES = {
   UNSUPPORTED_IMAGE_TYPE: 'unsupported_image_type',
   /** The document holds as many uploads, or upload bytes, as it may (413). */
   UPLOAD_QUOTA_EXCEEDED: 'upload_quota_exceeded',
+  /** The document holds as many named versions, or version bytes, as it may (413). */
+  VERSION_QUOTA_EXCEEDED: 'version_quota_exceeded',
   RATE_LIMITED: 'rate_limited',
   /** The upgrade probe: the token is accepted; connect with a WebSocket upgrade. */
   UPGRADE_REQUIRED: 'upgrade_required',

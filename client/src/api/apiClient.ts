@@ -10,6 +10,8 @@ import {
   type ShareLinkListResponse,
   type TokenRequest,
   type TokenResponse,
+  type VersionListResponse,
+  type VersionSummary,
 } from '@tandem/shared'
 
 /** A request that takes longer than this fails as "server unreachable". */
@@ -95,6 +97,77 @@ export async function revokeShareLink(
   )
 }
 
+/** `GET /api/documents/:id/versions`: the document's versions, newest first, with any key. */
+export function listVersions(options: ApiClientOptions, documentId: string, key: string) {
+  return sendRequest<VersionListResponse>(options, 'GET', versionsPath(documentId), undefined, {
+    ...shareKeyAuthorization(key),
+  })
+}
+
+/** `POST /api/documents/:id/versions`: a named version of the document now (edit key). */
+export function nameCurrentVersion(options: ApiClientOptions, documentId: string, key: string, name: string) {
+  return postJson<VersionSummary>(options, versionsPath(documentId), { name }, shareKeyAuthorization(key))
+}
+
+/** `PATCH /api/documents/:id/versions/:versionId`: names or renames a version (edit key). */
+export function renameVersion(
+  options: ApiClientOptions,
+  documentId: string,
+  key: string,
+  versionId: string,
+  name: string,
+) {
+  return sendRequest<VersionSummary>(
+    options,
+    'PATCH',
+    `${versionsPath(documentId)}/${encodeURIComponent(versionId)}`,
+    { name },
+    shareKeyAuthorization(key),
+  )
+}
+
+/** `POST /api/documents/:id/versions/:versionId/restore`: the document becomes that version, live (edit key). */
+export async function restoreVersion(
+  options: ApiClientOptions,
+  documentId: string,
+  key: string,
+  versionId: string,
+): Promise<void> {
+  await sendRequest<undefined>(
+    options,
+    'POST',
+    `${versionsPath(documentId)}/${encodeURIComponent(versionId)}/restore`,
+    undefined,
+    shareKeyAuthorization(key),
+  )
+}
+
+/** `GET /api/documents/:id/versions/:versionId?format=yjs`: the version's full Yjs state, for the diff view. */
+export async function fetchVersionState(
+  options: ApiClientOptions,
+  documentId: string,
+  key: string,
+  versionId: string,
+): Promise<Uint8Array> {
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
+  const path = `${versionsPath(documentId)}/${encodeURIComponent(versionId)}?format=yjs`
+  let response: Response
+  try {
+    response = await fetchFn(`${options.baseUrl}${path}`, {
+      headers: shareKeyAuthorization(key),
+      signal: requestSignal(options),
+    })
+  } catch (error) {
+    throw networkFailure(error)
+  }
+  if (!response.ok) throw await readApiError(response)
+  return new Uint8Array(await response.arrayBuffer())
+}
+
+function versionsPath(documentId: string): string {
+  return `/api/documents/${encodeURIComponent(documentId)}/versions`
+}
+
 function keysPath(documentId: string): string {
   return `/api/documents/${encodeURIComponent(documentId)}/keys`
 }
@@ -114,7 +187,7 @@ function postJson<T>(
 
 async function sendRequest<T>(
   options: ApiClientOptions,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body: unknown,
   headers: Record<string, string> = {},
@@ -126,30 +199,41 @@ async function sendRequest<T>(
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: options.signal
-        ? AbortSignal.any([options.signal, AbortSignal.timeout(API_TIMEOUT_MS)])
-        : AbortSignal.timeout(API_TIMEOUT_MS),
+      signal: requestSignal(options),
     })
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    throw new ApiError(NETWORK_FAILURE_STATUS, 'network', `The server could not be reached (${message}).`)
+    throw networkFailure(error)
   }
-  const text = await response.text().catch(() => '')
-  const json = parseJson(text)
-  if (!response.ok) {
-    const error = (json as Partial<ApiErrorBody> | undefined)?.error
-    throw new ApiError(
-      response.status,
-      typeof error?.code === 'string' ? error.code : `http_${response.status}`,
-      typeof error?.message === 'string' ? error.message : `The server answered ${response.status}.`,
-    )
-  }
+  if (!response.ok) throw await readApiError(response)
+  const json = parseJson(await response.text().catch(() => ''))
   // 204 No Content (a revoke) has no body by design.
   if (response.status === HTTP_STATUS.NO_CONTENT) return undefined as T
   if (json === undefined) {
     throw new ApiError(response.status, 'bad_response', 'The server sent an unreadable response.')
   }
   return json as T
+}
+
+function requestSignal(options: ApiClientOptions): AbortSignal {
+  return options.signal
+    ? AbortSignal.any([options.signal, AbortSignal.timeout(API_TIMEOUT_MS)])
+    : AbortSignal.timeout(API_TIMEOUT_MS)
+}
+
+function networkFailure(error: unknown): ApiError {
+  const message = error instanceof Error ? error.message : String(error)
+  return new ApiError(NETWORK_FAILURE_STATUS, 'network', `The server could not be reached (${message}).`)
+}
+
+/** The typed error of a failed response, from its `{ error: { code, message } }` body when it has one. */
+async function readApiError(response: Response): Promise<ApiError> {
+  const json = parseJson(await response.text().catch(() => ''))
+  const error = (json as Partial<ApiErrorBody> | undefined)?.error
+  return new ApiError(
+    response.status,
+    typeof error?.code === 'string' ? error.code : `http_${response.status}`,
+    typeof error?.message === 'string' ? error.message : `The server answered ${response.status}.`,
+  )
 }
 
 function parseJson(text: string): unknown {

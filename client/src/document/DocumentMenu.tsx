@@ -1,5 +1,5 @@
 /**
- * The document's actions menu (the "..." button): download as Markdown, HTML or plain text, print (or save as PDF), and
+ * The document's actions menu (the "..." button): version history, download as Markdown, HTML or plain text, print (or save as PDF), and
  * import a Markdown or HTML file as a new document. Escape or a click elsewhere closes it.
  */
 import type { LexicalEditor } from 'lexical'
@@ -17,6 +17,8 @@ export interface DocumentMenuProps {
   /** Names the creator of an imported document's links. */
   userName: string
   navigate: Navigate
+  /** Opens the version history (the header's button is hidden on phones). */
+  onShowHistory?: () => void
 }
 
 const DOWNLOADS: ReadonlyArray<{ format: ExportFormat; label: string }> = [
@@ -25,7 +27,7 @@ const DOWNLOADS: ReadonlyArray<{ format: ExportFormat; label: string }> = [
   { format: 'text', label: 'Download as plain text (.txt)' },
 ]
 
-export function DocumentMenu({ editorRef, title, userName, navigate }: DocumentMenuProps) {
+export function DocumentMenu({ editorRef, title, userName, navigate, onShowHistory }: DocumentMenuProps) {
   const [open, setOpen] = useState(false)
   const [importError, setImportError] = useState<string | null>(null)
   const [importing, setImporting] = useState(false)
@@ -118,6 +120,23 @@ export function DocumentMenu({ editorRef, title, userName, navigate }: DocumentM
           role="menu"
           tabIndex={-1}
         >
+          {onShowHistory && (
+            <>
+              <button
+                className="document-menu-item"
+                data-testid="show-history"
+                onClick={() => {
+                  setOpen(false)
+                  onShowHistory()
+                }}
+                role="menuitem"
+                type="button"
+              >
+                Version history
+              </button>
+              <hr className="document-menu-separator" />
+            </>
+          )}
           {DOWNLOADS.map(({ format, label }) => (
             <button
               className="document-menu-item"

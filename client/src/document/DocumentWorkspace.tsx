@@ -4,7 +4,7 @@
  * editor composition.
  */
 import type { Role } from '@tandem/shared'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
@@ -13,8 +13,11 @@ import { clearLocalCopy } from '../collab/LocalCopy'
 import { toHttpBase } from '../collab/serverUrls'
 import { useSaveState } from '../collab/useSessionState'
 import { CollaborativeEditor, type EditorParts } from '../editor/CollaborativeEditor'
+import { HistoryIcon } from '../editor/icons'
 import { describeStop } from '../editor/statusText'
 import { useSharedTitle } from '../editor/TitleField'
+import { HistoryPanel } from '../history/HistoryPanel'
+import { isHistoryShortcut } from '../history/historyShortcut'
 import { forgetDocument, updateRecentTitle } from '../home/recentDocuments'
 import type { Identity } from '../identity/identity'
 import { browserStorage } from '../storage/browserStorage'
@@ -80,7 +83,10 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
   const save = useSaveState(session)
   const title = useSharedTitle(session.doc)
   const [sharing, setSharing] = useState(false)
+  const [showingHistory, setShowingHistory] = useState(false)
   const shareButtonRef = useRef<HTMLButtonElement>(null)
+  const historyButtonRef = useRef<HTMLButtonElement>(null)
+  const closeHistory = useCallback(() => setShowingHistory(false), [])
   useUnloadWarning(!readOnly && save.unsavedChanges > 0)
 
   useEffect(() => {
@@ -93,6 +99,17 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
     },
     [],
   )
+
+  // Ctrl/Cmd+Alt+Shift+H opens or closes the history from anywhere on the page.
+  useEffect(() => {
+    const toggleOnShortcut = (event: KeyboardEvent) => {
+      if (!isHistoryShortcut(event)) return
+      event.preventDefault()
+      setShowingHistory((showing) => !showing)
+    }
+    window.addEventListener('keydown', toggleOnShortcut)
+    return () => window.removeEventListener('keydown', toggleOnShortcut)
+  }, [])
 
   // The editor deletes the local copy; the app also forgets the token it cached for offline opening.
   const revoked = stopped !== null && isAccessRevoked(stopped)
@@ -148,9 +165,21 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
         {parts.presence}
         {parts.connection}
         <ThemeToggle />
+        <button
+          aria-label="Version history (Ctrl+Alt+Shift+H)"
+          className="tandem-button tandem-icon-button history-button"
+          data-testid="history-button"
+          onClick={() => setShowingHistory(true)}
+          ref={historyButtonRef}
+          title="Version history (Ctrl/Cmd+Alt+Shift+H)"
+          type="button"
+        >
+          <HistoryIcon />
+        </button>
         <DocumentMenu
           editorRef={parts.editorRef}
           navigate={navigate}
+          onShowHistory={() => setShowingHistory(true)}
           title={title}
           userName={identity.name}
         />
@@ -173,6 +202,14 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
           {parts.editor}
         </div>
       </main>
+      {showingHistory && (
+        <HistoryPanel
+          documentId={documentId}
+          onClose={closeHistory}
+          returnFocusTo={historyButtonRef}
+          shareKey={props.shareKey}
+        />
+      )}
       {sharing && (
         <ShareDialog
           documentId={documentId}

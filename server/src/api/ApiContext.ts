@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TokenVerifier } from '../auth/TokenVerifier'
 import type { Config } from '../config'
 import type { ContentWorker } from '../content/ContentWorker'
+import type { History } from '../history/History'
 import type { RateLimiter } from '../http/RateLimiter'
 import type { DocumentStore, UploadQuota } from '../persistence/DocumentStore'
 import type { RoomRegistry } from '../rooms/RoomRegistry'
@@ -39,7 +40,12 @@ export interface ApiDeps {
    * Renders and imports content off the event loop (headless Lexical on a worker thread). Default
    * `new ContentWorker()`, whose thread starts on the first content call.
    */
-  readonly contentWorker?: Pick<ContentWorker, 'render' | 'edit'>
+  readonly contentWorker?: Pick<ContentWorker, 'render' | 'edit' | 'restore'>
+  /**
+   * Version history (`/versions` routes): taking versions, and whether viewers may browse
+   * (HISTORY_FOR_VIEWERS). Unset: those routes answer 404.
+   */
+  readonly history?: VersionHistoryDeps
   /** The rate limit key of a request. Default: the socket's remote address (set this behind a proxy). */
   readonly clientAddress?: (req: IncomingMessage) => string
   /** Largest JSON body. Default MAX_JSON_BODY_BYTES (16 KiB). */
@@ -54,8 +60,14 @@ export interface ApiDeps {
   readonly onDocumentDeleted?: (documentId: string) => void
 }
 
+/** What the version routes use of the node's History. */
+export interface VersionHistoryDeps extends Pick<History, 'takeNamedVersion' | 'recordPending'> {
+  readonly versions: Pick<History['versions'], 'retention'>
+  readonly forViewers: boolean
+}
+
 /** The callbacks of ApiDeps, which stay optional. */
-type ApiCallbacks = 'logger' | 'onShareKeyRevoked' | 'onDocumentCreated' | 'onDocumentDeleted'
+type ApiCallbacks = 'history' | 'logger' | 'onShareKeyRevoked' | 'onDocumentCreated' | 'onDocumentDeleted'
 
 /** `ApiDeps` with every default filled in. */
 export type ResolvedApiDeps = Required<Omit<ApiDeps, ApiCallbacks>> & Pick<ApiDeps, ApiCallbacks>

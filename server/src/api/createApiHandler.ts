@@ -32,6 +32,13 @@ import { RequestAbortedError } from './RequestAbortedError'
 import { MAX_JSON_BODY_BYTES } from './readJsonBody'
 import { handleTokenExchange } from './tokenRoute'
 import { handleCreateUpload, handleListUploads } from './uploadRoutes'
+import {
+  handleListVersions,
+  handleNameCurrentVersion,
+  handleReadVersion,
+  handleRenameVersion,
+  handleRestoreVersion,
+} from './versionRoutes'
 
 /** Default rate limit of the API: a burst of 60 requests, then 2 per second per client address. */
 const DEFAULT_API_RATE_LIMIT: RateLimiterOptions = { capacity: 60, refillPerSecond: 2 }
@@ -45,7 +52,7 @@ const DEFAULT_CONTENT_RATE_LIMIT: RateLimiterOptions = { capacity: 20, refillPer
 /** Every /api path starts with this. */
 export const API_PATH_PREFIX = '/api/'
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 interface Route {
   /** Captures are ids (document, key) and must be valid room names, else the path is unknown (404). */
@@ -71,6 +78,18 @@ const ROUTES: readonly Route[] = [
   {
     pattern: /^\/api\/documents\/([^/]+)\/content$/,
     methods: { GET: handleReadContent, PUT: handleReplaceContent, POST: handleAppendContent },
+  },
+  {
+    pattern: /^\/api\/documents\/([^/]+)\/versions$/,
+    methods: { GET: handleListVersions, POST: handleNameCurrentVersion },
+  },
+  {
+    pattern: /^\/api\/documents\/([^/]+)\/versions\/([^/]+)$/,
+    methods: { GET: handleReadVersion, PATCH: handleRenameVersion },
+  },
+  {
+    pattern: /^\/api\/documents\/([^/]+)\/versions\/([^/]+)\/restore$/,
+    methods: { POST: handleRestoreVersion },
   },
   { pattern: /^\/api\/token$/, methods: { POST: handleTokenExchange } },
 ]

@@ -108,7 +108,7 @@ describe('migrate-store (SQLite to Postgres)', () => {
     const first = runMigrateStore(['--from', `sqlite:${dataDir}`, '--to', url])
     expect(first.status, first.stderr).toBe(0)
     expect(first.stdout).toContain(
-      'copied 1 documents, 1 share keys, 1 images, 1 pending webhook deliveries and 3 rooms',
+      'copied 1 documents, 1 share keys, 1 images, 1 pending webhook deliveries, 0 versions and 3 rooms',
     )
 
     const expected = { compacted: 'hello world!', plain: 'just a log', gap: 'a' }

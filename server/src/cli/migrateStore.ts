@@ -64,7 +64,7 @@ try {
   const summary = await copySqliteToPostgres(source, parsed.to, { force: parsed.force })
   const skipped = summary.skipped > 0 ? `; ${summary.skipped} records already there were kept` : ''
   console.log(
-    `copied ${summary.documents} documents, ${summary.shareKeys} share keys, ${summary.uploads} images, ${summary.deliveries} pending webhook deliveries and ${summary.rooms} rooms ` +
+    `copied ${summary.documents} documents, ${summary.shareKeys} share keys, ${summary.uploads} images, ${summary.deliveries} pending webhook deliveries, ${summary.versions} versions and ${summary.rooms} rooms ` +
       `(${summary.bytes} bytes of document state) from sqlite:${source} to ${redacted(parsed.to)}${skipped}; ` +
       'every room read back and checked',
   )

@@ -87,6 +87,19 @@ export class ContentWorker {
     return result.update
   }
 
+  /** The update that makes `state`'s document equal to `version`'s (see createRestoreEdit). */
+  async restore(state: Uint8Array, version: Uint8Array): Promise<Uint8Array> {
+    if (version.byteLength > MAX_CONTENT_DOCUMENT_BYTES) {
+      throw new ContentLimitError(
+        'document-bytes',
+        `the version (${version.byteLength} bytes) is larger than the content API handles (${MAX_CONTENT_DOCUMENT_BYTES})`,
+      )
+    }
+    const result = await this.submit({ kind: 'restore', state, version })
+    if (result.kind !== 'restore') throw new Error('content worker answered a restore with something else')
+    return result.update
+  }
+
   /** Refuses queued jobs and stops the worker; the running job is refused as crashed. */
   async close(): Promise<void> {
     this.closed = true

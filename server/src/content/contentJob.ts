@@ -12,11 +12,14 @@ export type ContentJob =
       readonly format: WriteFormat
       readonly source: string
     }
+  /** Make `state`'s document equal to `version`'s (both `Y.encodeStateAsUpdate`). */
+  | { readonly kind: 'restore'; readonly state: Uint8Array; readonly version: Uint8Array }
 
 /** The worker's answer: the rendered text, the edit's update, or why not (errors do not survive postMessage typed). */
 export type ContentJobResult =
   | { readonly ok: true; readonly kind: 'render'; readonly text: string }
   | { readonly ok: true; readonly kind: 'edit'; readonly update: Uint8Array }
+  | { readonly ok: true; readonly kind: 'restore'; readonly update: Uint8Array }
   | {
       readonly ok: false
       readonly error: 'content-limit'

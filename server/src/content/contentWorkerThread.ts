@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads'
 import { ContentLimitError } from '@tandem/shared/content/contentFormats'
 import * as Y from 'yjs'
 import type { ContentJob, ContentJobResult } from './contentJob'
-import { createContentEdit, renderContent } from './headlessContent'
+import { createContentEdit, createRestoreEdit, renderContent } from './headlessContent'
 
 const port = parentPort
 if (!port) throw new Error('contentWorkerThread.ts runs only as a worker thread')
@@ -11,7 +11,7 @@ if (!port) throw new Error('contentWorkerThread.ts runs only as a worker thread'
 port.on('message', (job: ContentJob) => {
   const result = runJob(job)
   // An edit's update owns a fresh buffer: moved to the parent instead of copied.
-  port.postMessage(result, result.ok && result.kind === 'edit' ? [result.update.buffer as ArrayBuffer] : [])
+  port.postMessage(result, result.ok && result.kind !== 'render' ? [result.update.buffer as ArrayBuffer] : [])
 })
 
 function runJob(job: ContentJob): ContentJobResult {
@@ -20,6 +20,7 @@ function runJob(job: ContentJob): ContentJobResult {
   try {
     Y.applyUpdate(doc, job.state)
     if (job.kind === 'render') return { ok: true, kind: 'render', text: renderContent(doc, job.format) }
+    if (job.kind === 'restore') return { ok: true, kind: 'restore', update: restoreOf(doc, job.version) }
     return { ok: true, kind: 'edit', update: createContentEdit(doc, job.mode, job.format, job.source) }
   } catch (error) {
     if (error instanceof ContentLimitError) {
@@ -29,5 +30,15 @@ function runJob(job: ContentJob): ContentJobResult {
     return { ok: false, error: 'failed', message: failure.message, stack: failure.stack }
   } finally {
     doc.destroy()
+  }
+}
+
+function restoreOf(doc: Y.Doc, versionState: Uint8Array): Uint8Array {
+  const version = new Y.Doc()
+  try {
+    Y.applyUpdate(version, versionState)
+    return createRestoreEdit(doc, version)
+  } finally {
+    version.destroy()
   }
 }

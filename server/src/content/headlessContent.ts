@@ -17,7 +17,7 @@ import { $importContent } from '@tandem/shared/content/importContent'
 import { HTML_CONFIG } from '@tandem/shared/content/nodeFormats'
 import { readContent } from '@tandem/shared/content/readContent'
 import { EDITOR_NODES } from '@tandem/shared/editorNodes'
-import { $createParagraphNode, $getRoot, type LexicalEditor } from 'lexical'
+import { $createParagraphNode, $getRoot, $parseSerializedNode, type LexicalEditor } from 'lexical'
 import * as Y from 'yjs'
 
 /** Where written content goes: instead of everything (`replace`) or after it (`append`). */
@@ -75,6 +75,43 @@ export function createContentEdit(
       session.close()
     }
   })
+}
+
+/**
+ * The update that makes `doc`'s document equal to `version`'s (a restore): the version's editor
+ * state (every node type, tables, images and code included, not a Markdown round trip) replaces the
+ * document's content as one change. Nothing is rewritten: the old content is deleted by this
+ * update like any edit, so history keeps it. Written under a client id `doc` has never used.
+ */
+export function createRestoreEdit(doc: Y.Doc, version: Y.Doc): Uint8Array {
+  const source = openEditor(version)
+  let children: ReturnType<typeof readRootChildren>
+  try {
+    children = readRootChildren(source.editor)
+  } finally {
+    source.close()
+  }
+  const base = Y.encodeStateVector(doc)
+  const session = openEditor(doc)
+  try {
+    session.editor.update(
+      () => {
+        const root = $getRoot()
+        root.clear()
+        for (const child of children) root.append($parseSerializedNode(child))
+        if (root.getChildrenSize() === 0) root.append($createParagraphNode())
+      },
+      { discrete: true },
+    )
+    session.throwIfFailed()
+    return Y.encodeStateAsUpdate(session.scratch, base)
+  } finally {
+    session.close()
+  }
+}
+
+function readRootChildren(editor: LexicalEditor) {
+  return editor.getEditorState().toJSON().root.children
 }
 
 interface EditorSession {

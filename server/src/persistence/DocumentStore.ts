@@ -3,7 +3,7 @@
  * (RowStore over each backend's UpdateLog and Catalog ports) and `memory/` (tests, benchmarks,
  * STORAGE=memory). One contract suite (`documentStoreContract.ts`) runs against every adapter.
  */
-import type { ContentHash, Role, UploadImageType } from '@tandem/shared'
+import type { ContentHash, Role, UploadImageType, VersionClient, VersionKind } from '@tandem/shared'
 import type { WebhookOutbox } from './WebhookOutbox'
 
 /**
@@ -99,6 +99,40 @@ export interface UploadQuota {
 /** `stored`: new; `exists`: the document already had these bytes; `over-quota`: nothing stored. */
 export type PutUploadResult = 'stored' | 'exists' | 'over-quota'
 
+/** A stored version of a document, without its state. */
+export interface VersionRecord {
+  readonly documentId: string
+  /** Unique per document; chosen by the caller (random). */
+  readonly versionId: string
+  readonly kind: VersionKind
+  readonly name: string | null
+  /** Milliseconds since the epoch; versions list newest first by it (ties by id). */
+  readonly createdAt: number
+  /** `state.byteLength`. */
+  readonly bytes: number
+  /** Who edited since the previous version (bounded by the caller). */
+  readonly editors: readonly string[]
+  /** Their Yjs client ids (bounded by the caller). */
+  readonly clients: readonly VersionClient[]
+}
+
+export interface StoredVersion extends VersionRecord {
+  /** The document's full state then: `Y.encodeStateAsUpdate` (V1). */
+  readonly state: Uint8Array
+}
+
+/**
+ * What one document keeps (versionRetention.ts applies it): named versions are kept, automatic
+ * ones thinned with age, and the total held under a count and a byte bound.
+ */
+export interface VersionRetention {
+  readonly maxCount: number
+  readonly maxBytes: number
+}
+
+/** `stored`: added (older automatic versions may have been pruned); `over-quota`: nothing stored. */
+export type AddVersionResult = 'stored' | 'over-quota'
+
 /**
  * Failures reject with StorageError (see StorageError.ts): `unavailable` (cannot read or write now),
  * `corrupt` (stored data damaged; it is left untouched), `conflict` (a key already exists). After
@@ -145,7 +179,7 @@ export interface DocumentStore extends WebhookOutbox {
   listDocuments(after: string, limit: number): Promise<DocumentSummaryRecord[]>
   /**
    * In one transaction: marks the document deleted (its title cleared), revokes every key of it and
-   * deletes its snapshot and update log. False when there is no live document with this id.
+   * deletes its snapshot, update log, uploads and versions. False when there is no live document with this id.
    */
   deleteDocument(id: string): Promise<boolean>
   /** Records edit times: a document's changedAt only moves forward; ids without a document are ignored. */
@@ -167,6 +201,27 @@ export interface DocumentStore extends WebhookOutbox {
   getUpload(documentId: string, hash: ContentHash): Promise<StoredUpload | null>
   /** The document's uploads without their bytes, oldest first (ties by hash); empty when none. */
   listUploads(documentId: string): Promise<UploadRecord[]>
+
+  /**
+   * Stores a version, then prunes the document's automatic versions by `retention` (never the new
+   * one). A named version that would take the named ones alone past the retention's count or bytes
+   * gives 'over-quota' and stores nothing. Durable when it resolves.
+   */
+  addVersion(version: StoredVersion, retention: VersionRetention): Promise<AddVersionResult>
+  /** The document's versions without their state, newest first (ties by id descending). */
+  listVersions(documentId: string): Promise<VersionRecord[]>
+  /** The version with its state (checked against its checksum); null when the document has none with this id. */
+  getVersion(documentId: string, versionId: string): Promise<StoredVersion | null>
+  /**
+   * Names (or renames) a version, which makes it `named`; null when there is no such version;
+   * 'over-quota' (nothing changed) when naming an automatic one would take the named ones past `retention`.
+   */
+  nameVersion(
+    documentId: string,
+    versionId: string,
+    name: string,
+    retention: VersionRetention,
+  ): Promise<VersionRecord | null | 'over-quota'>
 
   /** True while the store can take writes (used by /readyz): false after a failed write until one succeeds. */
   isHealthy(): boolean

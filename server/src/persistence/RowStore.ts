@@ -5,6 +5,7 @@
 import type { Catalog } from './Catalog'
 import { compactUpdatesAdaptive } from './compactUpdates'
 import type {
+  AddVersionResult,
   DocumentChange,
   DocumentRecord,
   DocumentStore,
@@ -13,9 +14,12 @@ import type {
   ShareKeyRecord,
   StoredDocument,
   StoredUpload,
+  StoredVersion,
   UpdateEntry,
   UploadQuota,
   UploadRecord,
+  VersionRecord,
+  VersionRetention,
 } from './DocumentStore'
 import type { OutboxTable } from './OutboxTable'
 import {
@@ -25,22 +29,27 @@ import {
   readOutboxDelivery,
   readShareKeyRecord,
   readStoredUpload,
+  readStoredVersion,
   readUploadRecord,
+  readVersionRecord,
   writeDocumentRow,
   writeShareKeyRow,
   writeUploadRow,
+  writeVersionRow,
 } from './rowCodec'
 import { SerialQueue } from './SerialQueue'
 import { StorageError } from './StorageError'
 import type { UpdateLog } from './UpdateLog'
+import type { VersionTable } from './VersionTable'
 import { validateEntries } from './validateEntries'
+import { namedVersionsFit, planVersionPruning } from './versionRetention'
 import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 
 /** Folds a snapshot and its log into one update. */
 export type FoldUpdates = (parts: readonly Uint8Array[]) => Promise<Uint8Array>
 
 /** What an adapter adds to its two ports: its health and how it closes. */
-export interface StoreAdapter extends UpdateLog, Catalog, OutboxTable {
+export interface StoreAdapter extends UpdateLog, Catalog, OutboxTable, VersionTable {
   /** False after a failed write until one succeeds (the adapter decides what counts). */
   isHealthy(): boolean
   /**
@@ -147,6 +156,50 @@ export class RowStore implements DocumentStore {
   async listUploads(documentId: string): Promise<UploadRecord[]> {
     this.assertOpen('listUploads')
     return (await this.adapter.selectUploadsOfDocument(documentId)).map(readUploadRecord)
+  }
+
+  /**
+   * Insert, then prune: two nodes adding at once may each prune with a list missing the other's
+   * version, which only leaves an extra version until the next one is added.
+   */
+  async addVersion(version: StoredVersion, retention: VersionRetention): Promise<AddVersionResult> {
+    this.assertOpen('addVersion')
+    if (version.kind === 'named') {
+      const existing = await this.listVersions(version.documentId)
+      if (!namedVersionsFit(existing, retention, version.state.byteLength)) return 'over-quota'
+    }
+    await this.adapter.insertVersion(writeVersionRow(version))
+    const versions = await this.listVersions(version.documentId)
+    const doomed = planVersionPruning(versions, retention, Date.now(), version.versionId)
+    if (doomed.length > 0) await this.adapter.deleteVersions(version.documentId, doomed)
+    return 'stored'
+  }
+
+  async listVersions(documentId: string): Promise<VersionRecord[]> {
+    this.assertOpen('listVersions')
+    return (await this.adapter.selectVersionsOfDocument(documentId)).map(readVersionRecord)
+  }
+
+  async getVersion(documentId: string, versionId: string): Promise<StoredVersion | null> {
+    this.assertOpen('getVersion')
+    const row = await this.adapter.selectVersion(documentId, versionId)
+    return row ? readStoredVersion(row) : null
+  }
+
+  async nameVersion(
+    documentId: string,
+    versionId: string,
+    name: string,
+    retention: VersionRetention,
+  ): Promise<VersionRecord | null | 'over-quota'> {
+    this.assertOpen('nameVersion')
+    const versions = await this.listVersions(documentId)
+    const version = versions.find((candidate) => candidate.versionId === versionId)
+    if (version === undefined) return null
+    // Naming an automatic version makes it one retention keeps: it must fit with the named ones.
+    if (version.kind === 'auto' && !namedVersionsFit(versions, retention, version.bytes)) return 'over-quota'
+    if (!(await this.adapter.updateVersionName(documentId, versionId, name))) return null
+    return { ...version, kind: 'named', name }
   }
 
   async listDocuments(after: string, limit: number): Promise<DocumentSummaryRecord[]> {

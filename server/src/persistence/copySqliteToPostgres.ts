@@ -9,7 +9,7 @@ import pg from 'pg'
 import * as Y from 'yjs'
 import { compactUpdatesAdaptive } from './compactUpdates'
 import { PostgresStore } from './postgres/PostgresStore'
-import type { DocumentRow, ShareKeyRow } from './rowCodec'
+import { type DocumentRow, type ShareKeyRow, writeVersionRow } from './rowCodec'
 import { StorageError } from './StorageError'
 import { SqliteStore } from './sqlite/SqliteStore'
 
@@ -25,6 +25,8 @@ export interface CopySummary {
   readonly uploads: number
   /** Webhook deliveries still waiting to be sent, copied so none is lost in the move. */
   readonly deliveries: number
+  /** Versions (history) copied. */
+  readonly versions: number
   readonly rooms: number
   /** Total size of the room snapshots written. */
   readonly bytes: number
@@ -39,6 +41,7 @@ const TABLES = [
   'tandem_share_keys',
   'tandem_uploads',
   'tandem_webhook_outbox',
+  'tandem_versions',
 ] as const
 
 /**
@@ -129,6 +132,33 @@ export async function copySqliteToPostgres(
       )
       if (rowCount === 0) skipped++
     }
+    // Versions likewise, one state in memory at a time, each checked against its checksum.
+    const versionKeys = listing.prepare('SELECT document_id, version_id FROM versions').all() as {
+      document_id: string
+      version_id: string
+    }[]
+    for (const { document_id: documentId, version_id: versionId } of versionKeys) {
+      const version = await source.getVersion(documentId, versionId)
+      if (version === null) continue
+      const row = writeVersionRow(version)
+      const { rowCount } = await client.query(
+        `INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+        [
+          row.document_id,
+          row.version_id,
+          row.kind,
+          row.name,
+          row.created_at,
+          row.bytes,
+          row.editors,
+          row.clients,
+          Buffer.from(version.state.buffer, version.state.byteOffset, version.state.byteLength),
+          row.crc32 | 0,
+        ],
+      )
+      if (rowCount === 0) skipped++
+    }
     const rooms = (
       listing
         .prepare('SELECT room FROM snapshots UNION SELECT DISTINCT room FROM updates ORDER BY room')
@@ -153,6 +183,7 @@ export async function copySqliteToPostgres(
       shareKeys: keys.length,
       uploads: uploadKeys.length,
       deliveries: deliveries.length,
+      versions: versionKeys.length,
       rooms: rooms.length,
       bytes,
       skipped,

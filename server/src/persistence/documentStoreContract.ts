@@ -35,8 +35,9 @@
  * L1  Listing gives live documents ordered by id after the cursor, at most `limit`, with their stored
  *     bytes (snapshot plus log) and last recorded edit time (which only moves forward).
  * L2  Deleting a document hides it from listing and lookups, clears its title, revokes its keys,
- *     empties its room and deletes its uploads; deleting it again, or an unknown id, gives false. Other documents stay.
+ *     empties its room and deletes its uploads and versions; deleting it again, or an unknown id, gives false. Other documents stay.
  * W*  The webhook outbox: see outboxContract.ts.
+ * V*  Versions (history): see versionContract.ts.
  * C1  After close, isHealthy() is false and every operation rejects with StorageError 'unavailable';
  *     closing twice is fine.
  */
@@ -51,6 +52,7 @@ import type {
 } from './DocumentStore'
 import { defineOutboxContract } from './outboxContract'
 import { StorageError, type StorageErrorKind } from './StorageError'
+import { defineVersionContract, version } from './versionContract'
 
 /** One store under test, plus the optional powers that only some adapters have. */
 export interface StoreHarness {
@@ -453,7 +455,7 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       expect(await store.claimChangeAnnouncement('no-such-doc', 50_000, spacing)).toBeNull()
     })
 
-    it('L2 deleting hides the document, clears its title, revokes its keys, empties its room and drops its images', async () => {
+    it('L2 deleting hides the document, clears its title, revokes its keys, empties its room and drops its images and versions', async () => {
       for (const id of ['doc1', 'doc2']) {
         await store.createDocument({ id, title: 'Secret plans', createdAt: 1_000, deletedAt: null })
         await store.append(typingUpdates(['text']).map((update) => ({ room: id, update })))
@@ -463,7 +465,14 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       const image = upload(1)
       const kept = upload(2, { documentId: 'doc2' })
       for (const each of [image, kept]) expect(await store.putUpload(each, ROOMY)).toBe('stored')
+      await store.addVersion(version('v1', 'old'), { maxCount: 10, maxBytes: 1_000_000 })
+      await store.addVersion(version('v2', 'old', { documentId: 'doc2' }), {
+        maxCount: 10,
+        maxBytes: 1_000_000,
+      })
       expect(await store.deleteDocument('doc1')).toBe(true)
+      expect(await store.listVersions('doc1'), 'its versions go with it').toEqual([])
+      expect(await store.getVersion('doc2', 'v2')).not.toBeNull()
       expect(await store.getUpload('doc1', image.hash), 'its images go with it').toBeNull()
       expect(await store.listUploads('doc1')).toEqual([])
       expect(await store.getUpload('doc2', kept.hash)).not.toBeNull()
@@ -480,6 +489,16 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
     })
 
     defineOutboxContract(() => store)
+    defineVersionContract(
+      () => store,
+      () => {
+        if (!harness.reopen) return undefined
+        return harness.reopen().then((reopened) => {
+          store = reopened
+          return reopened
+        })
+      },
+    )
 
     it('C1 after close, isHealthy is false and every operation rejects as unavailable', async () => {
       expect(store.isHealthy()).toBe(true)
@@ -507,6 +526,8 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       await expectStorageError(store.listDocuments('', 10), 'unavailable')
       await expectStorageError(store.deleteDocument('doc1'), 'unavailable')
       await expectStorageError(store.claimDeliveries({ now: 0, limit: 1, leaseMs: 1 }), 'unavailable')
+      await expectStorageError(store.listVersions('doc1'), 'unavailable')
+      await expectStorageError(store.getVersion('doc1', 'v1'), 'unavailable')
     })
   })
 }

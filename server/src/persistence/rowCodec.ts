@@ -3,13 +3,22 @@
  * blobs, document rows and share-key rows (snake_case columns, the same in SQLite and PostgreSQL).
  */
 import { crc32 } from 'node:zlib'
-import { isContentHash, isRole, UPLOAD_IMAGE_TYPES, type UploadImageType } from '@tandem/shared'
+import {
+  isContentHash,
+  isRole,
+  UPLOAD_IMAGE_TYPES,
+  type UploadImageType,
+  VERSION_KINDS,
+  type VersionClient,
+} from '@tandem/shared'
 import type {
   DocumentRecord,
   DocumentSummaryRecord,
   ShareKeyRecord,
   StoredUpload,
+  StoredVersion,
   UploadRecord,
+  VersionRecord,
 } from './DocumentStore'
 import { StorageError } from './StorageError'
 import type { OutboxDelivery } from './WebhookOutbox'
@@ -193,4 +202,77 @@ export function readStoredUpload(row: UploadRow): StoredUpload {
   const record = readUploadRecord(row)
   const data = readCheckedBytes(row, row.document_id, `upload ${row.hash}`)
   return { ...record, data }
+}
+
+/** A version's columns without its state; `editors` and `clients` are JSON arrays. */
+export interface VersionInfoRow {
+  readonly document_id: string
+  readonly version_id: string
+  readonly kind: string
+  readonly name: string | null
+  readonly created_at: StoredInteger
+  readonly bytes: StoredInteger
+  readonly editors: string
+  readonly clients: string
+}
+
+/** A version's row: its columns and its checksummed state. */
+export interface VersionRow extends VersionInfoRow, BlobRow {}
+
+export function writeVersionRow(version: StoredVersion): VersionRow {
+  return {
+    document_id: version.documentId,
+    version_id: version.versionId,
+    kind: version.kind,
+    name: version.name,
+    created_at: version.createdAt,
+    bytes: version.state.byteLength,
+    editors: JSON.stringify(version.editors),
+    clients: JSON.stringify(version.clients),
+    data: version.state,
+    crc32: writeChecksum(version.state),
+  }
+}
+
+/** Rejects (`corrupt`) a row with an unknown kind or unreadable editor lists. */
+export function readVersionRecord(row: VersionInfoRow): VersionRecord {
+  const kind = VERSION_KINDS.find((known) => known === row.kind)
+  const editors = parseJsonArray(row.editors)
+  const clients = parseJsonArray(row.clients)
+  const isClient = (entry: unknown): entry is VersionClient =>
+    Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string'
+  if (
+    kind === undefined ||
+    editors === null ||
+    !editors.every((name): name is string => typeof name === 'string') ||
+    clients === null ||
+    !clients.every(isClient)
+  ) {
+    throw new StorageError('corrupt', `version ${row.document_id}/${row.version_id}: malformed row`)
+  }
+  return {
+    documentId: row.document_id,
+    versionId: row.version_id,
+    kind,
+    name: row.name,
+    createdAt: Number(row.created_at),
+    bytes: Number(row.bytes),
+    editors,
+    clients,
+  }
+}
+
+/** The version with its state checked against its checksum. */
+export function readStoredVersion(row: VersionRow): StoredVersion {
+  const record = readVersionRecord(row)
+  return { ...record, state: readCheckedBytes(row, row.document_id, `version ${row.version_id}`) }
+}
+
+function parseJsonArray(text: string): unknown[] | null {
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) ? value : null
+  } catch {
+    return null
+  }
 }

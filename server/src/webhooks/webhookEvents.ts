@@ -3,6 +3,7 @@
  * A new event is one line in WebhookEvent plus the call that publishes it.
  */
 import { randomUUID } from 'node:crypto'
+import type { VersionKind } from '@tandem/shared'
 
 /** Most editor names one `document.changed` lists; further editors of the window go unnamed. */
 export const MAX_EDITORS_PER_EVENT = 50
@@ -17,6 +18,16 @@ export type WebhookEvent =
       readonly editors: readonly string[]
     }
   | { readonly type: 'document.deleted'; readonly documentId: string }
+  | {
+      readonly type: 'version.created'
+      readonly documentId: string
+      readonly versionId: string
+      readonly kind: VersionKind
+      /** Null for automatic versions. */
+      readonly name: string | null
+      /** Who edited since the previous version (at most MAX_VERSION_EDITORS). */
+      readonly editors: readonly string[]
+    }
 
 export type WebhookEventType = WebhookEvent['type']
 
@@ -25,6 +36,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'document.created',
   'document.changed',
   'document.deleted',
+  'version.created',
 ] as const satisfies readonly WebhookEventType[]
 
 /**

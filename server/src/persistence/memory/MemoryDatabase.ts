@@ -12,6 +12,8 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
+  type VersionInfoRow,
+  type VersionRow,
   writeChecksum,
 } from '../rowCodec'
 import { StorageError } from '../StorageError'
@@ -53,6 +55,8 @@ export class MemoryDatabase implements StoreAdapter {
   private readonly announcedAt = new Map<string, number>()
   /** `uploads` rows: per document, by hash, in insertion order. */
   private readonly uploads = new Map<string, Map<string, UploadRow>>()
+  /** `versions` rows: per document, by version id. */
+  private readonly versions = new Map<string, Map<string, VersionRow>>()
   /** By id, in insertion order; ids count up like an AUTOINCREMENT column. */
   private readonly outbox = new Map<number, OutboxRecord>()
   /** Row ids grow across rooms, as an autoincrement column does. */
@@ -194,6 +198,7 @@ export class MemoryDatabase implements StoreAdapter {
     }
     this.rooms.delete(id)
     this.uploads.delete(id)
+    this.versions.delete(id)
     return true
   }
 
@@ -209,6 +214,46 @@ export class MemoryDatabase implements StoreAdapter {
     if (last !== undefined && last > now - spacingMs) return last + spacingMs
     this.announcedAt.set(id, now)
     return null
+  }
+
+  async insertVersion(row: VersionRow): Promise<void> {
+    let rows = this.versions.get(row.document_id)
+    if (rows?.has(row.version_id)) {
+      throw new StorageError('conflict', `version ${row.document_id}/${row.version_id} exists`)
+    }
+    if (!rows) {
+      rows = new Map()
+      this.versions.set(row.document_id, rows)
+    }
+    // A copy, as a database would store: the caller may reuse or mutate its buffer afterwards.
+    rows.set(row.version_id, { ...row, data: (row.data as Uint8Array).slice() })
+  }
+
+  async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
+    return [...(this.versions.get(documentId)?.values() ?? [])]
+      .map(({ data: _data, crc32: _crc32, ...info }) => info)
+      .sort(
+        (a, b) =>
+          Number(b.created_at) - Number(a.created_at) ||
+          (a.version_id < b.version_id ? 1 : a.version_id > b.version_id ? -1 : 0),
+      )
+  }
+
+  async selectVersion(documentId: string, versionId: string): Promise<VersionRow | null> {
+    return this.versions.get(documentId)?.get(versionId) ?? null
+  }
+
+  async updateVersionName(documentId: string, versionId: string, name: string): Promise<boolean> {
+    const rows = this.versions.get(documentId)
+    const row = rows?.get(versionId)
+    if (!rows || !row) return false
+    rows.set(versionId, { ...row, name, kind: 'named' })
+    return true
+  }
+
+  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+    const rows = this.versions.get(documentId)
+    for (const id of versionIds) rows?.delete(id)
   }
 
   async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {

@@ -11,6 +11,8 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
+  type VersionInfoRow,
+  type VersionRow,
   writeChecksum,
 } from '../rowCodec'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
@@ -188,8 +190,51 @@ export class PostgresDatabase implements StoreAdapter {
         await client.query(sql.DELETE_UPDATES_OF_ROOM, [id])
         await client.query(sql.DELETE_SNAPSHOT_OF_ROOM, [id])
         await client.query(sql.DELETE_UPLOADS_OF_DOCUMENT, [id])
+        await client.query(sql.DELETE_VERSIONS_OF_DOCUMENT, [id])
         return true
       }),
+    )
+  }
+
+  async insertVersion(row: VersionRow): Promise<void> {
+    const data = row.data as Uint8Array
+    await this.pg.write('addVersion', () =>
+      this.pg.pool.query(sql.INSERT_VERSION, [
+        row.document_id,
+        row.version_id,
+        row.kind,
+        row.name,
+        row.created_at,
+        row.bytes,
+        row.editors,
+        row.clients,
+        Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+        row.crc32 | 0,
+      ]),
+    )
+  }
+
+  async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
+    const { rows } = await this.pg.run('listVersions', () =>
+      this.pg.pool.query<VersionInfoRow>(sql.SELECT_VERSIONS_OF_DOCUMENT, [documentId]),
+    )
+    return rows
+  }
+
+  async selectVersion(documentId: string, versionId: string): Promise<VersionRow | null> {
+    return this.pg.selectOne('getVersion', sql.SELECT_VERSION, [documentId, versionId])
+  }
+
+  async updateVersionName(documentId: string, versionId: string, name: string): Promise<boolean> {
+    const { rowCount } = await this.pg.write('nameVersion', () =>
+      this.pg.pool.query(sql.UPDATE_VERSION_NAME, [documentId, versionId, name]),
+    )
+    return (rowCount ?? 0) > 0
+  }
+
+  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+    await this.pg.write('pruneVersions', () =>
+      this.pg.pool.query(sql.DELETE_VERSIONS, [documentId, [...versionIds]]),
     )
   }
 

@@ -87,6 +87,24 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- cluster claim it in turn, so a document gets at most one announcement per debounce window.
   ALTER TABLE tandem_documents ADD COLUMN announced_at BIGINT;
   `,
+  `
+  -- Version history (issue 19): a document's full state at each version, so a version outlives
+  -- compaction of the update log. editors and clients are small JSON arrays (bounded by the server).
+  CREATE TABLE tandem_versions (
+    document_id TEXT NOT NULL,
+    version_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT,
+    created_at BIGINT NOT NULL,
+    bytes BIGINT NOT NULL,
+    editors TEXT NOT NULL,
+    clients TEXT NOT NULL,
+    data BYTEA NOT NULL,
+    crc32 INTEGER NOT NULL,
+    PRIMARY KEY (document_id, version_id)
+  );
+  CREATE INDEX tandem_versions_by_time ON tandem_versions (document_id, created_at);
+  `,
 ]
 
 /**

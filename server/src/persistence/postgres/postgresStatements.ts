@@ -181,3 +181,23 @@ export const SELECT_UPLOADS_OF_DOCUMENT = `
  * disk full) yet touches no table.
  */
 export const PROBE_WRITABLE = 'SELECT pg_current_xact_id()'
+
+export const INSERT_VERSION = `
+  INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+
+export const SELECT_VERSIONS_OF_DOCUMENT = `
+  SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients
+  FROM tandem_versions WHERE document_id = $1 ORDER BY created_at DESC, version_id DESC`
+
+export const SELECT_VERSION = `
+  SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32
+  FROM tandem_versions WHERE document_id = $1 AND version_id = $2`
+
+export const UPDATE_VERSION_NAME = `
+  UPDATE tandem_versions SET name = $3, kind = 'named' WHERE document_id = $1 AND version_id = $2`
+
+/** Parameters: document id, version ids (array). */
+export const DELETE_VERSIONS = 'DELETE FROM tandem_versions WHERE document_id = $1 AND version_id = ANY($2)'
+
+export const DELETE_VERSIONS_OF_DOCUMENT = 'DELETE FROM tandem_versions WHERE document_id = $1'

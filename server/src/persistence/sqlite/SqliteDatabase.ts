@@ -12,6 +12,8 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
+  type VersionInfoRow,
+  type VersionRow,
   writeChecksum,
 } from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
@@ -170,9 +172,39 @@ export class SqliteDatabase implements StoreAdapter {
         this.statements.deleteUpdatesOfRoom.run(id)
         this.statements.deleteSnapshotOfRoom.run(id)
         this.statements.deleteUploadsOfDocument.run(id)
+        this.statements.deleteVersionsOfDocument.run(id)
         return true
       }),
     ) as Promise<boolean>
+  }
+
+  async insertVersion(row: VersionRow): Promise<void> {
+    // Synced: a named version someone was told exists must survive a power loss.
+    await this.write('addVersion', () => this.statements.insertVersion.run(row))
+  }
+
+  async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
+    return this.read('listVersions', () => this.statements.selectVersionsOfDocument.all(documentId))
+  }
+
+  async selectVersion(documentId: string, versionId: string): Promise<VersionRow | null> {
+    return this.read('getVersion', () => this.statements.selectVersion.get(documentId, versionId) ?? null)
+  }
+
+  async updateVersionName(documentId: string, versionId: string, name: string): Promise<boolean> {
+    const { changes } = await this.write('nameVersion', () =>
+      this.statements.updateVersionName.run({ documentId, versionId, name }),
+    )
+    return changes > 0
+  }
+
+  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+    // Not write(): a pruning lost to a power loss only leaves versions the next one prunes.
+    this.commit('pruneVersions', () =>
+      this.writeTransaction(() => {
+        for (const id of versionIds) this.statements.deleteVersion.run(documentId, id)
+      }),
+    )
   }
 
   async updateChangedAt(changes: readonly DocumentChange[]): Promise<void> {

@@ -86,6 +86,24 @@ export const MIGRATIONS: readonly string[] = [
   -- cluster claim it in turn, so a document gets at most one announcement per debounce window.
   ALTER TABLE documents ADD COLUMN announced_at INTEGER;
   `,
+  `
+  -- Version history (issue 19): a document's full state at each version, so a version outlives
+  -- compaction of the update log. editors and clients are small JSON arrays (bounded by the server).
+  CREATE TABLE versions (
+    document_id TEXT NOT NULL,
+    version_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT,
+    created_at INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    editors TEXT NOT NULL,
+    clients TEXT NOT NULL,
+    data BLOB NOT NULL,
+    crc32 INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX versions_by_document ON versions (document_id, version_id);
+  CREATE INDEX versions_by_time ON versions (document_id, created_at);
+  `,
 ]
 
 /**

@@ -8,6 +8,8 @@ import type {
   ShareKeyRow,
   UploadInfoRow,
   UploadRow,
+  VersionInfoRow,
+  VersionRow,
 } from '../rowCodec'
 
 /** A log row as SQLite returns it: ids are INTEGER (AUTOINCREMENT). */
@@ -54,6 +56,12 @@ export interface SqliteStatements {
   readonly deleteUpdatesOfRoom: Statement<[room: string]>
   readonly deleteSnapshotOfRoom: Statement<[room: string]>
   readonly deleteUploadsOfDocument: Statement<[documentId: string]>
+  readonly insertVersion: Statement<[VersionRow]>
+  readonly selectVersionsOfDocument: Statement<[documentId: string], VersionInfoRow>
+  readonly selectVersion: Statement<[documentId: string, versionId: string], VersionRow>
+  readonly updateVersionName: Statement<[{ documentId: string; versionId: string; name: string }]>
+  readonly deleteVersion: Statement<[documentId: string, versionId: string]>
+  readonly deleteVersionsOfDocument: Statement<[documentId: string]>
   readonly updateChangedAt: Statement<[{ id: string; at: number }]>
   readonly claimAnnouncement: Statement<[{ id: string; now: number; spacing: number }]>
   readonly selectAnnouncedAt: Statement<[string]>
@@ -131,6 +139,20 @@ export function prepareStatements(db: Database): SqliteStatements {
     deleteUpdatesOfRoom: db.prepare('DELETE FROM updates WHERE room = ?'),
     deleteSnapshotOfRoom: db.prepare('DELETE FROM snapshots WHERE room = ?'),
     deleteUploadsOfDocument: db.prepare('DELETE FROM uploads WHERE document_id = ?'),
+    insertVersion: db.prepare(`
+      INSERT INTO versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
+      VALUES (@document_id, @version_id, @kind, @name, @created_at, @bytes, @editors, @clients, @data, @crc32)`),
+    selectVersionsOfDocument: db.prepare(`
+      SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients
+      FROM versions WHERE document_id = ? ORDER BY created_at DESC, version_id DESC`),
+    selectVersion: db.prepare(`
+      SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32
+      FROM versions WHERE document_id = ? AND version_id = ?`),
+    updateVersionName: db.prepare(
+      "UPDATE versions SET name = @name, kind = 'named' WHERE document_id = @documentId AND version_id = @versionId",
+    ),
+    deleteVersion: db.prepare('DELETE FROM versions WHERE document_id = ? AND version_id = ?'),
+    deleteVersionsOfDocument: db.prepare('DELETE FROM versions WHERE document_id = ?'),
     updateChangedAt: db.prepare(
       'UPDATE documents SET changed_at = max(coalesce(changed_at, 0), @at) WHERE id = @id',
     ),

@@ -1,0 +1,95 @@
+/**
+ * Issue 19: version history with two people. Automatic versions come when typing goes quiet; Ann
+ * names one from the panel (Ctrl+Alt+Shift+H); Ben adds a line; the panel shows his line marked in
+ * his colour against the previous version; Ann restores the named version and both pages show it
+ * live.
+ */
+import type { Page } from '@playwright/test'
+import { SHARE_KEY_AUTH_SCHEME, type VersionListResponse } from '@tandem/shared'
+import { createDocument, shareKeyOf, type TestDocument } from '../support/documents'
+import {
+  editorContent,
+  expectAllSaved,
+  expectSameDocument,
+  openEditor,
+  placeCaretAtEnd,
+} from '../support/editorPage'
+import { expect, test } from '../support/fixtures'
+
+async function versionCount(baseUrl: string, doc: TestDocument): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/documents/${doc.id}/versions`, {
+    headers: { Authorization: `${SHARE_KEY_AUTH_SCHEME} ${shareKeyOf(doc.viewUrl)}` },
+  })
+  return ((await response.json()) as VersionListResponse).versions.length
+}
+
+async function typeLine(page: Page, text: string): Promise<void> {
+  await placeCaretAtEnd(editorContent(page).locator('p').last())
+  await page.keyboard.press('Enter')
+  await page.keyboard.type(text)
+  await expectAllSaved(page)
+}
+
+test('two people: versions come, one is named, changes show by author, a restore reaches both', async ({
+  startServer,
+  newUser,
+}) => {
+  // A quiet second makes a version, so the test need not wait a minute.
+  const server = await startServer({ env: { VERSION_IDLE_MS: '800' } })
+  const doc = await createDocument(server.baseUrl, 'Launch plan')
+  const ann = await newUser('Ann')
+  const ben = await newUser('Ben')
+  await openEditor(ann, doc.editUrl)
+  await openEditor(ben, doc.editUrl)
+
+  await editorContent(ann).click()
+  await ann.keyboard.type('Ship on Friday.')
+  await expectAllSaved(ann)
+  await expect.poll(() => versionCount(server.baseUrl, doc)).toBe(1)
+
+  // Ann opens the history with the shortcut and names the current version.
+  await ann.keyboard.press('Control+Alt+Shift+KeyH')
+  const panel = ann.getByTestId('history-panel')
+  await expect(panel).toBeVisible()
+  await panel.getByTestId('history-name-input').fill('Sent to legal')
+  await panel.getByTestId('history-name-save').click()
+  await expect(panel.getByTestId('history-version').first()).toContainText('Sent to legal')
+  await ann.keyboard.press('Escape')
+  await expect(panel).toBeHidden()
+
+  // Ben adds a line; once he stops, an automatic version lists him.
+  await typeLine(ben, 'Ben: legal wants Monday.')
+  await expect.poll(() => versionCount(server.baseUrl, doc)).toBe(3)
+
+  await ann.getByTestId('history-button').click()
+  const newest = panel.getByTestId('history-version').first()
+  await expect(newest).toHaveAttribute('aria-current', 'true')
+  await expect(newest).toContainText('Ben')
+  // Against the previous version (the named one), Ben's line is the change, in his colour.
+  const added = panel.getByTestId('history-content').locator('.history-added[data-history-author="Ben"]')
+  await expect(added.first()).toBeVisible()
+  await expect(added.filter({ hasText: 'legal wants Monday' })).not.toHaveCount(0)
+  await expect(panel.getByTestId('history-legend')).toContainText('Ben')
+  await expect(panel.getByTestId('history-content')).toContainText('Ship on Friday.')
+
+  // The named version against the one before it: nothing changed. Against Ben's (any two compare,
+  // older first): his line again.
+  await panel.getByTestId('history-version').filter({ hasText: 'Sent to legal' }).click()
+  await expect(panel.getByTestId('history-legend')).toHaveText('No changes')
+  const bens = await panel.getByTestId('history-compare').locator('option').nth(1).getAttribute('value')
+  await panel.getByTestId('history-compare').selectOption(bens!)
+  await expect(added.filter({ hasText: 'legal wants Monday' })).not.toHaveCount(0)
+
+  // Restore the named version: both pages show it live, Ben's line gone, and stay in step.
+  await panel.getByTestId('history-restore').click()
+  await panel.getByTestId('history-restore-confirm').click()
+  await expect(panel).toBeHidden()
+  for (const page of [ann, ben]) {
+    await expect(editorContent(page)).toContainText('Ship on Friday.')
+    await expect(editorContent(page)).not.toContainText('legal wants Monday')
+  }
+  await expectSameDocument(ann, ben)
+  // Ben keeps editing after the restore, and Ann sees it.
+  await typeLine(ben, 'Back to Friday then.')
+  await expect(editorContent(ann)).toContainText('Back to Friday then.')
+})

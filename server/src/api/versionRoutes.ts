@@ -1,0 +1,242 @@
+/**
+ * Routes of `/api/documents/:id/versions`: list a document's versions, name one of now, read one in
+ * a format, rename one, and restore one as a server-side edit everyone sees live. Browsing takes any
+ * role (viewers unless HISTORY_FOR_VIEWERS=false); naming and restoring take an editor.
+ */
+import type { IncomingMessage } from 'node:http'
+import {
+  API_ERROR_CODES,
+  HTTP_STATUS,
+  isVersionFormat,
+  MAX_DISPLAY_NAME_LENGTH,
+  MAX_VERSION_NAME_LENGTH,
+  VERSION_FORMATS,
+  type VersionFormat,
+  type VersionListResponse,
+  type VersionSummary,
+} from '@tandem/shared'
+import { FORMAT_MEDIA_TYPES } from '@tandem/shared/content/contentFormats'
+import * as Y from 'yjs'
+import { ApiError } from '../http/ApiError'
+import { sendJson, sendNoContent } from '../http/sendJson'
+import type { StoredVersion, VersionRecord } from '../persistence/DocumentStore'
+import { StorageError } from '../persistence/StorageError'
+import type { PeerIdentity } from '../rooms/Peer'
+import type { ApiContext, ResolvedApiDeps } from './ApiContext'
+import { authorizeDocumentAccess, type DocumentCredential } from './authorizeRequest'
+import { requireDocument } from './documentRoutes'
+import { readJsonBody } from './readJsonBody'
+import { readTextField } from './readTextField'
+import { takeContentAllowance } from './takeContentAllowance'
+
+/** `GET /api/documents/:id/versions` -> 200 `{ versions, canEdit }`, newest first. */
+export async function handleListVersions({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId] = params as [string]
+  const credential = await authorizeBrowsing(req, deps, documentId)
+  await requireDocument(deps, documentId)
+  const versions = await deps.store.listVersions(documentId)
+  const body: VersionListResponse = {
+    versions: versions.map(toSummary),
+    canEdit: credential.role === 'editor',
+  }
+  sendJson(res, HTTP_STATUS.OK, body)
+}
+
+/** `POST /api/documents/:id/versions` `{ name }` -> 201, the named version of now. Editors. */
+export async function handleNameCurrentVersion({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId] = params as [string]
+  await authorizeEditing(req, deps, documentId)
+  const name = readVersionName(await readJsonBody(req, deps.maxBodyBytes))
+  // Taking a version reads and folds the whole document: it costs like a content render.
+  takeContentAllowance(req, deps)
+  await requireDocument(deps, documentId)
+  const version = await unavailableAs503(history(deps).takeNamedVersion(documentId, name))
+  if (version === 'over-quota') throw quotaExceeded()
+  if (version === null)
+    throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such document')
+  sendJson(res, HTTP_STATUS.CREATED, toSummary(version))
+}
+
+/** `GET /api/documents/:id/versions/:versionId?format=json|markdown|html|yjs` -> 200, the version's content. */
+export async function handleReadVersion({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId, versionId] = params as [string, string]
+  const format = readVersionFormat(req)
+  await authorizeBrowsing(req, deps, documentId)
+  takeContentAllowance(req, deps)
+  await requireDocument(deps, documentId)
+  const version = await requireVersion(deps, documentId, versionId)
+  if (format === 'yjs') {
+    res.writeHead(HTTP_STATUS.OK, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': version.state.byteLength,
+      // A version never changes (only its name does): browsers may keep it.
+      'Cache-Control': 'private, max-age=86400, immutable',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    res.end(version.state)
+    return
+  }
+  const body = await deps.contentWorker.render(version.state, format)
+  res.writeHead(HTTP_STATUS.OK, {
+    'Content-Type': FORMAT_MEDIA_TYPES[format],
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    // As the content API: rendered HTML must not run or reach anything when opened directly.
+    ...(format === 'html'
+      ? { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" }
+      : {}),
+  })
+  res.end(body)
+}
+
+/** `PATCH /api/documents/:id/versions/:versionId` `{ name }` -> 200: names or renames it. Editors. */
+export async function handleRenameVersion({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId, versionId] = params as [string, string]
+  await authorizeEditing(req, deps, documentId)
+  const name = readVersionName(await readJsonBody(req, deps.maxBodyBytes))
+  await requireDocument(deps, documentId)
+  const renamed = await deps.store.nameVersion(documentId, versionId, name, history(deps).versions.retention)
+  if (renamed === null) throw noSuchVersion()
+  if (renamed === 'over-quota') throw quotaExceeded()
+  sendJson(res, HTTP_STATUS.OK, toSummary(renamed))
+}
+
+/**
+ * `POST /api/documents/:id/versions/:versionId/restore` -> 204: the live document becomes equal to
+ * the version, as one new change everyone sees live (and that history records in turn). Editors.
+ */
+export async function handleRestoreVersion({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId, versionId] = params as [string, string]
+  const credential = await authorizeEditing(req, deps, documentId)
+  takeContentAllowance(req, deps)
+  await requireDocument(deps, documentId)
+  const version = await requireVersion(deps, documentId, versionId)
+  // What the document holds now is kept as a version before it is replaced.
+  await history(deps).recordPending(documentId)
+  await deps.rooms.use(documentId, async (room) => {
+    // Written against the room's state now; edits made while the worker runs merge with it as a
+    // peer's concurrent edits do. Committed like any peer's update: stored, then applied and sent.
+    const update = await deps.contentWorker.restore(Y.encodeStateAsUpdate(room.doc), version.state)
+    await unavailableAs503(room.applyServerEdit(restorerIdentity(credential), update))
+  })
+  sendNoContent(res)
+}
+
+function toSummary(version: VersionRecord): VersionSummary {
+  return {
+    id: version.versionId,
+    kind: version.kind,
+    name: version.name,
+    createdAt: version.createdAt,
+    bytes: version.bytes,
+    editors: version.editors,
+    clients: version.clients,
+  }
+}
+
+function history(deps: ResolvedApiDeps): NonNullable<ResolvedApiDeps['history']> {
+  if (deps.history === undefined) {
+    throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'version history is not enabled')
+  }
+  return deps.history
+}
+
+/** Any role may browse, unless the operator kept history to editors (HISTORY_FOR_VIEWERS=false). */
+async function authorizeBrowsing(
+  req: IncomingMessage,
+  deps: ResolvedApiDeps,
+  documentId: string,
+): Promise<DocumentCredential> {
+  const credential = await authorizeDocumentAccess(req, deps, documentId)
+  if (credential.role !== 'editor' && !history(deps).forViewers) {
+    throw new ApiError(
+      HTTP_STATUS.FORBIDDEN,
+      API_ERROR_CODES.FORBIDDEN,
+      'version history is for editors here',
+    )
+  }
+  return credential
+}
+
+async function authorizeEditing(
+  req: IncomingMessage,
+  deps: ResolvedApiDeps,
+  documentId: string,
+): Promise<DocumentCredential> {
+  const credential = await authorizeDocumentAccess(req, deps, documentId)
+  if (credential.role !== 'editor') {
+    throw new ApiError(
+      HTTP_STATUS.FORBIDDEN,
+      API_ERROR_CODES.FORBIDDEN,
+      'naming and restoring need an editor',
+    )
+  }
+  history(deps)
+  return credential
+}
+
+async function requireVersion(
+  deps: ResolvedApiDeps,
+  documentId: string,
+  versionId: string,
+): Promise<StoredVersion> {
+  const version = await deps.store.getVersion(documentId, versionId)
+  if (version === null) throw noSuchVersion()
+  return version
+}
+
+function readVersionName(body: Readonly<Record<string, unknown>> | undefined): string {
+  return readTextField(body, 'name', { maxLength: MAX_VERSION_NAME_LENGTH, required: true })!
+}
+
+function readVersionFormat(req: IncomingMessage): VersionFormat {
+  const format = new URL(req.url ?? '/', 'http://localhost').searchParams.get('format') ?? 'json'
+  if (!isVersionFormat(format)) {
+    throw new ApiError(
+      HTTP_STATUS.BAD_REQUEST,
+      API_ERROR_CODES.BAD_REQUEST,
+      `format must be one of ${VERSION_FORMATS.join(', ')}`,
+    )
+  }
+  return format
+}
+
+/** The restore is attributed to the editor who asked, by name where the token has one. */
+function restorerIdentity(credential: DocumentCredential): PeerIdentity {
+  if (credential.kind === 'share-key') return { userId: `share-key:${credential.keyId}`, role: 'editor' }
+  const { sub, name } = credential.claims
+  return {
+    userId: sub,
+    ...(name !== undefined ? { name: name.slice(0, MAX_DISPLAY_NAME_LENGTH) } : {}),
+    role: 'editor',
+  }
+}
+
+async function unavailableAs503<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work
+  } catch (error) {
+    // Like a room's writers (4503), the caller may retry; nothing was changed.
+    if (error instanceof StorageError && error.kind === 'unavailable') {
+      throw new ApiError(
+        HTTP_STATUS.SERVICE_UNAVAILABLE,
+        API_ERROR_CODES.SERVICE_UNAVAILABLE,
+        'storage is unavailable; nothing was changed, try again',
+      )
+    }
+    throw error
+  }
+}
+
+function noSuchVersion(): ApiError {
+  return new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no such version')
+}
+
+function quotaExceeded(): ApiError {
+  return new ApiError(
+    HTTP_STATUS.PAYLOAD_TOO_LARGE,
+    API_ERROR_CODES.VERSION_QUOTA_EXCEEDED,
+    'the document keeps as many named versions (or version bytes) as it may; rename an existing one',
+  )
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { VersionRecord } from '../persistence/DocumentStore'
+import { MemoryStore } from '../persistence/memory/MemoryStore'
+import { DocumentHistory } from './DocumentHistory'
+
+const RETENTION = { maxCount: 10, maxBytes: 1_000_000 }
+
+async function storeWithText(text: string): Promise<MemoryStore> {
+  const store = new MemoryStore()
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (update: Uint8Array) => updates.push(update))
+  for (const char of text) doc.getText('t').insert(doc.getText('t').length, char)
+  await store.append(updates.slice(0, 2).map((update) => ({ room: 'doc', update })))
+  await store.compact('doc')
+  await store.append(updates.slice(2).map((update) => ({ room: 'doc', update })))
+  return store
+}
+
+describe('DocumentHistory', () => {
+  it('stores the state the store holds (snapshot and log) and announces it', async () => {
+    const store = await storeWithText('hello')
+    const announced: VersionRecord[] = []
+    const history = new DocumentHistory({
+      store,
+      retention: RETENTION,
+      onVersionCreated: (v) => announced.push(v),
+    })
+    const version = await history.takeVersion({
+      documentId: 'doc',
+      kind: 'auto',
+      name: null,
+      editors: ['Ann'],
+      clients: [[1, 'Ann']],
+    })
+    expect(version).toMatchObject({ documentId: 'doc', kind: 'auto', editors: ['Ann'] })
+    const stored = await store.getVersion('doc', (version as VersionRecord).versionId)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, stored!.state)
+    expect(doc.getText('t').toString()).toBe('hello')
+    expect(announced).toEqual([version])
+  })
+
+  it('takes no version of a deleted document', async () => {
+    const store = await storeWithText('gone')
+    await store.createDocument({ id: 'doc', title: 'T', createdAt: 1, deletedAt: null })
+    await store.deleteDocument('doc')
+    const history = new DocumentHistory({ store, retention: RETENTION })
+    expect(
+      await history.takeVersion({ documentId: 'doc', kind: 'auto', name: null, editors: [], clients: [] }),
+    ).toBeNull()
+    expect(await store.listVersions('doc')).toEqual([])
+  })
+})

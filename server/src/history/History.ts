@@ -1,0 +1,64 @@
+/**
+ * A node's version history: DocumentHistory (taking and storing versions) and the VersionRecorder
+ * that takes automatic ones from this node's commits. The API names, lists and restores through it.
+ */
+import type { Config } from '../config'
+import type { Logger } from '../logger'
+import type { DocumentStore, VersionRecord } from '../persistence/DocumentStore'
+import { DocumentHistory } from './DocumentHistory'
+import { VersionRecorder } from './VersionRecorder'
+
+export interface HistoryOptions {
+  readonly store: DocumentStore
+  readonly config: Pick<
+    Config,
+    'versionIdleMs' | 'versionMaxIntervalMs' | 'maxVersionsPerDocument' | 'maxVersionBytesPerDocument'
+  >
+  readonly logger: Pick<Logger, 'warn'>
+  readonly onVersionCreated?: (version: VersionRecord) => void
+}
+
+export class History {
+  readonly versions: DocumentHistory
+  private readonly recorder: VersionRecorder
+
+  constructor({ store, config, logger, onVersionCreated }: HistoryOptions) {
+    this.versions = new DocumentHistory({
+      store,
+      retention: { maxCount: config.maxVersionsPerDocument, maxBytes: config.maxVersionBytesPerDocument },
+      ...(onVersionCreated ? { onVersionCreated } : {}),
+    })
+    this.recorder = new VersionRecorder({
+      idleMs: config.versionIdleMs,
+      maxIntervalMs: config.versionMaxIntervalMs,
+      record: (request) => this.versions.takeVersion(request),
+      onRecordFailed: (error, documentId) =>
+        logger.warn({ err: error, documentId }, 'could not take an automatic version'),
+    })
+  }
+
+  /** The commit queue's listener (automatic versions). */
+  get onCommitted() {
+    return this.recorder.onCommitted
+  }
+
+  /** Takes the document's pending automatic version now, so what it held is kept before a restore. */
+  recordPending(documentId: string): Promise<unknown> {
+    return this.recorder.recordNow(documentId)
+  }
+
+  /**
+   * Takes a named version of the document now; it covers the edits the pending automatic version
+   * would have (their editors are listed on it). 'over-quota' when retention refuses it.
+   */
+  async takeNamedVersion(documentId: string, name: string): Promise<VersionRecord | 'over-quota' | null> {
+    const seen = this.recorder.claimWindow(documentId)
+    return this.versions.takeVersion({ documentId, kind: 'named', name, ...seen })
+  }
+
+  /** Takes every pending automatic version and waits for them (shutdown, before the store closes). */
+  async close(): Promise<void> {
+    await this.recorder.close()
+    await this.versions.idle()
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Automatic versions from committed batches: a document's first commit opens a window; each later
+ * commit notes its author and Yjs client ids and restarts the quiet timer. The window closes, and a
+ * version is taken, once the document has been quiet for `idleMs`, or `maxIntervalMs` after it
+ * opened while editing goes on. Listens on the commit queue, so it sees only what this node
+ * committed: in a cluster each edit is recorded by the node that stored it, never by two.
+ */
+import { MAX_VERSION_CLIENTS, MAX_VERSION_EDITORS } from '@tandem/shared'
+import * as Y from 'yjs'
+import type { CommitListener } from '../persistence/CommitQueue'
+import type { VersionRequest } from './DocumentHistory'
+
+/** Documents with an open window at once; a new one past this closes the oldest window early. */
+export const MAX_OPEN_VERSION_WINDOWS = 10_000
+
+export interface VersionRecorderOptions {
+  readonly idleMs: number
+  readonly maxIntervalMs: number
+  /** Takes the version (DocumentHistory.takeVersion). */
+  readonly record: (request: VersionRequest) => Promise<unknown>
+  /** A version could not be taken (storage down): the next commit opens a new window. */
+  readonly onRecordFailed: (error: unknown, documentId: string) => void
+}
+
+interface Window {
+  readonly openedAt: number
+  readonly editors: Set<string>
+  readonly clients: Map<number, string>
+  readonly timer: NodeJS.Timeout
+}
+
+export class VersionRecorder {
+  /** In the order windows opened (Map order), so the oldest is first. */
+  private readonly windows = new Map<string, Window>()
+  private readonly pending = new Set<Promise<unknown>>()
+
+  constructor(private readonly options: VersionRecorderOptions) {}
+
+  /** The commit queue listener: cheap per update (a parse of its struct headers, no doc). */
+  readonly onCommitted: CommitListener = (entries) => {
+    const now = Date.now()
+    for (const { room, update, author } of entries) this.note(room, update, author, now)
+  }
+
+  /** Takes the document's pending version now, if it has one (before a restore overwrites it). */
+  recordNow(documentId: string): Promise<unknown> {
+    return this.closeWindow(documentId)
+  }
+
+  /**
+   * Ends the document's window without taking a version, and returns who it saw: a named version
+   * taken now covers those edits instead.
+   */
+  claimWindow(documentId: string): Pick<VersionRequest, 'editors' | 'clients'> {
+    const window = this.windows.get(documentId)
+    if (window === undefined) return { editors: [], clients: [] }
+    clearTimeout(window.timer)
+    this.windows.delete(documentId)
+    return { editors: [...window.editors], clients: [...window.clients] }
+  }
+
+  /** Takes every pending version and waits for them (shutdown). */
+  async close(): Promise<void> {
+    for (const documentId of [...this.windows.keys()]) void this.closeWindow(documentId)
+    while (this.pending.size > 0) await Promise.all(this.pending)
+  }
+
+  private note(documentId: string, update: Uint8Array, author: string | undefined, now: number): void {
+    let window = this.windows.get(documentId)
+    if (window === undefined) {
+      if (this.windows.size >= MAX_OPEN_VERSION_WINDOWS) {
+        const oldest = this.windows.keys().next().value
+        if (oldest !== undefined) void this.closeWindow(oldest)
+      }
+      const timer = setTimeout(() => void this.closeWindow(documentId), this.options.idleMs)
+      timer.unref()
+      window = { openedAt: now, editors: new Set(), clients: new Map(), timer }
+      this.windows.set(documentId, window)
+    } else {
+      // Quiet means no commit for idleMs: each commit starts the wait again.
+      window.timer.refresh()
+    }
+    // Server-side edits without a person (layout migration) are recorded but name nobody.
+    if (author !== undefined) {
+      if (window.editors.size < MAX_VERSION_EDITORS) window.editors.add(author)
+      if (window.clients.size < MAX_VERSION_CLIENTS) {
+        for (const clientId of Y.parseUpdateMeta(update).from.keys()) {
+          if (window.clients.size >= MAX_VERSION_CLIENTS) break
+          if (!window.clients.has(clientId)) window.clients.set(clientId, author)
+        }
+      }
+    }
+    if (now - window.openedAt >= this.options.maxIntervalMs) void this.closeWindow(documentId)
+  }
+
+  private closeWindow(documentId: string): Promise<unknown> {
+    const window = this.windows.get(documentId)
+    if (window === undefined) return Promise.resolve()
+    clearTimeout(window.timer)
+    this.windows.delete(documentId)
+    const taken = this.options
+      .record({
+        documentId,
+        kind: 'auto',
+        name: null,
+        editors: [...window.editors],
+        clients: [...window.clients],
+      })
+      .catch((error: unknown) => this.options.onRecordFailed(error, documentId))
+    this.pending.add(taken)
+    void taken.finally(() => this.pending.delete(taken))
+    return taken
+  }
+}

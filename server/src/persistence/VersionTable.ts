@@ -1,0 +1,16 @@
+/**
+ * The versions port of every adapter, as rows: RowStore checks that the store is open, maps the rows
+ * (rowCodec.ts) and applies retention (versionRetention.ts), once for every adapter.
+ */
+import type { VersionInfoRow, VersionRow } from './rowCodec'
+
+export interface VersionTable {
+  /** Rejects with `conflict` when the document already has a version with this id. */
+  insertVersion(row: VersionRow): Promise<void>
+  /** Without data; newest first, ties by version id descending. */
+  selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]>
+  selectVersion(documentId: string, versionId: string): Promise<VersionRow | null>
+  /** Sets the name and kind `named`; false when the document has no such version. */
+  updateVersionName(documentId: string, versionId: string, name: string): Promise<boolean>
+  deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void>
+}

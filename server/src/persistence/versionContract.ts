@@ -1,0 +1,165 @@
+/**
+ * The versions' part of the DocumentStore contract (runDocumentStoreContract calls it, so every
+ * adapter runs it). Test names cite these rules:
+ *
+ * V1  A stored version reads back with its state byte for byte and its record; an unknown id, or the
+ *     same id under another document, reads as null. The store keeps its own copy of the state.
+ * V2  Versions list newest first (ties by id descending), without state; a document without versions
+ *     lists none.
+ * V3  Naming a version sets its name and makes it named; an unknown version gives null.
+ * V4  Retention: past the count or byte bound the oldest automatic versions go, never named ones nor
+ *     the one just added; a named version (added, or named from an automatic one) that would take the
+ *     named ones past a bound gives 'over-quota' and changes nothing.
+ * V5  Versions survive compaction of the room's log, and close and reopen.   [durable stores: reopen]
+ * V6  Adding a version whose id the document already has rejects with 'conflict'.
+ */
+import { expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { DocumentStore, StoredVersion, VersionRetention } from './DocumentStore'
+import { StorageError } from './StorageError'
+
+const ROOMY: VersionRetention = { maxCount: 100, maxBytes: 10_000_000 }
+
+/** A version of `doc1` whose state is a real Yjs state holding `text`. */
+export function version(id: string, text: string, overrides: Partial<StoredVersion> = {}): StoredVersion {
+  const doc = new Y.Doc()
+  doc.getText('t').insert(0, text)
+  const state = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return {
+    documentId: 'doc1',
+    versionId: id,
+    kind: 'auto',
+    name: null,
+    createdAt: 1_700_000_000_000,
+    bytes: state.byteLength,
+    editors: ['Ada'],
+    clients: [[doc.clientID, 'Ada']],
+    state,
+    ...overrides,
+  }
+}
+
+export function defineVersionContract(
+  getStore: () => DocumentStore,
+  /** Durable stores: closes the store and opens a new one on the same data; undefined otherwise. */
+  reopen: () => Promise<DocumentStore> | undefined,
+): void {
+  it('V1 a version reads back byte for byte; unknown ids and other documents read null; the store keeps a copy', async () => {
+    const store = getStore()
+    const stored = version('v1', 'hello')
+    const original = stored.state.slice()
+    expect(await store.addVersion(stored, ROOMY)).toBe('stored')
+    stored.state.fill(0)
+    const read = await store.getVersion('doc1', 'v1')
+    expect(read).toEqual({ ...stored, state: original })
+    expect(await store.getVersion('doc1', 'unknown')).toBeNull()
+    expect(await store.getVersion('doc2', 'v1')).toBeNull()
+  })
+
+  it('V2 versions list newest first, ties by id descending, without state', async () => {
+    const store = getStore()
+    const now = Date.now()
+    await store.addVersion(version('a', 'one', { createdAt: now - 2000 }), ROOMY)
+    await store.addVersion(version('c', 'two', { createdAt: now - 1000 }), ROOMY)
+    await store.addVersion(
+      version('b', 'three', { createdAt: now - 1000, name: 'Sent', kind: 'named' }),
+      ROOMY,
+    )
+    await store.addVersion(version('x', 'other', { documentId: 'doc2' }), ROOMY)
+    const listed = await store.listVersions('doc1')
+    expect(listed.map((v) => v.versionId)).toEqual(['c', 'b', 'a'])
+    expect(listed[1]).toEqual({
+      documentId: 'doc1',
+      versionId: 'b',
+      kind: 'named',
+      name: 'Sent',
+      createdAt: now - 1000,
+      bytes: expect.any(Number),
+      editors: ['Ada'],
+      clients: [[expect.any(Number), 'Ada']],
+    })
+    expect(listed[1]).not.toHaveProperty('state')
+    expect(await store.listVersions('empty')).toEqual([])
+  })
+
+  it('V3 naming sets the name and makes the version named; an unknown version gives null', async () => {
+    const store = getStore()
+    await store.addVersion(version('v1', 'hello'), ROOMY)
+    expect(await store.nameVersion('doc1', 'v1', 'Sent to legal', ROOMY)).toMatchObject({
+      versionId: 'v1',
+      kind: 'named',
+      name: 'Sent to legal',
+    })
+    expect((await store.listVersions('doc1'))[0]).toMatchObject({ kind: 'named', name: 'Sent to legal' })
+    expect(await store.nameVersion('doc1', 'v1', 'Renamed', ROOMY)).toMatchObject({ name: 'Renamed' })
+    expect(await store.nameVersion('doc1', 'unknown', 'x', ROOMY)).toBeNull()
+    expect(await store.nameVersion('doc2', 'v1', 'x', ROOMY)).toBeNull()
+  })
+
+  it('V4 retention drops the oldest automatic versions, keeps named ones, and refuses named past the bounds', async () => {
+    const store = getStore()
+    const now = Date.now()
+    const bound: VersionRetention = { maxCount: 3, maxBytes: 10_000_000 }
+    await store.addVersion(version('n1', 'named', { createdAt: now - 5000, kind: 'named', name: 'N' }), bound)
+    for (const [index, id] of ['a1', 'a2', 'a3'].entries()) {
+      expect(await store.addVersion(version(id, id, { createdAt: now - 4000 + index * 1000 }), bound)).toBe(
+        'stored',
+      )
+    }
+    // Four would pass the count: the oldest automatic one (a1) went, the named one stayed.
+    expect((await store.listVersions('doc1')).map((v) => v.versionId)).toEqual(['a3', 'a2', 'n1'])
+    // Naming two more fills the bound with named versions; a third named one is refused.
+    expect(await store.nameVersion('doc1', 'a2', 'two', bound)).toMatchObject({ kind: 'named' })
+    expect(await store.nameVersion('doc1', 'a3', 'three', bound)).toMatchObject({ kind: 'named' })
+    expect(await store.addVersion(version('n4', 'x', { kind: 'named', name: 'four' }), bound)).toBe(
+      'over-quota',
+    )
+    expect(await store.getVersion('doc1', 'n4')).toBeNull()
+    // An automatic version is still taken (it is the newest), and naming it is refused.
+    expect(await store.addVersion(version('a4', 'a4', { createdAt: now }), bound)).toBe('stored')
+    expect(await store.nameVersion('doc1', 'a4', 'four', bound)).toBe('over-quota')
+    expect((await store.listVersions('doc1')).map((v) => [v.versionId, v.kind])).toEqual([
+      ['a4', 'auto'],
+      ['a3', 'named'],
+      ['a2', 'named'],
+      ['n1', 'named'],
+    ])
+    // The byte bound works the same way.
+    const small: VersionRetention = { maxCount: 100, maxBytes: version('b', 'bb').bytes * 2 }
+    await store.addVersion(version('b1', 'b1', { documentId: 'doc3', createdAt: now - 2000 }), small)
+    await store.addVersion(version('b2', 'b2', { documentId: 'doc3', createdAt: now - 1000 }), small)
+    await store.addVersion(version('b3', 'b3', { documentId: 'doc3', createdAt: now }), small)
+    expect((await store.listVersions('doc3')).map((v) => v.versionId)).toEqual(['b3', 'b2'])
+  })
+
+  it('V5 versions survive compaction of the log, and close and reopen', async () => {
+    let store = getStore()
+    const live = new Y.Doc()
+    const updates: Uint8Array[] = []
+    live.on('update', (update: Uint8Array) => updates.push(update))
+    for (const chunk of ['a', 'b', 'c']) live.getText('t').insert(0, chunk)
+    await store.append(updates.map((update) => ({ room: 'doc1', update })))
+    await store.addVersion(version('v1', 'kept'), ROOMY)
+    await store.compact('doc1')
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, (await store.getVersion('doc1', 'v1'))!.state)
+    expect(doc.getText('t').toString()).toBe('kept')
+    const reopened = reopen()
+    if (reopened) {
+      store = await reopened
+      expect((await store.listVersions('doc1')).map((v) => v.versionId)).toEqual(['v1'])
+      expect((await store.getVersion('doc1', 'v1'))?.bytes).toBeGreaterThan(0)
+    }
+  })
+
+  it('V6 adding a version whose id exists rejects with conflict', async () => {
+    const store = getStore()
+    await store.addVersion(version('v1', 'first'), ROOMY)
+    const error = await store
+      .addVersion(version('v1', 'second'), ROOMY)
+      .catch((rejection: unknown) => rejection)
+    expect(error).toBeInstanceOf(StorageError)
+    expect((error as StorageError).kind).toBe('conflict')
+  })
+}
