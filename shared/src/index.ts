@@ -1,5 +1,7 @@
 export * from './api'
 export * from './closeCodes'
+export * from './comments/commentsLayout'
+export * from './comments/commentWrites'
 export * from './displayText'
 export * from './docLayout'
 export * from './httpStatus'

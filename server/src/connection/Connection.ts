@@ -1,6 +1,6 @@
 /** One client socket: its identity, lifecycle state, outbound back-pressure and close bookkeeping. */
 import type { CloseCode, MessageKind } from '@tandem/shared'
-import { CLOSE_CODES } from '@tandem/shared'
+import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import type { WebSocket } from 'ws'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
@@ -70,8 +70,10 @@ export class Connection implements Peer {
     return this.state.kind !== 'closed'
   }
 
+  /** Editors write everywhere; commenters only in a comments room; viewers nowhere. */
   get canWrite(): boolean {
-    return this.identity.role === 'editor'
+    if (this.identity.role === 'editor') return true
+    return this.identity.role === 'commenter' && documentOfCommentsRoom(this.roomName) !== undefined
   }
 
   /**

@@ -17,6 +17,16 @@ export type WebhookEvent =
       readonly editors: readonly string[]
     }
   | { readonly type: 'document.deleted'; readonly documentId: string }
+  | {
+      readonly type: 'comment.created'
+      readonly documentId: string
+      readonly threadId: string
+      readonly commentId: string
+      /** The author's token subject and name, as the server checked them. */
+      readonly authorId: string
+      readonly authorName: string
+      readonly body: string
+    }
 
 export type WebhookEventType = WebhookEvent['type']
 
@@ -25,6 +35,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'document.created',
   'document.changed',
   'document.deleted',
+  'comment.created',
 ] as const satisfies readonly WebhookEventType[]
 
 /**
