@@ -228,3 +228,31 @@ function tokenSubject(token: string): string {
   }
   return payload.sub
 }
+
+describe('guest ids from a device secret', () => {
+  it('are stable per browser secret and document, random without one', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Ids', name: 'Ann' })
+    const other = await createDocumentOver(node.httpUrl, { title: 'Other', name: 'Ann' })
+    const exchange = async (documentId: string, key: string, deviceSecret?: string) => {
+      const response = await fetch(`${node.httpUrl}/api/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ documentId, shareKey: key, name: 'Ann', deviceSecret }),
+      })
+      return {
+        status: response.status,
+        sub: response.ok ? tokenSubject(((await response.json()) as TokenResponse).token) : '',
+      }
+    }
+    const secretA = 'a'.repeat(22)
+    const id = doc.created.id
+    const first = await exchange(id, doc.editKey, secretA)
+    expect(first.status).toBe(200)
+    expect((await exchange(id, doc.viewKey, secretA)).sub).toBe(first.sub)
+    expect((await exchange(id, doc.editKey, 'b'.repeat(22))).sub).not.toBe(first.sub)
+    expect((await exchange(other.created.id, other.editKey, secretA)).sub).not.toBe(first.sub)
+    expect((await exchange(id, doc.editKey)).sub).not.toBe((await exchange(id, doc.editKey)).sub)
+    expect((await exchange(id, doc.editKey, 'short')).status).toBe(400)
+  })
+})
