@@ -13,6 +13,7 @@ const {
   $createTextNode,
   $getRoot,
   $getSelection,
+  $isElementNode,
   $isRangeSelection,
   $isTextNode,
   $getNodeByKey,
@@ -24,6 +25,12 @@ type Peer = import('../testing/headlessCollab').HeadlessPeer
 type Anchor = { start: import('yjs').RelativePosition; end: import('yjs').RelativePosition }
 
 let net: InstanceType<typeof HeadlessNetwork>
+
+function secondBlock(): import('lexical').ElementNode {
+  const block = $getRoot().getChildAtIndex(1)
+  if (!$isElementNode(block)) throw new Error('expected a second block')
+  return block
+}
 afterEach(() => net.destroy())
 afterAll(() => removeJsdom())
 
@@ -31,7 +38,7 @@ afterAll(() => removeJsdom())
 function anchorIn(peer: Peer, from: number, to: number): Anchor {
   let anchor: Anchor | null = null
   peer.edit(() => {
-    const block = $getRoot().getChildAtIndex(1)!
+    const block = secondBlock()
     const texts = block.getAllTextNodes()
     const point = (offset: number) => {
       for (const text of texts) {
@@ -65,7 +72,7 @@ function anchoredText(peer: Peer, anchor: Anchor): string | null {
     const a = $lexicalPositionOf(start, peer.binding.root)
     const b = $lexicalPositionOf(end, peer.binding.root)
     if (a?.kind !== 'text' || b?.kind !== 'text') return null
-    const block = $getRoot().getChildAtIndex(1)!
+    const block = secondBlock()
     let text = ''
     let inside = false
     for (const node of block.getAllTextNodes()) {
@@ -109,7 +116,7 @@ describe('comment anchors', () => {
     // its own update as keystrokes are.
     const typeAt = (child: number, offset: number, text: string) =>
       b.edit(() => {
-        const node = $getRoot().getChildAtIndex(1)!.getChildAtIndex(child)
+        const node = secondBlock().getChildAtIndex(child)
         if (!$isTextNode(node)) throw new Error('expected text')
         node.spliceText(offset, 0, text, false)
       })
@@ -129,7 +136,7 @@ describe('comment anchors', () => {
     const other = anchorIn(a, 0, 3)
     // B selects a little more than the anchored text and deletes it, as Backspace would.
     b.edit(() => {
-      const block = $getRoot().getChildAtIndex(1)!
+      const block = secondBlock()
       const [first, , last] = block.getAllTextNodes()
       const selection = first!.select(3, 3)
       selection.focus.set(last!.getKey(), 7, 'text')
@@ -141,7 +148,7 @@ describe('comment anchors', () => {
     expect(a.text()).toContain('Thefox.')
     expect(anchoredText(a, anchor)).toBeNull()
     expect(anchoredText(a, other)).toBe('The')
-    b.edit(() => $getRoot().getChildAtIndex(1)!.remove())
+    b.edit(() => secondBlock().remove())
     await net.settle()
     expect(anchoredText(a, other)).toBeNull()
   })

@@ -99,7 +99,8 @@ export type LexicalPosition =
 /** Where an absolute Yjs position falls in the Lexical tree, or null when it is not there (yet). */
 export function $lexicalPositionOf(position: Y.AbsolutePosition, root: Y.XmlElement): LexicalPosition | null {
   const path: number[] = []
-  let type: Y.AbstractType<unknown> = position.type
+  // biome-ignore lint/suspicious/noExplicitAny: Yjs types differ only in their event type here
+  let type: Y.AbstractType<any> = position.type
   while (type !== root) {
     const item = type._item
     const parent = item?.parent

@@ -64,7 +64,7 @@ export function DocumentWorkspace(props: DocumentWorkspaceProps) {
       localCopy
       onReload={() => window.location.reload()}
       placeholder={<main className="page" />}
-      readOnly={role === 'viewer'}
+      readOnly={role !== 'editor'}
       room={documentId}
       serverUrl=""
       token={props.token}
@@ -141,7 +141,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
         {parts.title}
         {readOnly && (
           <span className="badge" data-testid="view-only-badge">
-            View only
+            {role === 'commenter' ? 'Can comment' : 'View only'}
           </span>
         )}
         <div className="header-spacer" />
@@ -172,6 +172,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
           <h1 className="print-title">{title.trim() || 'Untitled'}</h1>
           {parts.editor}
         </div>
+        {parts.comments}
       </main>
       {sharing && (
         <ShareDialog

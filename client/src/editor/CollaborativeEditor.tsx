@@ -24,6 +24,8 @@ import { toHttpBase } from '../collab/serverUrls'
 import { readTokenClaims } from '../collab/tokenClaims'
 import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, usePresence, useSaveState } from '../collab/useSessionState'
+import { CommentsPanel } from '../comments/CommentsPanel'
+import { useCommentsSession } from '../comments/useCommentsSession'
 import { colorForUser } from '../identity/identity'
 import { ImageUploads } from '../images/ImageUploads'
 import type { ImageServices } from '../images/ImageUploadsContext'
@@ -70,6 +72,8 @@ export interface EditorParts {
   editorRef: RefObject<LexicalEditor | null>
   /** The document's headings as a table of contents (a `<nav>`); clicking one scrolls to it. */
   outline: ReactElement
+  /** The comment threads: a side panel (a bottom sheet on small screens), highlights in the text. */
+  comments: ReactElement
 }
 
 export interface CollaborativeEditorProps {
@@ -133,7 +137,9 @@ export interface CollaborativeEditorProps {
 /** `<CollaborativeEditor serverUrl room token user />`: renders nothing but a placeholder until the session exists. */
 export function CollaborativeEditor(props: CollaborativeEditorProps) {
   const { serverUrl, room, token, getToken } = props
-  const viewer = props.readOnly === true || readTokenClaims(token)?.role === 'viewer'
+  // Commenters cannot change the text either: no copy of it (their comments have their own).
+  const tokenRole = readTokenClaims(token)?.role
+  const viewer = props.readOnly === true || tokenRole === 'viewer' || tokenRole === 'commenter'
   const session = useCollabSession({
     serverUrl,
     room,
@@ -150,7 +156,13 @@ export function CollaborativeEditor(props: CollaborativeEditorProps) {
 function SessionEditor(props: CollaborativeEditorProps & { session: CollabSession }) {
   const { session, showTitle = false, showStatusBar = true, onStatus, onReload } = props
   const role = useMemo(() => readTokenClaims(props.token)?.role, [props.token])
-  const readOnly = props.readOnly === true || role === 'viewer'
+  const readOnly = props.readOnly === true || role === 'viewer' || role === 'commenter'
+  const comments = useCommentsSession(
+    session,
+    props.serverUrl,
+    props.room,
+    props.localCopy === true && role !== 'viewer',
+  )
   const user = useMemo(
     () => ({
       id: props.user.id,
@@ -218,6 +230,17 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     presence: <PresenceList localUserId={user.id} session={session} />,
     editorRef,
     outline: <DocumentOutline editor={lexicalEditor} />,
+    comments:
+      comments === null ? (
+        <span />
+      ) : (
+        <CommentsPanel
+          canComment={(role === 'editor' || role === 'commenter') && stopped === null}
+          comments={comments}
+          editor={lexicalEditor}
+          textDoc={session.doc}
+        />
+      ),
   }
   if (props.layout) return props.layout(parts)
   return (
