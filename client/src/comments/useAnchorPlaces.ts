@@ -48,20 +48,19 @@ export function useAnchorPlaces(
   useEffect(() => {
     const root = editor?.getRootElement()
     if (!root) return undefined
-    const handleClick = (event: MouseEvent) => {
+    const handleClick = () => {
       const selection = window.getSelection()
-      if (selection === null || selection.rangeCount === 0 || !selection.isCollapsed) return
+      if (!selection?.isCollapsed || selection.rangeCount === 0) return
       const { startContainer, startOffset } = selection.getRangeAt(0)
       let best: { id: string; length: number } | null = null
       for (const view of threads) {
         if (!shown(view)) continue
         const range = places.get(view.thread.id)?.range
-        if (!range || !range.isPointInRange(startContainer, startOffset)) continue
+        if (!range?.isPointInRange(startContainer, startOffset)) continue
         const length = range.toString().length
         if (best === null || length < best.length) best = { id: view.thread.id, length }
       }
       if (best) onActivate(best.id)
-      void event
     }
     root.addEventListener('click', handleClick)
     return () => root.removeEventListener('click', handleClick)
