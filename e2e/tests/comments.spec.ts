@@ -39,6 +39,17 @@ function highlightedTexts(page: Page): Promise<string[]> {
 
 const threads = (page: Page) => page.getByTestId('comment-thread')
 
+/** Downloads the document as Markdown from the document menu; resolves with the file's text. */
+async function downloadMarkdown(page: Page): Promise<string> {
+  await page.getByTestId('document-menu-button').click()
+  const downloaded = page.waitForEvent('download')
+  await page.getByTestId('export-markdown').click()
+  const stream = await (await downloaded).createReadStream()
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 test('A comments, B replies, A resolves, live; the anchor follows B’s edits and detaches when its text goes', async ({
   newUser,
   tandem,
@@ -49,7 +60,7 @@ test('A comments, B replies, A resolves, live; the anchor follows B’s edits an
   await openEditor(ann, doc.editUrl)
   await openEditor(ben, doc.editUrl)
   await editorContent(ann).click()
-  await ann.keyboard.type('The quick brown fox jumps.')
+  await ann.keyboard.insertText('The quick brown fox jumps.')
   await expect(editorContent(ben)).toHaveText('The quick brown fox jumps.')
 
   await selectText(ann, 'quick brown')
@@ -115,7 +126,7 @@ test('a commenter comments on read-only text; threads survive a server restart',
   const cleo = await newUser('Cleo')
   await openEditor(ann, doc.editUrl)
   await editorContent(ann).click()
-  await ann.keyboard.type('Numbers go up.')
+  await ann.keyboard.insertText('Numbers go up.')
   await openEditor(cleo, commentLink.url)
   await expect(cleo.getByTestId('view-only-badge')).toHaveText('Can comment')
   await expect(editorContent(cleo)).toHaveAttribute('contenteditable', 'false')
@@ -140,4 +151,8 @@ test('a commenter comments on read-only text; threads survive a server restart',
   await cleo.getByTestId('comment-reply').fill('Found it.')
   await cleo.getByTestId('comment-reply-submit').click()
   await expect(threads(ann).getByTestId('comment-body')).toHaveText(['Source?', 'Found it.'])
+  // The download carries the threads as an appendix.
+  const markdown = await downloadMarkdown(ann)
+  expect(markdown).toMatch(/Numbers go up\.\n+## Comments\n\n1\. > go up\n/)
+  expect(markdown).toMatch(/- \*\*Cleo\*\* \([-0-9: ]+\): Found it\./)
 })

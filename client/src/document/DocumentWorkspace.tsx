@@ -151,6 +151,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
         <DocumentMenu
           editorRef={parts.editorRef}
           navigate={navigate}
+          readComments={parts.readComments}
           title={title}
           userName={identity.name}
         />

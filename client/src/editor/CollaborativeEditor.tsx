@@ -3,6 +3,7 @@
  * editor, used by embeds, by hosts of the library and by the web app (which lays the parts out in its
  * own page through `layout`).
  */
+import type { AppendixThread } from '@tandem/shared'
 import type { LexicalEditor } from 'lexical'
 import {
   type ReactElement,
@@ -25,6 +26,7 @@ import { readTokenClaims } from '../collab/tokenClaims'
 import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, usePresence, useSaveState } from '../collab/useSessionState'
 import { CommentsPanel } from '../comments/CommentsPanel'
+import { summarizeThreads } from '../comments/summarizeThreads'
 import { useCommentsSession } from '../comments/useCommentsSession'
 import { colorForUser } from '../identity/identity'
 import { ImageUploads } from '../images/ImageUploads'
@@ -74,6 +76,8 @@ export interface EditorParts {
   outline: ReactElement
   /** The comment threads: a side panel (a bottom sheet on small screens), highlights in the text. */
   comments: ReactElement
+  /** The comment threads as an export's appendix shows them (none before they have loaded). */
+  readComments: () => AppendixThread[]
 }
 
 export interface CollaborativeEditorProps {
@@ -230,6 +234,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     presence: <PresenceList localUserId={user.id} session={session} />,
     editorRef,
     outline: <DocumentOutline editor={lexicalEditor} />,
+    readComments: () => (comments === null ? [] : summarizeThreads(comments.doc, session.doc)),
     comments:
       comments === null ? (
         <span />
