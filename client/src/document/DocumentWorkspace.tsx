@@ -55,6 +55,7 @@ export function DocumentWorkspace(props: DocumentWorkspaceProps) {
   const user = useMemo(() => ({ id: identity.userId, name: identity.name }), [identity.userId, identity.name])
   return (
     <CollaborativeEditor
+      comments
       // The page is all editor: Ctrl/Cmd+F anywhere finds in the document.
       findShortcut="page"
       focusWhenSynced={props.focusEditor === true}

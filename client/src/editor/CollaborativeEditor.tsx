@@ -134,6 +134,11 @@ export interface CollaborativeEditorProps {
    * (`showTitle`), stop banner, editor and status bar (`showStatusBar`).
    */
   layout?: (parts: EditorParts) => ReactNode
+  /**
+   * Connects the document's comment threads and fills `parts.comments` (place it with `layout`).
+   * Default false: the default layout has no room for them, and each costs a second socket.
+   */
+  comments?: boolean
   /** Shown until the session exists (the first render). Default: an empty box the editor's size. */
   placeholder?: ReactNode
 }
@@ -162,7 +167,7 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
   const role = useMemo(() => readTokenClaims(props.token)?.role, [props.token])
   const readOnly = props.readOnly === true || role === 'viewer' || role === 'commenter'
   const comments = useCommentsSession(
-    session,
+    props.comments === true ? session : null,
     props.serverUrl,
     props.room,
     props.localCopy === true && role !== 'viewer',
