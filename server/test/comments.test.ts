@@ -23,8 +23,11 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { connectStockClient, type StockClient, synced } from './helpers/clients'
 import { createDocumentOver, exchangeKey } from './helpers/documentApi'
+import { usePostgres } from './helpers/postgresDatabase'
 import { startNode } from './helpers/startServer'
 import { startWebhookReceiver } from './helpers/webhookReceiver'
+
+const postgres = usePostgres()
 
 const SECRET = 'comments-test-secret-0123456789abcdef'
 const WEBHOOK_SECRET = 'whsec-comments-0123456789'
@@ -255,4 +258,32 @@ describe('guest ids from a device secret', () => {
     expect((await exchange(id, doc.editKey)).sub).not.toBe((await exchange(id, doc.editKey)).sub)
     expect((await exchange(id, doc.editKey, 'short')).status).toBe(400)
   })
+})
+
+describe('comments on PostgreSQL', () => {
+  it('a commenter’s thread is stored in the comments room and read back after a restart', async () => {
+    const databaseUrl = await postgres.createDatabase()
+    const options = { secret: SECRET, storage: 'postgres' as const, databaseUrl, ...GENEROUS_API }
+    const node = await startNode(options)
+    const doc = await createDocumentOver(node.httpUrl, { title: 'On Postgres', name: 'Ann' })
+    const id = doc.created.id
+    const key = await commenterKey(node.httpUrl, id, doc.editKey)
+    const token = await exchangeKey(node.httpUrl, id, key, 'Cleo')
+    const cleo = connectStockClient(node.wsUrl, commentsRoomName(id), { token })
+    await synced(cleo)
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'hello world')
+    openThread(cleo.doc, { id: tokenSubject(token), name: 'Cleo' }, anchorOn(text, 6, 11), 'Which world?')
+    await vi.waitFor(
+      async () => expect((await listComments(node.httpUrl, id, key)).threads).toHaveLength(1),
+      POLL,
+    )
+    cleo.provider.destroy()
+    await node.server.close()
+    const again = await startNode(options)
+    const { threads } = await listComments(again.httpUrl, id, doc.viewKey)
+    expect(threads.map((t) => [t.quote, t.comments.map((c) => c.body)])).toEqual([
+      ['world', ['Which world?']],
+    ])
+  }, 60_000)
 })
