@@ -232,6 +232,43 @@ function tokenSubject(token: string): string {
   return payload.sub
 }
 
+describe('comment sessions end with the right they rest on', () => {
+  it('revoking a comment link closes its comments socket (4403); deleting the document closes the rest (4410)', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Revocable', name: 'Ann' })
+    const id = doc.created.id
+    const created = await fetch(`${node.httpUrl}/api/documents/${id}/keys`, {
+      method: 'POST',
+      headers: { Authorization: `ShareKey ${doc.editKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'commenter' }),
+    })
+    const link = (await created.json()) as ShareLink
+    const key = decodeURIComponent(new URL(link.url ?? '', node.httpUrl).hash.replace('#key=', ''))
+    const cleo = connectStockClient(node.wsUrl, commentsRoomName(id), {
+      token: await exchangeKey(node.httpUrl, id, key, 'Cleo'),
+    })
+    const ann = connectStockClient(node.wsUrl, commentsRoomName(id), {
+      token: await exchangeKey(node.httpUrl, id, doc.editKey, 'Ann'),
+    })
+    await Promise.all([synced(cleo), synced(ann)])
+    const cleoCodes = closeCodes(cleo)
+    const annCodes = closeCodes(ann)
+    const revoked = await fetch(`${node.httpUrl}/api/documents/${id}/keys/${link.keyId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `ShareKey ${doc.editKey}` },
+    })
+    expect(revoked.status).toBe(204)
+    await vi.waitFor(() => expect(cleoCodes[0]).toBe(CLOSE_CODES.FORBIDDEN.code), POLL)
+    expect(annCodes).toEqual([])
+    const deleted = await fetch(`${node.httpUrl}/api/documents/${id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `ShareKey ${doc.editKey}` },
+    })
+    expect(deleted.status).toBe(204)
+    await vi.waitFor(() => expect(annCodes[0]).toBe(CLOSE_CODES.DOCUMENT_DELETED.code), POLL)
+  })
+})
+
 describe('guest ids from a device secret', () => {
   it('are stable per browser secret and document, random without one', async () => {
     const node = await startNode({ secret: SECRET, ...GENEROUS_API })

@@ -52,6 +52,8 @@ export class Connection implements Peer {
   readonly queryThrottle: QueryThrottle
   readonly identity: ConnectionIdentity
   readonly roomName: string
+  /** The document the room belongs to: the room itself, or the document of a comments room. */
+  readonly documentId: string
   readonly wantsSavedAcks: boolean
   private readonly options: ConnectionOptions
 
@@ -62,6 +64,7 @@ export class Connection implements Peer {
     this.options = options
     this.identity = options.identity
     this.roomName = options.roomName
+    this.documentId = documentOfCommentsRoom(options.roomName) ?? options.roomName
     this.wantsSavedAcks = options.wantsSavedAcks
     this.queryThrottle = new QueryThrottle(options.awarenessQueryIntervalMs)
   }
