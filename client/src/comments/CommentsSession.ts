@@ -27,6 +27,8 @@ export interface CommentsSession {
   readonly status: ValueStore<CommentsStatus>
   /** The token's identity now (a refreshed token keeps it: see identity/deviceSecret.ts). */
   author(): CommentsAuthor | null
+  /** Deletes the threads' copy in this browser (access was revoked); a no-op without one. */
+  clearLocalCopy(): Promise<void>
   destroy(): void
 }
 
@@ -103,6 +105,7 @@ export function createCommentsSession(options: CommentsSessionOptions): Comments
     doc,
     status,
     author,
+    clearLocalCopy: () => localCopy?.clear() ?? Promise.resolve(),
     destroy() {
       unsubscribe()
       localCopy?.destroy()

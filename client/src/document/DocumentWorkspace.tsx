@@ -3,7 +3,7 @@
  * and share; the share dialog) around the public CollaborativeEditor, so the app and embeds share one
  * editor composition.
  */
-import type { Role } from '@tandem/shared'
+import { commentsRoomName, type Role } from '@tandem/shared'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
@@ -42,7 +42,9 @@ export interface DocumentWorkspaceProps {
  */
 export function forgetLocalDocument(documentId: string): void {
   forgetSession(browserStorage(), documentId)
-  void clearLocalCopy(toHttpBase('', window.location.href), documentId).catch(() => {})
+  const httpBase = toHttpBase('', window.location.href)
+  void clearLocalCopy(httpBase, documentId).catch(() => {})
+  void clearLocalCopy(httpBase, commentsRoomName(documentId)).catch(() => {})
 }
 
 export function DocumentWorkspace(props: DocumentWorkspaceProps) {

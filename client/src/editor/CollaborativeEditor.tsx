@@ -205,8 +205,10 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
   // With access gone its edits could never be saved, and a revoked document should not stay
   // readable on a shared computer (a no-op without a copy).
   useEffect(() => {
-    if (revoked) void session.clearLocalCopy().catch(() => {})
-  }, [revoked, session])
+    if (!revoked) return
+    void session.clearLocalCopy().catch(() => {})
+    void comments?.clearLocalCopy().catch(() => {})
+  }, [revoked, session, comments])
 
   const parts: EditorParts = {
     session,
