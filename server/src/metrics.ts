@@ -20,6 +20,7 @@ export const LIMIT_NAMES = [
   'awareness-clients',
   'room-presence',
   'pending-updates',
+  'comments',
 ] as const
 export type LimitName = (typeof LIMIT_NAMES)[number]
 

@@ -6,8 +6,9 @@ import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { CLOSE_CODES } from '@tandem/shared'
+import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import { WebSocketServer } from 'ws'
+import { CommentsUpdateCheck } from './comments/CommentsUpdateCheck'
 import type { Config } from './config'
 import type { Connection } from './connection/Connection'
 import { ConnectionAcceptor } from './connection/ConnectionAcceptor'
@@ -92,6 +93,8 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     maxRoomPresence: config.maxRoomPresence,
     presenceWindowMaxMs: config.presenceWindowMaxMs,
     maxPendingBytes: config.maxPendingBytes,
+    updateCheckFor: (name) =>
+      documentOfCommentsRoom(name) === undefined ? undefined : new CommentsUpdateCheck(),
   })
   const connections = new Set<Connection>()
   const connectionLimits = new ConnectionLimits(config.maxConnections, config.maxRoomConnections)

@@ -118,6 +118,11 @@ export interface TokenRequest {
   documentId: string
   shareKey: string
   name: string
+  /**
+   * This browser's own random secret (22-128 of `A-Z a-z 0-9 _ -`): the same secret gets the same
+   * `sub` for the document on every exchange, so its author keeps their comments. Optional.
+   */
+  deviceSecret?: string
 }
 
 /** `POST /api/token` response. */

@@ -1,7 +1,8 @@
 /** Connection token claims (the contract embedders rely on; see docs/auth.md) and a Node-side minter. */
 import { SignJWT } from 'jose'
 
-export const ROLES = ['editor', 'viewer'] as const
+/** Editors change the text and comment; commenters read and comment; viewers only read. */
+export const ROLES = ['editor', 'commenter', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
 
 /** Whether `value` is one of ROLES: for claims, request fields, flags and rows read from outside. */

@@ -1,4 +1,5 @@
 /** Calls to the Tandem HTTP API (`/api/*`), with typed errors and a timeout so nothing spins forever. */
+
 import {
   type ApiErrorBody,
   type CreateDocumentRequest,
@@ -13,6 +14,8 @@ import {
   type VersionListResponse,
   type VersionSummary,
 } from '@tandem/shared'
+import { loadDeviceSecret } from '../identity/deviceSecret'
+import { browserStorage } from '../storage/browserStorage'
 
 /** A request that takes longer than this fails as "server unreachable". */
 export const API_TIMEOUT_MS = 10_000
@@ -55,9 +58,15 @@ export function createDocument(options: ApiClientOptions, request: CreateDocumen
   return postJson<CreateDocumentResponse>(options, '/api/documents', request)
 }
 
-/** `POST /api/token`: exchanges a share key for a short-lived connection token. */
+/**
+ * `POST /api/token`: exchanges a share key for a short-lived connection token. Sends this browser's
+ * device secret unless the request has one, so the token's guest id is the same every time.
+ */
 export function exchangeShareKey(options: ApiClientOptions, request: TokenRequest) {
-  return postJson<TokenResponse>(options, '/api/token', request)
+  return postJson<TokenResponse>(options, '/api/token', {
+    ...request,
+    deviceSecret: request.deviceSecret ?? loadDeviceSecret(browserStorage()),
+  })
 }
 
 /**

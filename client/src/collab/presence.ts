@@ -1,10 +1,11 @@
 /** Who is in the document: awareness states reduced to one entry per person. */
+import { isRole, type Role } from '@tandem/shared'
 
 /** Extra awareness fields Tandem adds through the collaboration plugin's `awarenessData`. */
 export interface TandemAwarenessData {
   /** Stable per person (per browser in the app, the host's user id in embeds). */
   userId: string
-  role?: 'editor' | 'viewer'
+  role?: Role
   /** When this page joined (ms since epoch; 0 = a colour that never yields): ranks colour claims, see roomColor.ts. */
   joinedAtMs?: number
 }
@@ -17,7 +18,7 @@ export interface PresenceEntry {
   isSelf: boolean
   /** How many connections (tabs, devices) this person has open. */
   connections: number
-  role: 'editor' | 'viewer' | undefined
+  role: Role | undefined
 }
 
 /** Reads the Lexical awareness state shape (`name`, `color`, `awarenessData`) defensively. */
@@ -29,7 +30,7 @@ function readState(clientId: number, state: Record<string, unknown>) {
     userId: typeof data.userId === 'string' && data.userId !== '' ? data.userId : `client:${clientId}`,
     name,
     color: typeof state.color === 'string' ? state.color : '#888888',
-    role: data.role === 'editor' || data.role === 'viewer' ? data.role : undefined,
+    role: isRole(data.role) ? data.role : undefined,
   }
 }
 

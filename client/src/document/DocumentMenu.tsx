@@ -2,6 +2,7 @@
  * The document's actions menu (the "..." button): version history, download as Markdown, HTML or plain text, print (or save as PDF), and
  * import a Markdown or HTML file as a new document. Escape or a click elsewhere closes it.
  */
+import type { AppendixThread } from '@tandem/shared'
 import type { LexicalEditor } from 'lexical'
 import { type RefObject, useEffect, useId, useRef, useState } from 'react'
 import type { Navigate } from '../app/useLocation'
@@ -19,6 +20,8 @@ export interface DocumentMenuProps {
   navigate: Navigate
   /** Opens the version history (the header's button is hidden on phones). */
   onShowHistory?: () => void
+  /** The document's comment threads, appended to downloads. */
+  readComments?: () => readonly AppendixThread[]
 }
 
 const DOWNLOADS: ReadonlyArray<{ format: ExportFormat; label: string }> = [
@@ -27,7 +30,14 @@ const DOWNLOADS: ReadonlyArray<{ format: ExportFormat; label: string }> = [
   { format: 'text', label: 'Download as plain text (.txt)' },
 ]
 
-export function DocumentMenu({ editorRef, title, userName, navigate, onShowHistory }: DocumentMenuProps) {
+export function DocumentMenu({
+  editorRef,
+  title,
+  userName,
+  navigate,
+  onShowHistory,
+  readComments,
+}: DocumentMenuProps) {
   const [open, setOpen] = useState(false)
   const [importError, setImportError] = useState<string | null>(null)
   const [importing, setImporting] = useState(false)
@@ -59,7 +69,7 @@ export function DocumentMenu({ editorRef, title, userName, navigate, onShowHisto
   const download = (format: ExportFormat) => {
     setOpen(false)
     const editor = editorRef.current
-    if (editor) downloadFile(exportDocument(editor, format, title))
+    if (editor) downloadFile(exportDocument(editor, format, title, readComments?.() ?? []))
   }
 
   const importFile = async (file: File) => {

@@ -3,7 +3,7 @@
  * and share; the share dialog) around the public CollaborativeEditor, so the app and embeds share one
  * editor composition.
  */
-import type { Role } from '@tandem/shared'
+import { commentsRoomName, type Role } from '@tandem/shared'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
@@ -45,7 +45,9 @@ export interface DocumentWorkspaceProps {
  */
 export function forgetLocalDocument(documentId: string): void {
   forgetSession(browserStorage(), documentId)
-  void clearLocalCopy(toHttpBase('', window.location.href), documentId).catch(() => {})
+  const httpBase = toHttpBase('', window.location.href)
+  void clearLocalCopy(httpBase, documentId).catch(() => {})
+  void clearLocalCopy(httpBase, commentsRoomName(documentId)).catch(() => {})
 }
 
 export function DocumentWorkspace(props: DocumentWorkspaceProps) {
@@ -58,6 +60,7 @@ export function DocumentWorkspace(props: DocumentWorkspaceProps) {
   const user = useMemo(() => ({ id: identity.userId, name: identity.name }), [identity.userId, identity.name])
   return (
     <CollaborativeEditor
+      comments
       // The page is all editor: Ctrl/Cmd+F anywhere finds in the document.
       findShortcut="page"
       focusWhenSynced={props.focusEditor === true}
@@ -67,7 +70,7 @@ export function DocumentWorkspace(props: DocumentWorkspaceProps) {
       localCopy
       onReload={() => window.location.reload()}
       placeholder={<main className="page" />}
-      readOnly={role === 'viewer'}
+      readOnly={role !== 'editor'}
       room={documentId}
       serverUrl=""
       token={props.token}
@@ -158,7 +161,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
         {parts.title}
         {readOnly && (
           <span className="badge" data-testid="view-only-badge">
-            View only
+            {role === 'commenter' ? 'Can comment' : 'View only'}
           </span>
         )}
         <div className="header-spacer" />
@@ -180,6 +183,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
           editorRef={parts.editorRef}
           navigate={navigate}
           onShowHistory={() => setShowingHistory(true)}
+          readComments={parts.readComments}
           title={title}
           userName={identity.name}
         />
@@ -201,6 +205,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
           <h1 className="print-title">{title.trim() || 'Untitled'}</h1>
           {parts.editor}
         </div>
+        {parts.comments}
       </main>
       {showingHistory && (
         <HistoryPanel

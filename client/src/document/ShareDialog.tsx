@@ -33,6 +33,13 @@ const SECTIONS: ReadonlyArray<{ role: Role; title: string; hint: string; create:
     testId: 'edit',
   },
   {
+    role: 'commenter',
+    title: 'Comment links',
+    hint: 'Anyone with a comment link can read along and comment, but not change the text.',
+    create: 'New comment link',
+    testId: 'comment',
+  },
+  {
     role: 'viewer',
     title: 'View links',
     hint: 'Anyone with a view link can read along live, but not change anything.',
@@ -209,7 +216,7 @@ export function ShareDialog({
               <p className="muted share-hint">{section.hint}</p>
               {links.length === 0 ? (
                 <p className="muted share-empty" data-testid={`share-none-${section.testId}`}>
-                  No {section.role === 'editor' ? 'edit' : 'view'} links. Nobody can join this way.
+                  No {linkKind(section.role)} links. Nobody can join this way.
                 </p>
               ) : (
                 <ul className="share-links">
@@ -250,6 +257,11 @@ export function ShareDialog({
   )
 }
 
+/** What a link of `role` is called: "edit", "comment" or "view". */
+function linkKind(role: Role): string {
+  return role === 'editor' ? 'edit' : role === 'commenter' ? 'comment' : 'view'
+}
+
 /** The link this page was opened with, as far as the page knows it (no id, time or creator). */
 function viewerOwnLink(path: string): ShareLinkInfo {
   return { keyId: '', role: 'viewer', url: path, createdAt: 0, createdBy: null }
@@ -284,7 +296,7 @@ function ShareLinkRow(props: {
   const [copied, setCopied] = useState(false)
   const [copyBlocked, setCopyBlocked] = useState(false)
   const url = link.url === null ? null : absoluteUrl(link.url, window.location.origin)
-  const kind = link.role === 'editor' ? 'edit' : 'view'
+  const kind = linkKind(link.role)
   useEffect(() => {
     // The safe choice gets focus, so a stray Enter does not revoke.
     if (confirming) cancelRef.current?.focus()

@@ -1,4 +1,6 @@
 /** A document as a file to download: Markdown, HTML (a standalone page) or plain text, from the live editor. */
+
+import { type AppendixThread, writeCommentsAppendix } from '@tandem/shared'
 import {
   FORMAT_FILE_EXTENSIONS,
   FORMAT_MEDIA_TYPES,
@@ -27,10 +29,15 @@ h1,h2,h3{line-height:1.25}blockquote{margin:0 0 0 4px;padding-left:16px;border-l
 pre,code{font-family:ui-monospace,Menlo,monospace;background:#f4f5f7;border-radius:4px}pre{padding:12px;overflow:auto}
 a{color:#2457d6}`
 
-/** The editor's document as a file named after `title`. */
-export function exportDocument(editor: LexicalEditor, format: ExportFormat, title: string): ExportedFile {
+/** The editor's document as a file named after `title`, its comment threads (if any) as an appendix. */
+export function exportDocument(
+  editor: LexicalEditor,
+  format: ExportFormat,
+  title: string,
+  comments: readonly AppendixThread[] = [],
+): ExportedFile {
   const heading = title.trim() || 'Untitled'
-  const content = readContent(editor, format)
+  const content = readContent(editor, format) + writeCommentsAppendix(comments, format)
   const text = format === 'html' ? htmlPage(heading, content) : content
   return {
     name: `${fileStem(heading)}.${FORMAT_FILE_EXTENSIONS[format]}`,

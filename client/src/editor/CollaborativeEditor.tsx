@@ -3,6 +3,7 @@
  * editor, used by embeds, by hosts of the library and by the web app (which lays the parts out in its
  * own page through `layout`).
  */
+import type { AppendixThread } from '@tandem/shared'
 import type { LexicalEditor } from 'lexical'
 import {
   type ReactElement,
@@ -24,6 +25,9 @@ import { toHttpBase } from '../collab/serverUrls'
 import { readTokenClaims } from '../collab/tokenClaims'
 import { useCollabSession } from '../collab/useCollabSession'
 import { useConnectionState, usePresence, useSaveState } from '../collab/useSessionState'
+import { CommentsPanel } from '../comments/CommentsPanel'
+import { summarizeThreads } from '../comments/summarizeThreads'
+import { useCommentsSession } from '../comments/useCommentsSession'
 import { colorForUser } from '../identity/identity'
 import { ImageUploads } from '../images/ImageUploads'
 import type { ImageServices } from '../images/ImageUploadsContext'
@@ -70,6 +74,10 @@ export interface EditorParts {
   editorRef: RefObject<LexicalEditor | null>
   /** The document's headings as a table of contents (a `<nav>`); clicking one scrolls to it. */
   outline: ReactElement
+  /** The comment threads: a side panel (a bottom sheet on small screens), highlights in the text. */
+  comments: ReactElement
+  /** The comment threads as an export's appendix shows them (none before they have loaded). */
+  readComments: () => AppendixThread[]
 }
 
 export interface CollaborativeEditorProps {
@@ -126,6 +134,11 @@ export interface CollaborativeEditorProps {
    * (`showTitle`), stop banner, editor and status bar (`showStatusBar`).
    */
   layout?: (parts: EditorParts) => ReactNode
+  /**
+   * Connects the document's comment threads and fills `parts.comments` (place it with `layout`).
+   * Default false: the default layout has no room for them, and each costs a second socket.
+   */
+  comments?: boolean
   /** Shown until the session exists (the first render). Default: an empty box the editor's size. */
   placeholder?: ReactNode
 }
@@ -133,7 +146,9 @@ export interface CollaborativeEditorProps {
 /** `<CollaborativeEditor serverUrl room token user />`: renders nothing but a placeholder until the session exists. */
 export function CollaborativeEditor(props: CollaborativeEditorProps) {
   const { serverUrl, room, token, getToken } = props
-  const viewer = props.readOnly === true || readTokenClaims(token)?.role === 'viewer'
+  // Commenters cannot change the text either: no copy of it (their comments have their own).
+  const tokenRole = readTokenClaims(token)?.role
+  const viewer = props.readOnly === true || tokenRole === 'viewer' || tokenRole === 'commenter'
   const session = useCollabSession({
     serverUrl,
     room,
@@ -150,7 +165,13 @@ export function CollaborativeEditor(props: CollaborativeEditorProps) {
 function SessionEditor(props: CollaborativeEditorProps & { session: CollabSession }) {
   const { session, showTitle = false, showStatusBar = true, onStatus, onReload } = props
   const role = useMemo(() => readTokenClaims(props.token)?.role, [props.token])
-  const readOnly = props.readOnly === true || role === 'viewer'
+  const readOnly = props.readOnly === true || role === 'viewer' || role === 'commenter'
+  const comments = useCommentsSession(
+    props.comments === true ? session : null,
+    props.serverUrl,
+    props.room,
+    props.localCopy === true && role !== 'viewer',
+  )
   const user = useMemo(
     () => ({
       id: props.user.id,
@@ -184,8 +205,10 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
   // With access gone its edits could never be saved, and a revoked document should not stay
   // readable on a shared computer (a no-op without a copy).
   useEffect(() => {
-    if (revoked) void session.clearLocalCopy().catch(() => {})
-  }, [revoked, session])
+    if (!revoked) return
+    void session.clearLocalCopy().catch(() => {})
+    void comments?.clearLocalCopy().catch(() => {})
+  }, [revoked, session, comments])
 
   const parts: EditorParts = {
     session,
@@ -218,6 +241,18 @@ function SessionEditor(props: CollaborativeEditorProps & { session: CollabSessio
     presence: <PresenceList localUserId={user.id} session={session} />,
     editorRef,
     outline: <DocumentOutline editor={lexicalEditor} />,
+    readComments: () => (comments === null ? [] : summarizeThreads(comments.doc, session.doc)),
+    comments:
+      comments === null ? (
+        <span />
+      ) : (
+        <CommentsPanel
+          canComment={(role === 'editor' || role === 'commenter') && stopped === null}
+          comments={comments}
+          editor={lexicalEditor}
+          textDoc={session.doc}
+        />
+      ),
   }
   if (props.layout) return props.layout(parts)
   return (

@@ -16,7 +16,7 @@ export interface PresenceListProps {
 }
 
 function labelOf(entry: PresenceEntry): string {
-  return `${entry.name}${entry.isSelf ? ' (you)' : ''}${entry.role === 'viewer' ? ' · viewing' : ''}`
+  return `${entry.name}${entry.isSelf ? ' (you)' : ''}${entry.role === 'viewer' ? ' · viewing' : entry.role === 'commenter' ? ' · commenting' : ''}`
 }
 
 function Avatar({ entry }: { entry: PresenceEntry }) {
@@ -104,7 +104,11 @@ function EveryoneButton({ entries, hidden }: { entries: readonly PresenceEntry[]
                   {entry.isSelf ? ' (you)' : ''}
                 </span>
                 <span className="tandem-everyone-role">
-                  {entry.role === 'viewer' ? 'viewing' : 'editing'}
+                  {entry.role === 'viewer'
+                    ? 'viewing'
+                    : entry.role === 'commenter'
+                      ? 'commenting'
+                      : 'editing'}
                 </span>
               </li>
             ))}

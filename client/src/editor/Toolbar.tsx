@@ -3,6 +3,7 @@ import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext
 import { IS_APPLE } from '@lexical/utils'
 import { type BaseSelection, COMMAND_PRIORITY_EDITOR } from 'lexical'
 import { type JSX, useEffect, useState } from 'react'
+import { ADD_COMMENT_COMMAND } from '../comments/commentCommands'
 import { PICK_IMAGE_COMMAND } from '../images/imageCommands'
 import { BlockTools } from './BlockTools'
 import { type BlockType, type EditorAction, setLink, type TextFormat } from './editorActions'
@@ -11,6 +12,7 @@ import {
   BulletListIcon,
   CheckListIcon,
   CodeBlockIcon,
+  CommentIcon,
   DividerIcon,
   ImageIcon,
   InlineCodeIcon,
@@ -211,6 +213,20 @@ export function Toolbar({ disabled = false, canInsertImages = false }: ToolbarPr
           </div>
         )}
         <div className="tandem-tool-group">{INSERT_BUTTONS.map((spec) => button(spec, false))}</div>
+        <div className="tandem-tool-group">
+          <button
+            aria-label="Comment"
+            className="tandem-tool"
+            data-testid="toolbar-comment"
+            disabled={disabled}
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => editor.dispatchCommand(ADD_COMMENT_COMMAND, undefined)}
+            title={`Comment (${IS_APPLE ? '⌘⌥M' : 'Ctrl+Alt+M'})`}
+            type="button"
+          >
+            <CommentIcon />
+          </button>
+        </div>
       </div>
       <BlockTools context={caret} disabled={disabled} editor={editor} />
       {linkSelection !== null && (

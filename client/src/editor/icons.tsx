@@ -166,3 +166,11 @@ export const CloseIcon = () => (
     <path d="M18 6L6 18" />
   </Icon>
 )
+
+export const CommentIcon = () => (
+  <Icon>
+    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z" />
+    <path d="M12 9v6" />
+    <path d="M9 12h6" />
+  </Icon>
+)

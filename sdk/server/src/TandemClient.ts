@@ -25,7 +25,7 @@ export type Credential = { readonly shareKey: string } | { readonly token: strin
 
 export interface ShareLink {
   readonly keyId: string
-  readonly role: 'editor' | 'viewer'
+  readonly role: 'editor' | 'commenter' | 'viewer'
   readonly url: string
   readonly createdAt: number
   readonly createdBy: string | null

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto'
 
-export type Role = 'editor' | 'viewer'
+export type Role = 'editor' | 'commenter' | 'viewer'
 
 /** Room claim that grants every room: with role editor, an admin token. */
 export const ANY_ROOM = '*'

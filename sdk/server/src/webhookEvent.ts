@@ -12,6 +12,15 @@ export type WebhookEvent =
   | (EventBase & { readonly type: 'document.created'; readonly title: string })
   | (EventBase & { readonly type: 'document.changed'; readonly editors: readonly string[] })
   | (EventBase & { readonly type: 'document.deleted' })
+  | (EventBase & {
+      readonly type: 'comment.created'
+      readonly threadId: string
+      readonly commentId: string
+      /** The author's token subject and name, as the server checked them. */
+      readonly authorId: string
+      readonly authorName: string
+      readonly body: string
+    })
 
 /**
  * Parses a delivery body after `verifyWebhookSignature` accepted it. Throws a TypeError when it is

@@ -19,6 +19,7 @@ import {
   DEFAULT_UPLOADS_PER_MINUTE,
 } from '../uploads/uploadLimits'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
+import { handleListComments } from './commentRoutes'
 import { handleAppendContent, handleReadContent, handleReplaceContent } from './contentRoutes'
 import { handleDeleteDocument, handleListDocuments } from './documentAdminRoutes'
 import {
@@ -91,6 +92,7 @@ const ROUTES: readonly Route[] = [
     pattern: /^\/api\/documents\/([^/]+)\/versions\/([^/]+)\/restore$/,
     methods: { POST: handleRestoreVersion },
   },
+  { pattern: /^\/api\/documents\/([^/]+)\/comments$/, methods: { GET: handleListComments } },
   { pattern: /^\/api\/token$/, methods: { POST: handleTokenExchange } },
 ]
 

@@ -1,5 +1,5 @@
 /** `POST /api/token`: exchanges a share key for a short-lived connection token with the key's role. */
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import {
   API_ERROR_CODES,
   createToken,
@@ -19,11 +19,19 @@ import { readTextField } from './readTextField'
 /** Prefix of the `sub` of exchanged tokens, so logs tell share-link guests from embedders' users. */
 export const GUEST_SUBJECT_PREFIX = 'guest-'
 const GUEST_ID_BYTES = 12
+/**
+ * A browser's own random secret (`deviceSecret`), kept in its storage: the same secret and document
+ * give the same guest id, so a person keeps their comments (only authors edit them) across token
+ * refreshes and reloads. 22-128 URL-safe characters (at least 128 bits from the client's generator).
+ */
+const DEVICE_SECRET_PATTERN = /^[A-Za-z0-9_-]{22,128}$/
 
 /**
- * `{ documentId, shareKey, name }` -> TokenResponse. A wrong or revoked key and an unknown document all
- * get the same 403. The token's `sub` is a fresh random `guest-...` id per exchange: a share link proves
- * possession of a key, not an identity, so nothing the client sends may choose or keep a user id.
+ * `{ documentId, shareKey, name, deviceSecret? }` -> TokenResponse. A wrong or revoked key and an
+ * unknown document all get the same 403. The token's `sub` is a `guest-...` id: a share link proves
+ * possession of a key, not an identity, so nothing the client sends may choose a user id. It is
+ * random per exchange, or derived from the browser's secret (see DEVICE_SECRET_PATTERN): only the
+ * holder of that secret gets that id again, and the id reveals nothing of the secret.
  */
 export async function handleTokenExchange({ req, res, deps }: ApiContext): Promise<void> {
   const body = await readJsonBody(req, deps.maxBodyBytes)
@@ -35,13 +43,20 @@ export async function handleTokenExchange({ req, res, deps }: ApiContext): Promi
     throw badRequest('shareKey is invalid')
   }
   const name = readTextField(body, 'name', { maxLength: MAX_DISPLAY_NAME_LENGTH, required: true })!
+  const { deviceSecret } = body
+  if (
+    deviceSecret !== undefined &&
+    (typeof deviceSecret !== 'string' || !DEVICE_SECRET_PATTERN.test(deviceSecret))
+  ) {
+    throw badRequest('deviceSecret must be 22-128 characters of A-Z a-z 0-9 _ -')
+  }
   const record = await findActiveShareKey(deps.store, documentId, shareKey)
   if (record === null) {
     throw new ApiError(HTTP_STATUS.FORBIDDEN, API_ERROR_CODES.FORBIDDEN, 'invalid or revoked share key')
   }
   const token = await createToken({
     secret: deps.secret,
-    sub: `${GUEST_SUBJECT_PREFIX}${randomBytes(GUEST_ID_BYTES).toString('base64url')}`,
+    sub: guestSubject(deps.secret, documentId, deviceSecret),
     room: documentId,
     role: record.role,
     name,
@@ -50,6 +65,14 @@ export async function handleTokenExchange({ req, res, deps }: ApiContext): Promi
   })
   const response: TokenResponse = { token, role: record.role, expiresAt: decodeJwt(token).exp! }
   sendJson(res, HTTP_STATUS.OK, response)
+}
+
+/** The guest id of a token: HMAC of the device secret and document under the server's secret, else random. */
+function guestSubject(secret: string, documentId: string, deviceSecret: string | undefined): string {
+  if (deviceSecret === undefined)
+    return `${GUEST_SUBJECT_PREFIX}${randomBytes(GUEST_ID_BYTES).toString('base64url')}`
+  const digest = createHmac('sha256', secret).update(`guest\0${documentId}\0${deviceSecret}`).digest()
+  return `${GUEST_SUBJECT_PREFIX}${digest.subarray(0, GUEST_ID_BYTES).toString('base64url')}`
 }
 
 function badRequest(message: string): ApiError {

@@ -89,7 +89,7 @@ export class SessionRevoker {
 
   private closeSessions(documentId: string, keyId: string, via: RevocationSource): void {
     for (const connection of this.options.connections) {
-      if (connection.roomName !== documentId || connection.identity.shareKeyId !== keyId) continue
+      if (connection.documentId !== documentId || connection.identity.shareKeyId !== keyId) continue
       connection.close(CLOSE_CODES.FORBIDDEN, 'share key revoked')
       this.options.metrics.sessionsRevoked.labels(via).inc()
     }
@@ -97,7 +97,8 @@ export class SessionRevoker {
 
   private closeDocumentSessions(documentId: string, via: RevocationSource): void {
     for (const connection of this.options.connections) {
-      if (connection.roomName !== documentId) continue
+      // A document's comments room too: its sessions rest on the same keys.
+      if (connection.documentId !== documentId) continue
       connection.close(CLOSE_CODES.DOCUMENT_DELETED, 'document deleted')
       this.options.metrics.sessionsRevoked.labels(via).inc()
     }
@@ -121,7 +122,7 @@ export class SessionRevoker {
     for (const connection of this.options.connections) {
       const keyId = connection.identity.shareKeyId
       if (keyId !== undefined && connection.isOpen) {
-        keys.set(`${connection.roomName} ${keyId}`, { documentId: connection.roomName, keyId })
+        keys.set(`${connection.documentId} ${keyId}`, { documentId: connection.documentId, keyId })
       }
     }
     if (keys.size === 0) return

@@ -73,7 +73,7 @@ describe('parseTokenArgs', () => {
     expect(() => parseTokenArgs(['--role', 'editor'])).toThrow('--room is required')
     expect(() => parseTokenArgs(['--room', 'a b', '--role', 'editor'])).toThrow(/--room: expected/)
     expect(() => parseTokenArgs(['--room', 'r', '--role', 'admin'])).toThrow(
-      /--role: expected editor or viewer/,
+      /--role: expected editor or commenter or viewer/,
     )
     expect(() => parseTokenArgs(['--room', 'r', '--role', 'editor', '--nmae', 'x'])).toThrow(
       /unknown argument "--nmae"/,

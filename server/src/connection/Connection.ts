@@ -1,6 +1,6 @@
 /** One client socket: its identity, lifecycle state, outbound back-pressure and close bookkeeping. */
 import type { CloseCode, MessageKind } from '@tandem/shared'
-import { CLOSE_CODES } from '@tandem/shared'
+import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import type { WebSocket } from 'ws'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
@@ -52,6 +52,8 @@ export class Connection implements Peer {
   readonly queryThrottle: QueryThrottle
   readonly identity: ConnectionIdentity
   readonly roomName: string
+  /** The document the room belongs to: the room itself, or the document of a comments room. */
+  readonly documentId: string
   readonly wantsSavedAcks: boolean
   private readonly options: ConnectionOptions
 
@@ -62,6 +64,7 @@ export class Connection implements Peer {
     this.options = options
     this.identity = options.identity
     this.roomName = options.roomName
+    this.documentId = documentOfCommentsRoom(options.roomName) ?? options.roomName
     this.wantsSavedAcks = options.wantsSavedAcks
     this.queryThrottle = new QueryThrottle(options.awarenessQueryIntervalMs)
   }
@@ -70,8 +73,10 @@ export class Connection implements Peer {
     return this.state.kind !== 'closed'
   }
 
+  /** Editors write everywhere; commenters only in a comments room; viewers nowhere. */
   get canWrite(): boolean {
-    return this.identity.role === 'editor'
+    if (this.identity.role === 'editor') return true
+    return this.identity.role === 'commenter' && documentOfCommentsRoom(this.roomName) !== undefined
   }
 
   /**

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import {
   API_ERROR_CODES,
+  documentOfCommentsRoom,
   HTTP_STATUS,
   isValidRoomName,
   SAVED_ACK_PARAM,
@@ -66,13 +67,16 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
-/** Parses `/ws/<room>`; anything else is a 404 (an invalid room name is just another unknown path). */
+/**
+ * Parses `/ws/<room>` and `/ws/<room>/comments` (the document's comment threads, room name
+ * `<room>/comments`); anything else is a 404 (an invalid room name is just another unknown path).
+ */
 export function parseRoom(url: URL): string {
   if (!url.pathname.startsWith(WEBSOCKET_PATH_PREFIX)) {
     throw new ApiError(HTTP_STATUS.NOT_FOUND, API_ERROR_CODES.NOT_FOUND, 'no WebSocket endpoint at this path')
   }
   const room = url.pathname.slice(WEBSOCKET_PATH_PREFIX.length)
-  if (!isValidRoomName(room)) {
+  if (!isValidRoomName(documentOfCommentsRoom(room) ?? room)) {
     throw new ApiError(
       HTTP_STATUS.NOT_FOUND,
       API_ERROR_CODES.NOT_FOUND,
@@ -130,7 +134,7 @@ export function createUpgradeProbe(
         )
       }
       const room = parseRoom(new URL(request.url ?? '/', 'http://localhost'))
-      await options.authenticate(request, room)
+      await options.authenticate(request, documentOfCommentsRoom(room) ?? room)
       return new ApiError(
         HTTP_STATUS.UPGRADE_REQUIRED,
         API_ERROR_CODES.UPGRADE_REQUIRED,
@@ -176,7 +180,8 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       }
       const url = new URL(request.url ?? '/', 'http://localhost')
       const room = parseRoom(url)
-      const identity = await options.authenticate(request, room)
+      // A comments room is reached with the document's own token (its room claim names the document).
+      const identity = await options.authenticate(request, documentOfCommentsRoom(room) ?? room)
       const target: UpgradeTarget = {
         room,
         identity,

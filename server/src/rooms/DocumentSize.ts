@@ -26,6 +26,10 @@ export interface DocumentSizeOptions {
  */
 export class DocumentSize {
   private measuredBytes: number
+  /** The limit this document is held to. */
+  get maxBytes(): number {
+    return this.options.maxBytes
+  }
   /** Applied since the last measure (client updates after commit, relayed updates). */
   private appliedBytes = 0
   /** Accepted from clients but not applied yet (queued or being stored). */

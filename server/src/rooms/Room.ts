@@ -28,6 +28,7 @@ import { peerOrigin, RELAY_ORIGIN, STORE_ORIGIN } from './origins'
 import type { Peer, PeerIdentity } from './Peer'
 import { PresenceGate } from './PresenceGate'
 import { type PresenceFlush, PresenceWindow, presenceWindowMs } from './PresenceWindow'
+import type { UpdateCheck } from './UpdateCheck'
 import { readAwarenessUpdate } from './validateAwarenessUpdate'
 import { readUpdate } from './validateUpdate'
 
@@ -59,6 +60,8 @@ export interface RoomContext {
   readonly maxPendingBytes: number
   /** Called when the last connection left, or when the room failed and must be dropped. */
   readonly onEmpty: (room: Room) => void
+  /** The room's own write rule, if its name calls for one (comments rooms: server/src/comments). */
+  readonly updateCheckFor?: (roomName: string) => UpdateCheck | undefined
 }
 
 /** The encoded state vector of an empty document: one varUint 0. */
@@ -108,11 +111,13 @@ export class Room {
   private compacting = false
   private destroyed = false
   private size: DocumentSize | undefined
+  private readonly updateCheck: UpdateCheck | undefined
 
   private constructor(
     readonly name: string,
     private readonly ctx: RoomContext,
   ) {
+    this.updateCheck = ctx.updateCheckFor?.(name)
     // The server holds no presence of its own.
     this.awareness.setLocalState(null)
     // ... nor a meta entry, so the meta map counts exactly the entries peers own (MAX_ROOM_PRESENCE).
@@ -151,7 +156,10 @@ export class Room {
     room.logRows += stored.updates.length
     room.logBytes += stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
     room.size = new DocumentSize({
-      maxBytes: ctx.maxDocumentBytes,
+      maxBytes: Math.min(
+        ctx.maxDocumentBytes,
+        room.updateCheck?.maxDocumentBytes ?? Number.POSITIVE_INFINITY,
+      ),
       loadedBytes: (stored.snapshot?.byteLength ?? 0) + room.logBytes,
       measure: () => room.encodeFullState().byteLength,
     })
@@ -236,9 +244,11 @@ export class Room {
       throw new LimitExceededError(
         'document-size',
         CLOSE_CODES.DOCUMENT_TOO_LARGE,
-        `document would grow past ${this.ctx.maxDocumentBytes} bytes (about ${this.size.estimateBytes} now)`,
+        `document would grow past ${this.size.maxBytes} bytes (about ${this.size.estimateBytes} now)`,
       )
     }
+    // The room's own rule last: it may be the costliest (a comments room reads the whole document).
+    this.updateCheck?.check(this.doc, update, connection.identity)
     this.size?.accepted(update.byteLength)
     if (needs.missing) {
       this.unresolved.add(update)

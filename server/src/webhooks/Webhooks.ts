@@ -3,9 +3,12 @@
  * (one per endpoint) and runs the dispatcher that sends them. Without WEBHOOK_URLS it still records
  * edit times (GET /api/documents shows them) and queues nothing.
  */
+import { documentOfCommentsRoom } from '@tandem/shared'
 import type { Registry } from 'prom-client'
+import { readCreatedComments } from '../comments/readCreatedComments'
 import type { Config } from '../config'
 import type { Logger } from '../logger'
+import type { CommitListener } from '../persistence/CommitQueue'
 import type { DocumentStore } from '../persistence/DocumentStore'
 import { type DocumentChange, DocumentChangeTracker } from './DocumentChangeTracker'
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './WebhookDispatcher'
@@ -53,9 +56,29 @@ export class Webhooks {
     }
   }
 
-  /** The commit queue's listener for document.changed (never the hot path: it only notes names). */
-  get onCommitted() {
-    return this.tracker.onCommitted
+  /**
+   * The commit queue's listener: document.changed for documents' rooms (never the hot path: it only
+   * notes names), comment.created for what a comments room's update creates.
+   */
+  readonly onCommitted: CommitListener = (entries) => {
+    const documentEntries = entries.filter((entry) => documentOfCommentsRoom(entry.room) === undefined)
+    if (documentEntries.length > 0) this.tracker.onCommitted(documentEntries)
+    if (documentEntries.length === entries.length || this.urls.length === 0) return
+    for (const { room, update } of entries) {
+      const documentId = documentOfCommentsRoom(room)
+      if (documentId === undefined) continue
+      for (const comment of readCreatedComments(update)) {
+        void this.publish({
+          type: 'comment.created',
+          documentId,
+          threadId: comment.threadId,
+          commentId: comment.id,
+          authorId: comment.authorId,
+          authorName: comment.authorName,
+          body: comment.body,
+        })
+      }
+    }
   }
 
   /** Starts sending what the outbox holds, including what an earlier run left. */

@@ -28,6 +28,16 @@ export type WebhookEvent =
       /** Who edited since the previous version (at most MAX_VERSION_EDITORS). */
       readonly editors: readonly string[]
     }
+  | {
+      readonly type: 'comment.created'
+      readonly documentId: string
+      readonly threadId: string
+      readonly commentId: string
+      /** The author's token subject and name, as the server checked them. */
+      readonly authorId: string
+      readonly authorName: string
+      readonly body: string
+    }
 
 export type WebhookEventType = WebhookEvent['type']
 
@@ -37,6 +47,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'document.changed',
   'document.deleted',
   'version.created',
+  'comment.created',
 ] as const satisfies readonly WebhookEventType[]
 
 /**

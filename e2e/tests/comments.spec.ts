@@ -1,0 +1,158 @@
+/**
+ * Comments in Chromium, two or three people in separate browser contexts on one server: a thread
+ * made, replied to and resolved live; its anchor following edits inside and around its text and
+ * detaching when the text is deleted; a commenter (read-only text) commenting; threads surviving a
+ * server restart. The server refusing a commenter's forged text is server/test/comments.test.ts.
+ */
+import type { Page } from '@playwright/test'
+import { createDocument, createShareLink } from '../support/documents'
+import { editorContent, expectSynced, openEditor, placeCaretAtEnd } from '../support/editorPage'
+import { expect, test } from '../support/fixtures'
+
+/** Selects the first occurrence of `text` in the editor (within one text node), as a drag would. */
+async function selectText(page: Page, text: string): Promise<void> {
+  await editorContent(page).evaluate((root, wanted) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(wanted) ?? -1
+      if (at === -1) continue
+      const range = document.createRange()
+      range.setStart(node, at)
+      range.setEnd(node, at + wanted.length)
+      const selection = window.getSelection()!
+      selection.removeAllRanges()
+      selection.addRange(range)
+      return
+    }
+    throw new Error(`"${wanted}" is not in the editor`)
+  }, text)
+  await expect.poll(() => page.evaluate(() => window.getSelection()?.toString())).toBe(text)
+}
+
+/** The text each comment highlight covers on `page` (CSS Custom Highlight API), sorted. */
+function highlightedTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const highlight = CSS.highlights.get('tandem-comment')
+    return highlight ? [...highlight].map((range) => (range as Range).toString()).sort() : []
+  })
+}
+
+const threads = (page: Page) => page.getByTestId('comment-thread')
+
+/** Downloads the document as Markdown from the document menu; resolves with the file's text. */
+async function downloadMarkdown(page: Page): Promise<string> {
+  await page.getByTestId('document-menu-button').click()
+  const downloaded = page.waitForEvent('download')
+  await page.getByTestId('export-markdown').click()
+  const stream = await (await downloaded).createReadStream()
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+test('A comments, B replies, A resolves, live; the anchor follows B’s edits and detaches when its text goes', async ({
+  newUser,
+  tandem,
+}) => {
+  const doc = await createDocument(tandem.baseUrl, 'Review')
+  const ann = await newUser('Ann')
+  const ben = await newUser('Ben')
+  await openEditor(ann, doc.editUrl)
+  await openEditor(ben, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.insertText('The quick brown fox jumps.')
+  await expect(editorContent(ben)).toHaveText('The quick brown fox jumps.')
+
+  await selectText(ann, 'quick brown')
+  await ann.keyboard.press('Control+Alt+KeyM')
+  await ann.getByTestId('comment-new').fill('Is it really quick, @Ben?')
+  await ann.getByTestId('comment-new-submit').click()
+
+  // Ben sees the thread and its highlight at once, with the mention marked.
+  await expect(threads(ben)).toHaveCount(1)
+  await expect(threads(ben).getByTestId('comment-quote')).toHaveText('quick brown')
+  await expect(threads(ben).getByTestId('comment-mention')).toHaveText('@Ben')
+  await expect.poll(() => highlightedTexts(ben)).toEqual(['quick brown'])
+  await threads(ben).click()
+  await ben.getByTestId('comment-reply').fill('Quick enough.')
+  await ben.getByTestId('comment-reply-submit').click()
+  await expect(threads(ann).getByTestId('comment-body')).toHaveText([
+    'Is it really quick, @Ben?',
+    'Quick enough.',
+  ])
+  await expect(threads(ann).getByTestId('comment-author')).toHaveText(['Ann', 'Ben'])
+
+  // Ben types inside the range (it grows), then before it and right after it (it does not).
+  const paragraph = editorContent(ben).locator('p').first()
+  await selectText(ben, ' brown')
+  await ben.keyboard.press('ArrowLeft')
+  await ben.keyboard.type(' very')
+  await placeCaretAtEnd(paragraph)
+  await ben.keyboard.press('Home')
+  await ben.keyboard.type('Oh, ')
+  await selectText(ben, ' fox')
+  await ben.keyboard.press('ArrowLeft')
+  await ben.keyboard.type('ish')
+  await expect(editorContent(ann)).toHaveText('Oh, The quick very brownish fox jumps.')
+  await expect.poll(() => highlightedTexts(ann)).toEqual(['quick very brown'])
+  await expect.poll(() => highlightedTexts(ben)).toEqual(['quick very brown'])
+
+  // Ann resolves: it leaves both panels (resolved threads show on request).
+  await threads(ann).getByTestId('comment-resolve').click()
+  await expect(threads(ben)).toHaveCount(0)
+  await expect.poll(() => highlightedTexts(ben)).toEqual([])
+  await ben.getByTestId('comments-show-resolved').check()
+  await expect(threads(ben)).toHaveCount(1)
+  await expect(threads(ben)).toHaveAttribute('data-resolved', 'true')
+
+  // Ben deletes the commented text entirely: the thread stays, detached, with its quote.
+  await selectText(ben, 'quick very brownish')
+  await ben.keyboard.press('Backspace')
+  await expect(editorContent(ann)).toHaveText('Oh, The  fox jumps.')
+  await expect(threads(ben).getByTestId('comment-detached')).toBeVisible()
+  await ann.getByTestId('comments-show-resolved').check()
+  await expect(threads(ann).getByTestId('comment-detached')).toBeVisible()
+  await expect(threads(ann).getByTestId('comment-quote')).toHaveText('quick brown')
+})
+
+test('a commenter comments on read-only text; threads survive a server restart', async ({
+  newUser,
+  startServer,
+}) => {
+  const server = await startServer()
+  const doc = await createDocument(server.baseUrl, 'Commented')
+  const commentLink = await createShareLink(server.baseUrl, doc, 'commenter')
+  const ann = await newUser('Ann')
+  const cleo = await newUser('Cleo')
+  await openEditor(ann, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.insertText('Numbers go up.')
+  await openEditor(cleo, commentLink.url)
+  await expect(cleo.getByTestId('view-only-badge')).toHaveText('Can comment')
+  await expect(editorContent(cleo)).toHaveAttribute('contenteditable', 'false')
+  await expect(editorContent(cleo)).toHaveText('Numbers go up.')
+
+  await selectText(cleo, 'go up')
+  await cleo.getByTestId('comments-add').click()
+  await cleo.getByTestId('comment-new').fill('Source?')
+  await cleo.getByTestId('comment-new-submit').click()
+  await expect(threads(ann).getByTestId('comment-author')).toHaveText('Cleo')
+  await expect.poll(() => highlightedTexts(ann)).toEqual(['go up'])
+
+  await server.stop()
+  await server.start()
+  await ann.reload()
+  await expectSynced(ann)
+  await expect(threads(ann).getByTestId('comment-body')).toHaveText('Source?')
+  await expect.poll(() => highlightedTexts(ann)).toEqual(['go up'])
+  // Cleo's page reconnects on its own and can still reply to her thread.
+  await expectSynced(cleo, 20_000)
+  await threads(cleo).click()
+  await cleo.getByTestId('comment-reply').fill('Found it.')
+  await cleo.getByTestId('comment-reply-submit').click()
+  await expect(threads(ann).getByTestId('comment-body')).toHaveText(['Source?', 'Found it.'])
+  // The download carries the threads as an appendix.
+  const markdown = await downloadMarkdown(ann)
+  expect(markdown).toMatch(/Numbers go up\.\n+## Comments\n\n1\. > go up\n/)
+  expect(markdown).toMatch(/- \*\*Cleo\*\* \([-0-9: ]+\): Found it\./)
+})

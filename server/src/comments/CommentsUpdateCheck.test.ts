@@ -1,0 +1,194 @@
+import {
+  addComment,
+  COMMENT_LIMITS,
+  commentsOf,
+  deleteComment,
+  editComment,
+  notePerson,
+  openThread,
+  peopleOf,
+  setResolved,
+  threadsOf,
+} from '@tandem/shared'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { LimitExceededError } from '../rooms/LimitExceededError'
+import { InvalidUpdateError } from '../rooms/Room'
+import { CommentsUpdateCheck } from './CommentsUpdateCheck'
+
+const ANN = { userId: 'ann', name: 'Ann', role: 'editor' } as const
+const BEN = { userId: 'ben', name: 'Ben', role: 'commenter' } as const
+const ANCHOR = { start: 'AAA=', end: 'AAA=', quote: 'hello' }
+
+/** The room's doc and a client's copy of it; `write` runs on the client and returns its update. */
+function setup() {
+  const room = new Y.Doc()
+  const check = new CommentsUpdateCheck()
+  const client = (): Y.Doc => {
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(room))
+    return doc
+  }
+  /** Checks what `change` writes on a fresh client copy; applies it to the room when accepted. */
+  const submit = (author: typeof ANN | typeof BEN, change: (doc: Y.Doc) => void) => {
+    const doc = client()
+    const before = Y.encodeStateVector(doc)
+    change(doc)
+    const update = Y.encodeStateAsUpdate(doc, before)
+    check.check(room, update, author)
+    Y.applyUpdate(room, update)
+  }
+  return { room, submit }
+}
+
+const ann = { id: 'ann', name: 'Ann' }
+const ben = { id: 'ben', name: 'Ben' }
+
+describe('CommentsUpdateCheck', () => {
+  it('takes threads, replies, edits and deletions of one’s own, resolutions by anyone', () => {
+    const { room, submit } = setup()
+    let threadId = ''
+    submit(ANN, (doc) => {
+      threadId = openThread(doc, ann, ANCHOR, 'First')
+    })
+    let reply = ''
+    submit(BEN, (doc) => {
+      reply = addComment(doc, ben, threadId, 'Reply')
+    })
+    submit(BEN, (doc) => editComment(doc, reply, 'Reply, edited'))
+    submit(BEN, (doc) => setResolved(doc, ben, threadId, true))
+    submit(ANN, (doc) => setResolved(doc, ann, threadId, false))
+    submit(BEN, (doc) => deleteComment(doc, reply))
+    submit(BEN, (doc) => notePerson(doc, ben, COMMENT_LIMITS.maxPeople))
+    expect(commentsOf(room).size).toBe(1)
+    expect(threadsOf(room).get(threadId)).toMatchObject({ resolved: false, resolvedBy: 'ann' })
+    expect(peopleOf(room).get('ben')).toEqual({ name: 'Ben' })
+  })
+
+  it.each([
+    ['a thread in another’s name', (doc: Y.Doc) => openThread(doc, ann, ANCHOR, 'Hi')],
+    ['a comment in another’s name', (doc: Y.Doc, t: string) => addComment(doc, ann, t, 'Hi')],
+    [
+      'a comment under a forged display name',
+      (doc: Y.Doc, t: string) => addComment(doc, { id: 'ben', name: 'Ann' }, t, 'Hi'),
+    ],
+    ['an edit of another’s comment', (doc: Y.Doc, _t: string, c: string) => editComment(doc, c, 'mine now')],
+    ['a deletion of another’s comment', (doc: Y.Doc, _t: string, c: string) => deleteComment(doc, c)],
+    ['a resolution in another’s name', (doc: Y.Doc, t: string) => setResolved(doc, ann, t, true)],
+    [
+      'a moved anchor',
+      (doc: Y.Doc, t: string) =>
+        threadsOf(doc).set(t, { ...threadsOf(doc).get(t)!, anchor: { ...ANCHOR, quote: 'x' } }),
+    ],
+    ['a removed thread', (doc: Y.Doc, t: string) => threadsOf(doc).delete(t)],
+    ['a comment on no thread', (doc: Y.Doc) => addComment(doc, ben, 'nothread', 'Hi')],
+    ['an empty body', (doc: Y.Doc, t: string) => addComment(doc, ben, t, '   ')],
+    [
+      'a body over the limit',
+      (doc: Y.Doc, t: string) => addComment(doc, ben, t, 'x'.repeat(COMMENT_LIMITS.maxBodyLength + 1)),
+    ],
+    [
+      'an unknown field',
+      (doc: Y.Doc, t: string) => {
+        const id = addComment(doc, ben, t, 'Hi')
+        commentsOf(doc).set(id, { ...commentsOf(doc).get(id)!, html: '<b>' } as never)
+      },
+    ],
+    ['another top-level type', (doc: Y.Doc) => doc.getText('root-v2').insert(0, 'text')],
+    ['a nested Yjs type', (doc: Y.Doc) => commentsOf(doc).set('nested', new Y.Map() as never)],
+    ['another person’s entry', (doc: Y.Doc) => peopleOf(doc).set('ann', { name: 'Someone' })],
+    [
+      'a comment dated next year',
+      (doc: Y.Doc, t: string) => addComment(doc, ben, t, 'Hi', Date.now() + 365 * 86_400_000),
+    ],
+  ])('refuses %s', (_name, change) => {
+    const { submit } = setup()
+    let threadId = ''
+    submit(ANN, (doc) => {
+      threadId = openThread(doc, ann, ANCHOR, 'Ann’s')
+    })
+    const annComment = ''
+    let first = annComment
+    submit(ANN, (doc) => {
+      first = [...commentsOf(doc).keys()][0]!
+    })
+    expect(() => submit(BEN, (doc) => change(doc, threadId, first))).toThrow(InvalidUpdateError)
+  })
+
+  it('refuses a thread past the limit, as a limit', () => {
+    const { room, submit } = setup()
+    room.transact(() => {
+      for (let i = 0; i < COMMENT_LIMITS.maxThreads; i++) {
+        threadsOf(room).set(`t${i}`, {
+          id: `t${i}`,
+          anchor: ANCHOR,
+          authorId: 'ann',
+          createdAt: 1,
+          resolved: false,
+        })
+      }
+    })
+    expect(() => submit(ANN, (doc) => openThread(doc, ann, ANCHOR, 'One more'))).toThrow(LimitExceededError)
+  })
+
+  it('judges an update on top of accepted ones the room has not applied yet (still being stored)', () => {
+    const room = new Y.Doc()
+    const check = new CommentsUpdateCheck()
+    const client = new Y.Doc()
+    const updates: Uint8Array[] = []
+    client.on('update', (update: Uint8Array) => updates.push(update))
+    const threadId = openThread(client, ann, ANCHOR, 'First')
+    setResolved(client, ann, threadId, true)
+    // Neither is applied to the room yet: the second builds on the first.
+    check.check(room, updates[0]!, ANN)
+    check.check(room, updates[1]!, ANN)
+    expect(() => {
+      const forged = new Y.Doc()
+      Y.applyUpdate(forged, Y.mergeUpdates(updates))
+      const sv = Y.encodeStateVector(forged)
+      editComment(forged, [...commentsOf(forged).keys()][0]!, 'forged')
+      check.check(room, Y.encodeStateAsUpdate(forged, sv), BEN)
+    }).toThrow(InvalidUpdateError)
+  })
+
+  it('costs little on a large comments document once its mirror is built', () => {
+    const room = new Y.Doc()
+    room.transact(() => {
+      for (let i = 0; i < 900; i++) {
+        const id = `t${i}`
+        threadsOf(room).set(id, { id, anchor: ANCHOR, authorId: 'ann', createdAt: 1, resolved: false })
+        for (let j = 0; j < 4; j++) {
+          const cid = `c${i}-${j}`
+          commentsOf(room).set(cid, {
+            id: cid,
+            threadId: id,
+            authorId: 'ann',
+            authorName: 'Ann',
+            body: 'x'.repeat(200),
+            createdAt: 1,
+          })
+        }
+      }
+    })
+    const bytes = Y.encodeStateAsUpdate(room).byteLength
+    const client = new Y.Doc()
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+    const check = new CommentsUpdateCheck()
+    const times: number[] = []
+    for (let i = 0; i < 21; i++) {
+      const before = Y.encodeStateVector(client)
+      addComment(client, ben, 't1', `reply ${i}`)
+      const update = Y.encodeStateAsUpdate(client, before)
+      const started = performance.now()
+      check.check(room, update, BEN)
+      times.push(performance.now() - started)
+      Y.applyUpdate(room, update)
+    }
+    const first = times.shift()!
+    times.sort((a, b) => a - b)
+    console.info(
+      `comments check, ${(bytes / 1024).toFixed(0)} KiB document: first ${first.toFixed(1)} ms (builds the mirror), then median ${times[10]!.toFixed(2)} ms`,
+    )
+    expect(bytes).toBeGreaterThan(900_000)
+  })
+})

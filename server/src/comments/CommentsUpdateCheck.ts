@@ -1,0 +1,154 @@
+/**
+ * The comments room's update check. It keeps a mirror of the room's document (plus the updates it
+ * accepted that the room is still storing), applies each client update to the mirror, and judges
+ * only the keys the update changed, with their values before and after (Y.Map events). A refused
+ * update has already touched the mirror, so the mirror is rebuilt from the room before the next
+ * check: whole-document work only after a refusal, which also closes the sender's socket.
+ */
+import {
+  CLOSE_CODES,
+  COMMENT_LIMITS,
+  COMMENTS_DOC_TYPES,
+  COMMENTS_MAP_NAME,
+  type CommentEntry,
+  PEOPLE_MAP_NAME,
+  THREADS_MAP_NAME,
+} from '@tandem/shared'
+import * as Y from 'yjs'
+import { RateLimiter } from '../http/RateLimiter'
+import { LimitExceededError } from '../rooms/LimitExceededError'
+import type { PeerIdentity } from '../rooms/Peer'
+import { InvalidUpdateError } from '../rooms/Room'
+import type { UpdateCheck } from '../rooms/UpdateCheck'
+import { checkKeyChange, type KeyChange } from './checkCommentsChange'
+
+/**
+ * Comment updates one person may send to one document: a burst, then a steady rate. A person posts,
+ * edits or resolves a few times a minute; a check costs up to a few ms on a full document (see
+ * docs/architecture.md), so without this one commenter's socket could keep a core busy.
+ */
+export const COMMENT_UPDATE_RATE = { capacity: 60, refillPerSecond: 5 } as const
+
+export class CommentsUpdateCheck implements UpdateCheck {
+  readonly maxDocumentBytes = COMMENT_LIMITS.maxDocumentBytes
+  private mirror: Y.Doc | null = null
+  private recording: KeyChange[] | null = null
+  private readonly rate: RateLimiter
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.rate = new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: 1000, now })
+  }
+
+  check(doc: Y.Doc, update: Uint8Array, author: PeerIdentity): void {
+    if (!this.rate.take(author.userId).allowed) {
+      throw new LimitExceededError('comments', CLOSE_CODES.RATE_LIMITED, 'too many comment updates')
+    }
+    const mirror = this.catchUp(doc)
+    const changes: KeyChange[] = []
+    this.recording = changes
+    try {
+      Y.applyUpdate(mirror, update)
+    } catch (error) {
+      this.discardMirror()
+      throw new InvalidUpdateError(`comment update unreadable: ${(error as Error).message}`)
+    } finally {
+      this.recording = null
+    }
+    const problem = this.judge(mirror, changes, author)
+    if (problem !== undefined) {
+      this.discardMirror()
+      if (problem instanceof LimitExceededError) throw problem
+      throw new InvalidUpdateError(`comment change refused: ${problem}`)
+    }
+  }
+
+  private judge(
+    mirror: Y.Doc,
+    changes: KeyChange[],
+    author: PeerIdentity,
+  ): string | LimitExceededError | undefined {
+    // Judged on the document the update makes: one waiting for missing changes cannot be judged.
+    if (mirror.store.pendingStructs !== null || mirror.store.pendingDs !== null) {
+      return 'comment update depends on changes the server lacks'
+    }
+    for (const name of mirror.share.keys()) {
+      if (!(COMMENTS_DOC_TYPES as readonly string[]).includes(name)) return 'unknown top-level type'
+    }
+    for (const name of COMMENTS_DOC_TYPES) {
+      // Items written as list content of a map's root would be invisible to the map but still stored.
+      if (mirror.getMap(name)._start !== null) return `${name} holds list content`
+    }
+    const threads = mirror.getMap(THREADS_MAP_NAME)
+    const comments = mirror.getMap<CommentEntry>(COMMENTS_MAP_NAME)
+    const nowMs = this.now()
+    const grown = { threads: 0, comments: 0, people: 0 }
+    const threadsWithNewComments = new Set<string>()
+    for (const change of changes) {
+      if (change.after instanceof Y.AbstractType || change.after instanceof Y.Doc)
+        return 'nested Yjs types are not allowed'
+      const problem = checkKeyChange(change, author, nowMs, (id) => threads.has(id))
+      if (problem !== undefined) return problem
+      if (change.before === undefined && change.after !== undefined) {
+        if (change.map === THREADS_MAP_NAME) grown.threads++
+        if (change.map === PEOPLE_MAP_NAME) grown.people++
+        if (change.map === COMMENTS_MAP_NAME) {
+          grown.comments++
+          threadsWithNewComments.add((change.after as CommentEntry).threadId)
+        }
+      }
+    }
+    // Counts are checked only when they grow, so a document past a lowered limit still takes edits.
+    const limit = (what: string, max: number) =>
+      new LimitExceededError('comments', CLOSE_CODES.DOCUMENT_TOO_LARGE, `more than ${max} ${what}`)
+    if (grown.threads > 0 && threads.size > COMMENT_LIMITS.maxThreads)
+      return limit('threads', COMMENT_LIMITS.maxThreads)
+    if (grown.comments > 0 && comments.size > COMMENT_LIMITS.maxComments)
+      return limit('comments', COMMENT_LIMITS.maxComments)
+    if (grown.people > 0 && mirror.getMap(PEOPLE_MAP_NAME).size > COMMENT_LIMITS.maxPeople) {
+      return limit('people', COMMENT_LIMITS.maxPeople)
+    }
+    if (threadsWithNewComments.size > 0) {
+      const counts = new Map<string, number>()
+      for (const comment of comments.values()) {
+        if (threadsWithNewComments.has(comment.threadId))
+          counts.set(comment.threadId, (counts.get(comment.threadId) ?? 0) + 1)
+      }
+      for (const count of counts.values()) {
+        if (count > COMMENT_LIMITS.maxCommentsPerThread)
+          return limit('comments in a thread', COMMENT_LIMITS.maxCommentsPerThread)
+      }
+    }
+    return undefined
+  }
+
+  /** The mirror with everything the room holds (changes from other nodes and the store included). */
+  private catchUp(doc: Y.Doc): Y.Doc {
+    if (this.mirror === null) {
+      this.mirror = new Y.Doc({ gc: true })
+      for (const name of COMMENTS_DOC_TYPES) {
+        this.mirror.getMap(name).observe((event) => this.record(name, event))
+      }
+    }
+    const missing = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.mirror))
+    Y.applyUpdate(this.mirror, missing)
+    return this.mirror
+  }
+
+  private record(map: string, event: Y.YMapEvent<unknown>): void {
+    if (this.recording === null) return
+    const target = event.target as Y.Map<unknown>
+    for (const [key, { action, oldValue }] of event.changes.keys) {
+      this.recording.push({
+        map,
+        key,
+        before: action === 'add' ? undefined : oldValue,
+        after: action === 'delete' ? undefined : target.get(key),
+      })
+    }
+  }
+
+  private discardMirror(): void {
+    this.mirror?.destroy()
+    this.mirror = null
+  }
+}

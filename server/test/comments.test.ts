@@ -1,0 +1,326 @@
+/**
+ * Comment threads on a real node with real SQLite: the commenter role (share links "can comment"),
+ * the comments room beside each document, what the server refuses in it (text from a commenter,
+ * forged authors, edits of others' comments, oversize comments), GET /api/documents/:id/comments,
+ * comment.created webhooks, and threads surviving a restart.
+ */
+import {
+  addComment,
+  CLOSE_CODES,
+  COMMENT_LIMITS,
+  type CommentsResponse,
+  commentsOf,
+  commentsRoomName,
+  deleteComment,
+  editComment,
+  encodeAnchorPosition,
+  openThread,
+  type ShareLink,
+  setResolved,
+  type TokenResponse,
+} from '@tandem/shared'
+import { describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { connectStockClient, type StockClient, synced } from './helpers/clients'
+import { createDocumentOver, exchangeKey } from './helpers/documentApi'
+import { usePostgres } from './helpers/postgresDatabase'
+import { startNode } from './helpers/startServer'
+import { startWebhookReceiver } from './helpers/webhookReceiver'
+
+const postgres = usePostgres()
+
+const SECRET = 'comments-test-secret-0123456789abcdef'
+const WEBHOOK_SECRET = 'whsec-comments-0123456789'
+const POLL = { timeout: 15_000, interval: 50 }
+/** Tests poll the API; the per-address burst (60) is sized for people. */
+const GENEROUS_API = { apiRateLimitBurst: 10_000, apiRateLimitPerSecond: 1_000 }
+
+/** The close codes the client's sockets get from now on. */
+function closeCodes(client: StockClient): number[] {
+  const codes: number[] = []
+  client.provider.on('connection-close', (event) => codes.push(event?.code ?? 0))
+  return codes
+}
+
+/** An anchor on `text`'s characters [from, to). */
+function anchorOn(text: Y.Text, from: number, to: number) {
+  return {
+    start: encodeAnchorPosition(Y.createRelativePositionFromTypeIndex(text, from)),
+    end: encodeAnchorPosition(Y.createRelativePositionFromTypeIndex(text, to, -1)),
+    quote: text.toString().slice(from, to),
+  }
+}
+
+async function commenterKey(httpUrl: string, documentId: string, editKey: string): Promise<string> {
+  const response = await fetch(`${httpUrl}/api/documents/${documentId}/keys`, {
+    method: 'POST',
+    headers: { Authorization: `ShareKey ${editKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role: 'commenter', name: 'Ann' }),
+  })
+  expect(response.status).toBe(201)
+  const link = (await response.json()) as ShareLink
+  expect(link.role).toBe('commenter')
+  return decodeURIComponent(new URL(link.url ?? '', httpUrl).hash.replace('#key=', ''))
+}
+
+async function listComments(httpUrl: string, documentId: string, key: string): Promise<CommentsResponse> {
+  const response = await fetch(`${httpUrl}/api/documents/${documentId}/comments`, {
+    headers: { Authorization: `ShareKey ${key}` },
+  })
+  expect(response.status).toBe(200)
+  return (await response.json()) as CommentsResponse
+}
+
+describe('comments', () => {
+  it('a commenter comments but cannot change the text; threads follow edits, detach, survive a restart', async () => {
+    const receiver = await startWebhookReceiver(WEBHOOK_SECRET)
+    const options = {
+      secret: SECRET,
+      webhookUrls: [receiver.url],
+      webhookSecret: WEBHOOK_SECRET,
+      ...GENEROUS_API,
+    }
+    const node = await startNode(options, { webhookTimings: { retryBaseMs: 100, pollIntervalMs: 100 } })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Review me', name: 'Ann' })
+    const id = doc.created.id
+    const canComment = await commenterKey(node.httpUrl, id, doc.editKey)
+    const exchanged = await fetch(`${node.httpUrl}/api/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ documentId: id, shareKey: canComment, name: 'Cleo' }),
+    })
+    const cleoSession = (await exchanged.json()) as TokenResponse
+    expect(cleoSession.role).toBe('commenter')
+
+    const ben = connectStockClient(node.wsUrl, id, {
+      token: await exchangeKey(node.httpUrl, id, doc.editKey, 'Ben'),
+    })
+    await synced(ben)
+    ben.text.insert(0, 'The quick brown fox.')
+
+    // Cleo, a commenter, sends a text update over a stock y-websocket client: dropped, stored nowhere.
+    const cleoText = connectStockClient(node.wsUrl, id, { token: cleoSession.token })
+    await synced(cleoText)
+    await vi.waitFor(() => expect(cleoText.text.toString()).toBe('The quick brown fox.'), POLL)
+    cleoText.text.insert(0, 'FORGED ')
+    const dropped = async () => {
+      const metrics = await (await fetch(`${node.httpUrl}/metrics`)).text()
+      return Number(/tandem_viewer_writes_dropped_total (\d+)/.exec(metrics)?.[1] ?? 0)
+    }
+    await vi.waitFor(async () => expect(await dropped()).toBeGreaterThan(0), POLL)
+    const stored = await node.store.load(id)
+    const storedDoc = new Y.Doc()
+    if (stored.snapshot) Y.applyUpdate(storedDoc, stored.snapshot)
+    for (const update of stored.updates) Y.applyUpdate(storedDoc, update)
+    expect(storedDoc.getText('t').toString()).toBe('The quick brown fox.')
+    expect(ben.text.toString()).toBe('The quick brown fox.')
+
+    // In the comments room she may write: a thread on "quick brown", in her own name.
+    const cleo = connectStockClient(node.wsUrl, commentsRoomName(id), { token: cleoSession.token })
+    const benToken = await exchangeKey(node.httpUrl, id, doc.editKey, 'Ben')
+    const benComments = connectStockClient(node.wsUrl, commentsRoomName(id), { token: benToken })
+    await Promise.all([synced(cleo), synced(benComments)])
+    const cleoAuthor = { id: tokenSubject(cleoSession.token), name: 'Cleo' }
+    const threadId = openThread(cleo.doc, cleoAuthor, anchorOn(ben.text, 4, 15), 'Is it quick, though?')
+    await vi.waitFor(() => expect(commentsOf(benComments.doc).size).toBe(1), POLL)
+    const benAuthor = { id: tokenSubject(benToken), name: 'Ben' }
+    addComment(benComments.doc, benAuthor, threadId, 'Very, @Cleo.')
+    setResolved(cleo.doc, cleoAuthor, threadId, true)
+    await vi.waitFor(async () => {
+      const { threads } = await listComments(node.httpUrl, id, doc.viewKey)
+      expect(threads).toHaveLength(1)
+      expect(threads[0]).toMatchObject({ quote: 'quick brown', detached: false, resolved: true })
+      expect(threads[0]!.comments.map((c) => [c.authorName, c.body])).toEqual([
+        ['Cleo', 'Is it quick, though?'],
+        ['Ben', 'Very, @Cleo.'],
+      ])
+    }, POLL)
+
+    // The webhook names the author as the server checked it.
+    await vi.waitFor(() => {
+      const created = receiver.accepted().filter((d) => d.event.type === 'comment.created')
+      expect(created.map((d) => [d.event.authorName, d.event.body, d.event.threadId])).toEqual(
+        expect.arrayContaining([
+          ['Cleo', 'Is it quick, though?', threadId],
+          ['Ben', 'Very, @Cleo.', threadId],
+        ]),
+      )
+    }, POLL)
+
+    // The anchored text is deleted entirely: the thread stays, detached, with its quote.
+    ben.text.delete(4, 11)
+    await vi.waitFor(async () => {
+      const { threads } = await listComments(node.httpUrl, id, doc.viewKey)
+      expect(threads[0]).toMatchObject({ quote: 'quick brown', detached: true })
+    }, POLL)
+
+    // Everything survives a restart on the same SQLite file.
+    for (const client of [ben, cleo, cleoText, benComments]) client.provider.destroy()
+    await node.server.close()
+    const again = await startNode({ ...options, dataDir: node.dataDir })
+    const { threads } = await listComments(again.httpUrl, id, doc.viewKey)
+    expect(threads.map((t) => [t.quote, t.resolved, t.comments.length])).toEqual([['quick brown', true, 2]])
+  }, 60_000)
+
+  it('refuses forged authors, edits of others’ comments, oversize bodies and viewers’ writes', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Rules', name: 'Ann' })
+    const id = doc.created.id
+    const room = commentsRoomName(id)
+    const annToken = await exchangeKey(node.httpUrl, id, doc.editKey, 'Ann')
+    const ann = connectStockClient(node.wsUrl, room, { token: annToken })
+    await synced(ann)
+    const annAuthor = { id: tokenSubject(annToken), name: 'Ann' }
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'hello')
+    const threadId = openThread(ann.doc, annAuthor, anchorOn(text, 0, 5), 'Mine')
+    const annComment = [...commentsOf(ann.doc).keys()][0]!
+    await vi.waitFor(
+      async () => expect((await listComments(node.httpUrl, id, doc.viewKey)).threads).toHaveLength(1),
+      POLL,
+    )
+
+    /** A fresh client of `name` (with `key`), synced; returns it with its author and close codes. */
+    const join = async (key: string, name: string) => {
+      const token = await exchangeKey(node.httpUrl, id, key, name)
+      const client = connectStockClient(node.wsUrl, room, { token })
+      await synced(client)
+      await vi.waitFor(() => expect(commentsOf(client.doc).size).toBeGreaterThan(0), POLL)
+      return { client, author: { id: tokenSubject(token), name }, codes: closeCodes(client) }
+    }
+    const refusedWith = async (
+      attempt: (client: StockClient, author: { id: string; name: string }) => void,
+      code: number = CLOSE_CODES.MALFORMED_MESSAGE.code,
+    ) => {
+      const { client, author, codes } = await join(doc.editKey, 'Ben')
+      attempt(client, author)
+      await vi.waitFor(() => expect(codes[0]).toBe(code), POLL)
+      client.provider.destroy()
+    }
+    // Writing in someone else's name, editing or deleting Ann's comment, a body over the limit:
+    await refusedWith((client) => addComment(client.doc, annAuthor, threadId, 'I am Ann'))
+    await refusedWith((client, ben) => addComment(client.doc, { ...ben, name: 'Ann' }, threadId, 'Hi'))
+    await refusedWith((client) => editComment(client.doc, annComment, 'rewritten'))
+    await refusedWith((client) => deleteComment(client.doc, annComment))
+    await refusedWith((client, ben) =>
+      addComment(client.doc, ben, threadId, 'x'.repeat(COMMENT_LIMITS.maxBodyLength + 1)),
+    )
+    await refusedWith((client) => client.doc.getText('text').insert(0, 'not a comment'))
+    // A viewer's comment is dropped like its text would be.
+    const viewer = await join(doc.viewKey, 'Vic')
+    addComment(viewer.client.doc, viewer.author, threadId, 'Viewers cannot comment')
+
+    // A reply of Ben's own goes through; none of the refused ones was stored.
+    const ben = await join(doc.editKey, 'Ben')
+    addComment(ben.client.doc, ben.author, threadId, 'A real reply')
+    await vi.waitFor(async () => {
+      const { threads } = await listComments(node.httpUrl, id, doc.viewKey)
+      expect(threads[0]!.comments.map((c) => [c.authorName, c.body])).toEqual([
+        ['Ann', 'Mine'],
+        ['Ben', 'A real reply'],
+      ])
+    }, POLL)
+    expect(ben.codes).toEqual([])
+  }, 60_000)
+})
+
+/** The `sub` claim of a token (the id the server checks comment authors against). */
+function tokenSubject(token: string): string {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as {
+    sub: string
+  }
+  return payload.sub
+}
+
+describe('comment sessions end with the right they rest on', () => {
+  it('revoking a comment link closes its comments socket (4403); deleting the document closes the rest (4410)', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Revocable', name: 'Ann' })
+    const id = doc.created.id
+    const created = await fetch(`${node.httpUrl}/api/documents/${id}/keys`, {
+      method: 'POST',
+      headers: { Authorization: `ShareKey ${doc.editKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'commenter' }),
+    })
+    const link = (await created.json()) as ShareLink
+    const key = decodeURIComponent(new URL(link.url ?? '', node.httpUrl).hash.replace('#key=', ''))
+    const cleo = connectStockClient(node.wsUrl, commentsRoomName(id), {
+      token: await exchangeKey(node.httpUrl, id, key, 'Cleo'),
+    })
+    const ann = connectStockClient(node.wsUrl, commentsRoomName(id), {
+      token: await exchangeKey(node.httpUrl, id, doc.editKey, 'Ann'),
+    })
+    await Promise.all([synced(cleo), synced(ann)])
+    const cleoCodes = closeCodes(cleo)
+    const annCodes = closeCodes(ann)
+    const revoked = await fetch(`${node.httpUrl}/api/documents/${id}/keys/${link.keyId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `ShareKey ${doc.editKey}` },
+    })
+    expect(revoked.status).toBe(204)
+    await vi.waitFor(() => expect(cleoCodes[0]).toBe(CLOSE_CODES.FORBIDDEN.code), POLL)
+    expect(annCodes).toEqual([])
+    const deleted = await fetch(`${node.httpUrl}/api/documents/${id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `ShareKey ${doc.editKey}` },
+    })
+    expect(deleted.status).toBe(204)
+    await vi.waitFor(() => expect(annCodes[0]).toBe(CLOSE_CODES.DOCUMENT_DELETED.code), POLL)
+  })
+})
+
+describe('guest ids from a device secret', () => {
+  it('are stable per browser secret and document, random without one', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Ids', name: 'Ann' })
+    const other = await createDocumentOver(node.httpUrl, { title: 'Other', name: 'Ann' })
+    const exchange = async (documentId: string, key: string, deviceSecret?: string) => {
+      const response = await fetch(`${node.httpUrl}/api/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ documentId, shareKey: key, name: 'Ann', deviceSecret }),
+      })
+      return {
+        status: response.status,
+        sub: response.ok ? tokenSubject(((await response.json()) as TokenResponse).token) : '',
+      }
+    }
+    const secretA = 'a'.repeat(22)
+    const id = doc.created.id
+    const first = await exchange(id, doc.editKey, secretA)
+    expect(first.status).toBe(200)
+    expect((await exchange(id, doc.viewKey, secretA)).sub).toBe(first.sub)
+    expect((await exchange(id, doc.editKey, 'b'.repeat(22))).sub).not.toBe(first.sub)
+    expect((await exchange(other.created.id, other.editKey, secretA)).sub).not.toBe(first.sub)
+    expect((await exchange(id, doc.editKey)).sub).not.toBe((await exchange(id, doc.editKey)).sub)
+    expect((await exchange(id, doc.editKey, 'short')).status).toBe(400)
+  })
+})
+
+describe('comments on PostgreSQL', () => {
+  it('a commenter’s thread is stored in the comments room and read back after a restart', async () => {
+    const databaseUrl = await postgres.createDatabase()
+    const options = { secret: SECRET, storage: 'postgres' as const, databaseUrl, ...GENEROUS_API }
+    const node = await startNode(options)
+    const doc = await createDocumentOver(node.httpUrl, { title: 'On Postgres', name: 'Ann' })
+    const id = doc.created.id
+    const key = await commenterKey(node.httpUrl, id, doc.editKey)
+    const token = await exchangeKey(node.httpUrl, id, key, 'Cleo')
+    const cleo = connectStockClient(node.wsUrl, commentsRoomName(id), { token })
+    await synced(cleo)
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'hello world')
+    openThread(cleo.doc, { id: tokenSubject(token), name: 'Cleo' }, anchorOn(text, 6, 11), 'Which world?')
+    await vi.waitFor(
+      async () => expect((await listComments(node.httpUrl, id, key)).threads).toHaveLength(1),
+      POLL,
+    )
+    cleo.provider.destroy()
+    await node.server.close()
+    const again = await startNode(options)
+    const { threads } = await listComments(again.httpUrl, id, doc.viewKey)
+    expect(threads.map((t) => [t.quote, t.comments.map((c) => c.body)])).toEqual([
+      ['world', ['Which world?']],
+    ])
+  }, 60_000)
+})

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { writeCommentsAppendix } from './commentsAppendix'
+
+const THREADS = [
+  {
+    quote: 'quick brown',
+    resolved: true,
+    detached: false,
+    comments: [
+      {
+        authorName: 'Ann',
+        body: 'Is it *quick*? [x](javascript:alert(1))',
+        createdAt: Date.UTC(2026, 11, 6, 14, 3),
+      },
+      { authorName: '<b>Ben</b>', body: 'Yes <script>', createdAt: Date.UTC(2026, 11, 6, 14, 5) },
+    ],
+  },
+]
+
+describe('writeCommentsAppendix', () => {
+  it('writes Markdown with the comments’ own markup escaped', () => {
+    expect(writeCommentsAppendix(THREADS, 'markdown')).toBe(
+      '\n\n## Comments\n\n1. > quick brown _(resolved)_\n' +
+        '   - **Ann** (2026-12-06 14:03): Is it \\*quick\\*? \\[x\\](javascript:alert(1))\n' +
+        '   - **\\<b\\>Ben\\</b\\>** (2026-12-06 14:05): Yes \\<script\\>\n',
+    )
+  })
+
+  it('writes HTML with everything escaped, and nothing without threads', () => {
+    const html = writeCommentsAppendix(THREADS, 'html')
+    expect(html).toContain('<strong>&#60;b&#62;Ben&#60;/b&#62;</strong>')
+    expect(html).not.toContain('<script>')
+    expect(writeCommentsAppendix([], 'html')).toBe('')
+  })
+})
