@@ -18,6 +18,7 @@ const {
   $isRangeSelection,
   $isTextNode,
 } = await import('lexical')
+const { $createTableNodeWithDimensions, $isTableCellNode } = await import('@lexical/table')
 const { HeadlessNetwork, freshContent } = await import('../testing/headlessCollab')
 type Peer = import('../testing/headlessCollab').HeadlessPeer
 
@@ -124,6 +125,92 @@ describe('offline delete-and-retype against a concurrent insert', () => {
       }
     }
   }
+})
+
+describe('two people typing into the same empty block', () => {
+  /** The empty block both type into: a paragraph after "x", or a table's first cell. */
+  const EMPTY_BLOCKS = {
+    paragraph: {
+      $create: () =>
+        $getRoot().append($createParagraphNode().append($createTextNode('x')), $createParagraphNode()),
+      $find: () => lastBlock(),
+    },
+    'table cell': {
+      $create: () => $getRoot().append($createTableNodeWithDimensions(1, 2, false), $createParagraphNode()),
+      $find: () => {
+        const row = firstBlock().getFirstChild()
+        const cell = $isElementNode(row) ? row.getFirstChild() : null
+        if (!$isTableCellNode(cell)) throw new Error('expected a table first')
+        const paragraph = cell.getFirstChild()
+        if (!$isElementNode(paragraph)) throw new Error('expected a paragraph in the cell')
+        return paragraph
+      },
+    },
+  }
+
+  const typeInto = (
+    peer: Peer,
+    $block: () => import('lexical').ElementNode,
+    offset: 'start' | 'end',
+    text: string,
+  ) => {
+    peer.edit(() => {
+      const block = $block()
+      if (offset === 'start') block.selectStart()
+      else block.selectEnd()
+    })
+    for (const char of text) peer.edit(() => rangeSelection().insertText(char))
+  }
+
+  for (const [blockName, block] of Object.entries(EMPTY_BLOCKS)) {
+    for (const first of ['A', 'B'] as const) {
+      it(`both offline, into an empty ${blockName}; ${first} reaches the server first: each text once`, async () => {
+        net = new HeadlessNetwork()
+        const a = net.join('A')
+        a.edit(block.$create)
+        const b = net.join('B')
+        await net.settle()
+        net.setOnline(a, false)
+        net.setOnline(b, false)
+        typeInto(a, block.$find, 'start', 'alpha')
+        typeInto(b, block.$find, 'start', 'beta')
+        const [early, late] = first === 'A' ? [a, b] : [b, a]
+        net.setOnline(early, true)
+        await net.settle()
+        net.setOnline(late, true)
+        await expectConverged((text) => {
+          expect(text.match(/alpha/g)).toHaveLength(1)
+          expect(text.match(/beta/g)).toHaveLength(1)
+        })
+        // Both keep typing into the run, at its start and end, before either sees the other's.
+        net.setOnline(b, false)
+        typeInto(a, block.$find, 'end', '!')
+        typeInto(b, block.$find, 'start', '>')
+        net.setOnline(b, true)
+        await expectConverged((text) => {
+          expect(text.replace(/\n/g, '')).toMatch(/^x?>(alphabeta|betaalpha)!$/)
+        })
+      })
+    }
+  }
+
+  it('three people online type into one empty paragraph at once: each text once', async () => {
+    net = new HeadlessNetwork()
+    const a = net.join('A')
+    a.edit(EMPTY_BLOCKS.paragraph.$create)
+    const b = net.join('B')
+    const c = net.join('C')
+    await net.settle()
+    // Each types a word before anything reaches the others, then all messages flow.
+    typeInto(a, lastBlock, 'start', 'one')
+    typeInto(b, lastBlock, 'start', 'two')
+    typeInto(c, lastBlock, 'start', 'three')
+    for (const peer of net.peers) net.flushOutbox(peer)
+    await expectConverged((text) => {
+      for (const word of ['one', 'two', 'three']) expect(text.match(new RegExp(word, 'g'))).toHaveLength(1)
+      expect(text.length).toBe('x\n\nonetwothree'.length)
+    })
+  })
 })
 
 describe('what the binding syncs besides text', () => {
