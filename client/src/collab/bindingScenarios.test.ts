@@ -20,6 +20,7 @@ const {
 } = await import('lexical')
 const { $createTableNodeWithDimensions, $isTableCellNode } = await import('@lexical/table')
 const { HeadlessNetwork, freshContent } = await import('../testing/headlessCollab')
+const Y = await import('yjs')
 type Peer = import('../testing/headlessCollab').HeadlessPeer
 
 let net: InstanceType<typeof HeadlessNetwork>
@@ -229,6 +230,24 @@ describe('what the binding syncs besides text', () => {
     expect(a.text()).toBe('abc')
     expect(b.content()).toEqual(a.content())
     expect(await freshContent(net.server)).toEqual(a.content())
+  })
+
+  it('a paragraph a document holds inside a list item looks the same on a live page and a fresh one', async () => {
+    net = new HeadlessNetwork()
+    const a = net.join('A')
+    a.edit(() => {
+      $getRoot().append($createListNode('bullet').append($createListItemNode().append($createTextNode('b'))))
+    })
+    await net.settle()
+    // Concurrent block edits can leave a paragraph inside an item (random seed 56); here it is written
+    // straight into A's document, as a remote change. A's page updates the item, a fresh page builds it.
+    const list = a.binding.root.get(0) as InstanceType<typeof Y.XmlElement>
+    const paragraph = new Y.XmlElement('paragraph')
+    paragraph.insert(0, [new Y.XmlText('a')])
+    ;(list.get(0) as InstanceType<typeof Y.XmlElement>).insert(0, [paragraph])
+    await net.settle()
+    expect(a.text()).toContain('a')
+    expect(a.content()).toEqual(await freshContent(net.server))
   })
 
   it('numbered list items show the same numbers everywhere after concurrent inserts', async () => {
