@@ -209,3 +209,39 @@ test('B merges two lists offline while A types into the second: A’s text survi
     await expect(editorContent(page).locator('ul > li')).toHaveText(['one', '2three'])
   }
 })
+
+test('A and B, both offline, type into the same empty paragraph: each text once', async ({
+  tandem,
+  newUser,
+}) => {
+  // Each creates the paragraph's first Yjs text; the binding used to copy the second into the first
+  // on every page that received it ("alphabetabeta").
+  const doc = await createDocument(tandem.baseUrl, 'Empty paragraph')
+  const { ann, ben } = await twoPeopleOn(newUser, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.type('x')
+  await ann.keyboard.press('Enter')
+  await expect(editorContent(ben).locator('p')).toHaveCount(2)
+  await expectAllSaved(ann)
+
+  await goOffline(ann)
+  await goOffline(ben)
+  await placeCaretAtEnd(editorContent(ben).locator('p').last())
+  for (const [page, word] of [
+    [ann, 'alpha'],
+    [ben, 'beta'],
+  ] as const) {
+    await page.keyboard.type(word)
+    await expect(editorContent(page).locator('p').last()).toHaveText(word)
+  }
+  await comeBackOnline(ann)
+  await comeBackOnline(ben)
+
+  const { agreed } = await expectAllAgree(
+    newUser,
+    { ann, ben },
+    { editUrl: doc.editUrl, wsUrl: tandem.wsUrl, room: doc.id },
+  )
+  expect(agreed.text.match(/alpha/g)).toHaveLength(1)
+  expect(agreed.text.match(/beta/g)).toHaveLength(1)
+})

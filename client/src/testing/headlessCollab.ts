@@ -103,6 +103,12 @@ export class HeadlessPeer {
       () => this.editor.setRootElement(null),
       () => ownWindow.close(),
     )
+    // Registering a node transform queues an update that marks every node of its type dirty, with
+    // transforms on. Left pending, it absorbed the first remote update (Lexical runs queued updates
+    // together), so a page built here ran the list transform over remote content (merging adjacent
+    // lists) where a browser page, whose plugins registered long before the first message arrived,
+    // does not. Committed now, as in the browser.
+    this.editor.update(() => {}, { discrete: true })
   }
 
   /** Runs a local edit synchronously, as a keystroke's update would. */
