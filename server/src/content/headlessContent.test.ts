@@ -1,5 +1,6 @@
 import { createHeadlessEditor } from '@lexical/headless'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
+import { TITLE_TEXT_NAME } from '@tandem/shared/docLayout'
 import { EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $createImageNode } from '@tandem/shared/ImageNode'
 import { $createParagraphNode, $getRoot } from 'lexical'
@@ -46,9 +47,13 @@ describe('headless content', () => {
   it('a restore makes the document equal to the version: tables, code and images included', () => {
     const version = docWith('# Plan\n\n| a | **b** |\n| --- | --- |\n| 1 | 2 |\n\n```sql\nselect 1\n```\n')
     appendImage(version)
+    version.getText(TITLE_TEXT_NAME).insert(0, 'Plan v1')
     const live = docWith('Something else entirely\n\n- with a list\n')
+    live.getText(TITLE_TEXT_NAME).insert(0, 'Renamed since')
     Y.applyUpdate(live, createRestoreEdit(live, version))
     expect(renderContent(live, 'json')).toBe(renderContent(version, 'json'))
+    // The title is the version's too.
+    expect(live.getText(TITLE_TEXT_NAME).toString()).toBe('Plan v1')
     expect(readV2EditorState(live).root.children.map((node) => node.type)).toEqual([
       'heading',
       'table',
