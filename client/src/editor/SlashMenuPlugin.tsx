@@ -76,7 +76,7 @@ export function SlashMenuPlugin({ canInsertImages = false }: { canInsertImages?:
   const onSelectOption = useCallback(
     (option: BlockInsertOption, queryNode: TextNode | null, closeMenu: () => void) => {
       // Called inside an update, which reads the text as typed now (the list may be a render behind).
-      const typed = queryNode === null ? (query ?? '') : queryNode.getTextContent().replace(/^\//, '')
+      const typed = queryNode?.getTextContent().replace(/^\//, '') ?? ''
       const entry = entryForTypedQuery(option.entry, typed, inserts)
       closeMenu()
       if (entry === null) return
@@ -84,7 +84,8 @@ export function SlashMenuPlugin({ canInsertImages = false }: { canInsertImages?:
       queryNode?.remove()
       entry.run(editor)
     },
-    [editor, query, inserts],
+    // Stable while the menu is open: the typeahead re-registers its keys when this changes.
+    [editor, inserts],
   )
 
   return (
