@@ -13,13 +13,20 @@ const OUTPUT_LINES = 2000
 /** Two nodes compile the server with tsx on first start; the machine may be busy. */
 const CLUSTER_START_TIMEOUT_MS = 90_000
 
-/** Open WebSockets on `node` (its `tandem_connections` gauge); 0 for a stopped node. */
+/**
+ * Open document WebSockets on `node` (`tandem_connections` less `tandem_comment_connections`: each
+ * page also opens a comments socket, which nginx may place on either node); 0 for a stopped node.
+ */
 export async function connectionsOf(node: ClusterNode): Promise<number> {
   if (!node.isRunning()) return 0
   const res = await fetch(`${node.url}/metrics`)
-  const match = /^tandem_connections (\d+)$/m.exec(await res.text())
-  if (match === null) throw new Error(`no tandem_connections gauge in ${node.url}/metrics`)
-  return Number(match[1])
+  const text = await res.text()
+  const gauge = (name: string) => {
+    const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text)
+    if (match === null) throw new Error(`no ${name} gauge in ${node.url}/metrics`)
+    return Number(match[1])
+  }
+  return gauge('tandem_connections') - gauge('tandem_comment_connections')
 }
 
 /** `tandem_connections` of every node, in node order. */

@@ -48,6 +48,12 @@ export class Metrics {
     help: 'Open WebSocket connections',
     registers: [this.registry],
   })
+  /** Of `connections`, those of comments rooms (each open document in the app has one of each). */
+  readonly commentConnections = new Gauge({
+    name: 'tandem_comment_connections',
+    help: 'Open WebSocket connections to comments rooms (included in tandem_connections)',
+    registers: [this.registry],
+  })
   readonly rooms = new Gauge({
     name: 'tandem_rooms',
     help: 'Rooms loaded in memory',

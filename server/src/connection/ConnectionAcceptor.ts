@@ -6,7 +6,7 @@
  * which find their connection from the socket they are called on, and one expiry timer; a socket
  * holds no closures or timers of its own.
  */
-import { CLOSE_CODES } from '@tandem/shared'
+import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import type { RawData, WebSocket } from 'ws'
 import type { Logger } from '../logger'
 import type { ErrorPath, Metrics } from '../metrics'
@@ -116,6 +116,7 @@ export class ConnectionAcceptor {
     this.options.connections.add(connection)
     this.options.limits.add(target.room)
     metrics.connections.inc()
+    if (documentOfCommentsRoom(target.room) !== undefined) metrics.commentConnections.inc()
     if (target.identity.expiresAtMs !== null) this.expiries.add(connection, target.identity.expiresAtMs)
     ws.on('message', this.onMessage)
     ws.on('pong', this.onPong)
@@ -186,6 +187,7 @@ export class ConnectionAcceptor {
     this.options.connections.delete(connection)
     this.options.limits.remove(connection.roomName)
     metrics.connections.dec()
+    if (documentOfCommentsRoom(connection.roomName) !== undefined) metrics.commentConnections.dec()
     metrics.closes.labels(String(code)).inc()
     try {
       connection.markClosed()?.detach(connection)
