@@ -16,7 +16,7 @@ import {
 import { expect, test } from '../support/fixtures'
 
 /** Wide enough for the outline beside the paper. */
-const WIDE = { width: 1280, height: 800 }
+const WIDE = { width: 1440, height: 800 }
 
 // Each test does a lot with two browsers (the CI budget favours few, thorough tests): room for a loaded machine.
 test.slow()
