@@ -16,13 +16,15 @@ export interface HistoryOptions {
   >
   readonly logger: Pick<Logger, 'warn'>
   readonly onVersionCreated?: (version: VersionRecord) => void
+  /** An automatic version was refused: it would not fit beside the retention floor (counted). */
+  readonly onAutoVersionRefused?: () => void
 }
 
 export class History {
   readonly versions: DocumentHistory
   private readonly recorder: VersionRecorder
 
-  constructor({ store, config, logger, onVersionCreated }: HistoryOptions) {
+  constructor({ store, config, logger, onVersionCreated, onAutoVersionRefused }: HistoryOptions) {
     this.versions = new DocumentHistory({
       store,
       retention: { maxCount: config.maxVersionsPerDocument, maxBytes: config.maxVersionBytesPerDocument },
@@ -31,7 +33,15 @@ export class History {
     this.recorder = new VersionRecorder({
       idleMs: config.versionIdleMs,
       maxIntervalMs: config.versionMaxIntervalMs,
-      record: (request) => this.versions.takeVersion(request),
+      record: async (request) => {
+        const taken = await this.versions.takeVersion(request)
+        // Refused rather than pruning the floor (versionRetention.ts): older history is worth more.
+        if (taken === 'over-quota') {
+          logger.warn({ documentId: request.documentId }, 'automatic version refused: versions are full')
+          onAutoVersionRefused?.()
+        }
+        return taken
+      },
       onRecordFailed: (error, documentId) =>
         logger.warn({ err: error, documentId }, 'could not take an automatic version'),
     })
