@@ -77,4 +77,40 @@ describe('version history hardening', () => {
     expect(state.status).toBe(200)
     expect(state.headers.get('cache-control')).toBe('no-store')
   })
+
+  it('runs two restores, or two content replaces, sent at once one after the other: the document is one of them', async () => {
+    const { created, editKey } = await createDocumentOver(node.httpUrl, {
+      content: 'alpha one\n',
+      format: 'markdown',
+    })
+    const edit = `ShareKey ${editKey}`
+    const nameNow = async (name: string): Promise<string> => {
+      const response = await api(`${created.id}/versions`, edit, {
+        method: 'POST',
+        body: JSON.stringify({ name }),
+      })
+      expect(response.status).toBe(201)
+      return ((await response.json()) as { id: string }).id
+    }
+    const replace = (content: string) =>
+      api(`${created.id}/content`, edit, {
+        method: 'PUT',
+        body: JSON.stringify({ format: 'markdown', content }),
+      })
+    const markdown = async () => (await api(`${created.id}/content?format=markdown`, edit)).text()
+    const alpha = await nameNow('alpha')
+    expect((await replace('beta two\n')).status).toBe(204)
+    const beta = await nameNow('beta')
+    expect((await replace('gamma three\n')).status).toBe(204)
+
+    const restores = await Promise.all(
+      [alpha, beta].map((id) => api(`${created.id}/versions/${id}/restore`, edit, { method: 'POST' })),
+    )
+    expect(restores.map((r) => r.status)).toEqual([204, 204])
+    expect(['alpha one\n', 'beta two\n']).toContain(await markdown())
+
+    const replaces = await Promise.all([replace('delta four\n'), replace('epsilon five\n')])
+    expect(replaces.map((r) => r.status)).toEqual([204, 204])
+    expect(['delta four\n', 'epsilon five\n']).toContain(await markdown())
+  })
 })

@@ -20,6 +20,7 @@ import {
 } from '../uploads/uploadLimits'
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
 import { handleAppendContent, handleReadContent, handleReplaceContent } from './contentRoutes'
+import { DocumentWriteQueue } from './DocumentWriteQueue'
 import { handleDeleteDocument, handleListDocuments } from './documentAdminRoutes'
 import {
   handleCreateDocument,
@@ -106,6 +107,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     rateLimiter: deps.rateLimiter ?? new RateLimiter(DEFAULT_API_RATE_LIMIT),
     contentRateLimiter: deps.contentRateLimiter ?? new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT),
     contentWorker: deps.contentWorker ?? new ContentWorker(),
+    documentWrites: deps.documentWrites ?? new DocumentWriteQueue(),
     clientAddress: deps.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown'),
     maxBodyBytes: deps.maxBodyBytes ?? MAX_JSON_BODY_BYTES,
     uploads: deps.uploads ?? {

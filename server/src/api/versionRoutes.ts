@@ -120,13 +120,17 @@ export async function handleRestoreVersion({ req, res, params, deps }: ApiContex
   takeContentAllowance(req, deps)
   await requireDocument(deps, documentId)
   const version = await requireVersion(deps, documentId, versionId)
-  // What the document holds now is kept as a version before it is replaced.
-  await history(deps).recordPending(documentId)
-  await deps.rooms.use(documentId, async (room) => {
-    // Written against the room's state now; edits made while the worker runs merge with it as a
-    // peer's concurrent edits do. Committed like any peer's update: stored, then applied and sent.
-    const update = await deps.contentWorker.restore(Y.encodeStateAsUpdate(room.doc), version.state)
-    await unavailableAs503(room.applyServerEdit(restorerIdentity(credential), update))
+  // One restore (or content write) at a time per document: two at once (a double click) would each
+  // be written against the same state and leave a mix of both versions.
+  await deps.documentWrites.run(documentId, async () => {
+    // What the document holds now is kept as a version before it is replaced.
+    await history(deps).recordPending(documentId)
+    await deps.rooms.use(documentId, async (room) => {
+      // Written against the room's state now; edits made while the worker runs merge with it as a
+      // peer's concurrent edits do. Committed like any peer's update: stored, then applied and sent.
+      const update = await deps.contentWorker.restore(Y.encodeStateAsUpdate(room.doc), version.state)
+      await unavailableAs503(room.applyServerEdit(restorerIdentity(credential), update))
+    })
   })
   sendNoContent(res)
 }
