@@ -44,6 +44,8 @@ export class History {
       },
       onRecordFailed: (error, documentId) =>
         logger.warn({ err: error, documentId }, 'could not take an automatic version'),
+      onNoteFailed: (error, documentId) =>
+        logger.warn({ err: error, documentId }, 'could not note a committed update for history'),
     })
   }
 
@@ -62,8 +64,22 @@ export class History {
    * would have (their editors are listed on it). 'over-quota' when retention refuses it.
    */
   async takeNamedVersion(documentId: string, name: string): Promise<VersionRecord | 'over-quota' | null> {
+    // Claimed before the state is read, so edits committed meanwhile open a new window; given back
+    // unless the named version was stored, so a refused one does not lose the automatic version.
     const seen = this.recorder.claimWindow(documentId)
-    return this.versions.takeVersion({ documentId, kind: 'named', name, ...seen })
+    let taken: VersionRecord | 'over-quota' | null = null
+    try {
+      taken = await this.versions.takeVersion({
+        documentId,
+        kind: 'named',
+        name,
+        ...(seen ?? { editors: [], clients: [] }),
+      })
+      return taken
+    } finally {
+      if (seen !== null && (taken === null || taken === 'over-quota'))
+        this.recorder.returnWindow(documentId, seen)
+    }
   }
 
   /** Takes every pending automatic version and waits for them (shutdown, before the store closes). */
