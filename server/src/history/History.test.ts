@@ -29,8 +29,8 @@ function start(): { store: MemoryStore; history: History; warnings: string[] } {
     store,
     config: CONFIG,
     logger: {
-      warn: (_details: object, message: string): void => {
-        warnings.push(message)
+      warn: (_details: unknown, message?: string): void => {
+        warnings.push(message ?? '')
       },
     },
   })
