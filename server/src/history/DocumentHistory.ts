@@ -67,6 +67,8 @@ export class DocumentHistory {
       }
       const result = await this.options.store.addVersion(version, this.options.retention)
       if (result === 'over-quota') return result
+      // Deleted while its state was read: the insert checked, so no version outlives the document.
+      if (result === 'document-deleted') return null
       const { state: _state, ...record } = version
       this.options.onVersionCreated?.(record)
       return record

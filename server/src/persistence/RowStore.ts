@@ -169,7 +169,7 @@ export class RowStore implements DocumentStore {
     const existing = await this.listVersions(version.documentId)
     const plan = planVersionAdd(existing, record, retention, Date.now())
     if (plan.refused) return 'over-quota'
-    await this.adapter.insertVersion(writeVersionRow(version))
+    if (!(await this.adapter.insertVersion(writeVersionRow(version)))) return 'document-deleted'
     if (plan.doomed.length > 0) await this.adapter.deleteVersions(version.documentId, plan.doomed)
     return 'stored'
   }

@@ -5,8 +5,11 @@
 import type { VersionInfoRow, VersionRow } from './rowCodec'
 
 export interface VersionTable {
-  /** Rejects with `conflict` when the document already has a version with this id. */
-  insertVersion(row: VersionRow): Promise<void>
+  /**
+   * Rejects with `conflict` when the document already has a version with this id; false (nothing
+   * stored) when the document is marked deleted, checked in the same statement as the insert.
+   */
+  insertVersion(row: VersionRow): Promise<boolean>
   /** Without data; newest first, ties by version id descending. */
   selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]>
   selectVersion(documentId: string, versionId: string): Promise<VersionRow | null>

@@ -13,6 +13,8 @@
  *     the named quota gives 'over-quota' and changes nothing.
  * V5  Versions survive compaction of the room's log, and close and reopen.   [durable stores: reopen]
  * V6  Adding a version whose id the document already has rejects with 'conflict'.
+ * V7  Adding a version of a document marked deleted stores nothing ('document-deleted'), checked with
+ *     the insert, so a version taken while its document was deleted does not outlive it.
  */
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -166,5 +168,20 @@ export function defineVersionContract(
       .catch((rejection: unknown) => rejection)
     expect(error).toBeInstanceOf(StorageError)
     expect((error as StorageError).kind).toBe('conflict')
+  })
+
+  it('V7 a version of a deleted document is not stored, so none outlives it', async () => {
+    const store = getStore()
+    await store.createDocument({ id: 'doc1', title: 'T', createdAt: 1, deletedAt: null })
+    expect(await store.addVersion(version('before', 'kept'), ROOMY)).toBe('stored')
+    // Deleted while a version was being taken: the insert that follows stores nothing.
+    await store.deleteDocument('doc1')
+    expect(await store.addVersion(version('after', 'late'), ROOMY)).toBe('document-deleted')
+    expect(await store.addVersion(version('named', 'late', { kind: 'named', name: 'N' }), ROOMY)).toBe(
+      'document-deleted',
+    )
+    expect(await store.listVersions('doc1')).toEqual([])
+    // Rooms without a document record still get versions.
+    expect(await store.addVersion(version('free', 'x', { documentId: 'no-record' }), ROOMY)).toBe('stored')
   })
 }

@@ -216,7 +216,8 @@ export class MemoryDatabase implements StoreAdapter {
     return null
   }
 
-  async insertVersion(row: VersionRow): Promise<void> {
+  async insertVersion(row: VersionRow): Promise<boolean> {
+    if ((this.documents.get(row.document_id)?.deleted_at ?? null) !== null) return false
     let rows = this.versions.get(row.document_id)
     if (rows?.has(row.version_id)) {
       throw new StorageError('conflict', `version ${row.document_id}/${row.version_id} exists`)
@@ -227,6 +228,7 @@ export class MemoryDatabase implements StoreAdapter {
     }
     // A copy, as a database would store: the caller may reuse or mutate its buffer afterwards.
     rows.set(row.version_id, { ...row, data: (row.data as Uint8Array).slice() })
+    return true
   }
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {

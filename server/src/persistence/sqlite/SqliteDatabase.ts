@@ -178,9 +178,10 @@ export class SqliteDatabase implements StoreAdapter {
     ) as Promise<boolean>
   }
 
-  async insertVersion(row: VersionRow): Promise<void> {
+  async insertVersion(row: VersionRow): Promise<boolean> {
     // Synced: a named version someone was told exists must survive a power loss.
-    await this.write('addVersion', () => this.statements.insertVersion.run(row))
+    const { changes } = await this.write('addVersion', () => this.statements.insertVersion.run(row))
+    return changes > 0
   }
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {

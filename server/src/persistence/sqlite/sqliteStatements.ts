@@ -139,9 +139,11 @@ export function prepareStatements(db: Database): SqliteStatements {
     deleteUpdatesOfRoom: db.prepare('DELETE FROM updates WHERE room = ?'),
     deleteSnapshotOfRoom: db.prepare('DELETE FROM snapshots WHERE room = ?'),
     deleteUploadsOfDocument: db.prepare('DELETE FROM uploads WHERE document_id = ?'),
+    // Nothing is inserted for a deleted document: a version taken while it was deleted must not outlive it.
     insertVersion: db.prepare(`
       INSERT INTO versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
-      VALUES (@document_id, @version_id, @kind, @name, @created_at, @bytes, @editors, @clients, @data, @crc32)`),
+      SELECT @document_id, @version_id, @kind, @name, @created_at, @bytes, @editors, @clients, @data, @crc32
+      WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = @document_id AND deleted_at IS NOT NULL)`),
     selectVersionsOfDocument: db.prepare(`
       SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients
       FROM versions WHERE document_id = ? ORDER BY created_at DESC, version_id DESC`),
