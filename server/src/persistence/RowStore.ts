@@ -170,7 +170,7 @@ export class RowStore implements DocumentStore {
     const plan = planVersionAdd(existing, record, retention, Date.now())
     if (plan.refused) return 'over-quota'
     if (!(await this.adapter.insertVersion(writeVersionRow(version)))) return 'document-deleted'
-    if (plan.doomed.length > 0) await this.adapter.deleteVersions(version.documentId, plan.doomed)
+    if (plan.doomed.length > 0) await this.adapter.deleteAutoVersions(version.documentId, plan.doomed)
     return 'stored'
   }
 

@@ -15,5 +15,9 @@ export interface VersionTable {
   selectVersion(documentId: string, versionId: string): Promise<VersionRow | null>
   /** Sets the name and kind `named`; false when the document has no such version. */
   updateVersionName(documentId: string, versionId: string, name: string): Promise<boolean>
-  deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void>
+  /**
+   * Deletes those of the versions that are still automatic: one named (renamed) since pruning was
+   * planned stays.
+   */
+  deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void>
 }

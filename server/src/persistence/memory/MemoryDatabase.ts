@@ -253,9 +253,9 @@ export class MemoryDatabase implements StoreAdapter {
     return true
   }
 
-  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+  async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     const rows = this.versions.get(documentId)
-    for (const id of versionIds) rows?.delete(id)
+    for (const id of versionIds) if (rows?.get(id)?.kind === 'auto') rows.delete(id)
   }
 
   async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {

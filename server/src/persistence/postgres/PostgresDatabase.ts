@@ -233,9 +233,9 @@ export class PostgresDatabase implements StoreAdapter {
     return (rowCount ?? 0) > 0
   }
 
-  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+  async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     await this.pg.write('pruneVersions', () =>
-      this.pg.pool.query(sql.DELETE_VERSIONS, [documentId, [...versionIds]]),
+      this.pg.pool.query(sql.DELETE_AUTO_VERSIONS, [documentId, [...versionIds]]),
     )
   }
 

@@ -200,6 +200,8 @@ export const UPDATE_VERSION_NAME = `
   UPDATE tandem_versions SET name = $3, kind = 'named' WHERE document_id = $1 AND version_id = $2`
 
 /** Parameters: document id, version ids (array). */
-export const DELETE_VERSIONS = 'DELETE FROM tandem_versions WHERE document_id = $1 AND version_id = ANY($2)'
+/** Only automatic ones: a version named since pruning was planned stays. */
+export const DELETE_AUTO_VERSIONS =
+  "DELETE FROM tandem_versions WHERE document_id = $1 AND version_id = ANY($2) AND kind = 'auto'"
 
 export const DELETE_VERSIONS_OF_DOCUMENT = 'DELETE FROM tandem_versions WHERE document_id = $1'

@@ -199,11 +199,11 @@ export class SqliteDatabase implements StoreAdapter {
     return changes > 0
   }
 
-  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+  async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     // Not write(): a pruning lost to a power loss only leaves versions the next one prunes.
     this.commit('pruneVersions', () =>
       this.writeTransaction(() => {
-        for (const id of versionIds) this.statements.deleteVersion.run(documentId, id)
+        for (const id of versionIds) this.statements.deleteAutoVersion.run(documentId, id)
       }),
     )
   }

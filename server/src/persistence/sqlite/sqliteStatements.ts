@@ -60,7 +60,7 @@ export interface SqliteStatements {
   readonly selectVersionsOfDocument: Statement<[documentId: string], VersionInfoRow>
   readonly selectVersion: Statement<[documentId: string, versionId: string], VersionRow>
   readonly updateVersionName: Statement<[{ documentId: string; versionId: string; name: string }]>
-  readonly deleteVersion: Statement<[documentId: string, versionId: string]>
+  readonly deleteAutoVersion: Statement<[documentId: string, versionId: string]>
   readonly deleteVersionsOfDocument: Statement<[documentId: string]>
   readonly updateChangedAt: Statement<[{ id: string; at: number }]>
   readonly claimAnnouncement: Statement<[{ id: string; now: number; spacing: number }]>
@@ -153,7 +153,9 @@ export function prepareStatements(db: Database): SqliteStatements {
     updateVersionName: db.prepare(
       "UPDATE versions SET name = @name, kind = 'named' WHERE document_id = @documentId AND version_id = @versionId",
     ),
-    deleteVersion: db.prepare('DELETE FROM versions WHERE document_id = ? AND version_id = ?'),
+    deleteAutoVersion: db.prepare(
+      "DELETE FROM versions WHERE document_id = ? AND version_id = ? AND kind = 'auto'",
+    ),
     deleteVersionsOfDocument: db.prepare('DELETE FROM versions WHERE document_id = ?'),
     updateChangedAt: db.prepare(
       'UPDATE documents SET changed_at = max(coalesce(changed_at, 0), @at) WHERE id = @id',
