@@ -39,8 +39,8 @@ function countStateReads(store: DocumentStore): { readonly count: () => number }
 }
 
 describe('version history hardening', () => {
-  it('refuses to render a version past the content bound from its record, without reading its state', async () => {
-    const { created, viewKey } = await createDocumentOver(node.httpUrl, { title: 'Big' })
+  it('refuses to render or restore a version past the content bound from its record, without reading its state', async () => {
+    const { created, editKey, viewKey } = await createDocumentOver(node.httpUrl, { title: 'Big' })
     const state = new Uint8Array(MAX_CONTENT_DOCUMENT_BYTES + 1)
     await node.store.addVersion(
       {
@@ -59,6 +59,8 @@ describe('version history hardening', () => {
     const reads = countStateReads(node.store)
     const response = await api(`${created.id}/versions/big?format=markdown`, `ShareKey ${viewKey}`)
     expect(response.status).toBe(413)
+    const restore = await api(`${created.id}/versions/big/restore`, `ShareKey ${editKey}`, { method: 'POST' })
+    expect(restore.status).toBe(413)
     expect(reads.count()).toBe(0)
   })
 

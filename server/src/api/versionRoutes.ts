@@ -119,6 +119,7 @@ export async function handleRestoreVersion({ req, res, params, deps }: ApiContex
   const credential = await authorizeEditing(req, deps, documentId)
   takeContentAllowance(req, deps)
   await requireDocument(deps, documentId)
+  await requireRenderableSize(deps, documentId, versionId)
   const version = await requireVersion(deps, documentId, versionId)
   // One restore (or content write) at a time per document: two at once (a double click) would each
   // be written against the same state and leave a mix of both versions.
