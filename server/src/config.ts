@@ -508,7 +508,7 @@ export const OPTIONS = [
     env: 'MAX_VERSIONS_PER_DOCUMENT',
     parse: positiveInt,
     defaultValue: '200',
-    help: 'versions one document keeps; the oldest automatic ones go first, named ones are kept (naming past it: 413)',
+    help: 'versions one document keeps: half named (naming past it: 413), half automatic (oldest go first, never the hourly/daily floor)',
   },
   {
     key: 'maxVersionBytesPerDocument',

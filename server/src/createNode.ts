@@ -92,6 +92,7 @@ export async function createNode(
     onVersionCreated: ({ documentId, versionId, kind, name, editors }) => {
       void webhooks.publish({ type: 'version.created', documentId, versionId, kind, name, editors })
     },
+    onAutoVersionRefused: () => metrics.versionsRefused.inc(),
   })
   // Headless Lexical for the content API, on a worker thread started on first use.
   const contentWorker = new ContentWorker()

@@ -110,6 +110,11 @@ export class Metrics {
     help: 'Stored updates Yjs could not apply while loading a room (skipped, logged, left in storage)',
     registers: [this.registry],
   })
+  readonly versionsRefused = new Counter({
+    name: 'tandem_versions_refused_total',
+    help: "Automatic versions not taken because the document's automatic versions are full and pruning would break the retention floor (logged)",
+    registers: [this.registry],
+  })
   readonly layoutMigrations = new Counter({
     name: 'tandem_layout_migrations_total',
     help: 'Documents moved from the V1 to the V2 Lexical layout on load, by result (failed: room refused, nothing changed)',

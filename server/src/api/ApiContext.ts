@@ -8,6 +8,7 @@ import type { RateLimiter } from '../http/RateLimiter'
 import type { DocumentStore, UploadQuota } from '../persistence/DocumentStore'
 import type { RoomRegistry } from '../rooms/RoomRegistry'
 import type { UploadUrlSigner } from '../uploads/UploadUrlSigner'
+import type { DocumentWriteQueue } from './DocumentWriteQueue'
 
 /** The slice of a pino logger the API uses; a pino `Logger` fits as is. */
 export interface ApiLogger {
@@ -46,6 +47,8 @@ export interface ApiDeps {
    * (HISTORY_FOR_VIEWERS). Unset: those routes answer 404.
    */
   readonly history?: VersionHistoryDeps
+  /** Restores and content writes, one at a time per document. Default a new DocumentWriteQueue. */
+  readonly documentWrites?: DocumentWriteQueue
   /** The rate limit key of a request. Default: the socket's remote address (set this behind a proxy). */
   readonly clientAddress?: (req: IncomingMessage) => string
   /** Largest JSON body. Default MAX_JSON_BODY_BYTES (16 KiB). */

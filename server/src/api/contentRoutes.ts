@@ -74,25 +74,29 @@ async function writeContent(
   const request = readContentFields(await readContentRequestBody(req), true) as WriteContentRequest
   await requireDocument(deps, documentId)
   const author = editorIdentity(credential)
-  await deps.rooms.use(documentId, async (room) => {
-    // Written on the content worker against the room's state when it was queued, then committed
-    // like a peer's update: stored, then applied and sent to everyone here and, through the commit
-    // listeners, on other nodes. Edits made meanwhile merge with it as a peer's concurrent edits do
-    // (a `replace` removes what the document held when the job was queued).
-    const state = Y.encodeStateAsUpdate(room.doc)
-    const update = await deps.contentWorker.edit(state, mode, request.format, request.content)
-    await room.applyServerEdit(author, update).catch((error: unknown) => {
-      // The commit queue logged the failed batch; like a room's writers (4503), the caller may retry.
-      if (error instanceof StorageError && error.kind === 'unavailable') {
-        throw new ApiError(
-          HTTP_STATUS.SERVICE_UNAVAILABLE,
-          API_ERROR_CODES.SERVICE_UNAVAILABLE,
-          'storage is unavailable; nothing was changed, try again',
-        )
-      }
-      throw error
-    })
-  })
+  // One whole-document write at a time per document: a replace computed while another runs would
+  // be written against a state that no longer holds.
+  await deps.documentWrites.run(documentId, () =>
+    deps.rooms.use(documentId, async (room) => {
+      // Written on the content worker against the room's state when it was queued, then committed
+      // like a peer's update: stored, then applied and sent to everyone here and, through the commit
+      // listeners, on other nodes. Edits made meanwhile merge with it as a peer's concurrent edits do
+      // (a `replace` removes what the document held when the job was queued).
+      const state = Y.encodeStateAsUpdate(room.doc)
+      const update = await deps.contentWorker.edit(state, mode, request.format, request.content)
+      await room.applyServerEdit(author, update).catch((error: unknown) => {
+        // The commit queue logged the failed batch; like a room's writers (4503), the caller may retry.
+        if (error instanceof StorageError && error.kind === 'unavailable') {
+          throw new ApiError(
+            HTTP_STATUS.SERVICE_UNAVAILABLE,
+            API_ERROR_CODES.SERVICE_UNAVAILABLE,
+            'storage is unavailable; nothing was changed, try again',
+          )
+        }
+        throw error
+      })
+    }),
+  )
   sendNoContent(res)
 }
 

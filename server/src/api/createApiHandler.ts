@@ -21,6 +21,7 @@ import {
 import type { ApiDeps, ResolvedApiDeps, RouteHandler } from './ApiContext'
 import { handleListComments } from './commentRoutes'
 import { handleAppendContent, handleReadContent, handleReplaceContent } from './contentRoutes'
+import { DocumentWriteQueue } from './DocumentWriteQueue'
 import { handleDeleteDocument, handleListDocuments } from './documentAdminRoutes'
 import {
   handleCreateDocument,
@@ -108,6 +109,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     rateLimiter: deps.rateLimiter ?? new RateLimiter(DEFAULT_API_RATE_LIMIT),
     contentRateLimiter: deps.contentRateLimiter ?? new RateLimiter(DEFAULT_CONTENT_RATE_LIMIT),
     contentWorker: deps.contentWorker ?? new ContentWorker(),
+    documentWrites: deps.documentWrites ?? new DocumentWriteQueue(),
     clientAddress: deps.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown'),
     maxBodyBytes: deps.maxBodyBytes ?? MAX_JSON_BODY_BYTES,
     uploads: deps.uploads ?? {

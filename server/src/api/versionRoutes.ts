@@ -15,7 +15,11 @@ import {
   type VersionListResponse,
   type VersionSummary,
 } from '@tandem/shared'
-import { FORMAT_MEDIA_TYPES } from '@tandem/shared/content/contentFormats'
+import {
+  ContentLimitError,
+  FORMAT_MEDIA_TYPES,
+  MAX_CONTENT_DOCUMENT_BYTES,
+} from '@tandem/shared/content/contentFormats'
 import * as Y from 'yjs'
 import { ApiError } from '../http/ApiError'
 import { sendJson, sendNoContent } from '../http/sendJson'
@@ -64,13 +68,17 @@ export async function handleReadVersion({ req, res, params, deps }: ApiContext):
   await authorizeBrowsing(req, deps, documentId)
   takeContentAllowance(req, deps)
   await requireDocument(deps, documentId)
+  // The size from the records before the state is read: a render past the content bound is refused
+  // without loading the version (up to the whole byte quota) into memory.
+  if (format !== 'yjs') await requireRenderableSize(deps, documentId, versionId)
   const version = await requireVersion(deps, documentId, versionId)
   if (format === 'yjs') {
     res.writeHead(HTTP_STATUS.OK, {
       'Content-Type': 'application/octet-stream',
       'Content-Length': version.state.byteLength,
-      // A version never changes (only its name does): browsers may keep it.
-      'Cache-Control': 'private, max-age=86400, immutable',
+      // Not cached, though a version never changes: a revoked key must not keep reading it from a
+      // cache (the response would need Vary: Authorization, and browsers key caches by URL).
+      'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     })
     res.end(version.state)
@@ -111,14 +119,19 @@ export async function handleRestoreVersion({ req, res, params, deps }: ApiContex
   const credential = await authorizeEditing(req, deps, documentId)
   takeContentAllowance(req, deps)
   await requireDocument(deps, documentId)
+  await requireRenderableSize(deps, documentId, versionId)
   const version = await requireVersion(deps, documentId, versionId)
-  // What the document holds now is kept as a version before it is replaced.
-  await history(deps).recordPending(documentId)
-  await deps.rooms.use(documentId, async (room) => {
-    // Written against the room's state now; edits made while the worker runs merge with it as a
-    // peer's concurrent edits do. Committed like any peer's update: stored, then applied and sent.
-    const update = await deps.contentWorker.restore(Y.encodeStateAsUpdate(room.doc), version.state)
-    await unavailableAs503(room.applyServerEdit(restorerIdentity(credential), update))
+  // One restore (or content write) at a time per document: two at once (a double click) would each
+  // be written against the same state and leave a mix of both versions.
+  await deps.documentWrites.run(documentId, async () => {
+    // What the document holds now is kept as a version before it is replaced.
+    await history(deps).recordPending(documentId)
+    await deps.rooms.use(documentId, async (room) => {
+      // Written against the room's state now; edits made while the worker runs merge with it as a
+      // peer's concurrent edits do. Committed like any peer's update: stored, then applied and sent.
+      const update = await deps.contentWorker.restore(Y.encodeStateAsUpdate(room.doc), version.state)
+      await unavailableAs503(room.applyServerEdit(restorerIdentity(credential), update))
+    })
   })
   sendNoContent(res)
 }
@@ -174,6 +187,22 @@ async function authorizeEditing(
   }
   history(deps)
   return credential
+}
+
+/** Refuses (413, like the content worker) a version larger than the content API renders, from its record. */
+async function requireRenderableSize(
+  deps: ResolvedApiDeps,
+  documentId: string,
+  versionId: string,
+): Promise<void> {
+  const record = (await deps.store.listVersions(documentId)).find((v) => v.versionId === versionId)
+  if (record === undefined) throw noSuchVersion()
+  if (record.bytes > MAX_CONTENT_DOCUMENT_BYTES) {
+    throw new ContentLimitError(
+      'document-bytes',
+      `the version (${record.bytes} bytes) is larger than the content API handles (${MAX_CONTENT_DOCUMENT_BYTES})`,
+    )
+  }
 }
 
 async function requireVersion(

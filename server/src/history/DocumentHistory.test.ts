@@ -42,6 +42,21 @@ describe('DocumentHistory', () => {
     expect(announced).toEqual([version])
   })
 
+  it('refuses a named version past the named quota from the records, without reading the document', async () => {
+    const store = await storeWithText('full')
+    const history = new DocumentHistory({ store, retention: { maxCount: 2, maxBytes: 1_000_000 } })
+    const named = { documentId: 'doc', kind: 'named', name: 'N', editors: [], clients: [] } as const
+    expect(await history.takeVersion(named)).toMatchObject({ kind: 'named' })
+    let loads = 0
+    const load = store.load.bind(store)
+    store.load = (room) => {
+      loads++
+      return load(room)
+    }
+    expect(await history.takeVersion(named)).toBe('over-quota')
+    expect(loads).toBe(0)
+  })
+
   it('takes no version of a deleted document', async () => {
     const store = await storeWithText('gone')
     await store.createDocument({ id: 'doc', title: 'T', createdAt: 1, deletedAt: null })

@@ -10,6 +10,7 @@ import { compactUpdatesAdaptive } from '../persistence/compactUpdates'
 import type { DocumentStore, VersionRecord, VersionRetention } from '../persistence/DocumentStore'
 import type { FoldUpdates } from '../persistence/RowStore'
 import { SerialQueue } from '../persistence/SerialQueue'
+import { namedVersionsFit } from '../persistence/versionRetention'
 
 export interface DocumentHistoryOptions {
   readonly store: DocumentStore
@@ -50,6 +51,12 @@ export class DocumentHistory {
       // Rooms opened without the API have no record and get versions; a deleted document gets none.
       const document = await this.options.store.getDocument(request.documentId)
       if (document !== null && document.deletedAt !== null) return null
+      // From the records, before reading (and folding) the whole state: a full named quota must
+      // cost a caller one small query, not a read of the document. addVersion checks the bytes.
+      if (request.kind === 'named') {
+        const existing = await this.options.store.listVersions(request.documentId)
+        if (!namedVersionsFit(existing, this.options.retention, 0)) return 'over-quota'
+      }
       const state = await this.readState(request.documentId)
       const version = {
         ...request,
@@ -60,6 +67,8 @@ export class DocumentHistory {
       }
       const result = await this.options.store.addVersion(version, this.options.retention)
       if (result === 'over-quota') return result
+      // Deleted while its state was read: the insert checked, so no version outlives the document.
+      if (result === 'document-deleted') return null
       const { state: _state, ...record } = version
       this.options.onVersionCreated?.(record)
       return record

@@ -16,13 +16,15 @@ export interface HistoryOptions {
   >
   readonly logger: Pick<Logger, 'warn'>
   readonly onVersionCreated?: (version: VersionRecord) => void
+  /** An automatic version was refused: it would not fit beside the retention floor (counted). */
+  readonly onAutoVersionRefused?: () => void
 }
 
 export class History {
   readonly versions: DocumentHistory
   private readonly recorder: VersionRecorder
 
-  constructor({ store, config, logger, onVersionCreated }: HistoryOptions) {
+  constructor({ store, config, logger, onVersionCreated, onAutoVersionRefused }: HistoryOptions) {
     this.versions = new DocumentHistory({
       store,
       retention: { maxCount: config.maxVersionsPerDocument, maxBytes: config.maxVersionBytesPerDocument },
@@ -31,9 +33,19 @@ export class History {
     this.recorder = new VersionRecorder({
       idleMs: config.versionIdleMs,
       maxIntervalMs: config.versionMaxIntervalMs,
-      record: (request) => this.versions.takeVersion(request),
+      record: async (request) => {
+        const taken = await this.versions.takeVersion(request)
+        // Refused rather than pruning the floor (versionRetention.ts): older history is worth more.
+        if (taken === 'over-quota') {
+          logger.warn({ documentId: request.documentId }, 'automatic version refused: versions are full')
+          onAutoVersionRefused?.()
+        }
+        return taken
+      },
       onRecordFailed: (error, documentId) =>
         logger.warn({ err: error, documentId }, 'could not take an automatic version'),
+      onNoteFailed: (error, documentId) =>
+        logger.warn({ err: error, documentId }, 'could not note a committed update for history'),
     })
   }
 
@@ -52,8 +64,22 @@ export class History {
    * would have (their editors are listed on it). 'over-quota' when retention refuses it.
    */
   async takeNamedVersion(documentId: string, name: string): Promise<VersionRecord | 'over-quota' | null> {
+    // Claimed before the state is read, so edits committed meanwhile open a new window; given back
+    // unless the named version was stored, so a refused one does not lose the automatic version.
     const seen = this.recorder.claimWindow(documentId)
-    return this.versions.takeVersion({ documentId, kind: 'named', name, ...seen })
+    let taken: VersionRecord | 'over-quota' | null = null
+    try {
+      taken = await this.versions.takeVersion({
+        documentId,
+        kind: 'named',
+        name,
+        ...(seen ?? { editors: [], clients: [] }),
+      })
+      return taken
+    } finally {
+      if (seen !== null && (taken === null || taken === 'over-quota'))
+        this.recorder.returnWindow(documentId, seen)
+    }
   }
 
   /** Takes every pending automatic version and waits for them (shutdown, before the store closes). */

@@ -20,6 +20,8 @@ export interface VersionRecorderOptions {
   readonly record: (request: VersionRequest) => Promise<unknown>
   /** A version could not be taken (storage down): the next commit opens a new window. */
   readonly onRecordFailed: (error: unknown, documentId: string) => void
+  /** A committed update could not be noted (Yjs could not parse it); the rest of its batch still is. */
+  readonly onNoteFailed?: (error: unknown, documentId: string) => void
 }
 
 interface Window {
@@ -39,7 +41,14 @@ export class VersionRecorder {
   /** The commit queue listener: cheap per update (a parse of its struct headers, no doc). */
   readonly onCommitted: CommitListener = (entries) => {
     const now = Date.now()
-    for (const { room, update, author } of entries) this.note(room, update, author, now)
+    for (const { room, update, author } of entries) {
+      // One update Yjs cannot parse must not cost the rest of the batch their versions.
+      try {
+        this.note(room, update, author, now)
+      } catch (error) {
+        this.options.onNoteFailed?.(error, room)
+      }
+    }
   }
 
   /** Takes the document's pending version now, if it has one (before a restore overwrites it). */
@@ -49,14 +58,30 @@ export class VersionRecorder {
 
   /**
    * Ends the document's window without taking a version, and returns who it saw: a named version
-   * taken now covers those edits instead.
+   * taken now covers those edits instead; null when the document has no open window.
    */
-  claimWindow(documentId: string): Pick<VersionRequest, 'editors' | 'clients'> {
+  claimWindow(documentId: string): Pick<VersionRequest, 'editors' | 'clients'> | null {
     const window = this.windows.get(documentId)
-    if (window === undefined) return { editors: [], clients: [] }
+    if (window === undefined) return null
     clearTimeout(window.timer)
     this.windows.delete(documentId)
     return { editors: [...window.editors], clients: [...window.clients] }
+  }
+
+  /**
+   * Gives back what claimWindow returned when the named version that was to cover it was not taken
+   * (refused, or storage failed): those edits are recorded by an automatic version after all.
+   */
+  returnWindow(documentId: string, seen: Pick<VersionRequest, 'editors' | 'clients'>): void {
+    const window = this.windows.get(documentId) ?? this.openWindow(documentId, Date.now())
+    for (const editor of seen.editors) {
+      if (window.editors.size < MAX_VERSION_EDITORS) window.editors.add(editor)
+    }
+    for (const [clientId, editor] of seen.clients) {
+      if (window.clients.size < MAX_VERSION_CLIENTS && !window.clients.has(clientId)) {
+        window.clients.set(clientId, editor)
+      }
+    }
   }
 
   /** Takes every pending version and waits for them (shutdown). */
@@ -68,14 +93,7 @@ export class VersionRecorder {
   private note(documentId: string, update: Uint8Array, author: string | undefined, now: number): void {
     let window = this.windows.get(documentId)
     if (window === undefined) {
-      if (this.windows.size >= MAX_OPEN_VERSION_WINDOWS) {
-        const oldest = this.windows.keys().next().value
-        if (oldest !== undefined) void this.closeWindow(oldest)
-      }
-      const timer = setTimeout(() => void this.closeWindow(documentId), this.options.idleMs)
-      timer.unref()
-      window = { openedAt: now, editors: new Set(), clients: new Map(), timer }
-      this.windows.set(documentId, window)
+      window = this.openWindow(documentId, now)
     } else {
       // Quiet means no commit for idleMs: each commit starts the wait again.
       window.timer.refresh()
@@ -91,6 +109,18 @@ export class VersionRecorder {
       }
     }
     if (now - window.openedAt >= this.options.maxIntervalMs) void this.closeWindow(documentId)
+  }
+
+  private openWindow(documentId: string, now: number): Window {
+    if (this.windows.size >= MAX_OPEN_VERSION_WINDOWS) {
+      const oldest = this.windows.keys().next().value
+      if (oldest !== undefined) void this.closeWindow(oldest)
+    }
+    const timer = setTimeout(() => void this.closeWindow(documentId), this.options.idleMs)
+    timer.unref()
+    const window: Window = { openedAt: now, editors: new Set(), clients: new Map(), timer }
+    this.windows.set(documentId, window)
+    return window
   }
 
   private closeWindow(documentId: string): Promise<unknown> {

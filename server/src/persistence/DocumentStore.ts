@@ -130,8 +130,11 @@ export interface VersionRetention {
   readonly maxBytes: number
 }
 
-/** `stored`: added (older automatic versions may have been pruned); `over-quota`: nothing stored. */
-export type AddVersionResult = 'stored' | 'over-quota'
+/**
+ * `stored`: added (older automatic versions may have been pruned); `over-quota`: nothing stored;
+ * `document-deleted`: nothing stored, the document was deleted (maybe while the version was taken).
+ */
+export type AddVersionResult = 'stored' | 'over-quota' | 'document-deleted'
 
 /**
  * Failures reject with StorageError (see StorageError.ts): `unavailable` (cannot read or write now),

@@ -42,7 +42,7 @@ import { StorageError } from './StorageError'
 import type { UpdateLog } from './UpdateLog'
 import type { VersionTable } from './VersionTable'
 import { validateEntries } from './validateEntries'
-import { namedVersionsFit, planVersionPruning } from './versionRetention'
+import { namedVersionsFit, planVersionAdd } from './versionRetention'
 import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 
 /** Folds a snapshot and its log into one update. */
@@ -159,19 +159,18 @@ export class RowStore implements DocumentStore {
   }
 
   /**
-   * Insert, then prune: two nodes adding at once may each prune with a list missing the other's
-   * version, which only leaves an extra version until the next one is added.
+   * Plans from the records (versionRetention.ts), then inserts and prunes: two nodes adding at once
+   * may each plan with a list missing the other's version, which only leaves an extra version until
+   * the next one is added.
    */
   async addVersion(version: StoredVersion, retention: VersionRetention): Promise<AddVersionResult> {
     this.assertOpen('addVersion')
-    if (version.kind === 'named') {
-      const existing = await this.listVersions(version.documentId)
-      if (!namedVersionsFit(existing, retention, version.state.byteLength)) return 'over-quota'
-    }
-    await this.adapter.insertVersion(writeVersionRow(version))
-    const versions = await this.listVersions(version.documentId)
-    const doomed = planVersionPruning(versions, retention, Date.now(), version.versionId)
-    if (doomed.length > 0) await this.adapter.deleteVersions(version.documentId, doomed)
+    const { state: _state, ...record } = version
+    const existing = await this.listVersions(version.documentId)
+    const plan = planVersionAdd(existing, record, retention, Date.now())
+    if (plan.refused) return 'over-quota'
+    if (!(await this.adapter.insertVersion(writeVersionRow(version)))) return 'document-deleted'
+    if (plan.doomed.length > 0) await this.adapter.deleteAutoVersions(version.documentId, plan.doomed)
     return 'stored'
   }
 

@@ -5,12 +5,19 @@
 import type { VersionInfoRow, VersionRow } from './rowCodec'
 
 export interface VersionTable {
-  /** Rejects with `conflict` when the document already has a version with this id. */
-  insertVersion(row: VersionRow): Promise<void>
+  /**
+   * Rejects with `conflict` when the document already has a version with this id; false (nothing
+   * stored) when the document is marked deleted, checked in the same statement as the insert.
+   */
+  insertVersion(row: VersionRow): Promise<boolean>
   /** Without data; newest first, ties by version id descending. */
   selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]>
   selectVersion(documentId: string, versionId: string): Promise<VersionRow | null>
   /** Sets the name and kind `named`; false when the document has no such version. */
   updateVersionName(documentId: string, versionId: string, name: string): Promise<boolean>
-  deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void>
+  /**
+   * Deletes those of the versions that are still automatic: one named (renamed) since pruning was
+   * planned stays.
+   */
+  deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void>
 }

@@ -7,11 +7,14 @@
  * V2  Versions list newest first (ties by id descending), without state; a document without versions
  *     lists none.
  * V3  Naming a version sets its name and makes it named; an unknown version gives null.
- * V4  Retention: past the count or byte bound the oldest automatic versions go, never named ones nor
- *     the one just added; a named version (added, or named from an automatic one) that would take the
- *     named ones past a bound gives 'over-quota' and changes nothing.
+ * V4  Retention (versionRetention.ts): named and automatic versions each have half of the count and
+ *     byte bounds. Past their quota the oldest automatic versions go (never the floor, never named
+ *     ones, never the one just added); a named version (added, or named from an automatic one) past
+ *     the named quota gives 'over-quota' and changes nothing.
  * V5  Versions survive compaction of the room's log, and close and reopen.   [durable stores: reopen]
  * V6  Adding a version whose id the document already has rejects with 'conflict'.
+ * V7  Adding a version of a document marked deleted stores nothing ('document-deleted'), checked with
+ *     the insert, so a version taken while its document was deleted does not outlive it.
  */
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -97,36 +100,40 @@ export function defineVersionContract(
     expect(await store.nameVersion('doc2', 'v1', 'x', ROOMY)).toBeNull()
   })
 
-  it('V4 retention drops the oldest automatic versions, keeps named ones, and refuses named past the bounds', async () => {
+  it('V4 retention: named and automatic versions have separate quotas; the oldest automatic go, named never', async () => {
     const store = getStore()
     const now = Date.now()
-    const bound: VersionRetention = { maxCount: 3, maxBytes: 10_000_000 }
+    // Half of each bound for named versions (3), half for automatic ones (3).
+    const bound: VersionRetention = { maxCount: 6, maxBytes: 10_000_000 }
     await store.addVersion(version('n1', 'named', { createdAt: now - 5000, kind: 'named', name: 'N' }), bound)
-    for (const [index, id] of ['a1', 'a2', 'a3'].entries()) {
+    for (const [index, id] of ['a1', 'a2', 'a3', 'a4'].entries()) {
       expect(await store.addVersion(version(id, id, { createdAt: now - 4000 + index * 1000 }), bound)).toBe(
         'stored',
       )
     }
-    // Four would pass the count: the oldest automatic one (a1) went, the named one stayed.
-    expect((await store.listVersions('doc1')).map((v) => v.versionId)).toEqual(['a3', 'a2', 'n1'])
-    // Naming two more fills the bound with named versions; a third named one is refused.
+    // A fourth automatic one passes their quota: the oldest (a1) went, the named one stayed.
+    expect((await store.listVersions('doc1')).map((v) => v.versionId)).toEqual(['a4', 'a3', 'a2', 'n1'])
+    // Naming two fills the named quota; a fourth named one, added or renamed, is refused.
     expect(await store.nameVersion('doc1', 'a2', 'two', bound)).toMatchObject({ kind: 'named' })
     expect(await store.nameVersion('doc1', 'a3', 'three', bound)).toMatchObject({ kind: 'named' })
     expect(await store.addVersion(version('n4', 'x', { kind: 'named', name: 'four' }), bound)).toBe(
       'over-quota',
     )
     expect(await store.getVersion('doc1', 'n4')).toBeNull()
-    // An automatic version is still taken (it is the newest), and naming it is refused.
-    expect(await store.addVersion(version('a4', 'a4', { createdAt: now }), bound)).toBe('stored')
     expect(await store.nameVersion('doc1', 'a4', 'four', bound)).toBe('over-quota')
-    expect((await store.listVersions('doc1')).map((v) => [v.versionId, v.kind])).toEqual([
-      ['a4', 'auto'],
-      ['a3', 'named'],
+    // Named versions never push automatic ones out: three automatic ones fit beside three named.
+    for (const id of ['a5', 'a6'])
+      expect(await store.addVersion(version(id, id, { createdAt: now }), bound)).toBe('stored')
+    expect((await store.listVersions('doc1')).map((v) => [v.versionId, v.kind]).sort()).toEqual([
       ['a2', 'named'],
+      ['a3', 'named'],
+      ['a4', 'auto'],
+      ['a5', 'auto'],
+      ['a6', 'auto'],
       ['n1', 'named'],
     ])
-    // The byte bound works the same way.
-    const small: VersionRetention = { maxCount: 100, maxBytes: version('b', 'bb').bytes * 2 }
+    // The byte bound works the same way (automatic versions have half of it).
+    const small: VersionRetention = { maxCount: 100, maxBytes: version('b', 'bb').bytes * 4 }
     await store.addVersion(version('b1', 'b1', { documentId: 'doc3', createdAt: now - 2000 }), small)
     await store.addVersion(version('b2', 'b2', { documentId: 'doc3', createdAt: now - 1000 }), small)
     await store.addVersion(version('b3', 'b3', { documentId: 'doc3', createdAt: now }), small)
@@ -161,5 +168,20 @@ export function defineVersionContract(
       .catch((rejection: unknown) => rejection)
     expect(error).toBeInstanceOf(StorageError)
     expect((error as StorageError).kind).toBe('conflict')
+  })
+
+  it('V7 a version of a deleted document is not stored, so none outlives it', async () => {
+    const store = getStore()
+    await store.createDocument({ id: 'doc1', title: 'T', createdAt: 1, deletedAt: null })
+    expect(await store.addVersion(version('before', 'kept'), ROOMY)).toBe('stored')
+    // Deleted while a version was being taken: the insert that follows stores nothing.
+    await store.deleteDocument('doc1')
+    expect(await store.addVersion(version('after', 'late'), ROOMY)).toBe('document-deleted')
+    expect(await store.addVersion(version('named', 'late', { kind: 'named', name: 'N' }), ROOMY)).toBe(
+      'document-deleted',
+    )
+    expect(await store.listVersions('doc1')).toEqual([])
+    // Rooms without a document record still get versions.
+    expect(await store.addVersion(version('free', 'x', { documentId: 'no-record' }), ROOMY)).toBe('stored')
   })
 }

@@ -1,8 +1,12 @@
 /**
- * Which versions a document drops when it gains one: named versions stay; automatic ones are thinned
- * with age (all of the last day, one an hour for the week before, one a day after that), then the
- * oldest automatic ones go until the document is within its count and byte bounds. Written once,
- * above every adapter.
+ * Which versions a document keeps when it gains one, written once above every adapter. Named and
+ * automatic versions have separate quotas (each half of the document's count and byte bounds), so
+ * naming or renaming, which an edit link allows, can never push automatic versions out. Automatic
+ * versions are thinned with age (all of the last day, one an hour for the week before, one a day after
+ * that), then the oldest go until they fit their quota, but never the floor: the newest automatic
+ * version of each hour of the last day and of each day of the last 30 days. A new automatic version
+ * that cannot fit without breaking the floor is refused, so an attacker who grows the document or
+ * takes many versions can erase at most the current hour's automatic versions, not older history.
  */
 import type { VersionRecord, VersionRetention } from './DocumentStore'
 
@@ -16,55 +20,112 @@ export const VERSION_THINNING: readonly { readonly olderThanMs: number; readonly
 ]
 
 /**
- * The ids to delete from `versions` (newest first) at `now`. `keepId` (the version just added) is
- * never deleted, so the bounds can be passed by that one version when named versions fill them.
+ * The floor: automatic versions no younger than `withinMs` that are the newest of their
+ * `onePerMs` slot are never pruned for the bounds (at most 24 + 30 versions).
  */
-export function planVersionPruning(
-  versions: readonly VersionRecord[],
+export const VERSION_FLOOR: readonly { readonly withinMs: number; readonly onePerMs: number }[] = [
+  { withinMs: DAY_MS, onePerMs: HOUR_MS },
+  { withinMs: 30 * DAY_MS, onePerMs: DAY_MS },
+]
+
+/** The share of each bound named versions may use; automatic ones have the rest. */
+export const NAMED_VERSION_SHARE = 0.5
+
+/** The bounds of one kind of version within a document's retention. */
+export function quotaOf(kind: VersionRecord['kind'], retention: VersionRetention): VersionRetention {
+  const named = {
+    maxCount: Math.floor(retention.maxCount * NAMED_VERSION_SHARE),
+    maxBytes: Math.floor(retention.maxBytes * NAMED_VERSION_SHARE),
+  }
+  if (kind === 'named') return named
+  return { maxCount: retention.maxCount - named.maxCount, maxBytes: retention.maxBytes - named.maxBytes }
+}
+
+/** What to do with a new version: refuse it, or store it and delete `doomed` (automatic ones only). */
+export type VersionPlan =
+  | { readonly refused: true }
+  | { readonly refused: false; readonly doomed: readonly string[] }
+
+/**
+ * The plan for adding `added` (its record; the state is not needed) to `existing` (newest first) at
+ * `now`. A named version only has to fit the named quota and prunes nothing.
+ */
+export function planVersionAdd(
+  existing: readonly VersionRecord[],
+  added: VersionRecord,
   retention: VersionRetention,
   now: number,
-  keepId: string,
-): string[] {
-  const doomed = new Set<string>()
-  const slotsTaken = new Set<string>()
-  for (const version of versions) {
-    if (version.kind !== 'auto' || version.versionId === keepId) continue
-    const tier = VERSION_THINNING.find((t) => now - version.createdAt > t.olderThanMs)
-    if (tier === undefined) continue
-    const slot = `${tier.keepOnePerMs}:${Math.floor(version.createdAt / tier.keepOnePerMs)}`
-    // Newest first: the first version seen in a slot is the one kept.
-    if (slotsTaken.has(slot)) doomed.add(version.versionId)
-    else slotsTaken.add(slot)
+): VersionPlan {
+  if (added.kind === 'named') {
+    return namedVersionsFit(existing, retention, added.bytes)
+      ? { refused: false, doomed: [] }
+      : { refused: true }
   }
+  const autos = [added, ...existing.filter((version) => version.kind === 'auto')].sort(
+    (a, b) => b.createdAt - a.createdAt,
+  )
+  const doomed = new Set(thinnedOut(autos, now))
+  const floor = floorOf(autos, now)
+  const quota = quotaOf('auto', retention)
   let count = 0
   let bytes = 0
-  for (const version of versions) {
+  for (const version of autos) {
     if (doomed.has(version.versionId)) continue
     count++
     bytes += version.bytes
   }
-  // Oldest automatic versions go first until the document fits.
-  for (
-    let i = versions.length - 1;
-    i >= 0 && (count > retention.maxCount || bytes > retention.maxBytes);
-    i--
-  ) {
-    const version = versions[i]!
-    if (version.kind !== 'auto' || version.versionId === keepId || doomed.has(version.versionId)) continue
-    doomed.add(version.versionId)
+  // Oldest automatic versions go first until they fit, never the floor nor the one being added.
+  for (let i = autos.length - 1; i >= 0 && (count > quota.maxCount || bytes > quota.maxBytes); i--) {
+    const version = autos[i]!
+    const id = version.versionId
+    if (id === added.versionId || doomed.has(id) || floor.has(id)) continue
+    doomed.add(id)
     count--
     bytes -= version.bytes
   }
-  return [...doomed]
+  if (count > quota.maxCount || bytes > quota.maxBytes) return { refused: true }
+  return { refused: false, doomed: [...doomed] }
 }
 
-/** Whether the named versions alone, plus `added`, fit the retention bounds. */
+/** Whether the named versions, plus one more of `addedBytes`, fit the named quota. */
 export function namedVersionsFit(
   versions: readonly VersionRecord[],
   retention: VersionRetention,
   addedBytes: number,
 ): boolean {
+  const quota = quotaOf('named', retention)
   const named = versions.filter((version) => version.kind === 'named')
   const bytes = named.reduce((sum, version) => sum + version.bytes, 0)
-  return named.length + 1 <= retention.maxCount && bytes + addedBytes <= retention.maxBytes
+  return named.length + 1 <= quota.maxCount && bytes + addedBytes <= quota.maxBytes
+}
+
+/** Automatic versions (newest first) that thinning drops: all but the newest of each aged slot. */
+function thinnedOut(autos: readonly VersionRecord[], now: number): string[] {
+  const doomed: string[] = []
+  const slotsTaken = new Set<string>()
+  for (const version of autos) {
+    const tier = VERSION_THINNING.find((t) => now - version.createdAt > t.olderThanMs)
+    if (tier === undefined) continue
+    const slot = `${tier.keepOnePerMs}:${Math.floor(version.createdAt / tier.keepOnePerMs)}`
+    // Newest first: the first version seen in a slot is the one kept.
+    if (slotsTaken.has(slot)) doomed.push(version.versionId)
+    else slotsTaken.add(slot)
+  }
+  return doomed
+}
+
+/** The ids of the floor among `autos` (newest first): see VERSION_FLOOR. */
+function floorOf(autos: readonly VersionRecord[], now: number): Set<string> {
+  const floor = new Set<string>()
+  for (const { withinMs, onePerMs } of VERSION_FLOOR) {
+    const slotsTaken = new Set<number>()
+    for (const version of autos) {
+      if (now - version.createdAt > withinMs) break
+      const slot = Math.floor(version.createdAt / onePerMs)
+      if (slotsTaken.has(slot)) continue
+      slotsTaken.add(slot)
+      floor.add(version.versionId)
+    }
+  }
+  return floor
 }

@@ -59,16 +59,36 @@ export async function startNode(
   return listenForTest(overrides, (config) => createNode(config, createLogger('silent', false), adapters))
 }
 
+/**
+ * startNode for a whole file (from beforeAll): the caller tears it down with the returned close,
+ * from afterAll, since onTestFinished only works inside a test.
+ */
+export async function startSharedNode(
+  overrides: Partial<OptionValues> = {},
+  adapters: NodeAdapters = {},
+): Promise<{ readonly node: TestServer; readonly close: () => Promise<void> }> {
+  let close: () => Promise<void> = async () => {}
+  const node = await listenForTest(
+    overrides,
+    (config) => createNode(config, createLogger('silent', false), adapters),
+    (teardown) => {
+      close = teardown
+    },
+  )
+  return { node, close: () => close() }
+}
+
 /** Builds a server on a fresh data directory, listens on a free port, and tears both down with the test. */
 async function listenForTest(
   overrides: Partial<OptionValues>,
   build: (config: Config) => Promise<TandemServer>,
+  registerTeardown: (teardown: () => Promise<void>) => void = onTestFinished,
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-test-'))
   const config = loadConfig({}, [], { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...overrides })
   const server = await build(config)
   const port = await server.listen()
-  onTestFinished(async () => {
+  registerTeardown(async () => {
     await server.close()
     rmSync(dataDir, { recursive: true, force: true })
   })

@@ -216,7 +216,8 @@ export class MemoryDatabase implements StoreAdapter {
     return null
   }
 
-  async insertVersion(row: VersionRow): Promise<void> {
+  async insertVersion(row: VersionRow): Promise<boolean> {
+    if ((this.documents.get(row.document_id)?.deleted_at ?? null) !== null) return false
     let rows = this.versions.get(row.document_id)
     if (rows?.has(row.version_id)) {
       throw new StorageError('conflict', `version ${row.document_id}/${row.version_id} exists`)
@@ -227,6 +228,7 @@ export class MemoryDatabase implements StoreAdapter {
     }
     // A copy, as a database would store: the caller may reuse or mutate its buffer afterwards.
     rows.set(row.version_id, { ...row, data: (row.data as Uint8Array).slice() })
+    return true
   }
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
@@ -251,9 +253,9 @@ export class MemoryDatabase implements StoreAdapter {
     return true
   }
 
-  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+  async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     const rows = this.versions.get(documentId)
-    for (const id of versionIds) rows?.delete(id)
+    for (const id of versionIds) if (rows?.get(id)?.kind === 'auto') rows.delete(id)
   }
 
   async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {

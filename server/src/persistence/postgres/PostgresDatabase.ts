@@ -196,9 +196,9 @@ export class PostgresDatabase implements StoreAdapter {
     )
   }
 
-  async insertVersion(row: VersionRow): Promise<void> {
+  async insertVersion(row: VersionRow): Promise<boolean> {
     const data = row.data as Uint8Array
-    await this.pg.write('addVersion', () =>
+    const { rowCount } = await this.pg.write('addVersion', () =>
       this.pg.pool.query(sql.INSERT_VERSION, [
         row.document_id,
         row.version_id,
@@ -212,6 +212,7 @@ export class PostgresDatabase implements StoreAdapter {
         row.crc32 | 0,
       ]),
     )
+    return (rowCount ?? 0) > 0
   }
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
@@ -232,9 +233,9 @@ export class PostgresDatabase implements StoreAdapter {
     return (rowCount ?? 0) > 0
   }
 
-  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+  async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     await this.pg.write('pruneVersions', () =>
-      this.pg.pool.query(sql.DELETE_VERSIONS, [documentId, [...versionIds]]),
+      this.pg.pool.query(sql.DELETE_AUTO_VERSIONS, [documentId, [...versionIds]]),
     )
   }
 

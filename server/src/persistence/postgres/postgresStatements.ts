@@ -182,9 +182,11 @@ export const SELECT_UPLOADS_OF_DOCUMENT = `
  */
 export const PROBE_WRITABLE = 'SELECT pg_current_xact_id()'
 
+/** Nothing is inserted for a deleted document: a version taken while it was deleted must not outlive it. */
 export const INSERT_VERSION = `
   INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+  SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, $6::bigint, $7::text, $8::text, $9::bytea, $10::integer
+  WHERE NOT EXISTS (SELECT 1 FROM tandem_documents WHERE id = $1::text AND deleted_at IS NOT NULL)`
 
 export const SELECT_VERSIONS_OF_DOCUMENT = `
   SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients
@@ -198,6 +200,8 @@ export const UPDATE_VERSION_NAME = `
   UPDATE tandem_versions SET name = $3, kind = 'named' WHERE document_id = $1 AND version_id = $2`
 
 /** Parameters: document id, version ids (array). */
-export const DELETE_VERSIONS = 'DELETE FROM tandem_versions WHERE document_id = $1 AND version_id = ANY($2)'
+/** Only automatic ones: a version named since pruning was planned stays. */
+export const DELETE_AUTO_VERSIONS =
+  "DELETE FROM tandem_versions WHERE document_id = $1 AND version_id = ANY($2) AND kind = 'auto'"
 
 export const DELETE_VERSIONS_OF_DOCUMENT = 'DELETE FROM tandem_versions WHERE document_id = $1'

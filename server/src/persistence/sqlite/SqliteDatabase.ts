@@ -178,9 +178,10 @@ export class SqliteDatabase implements StoreAdapter {
     ) as Promise<boolean>
   }
 
-  async insertVersion(row: VersionRow): Promise<void> {
+  async insertVersion(row: VersionRow): Promise<boolean> {
     // Synced: a named version someone was told exists must survive a power loss.
-    await this.write('addVersion', () => this.statements.insertVersion.run(row))
+    const { changes } = await this.write('addVersion', () => this.statements.insertVersion.run(row))
+    return changes > 0
   }
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
@@ -198,11 +199,11 @@ export class SqliteDatabase implements StoreAdapter {
     return changes > 0
   }
 
-  async deleteVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
+  async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     // Not write(): a pruning lost to a power loss only leaves versions the next one prunes.
     this.commit('pruneVersions', () =>
       this.writeTransaction(() => {
-        for (const id of versionIds) this.statements.deleteVersion.run(documentId, id)
+        for (const id of versionIds) this.statements.deleteAutoVersion.run(documentId, id)
       }),
     )
   }

@@ -60,7 +60,7 @@ export interface SqliteStatements {
   readonly selectVersionsOfDocument: Statement<[documentId: string], VersionInfoRow>
   readonly selectVersion: Statement<[documentId: string, versionId: string], VersionRow>
   readonly updateVersionName: Statement<[{ documentId: string; versionId: string; name: string }]>
-  readonly deleteVersion: Statement<[documentId: string, versionId: string]>
+  readonly deleteAutoVersion: Statement<[documentId: string, versionId: string]>
   readonly deleteVersionsOfDocument: Statement<[documentId: string]>
   readonly updateChangedAt: Statement<[{ id: string; at: number }]>
   readonly claimAnnouncement: Statement<[{ id: string; now: number; spacing: number }]>
@@ -139,9 +139,11 @@ export function prepareStatements(db: Database): SqliteStatements {
     deleteUpdatesOfRoom: db.prepare('DELETE FROM updates WHERE room = ?'),
     deleteSnapshotOfRoom: db.prepare('DELETE FROM snapshots WHERE room = ?'),
     deleteUploadsOfDocument: db.prepare('DELETE FROM uploads WHERE document_id = ?'),
+    // Nothing is inserted for a deleted document: a version taken while it was deleted must not outlive it.
     insertVersion: db.prepare(`
       INSERT INTO versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
-      VALUES (@document_id, @version_id, @kind, @name, @created_at, @bytes, @editors, @clients, @data, @crc32)`),
+      SELECT @document_id, @version_id, @kind, @name, @created_at, @bytes, @editors, @clients, @data, @crc32
+      WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = @document_id AND deleted_at IS NOT NULL)`),
     selectVersionsOfDocument: db.prepare(`
       SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients
       FROM versions WHERE document_id = ? ORDER BY created_at DESC, version_id DESC`),
@@ -151,7 +153,9 @@ export function prepareStatements(db: Database): SqliteStatements {
     updateVersionName: db.prepare(
       "UPDATE versions SET name = @name, kind = 'named' WHERE document_id = @documentId AND version_id = @versionId",
     ),
-    deleteVersion: db.prepare('DELETE FROM versions WHERE document_id = ? AND version_id = ?'),
+    deleteAutoVersion: db.prepare(
+      "DELETE FROM versions WHERE document_id = ? AND version_id = ? AND kind = 'auto'",
+    ),
     deleteVersionsOfDocument: db.prepare('DELETE FROM versions WHERE document_id = ?'),
     updateChangedAt: db.prepare(
       'UPDATE documents SET changed_at = max(coalesce(changed_at, 0), @at) WHERE id = @id',

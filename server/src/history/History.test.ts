@@ -1,0 +1,67 @@
+import { describe, expect, it, onTestFinished } from 'vitest'
+import * as Y from 'yjs'
+import type { UpdateEntry } from '../persistence/DocumentStore'
+import { MemoryStore } from '../persistence/memory/MemoryStore'
+import { History } from './History'
+
+/** Two versions in all: one named, one automatic (each kind has half). Timers far off: taken on demand. */
+const CONFIG = {
+  versionIdleMs: 3_600_000,
+  versionMaxIntervalMs: 3_600_000,
+  maxVersionsPerDocument: 2,
+  maxVersionBytesPerDocument: 1_000_000,
+}
+
+/** A real update of `text` by a fresh Yjs client, stored as a commit would store it. */
+async function commit(store: MemoryStore, history: History, text: string, author: string): Promise<number> {
+  const doc = new Y.Doc()
+  doc.getText('t').insert(0, text)
+  const entry: UpdateEntry = { room: 'doc', update: Y.encodeStateAsUpdate(doc), author }
+  await store.append([entry])
+  history.onCommitted([entry])
+  return doc.clientID
+}
+
+function start(): { store: MemoryStore; history: History; warnings: string[] } {
+  const store = new MemoryStore()
+  const warnings: string[] = []
+  const history = new History({
+    store,
+    config: CONFIG,
+    logger: {
+      warn: (_details: unknown, message?: string): void => {
+        warnings.push(message ?? '')
+      },
+    },
+  })
+  onTestFinished(() => history.close())
+  return { store, history, warnings }
+}
+
+describe('History', () => {
+  it('gives the pending automatic version back when a named version is refused', async () => {
+    const { store, history } = start()
+    await commit(store, history, 'one', 'Ann')
+    expect(await history.takeNamedVersion('doc', 'first')).toMatchObject({ kind: 'named', editors: ['Ann'] })
+    const clientId = await commit(store, history, 'two', 'Bob')
+    // The named quota (1) is full: refused, and Bob's edits are still recorded automatically.
+    expect(await history.takeNamedVersion('doc', 'second')).toBe('over-quota')
+    await history.recordPending('doc')
+    const automatic = (await store.listVersions('doc')).filter((version) => version.kind === 'auto')
+    expect(automatic).toMatchObject([{ editors: ['Bob'], clients: [[clientId, 'Bob']] }])
+  })
+
+  it('an update Yjs cannot parse does not stop the rest of its batch from being recorded', async () => {
+    const { store, history, warnings } = start()
+    const doc = new Y.Doc()
+    doc.getText('t').insert(0, 'fine')
+    history.onCommitted([
+      { room: 'broken', update: new Uint8Array([255, 255, 255, 255, 255]), author: 'Eve' },
+      { room: 'doc', update: Y.encodeStateAsUpdate(doc), author: 'Ann' },
+    ])
+    await store.append([{ room: 'doc', update: Y.encodeStateAsUpdate(doc) }])
+    await history.recordPending('doc')
+    expect(await store.listVersions('doc')).toMatchObject([{ kind: 'auto', editors: ['Ann'] }])
+    expect(warnings).toContain('could not note a committed update for history')
+  })
+})
