@@ -97,6 +97,10 @@ describe('CommentsUpdateCheck', () => {
     ['another top-level type', (doc: Y.Doc) => doc.getText('root-v2').insert(0, 'text')],
     ['a nested Yjs type', (doc: Y.Doc) => commentsOf(doc).set('nested', new Y.Map() as never)],
     ['another person’s entry', (doc: Y.Doc) => peopleOf(doc).set('ann', { name: 'Someone' })],
+    // Storing undefined is a set, not a deletion: it must pass the shape check like any value.
+    ['an undefined comment', (doc: Y.Doc) => commentsOf(doc).set('junk', undefined as never)],
+    ['an undefined own person entry', (doc: Y.Doc) => peopleOf(doc).set('ben', undefined as never)],
+    ['an undefined thread', (doc: Y.Doc, t: string) => threadsOf(doc).set(t, undefined as never)],
     [
       'a comment dated next year',
       (doc: Y.Doc, t: string) => addComment(doc, ben, t, 'Hi', Date.now() + 365 * 86_400_000),
@@ -129,6 +133,24 @@ describe('CommentsUpdateCheck', () => {
       }
     })
     expect(() => submit(ANN, (doc) => openThread(doc, ann, ANCHOR, 'One more'))).toThrow(LimitExceededError)
+  })
+
+  it('still judges and limits comments in a document holding a malformed value, resends included', () => {
+    const { room, submit } = setup()
+    let threadId = ''
+    submit(ANN, (doc) => {
+      threadId = openThread(doc, ann, ANCHOR, 'First')
+    })
+    // A value that slipped in before the shape rule (written straight to the room, unchecked).
+    commentsOf(room).set('junk', undefined as never)
+    submit(ANN, (doc) => addComment(doc, ann, threadId, 'still works'))
+    const spam = (doc: Y.Doc) =>
+      doc.transact(() => {
+        for (let i = 0; i < COMMENT_LIMITS.maxCommentsPerThread; i++) addComment(doc, ben, threadId, `spam ${i}`)
+      })
+    expect(() => submit(BEN, spam)).toThrow(LimitExceededError)
+    expect(() => submit(BEN, spam)).toThrow(LimitExceededError)
+    expect(commentsOf(room).size).toBe(3)
   })
 
   it('judges an update on top of accepted ones the room has not applied yet (still being stored)', () => {

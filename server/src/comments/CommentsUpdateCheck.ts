@@ -10,8 +10,8 @@ import {
   COMMENT_LIMITS,
   COMMENTS_DOC_TYPES,
   COMMENTS_MAP_NAME,
-  type CommentEntry,
   PEOPLE_MAP_NAME,
+  readComment,
   THREADS_MAP_NAME,
 } from '@tandem/shared'
 import * as Y from 'yjs'
@@ -45,20 +45,24 @@ export class CommentsUpdateCheck implements UpdateCheck {
     }
     const mirror = this.catchUp(doc)
     const changes: KeyChange[] = []
-    this.recording = changes
+    // The mirror is kept only when the update is accepted: any refusal or throw (an unreadable
+    // update, a malformed value the judge trips on) discards it, so a resend is judged afresh.
+    let accepted = false
     try {
-      Y.applyUpdate(mirror, update)
-    } catch (error) {
-      this.discardMirror()
-      throw new InvalidUpdateError(`comment update unreadable: ${(error as Error).message}`)
-    } finally {
-      this.recording = null
-    }
-    const problem = this.judge(mirror, changes, author)
-    if (problem !== undefined) {
-      this.discardMirror()
+      this.recording = changes
+      try {
+        Y.applyUpdate(mirror, update)
+      } catch (error) {
+        throw new InvalidUpdateError(`comment update unreadable: ${(error as Error).message}`)
+      } finally {
+        this.recording = null
+      }
+      const problem = this.judge(mirror, changes, author)
       if (problem instanceof LimitExceededError) throw problem
-      throw new InvalidUpdateError(`comment change refused: ${problem}`)
+      if (problem !== undefined) throw new InvalidUpdateError(`comment change refused: ${problem}`)
+      accepted = true
+    } finally {
+      if (!accepted) this.discardMirror()
     }
   }
 
@@ -79,7 +83,7 @@ export class CommentsUpdateCheck implements UpdateCheck {
       if (mirror.getMap(name)._start !== null) return `${name} holds list content`
     }
     const threads = mirror.getMap(THREADS_MAP_NAME)
-    const comments = mirror.getMap<CommentEntry>(COMMENTS_MAP_NAME)
+    const comments = mirror.getMap<unknown>(COMMENTS_MAP_NAME)
     const nowMs = this.now()
     const grown = { threads: 0, comments: 0, people: 0 }
     const threadsWithNewComments = new Set<string>()
@@ -88,12 +92,13 @@ export class CommentsUpdateCheck implements UpdateCheck {
         return 'nested Yjs types are not allowed'
       const problem = checkKeyChange(change, author, nowMs, (id) => threads.has(id))
       if (problem !== undefined) return problem
-      if (change.before === undefined && change.after !== undefined) {
+      if (change.before === undefined && !change.deleted) {
         if (change.map === THREADS_MAP_NAME) grown.threads++
         if (change.map === PEOPLE_MAP_NAME) grown.people++
         if (change.map === COMMENTS_MAP_NAME) {
           grown.comments++
-          threadsWithNewComments.add((change.after as CommentEntry).threadId)
+          const comment = readComment(change.after)
+          if (comment) threadsWithNewComments.add(comment.threadId)
         }
       }
     }
@@ -109,8 +114,10 @@ export class CommentsUpdateCheck implements UpdateCheck {
     }
     if (threadsWithNewComments.size > 0) {
       const counts = new Map<string, number>()
-      for (const comment of comments.values()) {
-        if (threadsWithNewComments.has(comment.threadId))
+      // Read through the shape check: a document from before this rule may hold malformed values.
+      for (const value of comments.values()) {
+        const comment = readComment(value)
+        if (comment && threadsWithNewComments.has(comment.threadId))
           counts.set(comment.threadId, (counts.get(comment.threadId) ?? 0) + 1)
       }
       for (const count of counts.values()) {
@@ -143,6 +150,7 @@ export class CommentsUpdateCheck implements UpdateCheck {
         key,
         before: action === 'add' ? undefined : oldValue,
         after: action === 'delete' ? undefined : target.get(key),
+        deleted: action === 'delete',
       })
     }
   }
