@@ -15,6 +15,7 @@ import * as Y from 'yjs'
 import { LimitExceededError } from '../rooms/LimitExceededError'
 import { InvalidUpdateError } from '../rooms/Room'
 import { CommentsUpdateCheck } from './CommentsUpdateCheck'
+import { createdCommentsOf } from './createdComments'
 
 const ANN = { userId: 'ann', name: 'Ann', role: 'editor' } as const
 const BEN = { userId: 'ben', name: 'Ben', role: 'commenter' } as const
@@ -212,5 +213,33 @@ describe('CommentsUpdateCheck', () => {
       `comments check, ${(bytes / 1024).toFixed(0)} KiB document: first ${first.toFixed(1)} ms (builds the mirror), then median ${times[10]!.toFixed(2)} ms`,
     )
     expect(bytes).toBeGreaterThan(900_000)
+  })
+})
+
+describe('createdCommentsOf (comment.created webhooks)', () => {
+  it('reports the judged winner of a key, never a forged entry the same update overwrites', () => {
+    const room = new Y.Doc()
+    const check = new CommentsUpdateCheck()
+    const first = new Y.Doc()
+    const threadId = openThread(first, ann, ANCHOR, 'x')
+    const opening = Y.encodeStateAsUpdate(first)
+    check.check(room, opening, ANN)
+    Y.applyUpdate(room, opening)
+    // Ben's update holds two entries for one new key: a forged one in Ann's name that loses to his own.
+    const forger = new Y.Doc()
+    forger.clientID = 1
+    Y.applyUpdate(forger, Y.encodeStateAsUpdate(room))
+    const sv = Y.encodeStateVector(forger)
+    const forged = { id: 'k1', threadId, authorId: 'ann', authorName: 'Ann', body: 'Approved', createdAt: 1 }
+    commentsOf(forger).set('k1', forged)
+    const own = new Y.Doc()
+    own.clientID = 2
+    Y.applyUpdate(own, Y.encodeStateAsUpdate(forger))
+    const svOwn = Y.encodeStateVector(own)
+    commentsOf(own).set('k1', { ...forged, authorId: 'ben', authorName: 'Ben', body: 'ok' })
+    const update = Y.mergeUpdates([Y.encodeStateAsUpdate(forger, sv), Y.encodeStateAsUpdate(own, svOwn)])
+    check.check(room, update, BEN)
+    expect(createdCommentsOf(update).map((c) => [c.authorId, c.body])).toEqual([['ben', 'ok']])
+    expect(createdCommentsOf(opening).map((c) => [c.authorId, c.body])).toEqual([['ann', 'x']])
   })
 })

@@ -10,6 +10,7 @@ import {
   COMMENT_LIMITS,
   COMMENTS_DOC_TYPES,
   COMMENTS_MAP_NAME,
+  type CommentEntry,
   PEOPLE_MAP_NAME,
   readComment,
   THREADS_MAP_NAME,
@@ -21,6 +22,7 @@ import type { PeerIdentity } from '../rooms/Peer'
 import { InvalidUpdateError } from '../rooms/Room'
 import type { UpdateCheck } from '../rooms/UpdateCheck'
 import { checkKeyChange, type KeyChange } from './checkCommentsChange'
+import { noteCreatedComments } from './createdComments'
 
 /**
  * Comment updates one person may send to one document: a burst, then a steady rate. A person posts,
@@ -60,6 +62,7 @@ export class CommentsUpdateCheck implements UpdateCheck {
       const problem = this.judge(mirror, changes, author)
       if (problem instanceof LimitExceededError) throw problem
       if (problem !== undefined) throw new InvalidUpdateError(`comment change refused: ${problem}`)
+      noteCreatedComments(update, newComments(changes))
       accepted = true
     } finally {
       if (!accepted) this.discardMirror()
@@ -159,4 +162,15 @@ export class CommentsUpdateCheck implements UpdateCheck {
     this.mirror?.destroy()
     this.mirror = null
   }
+}
+
+/** The comments `changes` (judged and accepted) create: new keys of the comments map, final values. */
+function newComments(changes: readonly KeyChange[]): CommentEntry[] {
+  const created: CommentEntry[] = []
+  for (const change of changes) {
+    if (change.map !== COMMENTS_MAP_NAME || change.deleted || change.before !== undefined) continue
+    const comment = readComment(change.after)
+    if (comment) created.push(comment)
+  }
+  return created
 }
