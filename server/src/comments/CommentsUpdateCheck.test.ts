@@ -1,5 +1,6 @@
 import {
   addComment,
+  CLOSE_CODES,
   COMMENT_LIMITS,
   commentsOf,
   deleteComment,
@@ -14,7 +15,8 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { LimitExceededError } from '../rooms/LimitExceededError'
 import { InvalidUpdateError } from '../rooms/Room'
-import { CommentsUpdateCheck } from './CommentsUpdateCheck'
+import { CommentsUpdateCheck, type CommentsUpdateCheckOptions } from './CommentsUpdateCheck'
+import { MirrorRebuildBudget } from './MirrorRebuildBudget'
 import { createdCommentsOf } from './createdComments'
 
 const ANN = { userId: 'ann', name: 'Ann', role: 'editor' } as const
@@ -22,9 +24,9 @@ const BEN = { userId: 'ben', name: 'Ben', role: 'commenter' } as const
 const ANCHOR = { start: 'AAA=', end: 'AAA=', quote: 'hello' }
 
 /** The room's doc and a client's copy of it; `write` runs on the client and returns its update. */
-function setup() {
+function setup(options: CommentsUpdateCheckOptions = {}) {
   const room = new Y.Doc()
-  const check = new CommentsUpdateCheck()
+  const check = new CommentsUpdateCheck(options)
   const client = (): Y.Doc => {
     const doc = new Y.Doc()
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(room))
@@ -137,7 +139,8 @@ describe('CommentsUpdateCheck', () => {
   })
 
   it('still judges and limits comments in a document holding a malformed value, resends included', () => {
-    const { room, submit } = setup()
+    // An unlimited rebuild budget: this is about judging, not about how often the mirror is rebuilt.
+    const { room, submit } = setup({ rebuilds: new MirrorRebuildBudget({ maxShare: 1 }) })
     let threadId = ''
     submit(ANN, (doc) => {
       threadId = openThread(doc, ann, ANCHOR, 'First')
@@ -174,25 +177,40 @@ describe('CommentsUpdateCheck', () => {
     }).toThrow(InvalidUpdateError)
   })
 
+  it('refuses (4429) to rebuild a large document’s mirror again soon after a refusal, even after a reload', () => {
+    const room = largeRoom()
+    const rebuilds = new MirrorRebuildBudget()
+    const forge = () => {
+      const client = new Y.Doc()
+      Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+      const before = Y.encodeStateVector(client)
+      addComment(client, ann, 't1', 'in Ann’s name')
+      return Y.encodeStateAsUpdate(client, before)
+    }
+    const name = 'doc/comments'
+    expect(() => new CommentsUpdateCheck({ room: name, rebuilds }).check(room, forge(), BEN)).toThrow(
+      InvalidUpdateError,
+    )
+    // A new check for the same room (the room unloaded and loaded again) shares the server's budget.
+    const reloaded = new CommentsUpdateCheck({ room: name, rebuilds })
+    const started = performance.now()
+    let refusal: unknown
+    try {
+      reloaded.check(room, forge(), BEN)
+    } catch (error) {
+      refusal = error
+    }
+    expect(refusal).toBeInstanceOf(LimitExceededError)
+    expect((refusal as LimitExceededError).closeCode).toBe(CLOSE_CODES.RATE_LIMITED)
+    expect(performance.now() - started, 'refused before decoding the document').toBeLessThan(100)
+    // Another document's budget is its own.
+    expect(() =>
+      new CommentsUpdateCheck({ room: 'other/comments', rebuilds }).check(room, forge(), BEN),
+    ).toThrow(InvalidUpdateError)
+  })
+
   it('costs little on a large comments document once its mirror is built', () => {
-    const room = new Y.Doc()
-    room.transact(() => {
-      for (let i = 0; i < 900; i++) {
-        const id = `t${i}`
-        threadsOf(room).set(id, { id, anchor: ANCHOR, authorId: 'ann', createdAt: 1, resolved: false })
-        for (let j = 0; j < 4; j++) {
-          const cid = `c${i}-${j}`
-          commentsOf(room).set(cid, {
-            id: cid,
-            threadId: id,
-            authorId: 'ann',
-            authorName: 'Ann',
-            body: 'x'.repeat(200),
-            createdAt: 1,
-          })
-        }
-      }
-    })
+    const room = largeRoom()
     const bytes = Y.encodeStateAsUpdate(room).byteLength
     const client = new Y.Doc()
     Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
@@ -243,3 +261,26 @@ describe('createdCommentsOf (comment.created webhooks)', () => {
     expect(createdCommentsOf(opening).map((c) => [c.authorId, c.body])).toEqual([['ann', 'x']])
   })
 })
+
+/** A comments document of about 1.1 MB: 900 threads of 4 comments each. */
+function largeRoom(): Y.Doc {
+  const room = new Y.Doc()
+  room.transact(() => {
+    for (let i = 0; i < 900; i++) {
+      const id = `t${i}`
+      threadsOf(room).set(id, { id, anchor: ANCHOR, authorId: 'ann', createdAt: 1, resolved: false })
+      for (let j = 0; j < 4; j++) {
+        const cid = `c${i}-${j}`
+        commentsOf(room).set(cid, {
+          id: cid,
+          threadId: id,
+          authorId: 'ann',
+          authorName: 'Ann',
+          body: 'x'.repeat(200),
+          createdAt: 1,
+        })
+      }
+    }
+  })
+  return room
+}

@@ -23,6 +23,7 @@ import { InvalidUpdateError } from '../rooms/Room'
 import type { UpdateCheck } from '../rooms/UpdateCheck'
 import { checkKeyChange, type KeyChange } from './checkCommentsChange'
 import { noteCreatedComments } from './createdComments'
+import { MirrorRebuildBudget } from './MirrorRebuildBudget'
 
 /**
  * Comment updates one person may send to one document: a burst, then a steady rate. A person posts,
@@ -31,14 +32,33 @@ import { noteCreatedComments } from './createdComments'
  */
 export const COMMENT_UPDATE_RATE = { capacity: 60, refillPerSecond: 5 } as const
 
+export interface CommentsUpdateCheckOptions {
+  /** The comments room's name: the key of its rebuild budget. */
+  readonly room?: string
+  readonly rebuilds?: MirrorRebuildBudget
+  /** Wall clock for creation times and the rate limit. Default `Date.now`. */
+  readonly now?: () => number
+}
+
 export class CommentsUpdateCheck implements UpdateCheck {
   readonly maxDocumentBytes = COMMENT_LIMITS.maxDocumentBytes
   private mirror: Y.Doc | null = null
   private recording: KeyChange[] | null = null
   private readonly rate: RateLimiter
 
-  constructor(private readonly now: () => number = Date.now) {
-    this.rate = new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: 1000, now })
+  private readonly now: () => number
+  private readonly room: string
+  private readonly rebuilds: MirrorRebuildBudget
+
+  /**
+   * `rebuilds` should be the server's one budget (server.ts) so it outlives this room; the default,
+   * a budget of its own, suits tests.
+   */
+  constructor(options: CommentsUpdateCheckOptions = {}) {
+    this.now = options.now ?? Date.now
+    this.room = options.room ?? ''
+    this.rebuilds = options.rebuilds ?? new MirrorRebuildBudget()
+    this.rate = new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: 1000, now: this.now })
   }
 
   check(doc: Y.Doc, update: Uint8Array, author: PeerIdentity): void {
@@ -131,17 +151,33 @@ export class CommentsUpdateCheck implements UpdateCheck {
     return undefined
   }
 
-  /** The mirror with everything the room holds (changes from other nodes and the store included). */
+  /**
+   * The mirror with everything the room holds (changes from other nodes and the store included).
+   * Building it decodes the whole document, so a build is charged to the room's budget and refused
+   * (4429, the mirror untouched) while the budget is spent.
+   */
   private catchUp(doc: Y.Doc): Y.Doc {
-    if (this.mirror === null) {
-      this.mirror = new Y.Doc({ gc: true })
-      for (const name of COMMENTS_DOC_TYPES) {
-        this.mirror.getMap(name).observe((event) => this.record(name, event))
-      }
+    if (this.mirror !== null) {
+      Y.applyUpdate(this.mirror, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.mirror)))
+      return this.mirror
     }
-    const missing = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.mirror))
-    Y.applyUpdate(this.mirror, missing)
-    return this.mirror
+    const waitMs = this.rebuilds.waitMs(this.room)
+    if (waitMs > 0) {
+      throw new LimitExceededError(
+        'comments',
+        CLOSE_CODES.RATE_LIMITED,
+        `comments check rebuilt too often; retry in ${Math.ceil(waitMs)} ms`,
+      )
+    }
+    return this.rebuilds.charge(this.room, () => {
+      const mirror = new Y.Doc({ gc: true })
+      for (const name of COMMENTS_DOC_TYPES) {
+        mirror.getMap(name).observe((event) => this.record(name, event))
+      }
+      Y.applyUpdate(mirror, Y.encodeStateAsUpdate(doc))
+      this.mirror = mirror
+      return mirror
+    })
   }
 
   private record(map: string, event: Y.YMapEvent<unknown>): void {
