@@ -5,6 +5,7 @@ import {
   commentsOf,
   deleteComment,
   editComment,
+  encodeAnchorPosition,
   notePerson,
   openThread,
   peopleOf,
@@ -16,12 +17,13 @@ import * as Y from 'yjs'
 import { LimitExceededError } from '../rooms/LimitExceededError'
 import { InvalidUpdateError } from '../rooms/Room'
 import { CommentsUpdateCheck, type CommentsUpdateCheckOptions } from './CommentsUpdateCheck'
-import { MirrorRebuildBudget } from './MirrorRebuildBudget'
 import { createdCommentsOf } from './createdComments'
+import { MirrorRebuildBudget } from './MirrorRebuildBudget'
 
 const ANN = { userId: 'ann', name: 'Ann', role: 'editor' } as const
 const BEN = { userId: 'ben', name: 'Ben', role: 'commenter' } as const
-const ANCHOR = { start: 'AAA=', end: 'AAA=', quote: 'hello' }
+/** Positions of an item (client 1, clock 0): a real text's ids do not matter to the check. */
+const ANCHOR = { start: 'AAEAAA==', end: 'AAEAAA==', quote: 'hello' }
 
 /** The room's doc and a client's copy of it; `write` runs on the client and returns its update. */
 function setup(options: CommentsUpdateCheckOptions = {}) {
@@ -84,6 +86,23 @@ describe('CommentsUpdateCheck', () => {
         threadsOf(doc).set(t, { ...threadsOf(doc).get(t)!, anchor: { ...ANCHOR, quote: 'x' } }),
     ],
     ['a removed thread', (doc: Y.Doc, t: string) => threadsOf(doc).delete(t)],
+    // Anchors are decoded at creation: one naming nothing throws in every client's highlight pass,
+    // one naming a top-level type makes every reader create that type.
+    ['an anchor naming nothing', (doc: Y.Doc) => openThread(doc, ben, { ...ANCHOR, start: 'Aw==' }, 'Hi')],
+    [
+      'an anchor naming another top-level type',
+      (doc: Y.Doc) =>
+        openThread(
+          doc,
+          ben,
+          {
+            ...ANCHOR,
+            end: encodeAnchorPosition(Y.createRelativePositionFromTypeIndex(doc.getText('x'), 0)),
+          },
+          'Hi',
+        ),
+    ],
+    ['an unreadable anchor', (doc: Y.Doc) => openThread(doc, ben, { ...ANCHOR, start: 'AAA=' }, 'Hi')],
     ['a comment on no thread', (doc: Y.Doc) => addComment(doc, ben, 'nothread', 'Hi')],
     ['an empty body', (doc: Y.Doc, t: string) => addComment(doc, ben, t, '   ')],
     [
@@ -150,7 +169,8 @@ describe('CommentsUpdateCheck', () => {
     submit(ANN, (doc) => addComment(doc, ann, threadId, 'still works'))
     const spam = (doc: Y.Doc) =>
       doc.transact(() => {
-        for (let i = 0; i < COMMENT_LIMITS.maxCommentsPerThread; i++) addComment(doc, ben, threadId, `spam ${i}`)
+        for (let i = 0; i < COMMENT_LIMITS.maxCommentsPerThread; i++)
+          addComment(doc, ben, threadId, `spam ${i}`)
       })
     expect(() => submit(BEN, spam)).toThrow(LimitExceededError)
     expect(() => submit(BEN, spam)).toThrow(LimitExceededError)

@@ -6,9 +6,9 @@
  */
 import {
   COMMENTS_MAP_NAME,
-  type CommentEntry,
   type CommentPerson,
   type CommentThread,
+  decodeAnchorPosition,
   PEOPLE_MAP_NAME,
   readComment,
   readPerson,
@@ -69,6 +69,10 @@ function checkThread(
   if (!previous) {
     if (next.authorId !== author.userId) return 'a thread must be opened by its sender'
     if (next.createdAt > nowMs + MAX_CLOCK_SKEW_MS) return 'a thread is dated in the future'
+    // Decoded here, once, so no reader (this server's thread list, every client's highlights)
+    // meets an anchor that throws or names another top-level type.
+    if (decodeAnchorPosition(next.anchor.start) === null || decodeAnchorPosition(next.anchor.end) === null)
+      return 'a thread’s anchor is not a position in the text'
     if (next.resolved && next.resolvedBy !== author.userId)
       return 'a thread must be resolved in its sender’s name'
     return undefined

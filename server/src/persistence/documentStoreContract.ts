@@ -461,7 +461,9 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       for (const id of ['doc1', 'doc2']) {
         await store.createDocument({ id, title: 'Secret plans', createdAt: 1_000, deletedAt: null })
         await store.append(typingUpdates(['text']).map((update) => ({ room: id, update })))
-        await store.append(typingUpdates(['a', 'b']).map((update) => ({ room: commentsRoomName(id), update })))
+        await store.append(
+          typingUpdates(['a', 'b']).map((update) => ({ room: commentsRoomName(id), update })),
+        )
         await store.compact(commentsRoomName(id))
         await store.append(typingUpdates(['c']).map((update) => ({ room: commentsRoomName(id), update })))
       }

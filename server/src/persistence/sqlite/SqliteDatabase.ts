@@ -2,8 +2,9 @@
  * The SQLite adapter of the update-log and catalog ports: one WAL-mode file, appends committed with
  * synchronous=NORMAL and made durable by WalDurability, checksummed rows, optimistic compaction.
  */
-import type Database from 'better-sqlite3'
+
 import { commentsRoomName } from '@tandem/shared'
+import type Database from 'better-sqlite3'
 import type { DocumentChange, Durability, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
 import {
