@@ -213,10 +213,11 @@ describe('CommentsUpdateCheck', () => {
     )
     // A new check for the same room (the room unloaded and loaded again) shares the server's budget.
     const reloaded = new CommentsUpdateCheck({ room: name, rebuilds })
+    const resend = forge()
     const started = performance.now()
     let refusal: unknown
     try {
-      reloaded.check(room, forge(), BEN)
+      reloaded.check(room, resend, BEN)
     } catch (error) {
       refusal = error
     }
