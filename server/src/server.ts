@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import { WebSocketServer } from 'ws'
 import { CommentsUpdateCheck } from './comments/CommentsUpdateCheck'
+import { MirrorRebuildBudget } from './comments/MirrorRebuildBudget'
 import type { Config } from './config'
 import type { Connection } from './connection/Connection'
 import { ConnectionAcceptor } from './connection/ConnectionAcceptor'
@@ -79,6 +80,8 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   if (relay) commits.onCommitted(relayCommitted(relay))
   if (parts.documentEvents) commits.onCommitted(parts.documentEvents.onCommitted)
   if (parts.history) commits.onCommitted(parts.history.onCommitted)
+  // One budget for the server, so unloading and reloading a comments room does not reset it.
+  const mirrorRebuilds = new MirrorRebuildBudget()
   const rooms = new RoomRegistry({
     store,
     commits,
@@ -94,7 +97,9 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     presenceWindowMaxMs: config.presenceWindowMaxMs,
     maxPendingBytes: config.maxPendingBytes,
     updateCheckFor: (name) =>
-      documentOfCommentsRoom(name) === undefined ? undefined : new CommentsUpdateCheck(),
+      documentOfCommentsRoom(name) === undefined
+        ? undefined
+        : new CommentsUpdateCheck({ room: name, rebuilds: mirrorRebuilds }),
   })
   const connections = new Set<Connection>()
   const connectionLimits = new ConnectionLimits(config.maxConnections, config.maxRoomConnections)

@@ -31,10 +31,8 @@ export function placeAnchors(
   const places = new Map<string, AnchorPlace>()
   editor.getEditorState().read(() => {
     for (const { thread } of threads) {
-      const start = decodeAnchorPosition(thread.anchor.start)
-      const end = decodeAnchorPosition(thread.anchor.end)
-      const a = start && Y.createAbsolutePositionFromRelativePosition(start, textDoc)
-      const b = end && Y.createAbsolutePositionFromRelativePosition(end, textDoc)
+      const a = absolutePositionOf(thread.anchor.start, textDoc)
+      const b = absolutePositionOf(thread.anchor.end, textDoc)
       if (
         !a ||
         !b ||
@@ -63,6 +61,20 @@ export function placeAnchors(
     }
   })
   return places
+}
+
+/**
+ * Where an anchor position is now, or null. Never throws: one bad anchor (written before the server
+ * decoded anchors, or by a peer on an older server) must not stop the placing of every other thread.
+ */
+function absolutePositionOf(encoded: string, textDoc: Y.Doc): Y.AbsolutePosition | null {
+  const relative = decodeAnchorPosition(encoded)
+  if (relative === null) return null
+  try {
+    return Y.createAbsolutePositionFromRelativePosition(relative, textDoc)
+  } catch {
+    return null
+  }
 }
 
 /** One editor's comment highlights: replaces what it painted before on every paint. */

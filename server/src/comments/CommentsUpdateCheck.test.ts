@@ -1,9 +1,11 @@
 import {
   addComment,
+  CLOSE_CODES,
   COMMENT_LIMITS,
   commentsOf,
   deleteComment,
   editComment,
+  encodeAnchorPosition,
   notePerson,
   openThread,
   peopleOf,
@@ -14,16 +16,19 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { LimitExceededError } from '../rooms/LimitExceededError'
 import { InvalidUpdateError } from '../rooms/Room'
-import { CommentsUpdateCheck } from './CommentsUpdateCheck'
+import { CommentsUpdateCheck, type CommentsUpdateCheckOptions } from './CommentsUpdateCheck'
+import { createdCommentsOf } from './createdComments'
+import { MirrorRebuildBudget } from './MirrorRebuildBudget'
 
 const ANN = { userId: 'ann', name: 'Ann', role: 'editor' } as const
 const BEN = { userId: 'ben', name: 'Ben', role: 'commenter' } as const
-const ANCHOR = { start: 'AAA=', end: 'AAA=', quote: 'hello' }
+/** Positions of an item (client 1, clock 0): a real text's ids do not matter to the check. */
+const ANCHOR = { start: 'AAEAAA==', end: 'AAEAAA==', quote: 'hello' }
 
 /** The room's doc and a client's copy of it; `write` runs on the client and returns its update. */
-function setup() {
+function setup(options: CommentsUpdateCheckOptions = {}) {
   const room = new Y.Doc()
-  const check = new CommentsUpdateCheck()
+  const check = new CommentsUpdateCheck(options)
   const client = (): Y.Doc => {
     const doc = new Y.Doc()
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(room))
@@ -81,6 +86,23 @@ describe('CommentsUpdateCheck', () => {
         threadsOf(doc).set(t, { ...threadsOf(doc).get(t)!, anchor: { ...ANCHOR, quote: 'x' } }),
     ],
     ['a removed thread', (doc: Y.Doc, t: string) => threadsOf(doc).delete(t)],
+    // Anchors are decoded at creation: one naming nothing throws in every client's highlight pass,
+    // one naming a top-level type makes every reader create that type.
+    ['an anchor naming nothing', (doc: Y.Doc) => openThread(doc, ben, { ...ANCHOR, start: 'Aw==' }, 'Hi')],
+    [
+      'an anchor naming another top-level type',
+      (doc: Y.Doc) =>
+        openThread(
+          doc,
+          ben,
+          {
+            ...ANCHOR,
+            end: encodeAnchorPosition(Y.createRelativePositionFromTypeIndex(doc.getText('x'), 0)),
+          },
+          'Hi',
+        ),
+    ],
+    ['an unreadable anchor', (doc: Y.Doc) => openThread(doc, ben, { ...ANCHOR, start: 'AAA=' }, 'Hi')],
     ['a comment on no thread', (doc: Y.Doc) => addComment(doc, ben, 'nothread', 'Hi')],
     ['an empty body', (doc: Y.Doc, t: string) => addComment(doc, ben, t, '   ')],
     [
@@ -97,6 +119,10 @@ describe('CommentsUpdateCheck', () => {
     ['another top-level type', (doc: Y.Doc) => doc.getText('root-v2').insert(0, 'text')],
     ['a nested Yjs type', (doc: Y.Doc) => commentsOf(doc).set('nested', new Y.Map() as never)],
     ['another person’s entry', (doc: Y.Doc) => peopleOf(doc).set('ann', { name: 'Someone' })],
+    // Storing undefined is a set, not a deletion: it must pass the shape check like any value.
+    ['an undefined comment', (doc: Y.Doc) => commentsOf(doc).set('junk', undefined as never)],
+    ['an undefined own person entry', (doc: Y.Doc) => peopleOf(doc).set('ben', undefined as never)],
+    ['an undefined thread', (doc: Y.Doc, t: string) => threadsOf(doc).set(t, undefined as never)],
     [
       'a comment dated next year',
       (doc: Y.Doc, t: string) => addComment(doc, ben, t, 'Hi', Date.now() + 365 * 86_400_000),
@@ -131,6 +157,26 @@ describe('CommentsUpdateCheck', () => {
     expect(() => submit(ANN, (doc) => openThread(doc, ann, ANCHOR, 'One more'))).toThrow(LimitExceededError)
   })
 
+  it('still judges and limits comments in a document holding a malformed value, resends included', () => {
+    // An unlimited rebuild budget: this is about judging, not about how often the mirror is rebuilt.
+    const { room, submit } = setup({ rebuilds: new MirrorRebuildBudget({ maxShare: 1 }) })
+    let threadId = ''
+    submit(ANN, (doc) => {
+      threadId = openThread(doc, ann, ANCHOR, 'First')
+    })
+    // A value that slipped in before the shape rule (written straight to the room, unchecked).
+    commentsOf(room).set('junk', undefined as never)
+    submit(ANN, (doc) => addComment(doc, ann, threadId, 'still works'))
+    const spam = (doc: Y.Doc) =>
+      doc.transact(() => {
+        for (let i = 0; i < COMMENT_LIMITS.maxCommentsPerThread; i++)
+          addComment(doc, ben, threadId, `spam ${i}`)
+      })
+    expect(() => submit(BEN, spam)).toThrow(LimitExceededError)
+    expect(() => submit(BEN, spam)).toThrow(LimitExceededError)
+    expect(commentsOf(room).size).toBe(3)
+  })
+
   it('judges an update on top of accepted ones the room has not applied yet (still being stored)', () => {
     const room = new Y.Doc()
     const check = new CommentsUpdateCheck()
@@ -151,25 +197,41 @@ describe('CommentsUpdateCheck', () => {
     }).toThrow(InvalidUpdateError)
   })
 
+  it('refuses (4429) to rebuild a large document’s mirror again soon after a refusal, even after a reload', () => {
+    const room = largeRoom()
+    const rebuilds = new MirrorRebuildBudget()
+    const forge = () => {
+      const client = new Y.Doc()
+      Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+      const before = Y.encodeStateVector(client)
+      addComment(client, ann, 't1', 'in Ann’s name')
+      return Y.encodeStateAsUpdate(client, before)
+    }
+    const name = 'doc/comments'
+    expect(() => new CommentsUpdateCheck({ room: name, rebuilds }).check(room, forge(), BEN)).toThrow(
+      InvalidUpdateError,
+    )
+    // A new check for the same room (the room unloaded and loaded again) shares the server's budget.
+    const reloaded = new CommentsUpdateCheck({ room: name, rebuilds })
+    const resend = forge()
+    const started = performance.now()
+    let refusal: unknown
+    try {
+      reloaded.check(room, resend, BEN)
+    } catch (error) {
+      refusal = error
+    }
+    expect(refusal).toBeInstanceOf(LimitExceededError)
+    expect((refusal as LimitExceededError).closeCode).toBe(CLOSE_CODES.RATE_LIMITED)
+    expect(performance.now() - started, 'refused before decoding the document').toBeLessThan(100)
+    // Another document's budget is its own.
+    expect(() =>
+      new CommentsUpdateCheck({ room: 'other/comments', rebuilds }).check(room, forge(), BEN),
+    ).toThrow(InvalidUpdateError)
+  })
+
   it('costs little on a large comments document once its mirror is built', () => {
-    const room = new Y.Doc()
-    room.transact(() => {
-      for (let i = 0; i < 900; i++) {
-        const id = `t${i}`
-        threadsOf(room).set(id, { id, anchor: ANCHOR, authorId: 'ann', createdAt: 1, resolved: false })
-        for (let j = 0; j < 4; j++) {
-          const cid = `c${i}-${j}`
-          commentsOf(room).set(cid, {
-            id: cid,
-            threadId: id,
-            authorId: 'ann',
-            authorName: 'Ann',
-            body: 'x'.repeat(200),
-            createdAt: 1,
-          })
-        }
-      }
-    })
+    const room = largeRoom()
     const bytes = Y.encodeStateAsUpdate(room).byteLength
     const client = new Y.Doc()
     Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
@@ -192,3 +254,54 @@ describe('CommentsUpdateCheck', () => {
     expect(bytes).toBeGreaterThan(900_000)
   })
 })
+
+describe('createdCommentsOf (comment.created webhooks)', () => {
+  it('reports the judged winner of a key, never a forged entry the same update overwrites', () => {
+    const room = new Y.Doc()
+    const check = new CommentsUpdateCheck()
+    const first = new Y.Doc()
+    const threadId = openThread(first, ann, ANCHOR, 'x')
+    const opening = Y.encodeStateAsUpdate(first)
+    check.check(room, opening, ANN)
+    Y.applyUpdate(room, opening)
+    // Ben's update holds two entries for one new key: a forged one in Ann's name that loses to his own.
+    const forger = new Y.Doc()
+    forger.clientID = 1
+    Y.applyUpdate(forger, Y.encodeStateAsUpdate(room))
+    const sv = Y.encodeStateVector(forger)
+    const forged = { id: 'k1', threadId, authorId: 'ann', authorName: 'Ann', body: 'Approved', createdAt: 1 }
+    commentsOf(forger).set('k1', forged)
+    const own = new Y.Doc()
+    own.clientID = 2
+    Y.applyUpdate(own, Y.encodeStateAsUpdate(forger))
+    const svOwn = Y.encodeStateVector(own)
+    commentsOf(own).set('k1', { ...forged, authorId: 'ben', authorName: 'Ben', body: 'ok' })
+    const update = Y.mergeUpdates([Y.encodeStateAsUpdate(forger, sv), Y.encodeStateAsUpdate(own, svOwn)])
+    check.check(room, update, BEN)
+    expect(createdCommentsOf(update).map((c) => [c.authorId, c.body])).toEqual([['ben', 'ok']])
+    expect(createdCommentsOf(opening).map((c) => [c.authorId, c.body])).toEqual([['ann', 'x']])
+  })
+})
+
+/** A comments document of about 1.1 MB: 900 threads of 4 comments each. */
+function largeRoom(): Y.Doc {
+  const room = new Y.Doc()
+  room.transact(() => {
+    for (let i = 0; i < 900; i++) {
+      const id = `t${i}`
+      threadsOf(room).set(id, { id, anchor: ANCHOR, authorId: 'ann', createdAt: 1, resolved: false })
+      for (let j = 0; j < 4; j++) {
+        const cid = `c${i}-${j}`
+        commentsOf(room).set(cid, {
+          id: cid,
+          threadId: id,
+          authorId: 'ann',
+          authorName: 'Ann',
+          body: 'x'.repeat(200),
+          createdAt: 1,
+        })
+      }
+    }
+  })
+  return room
+}

@@ -12,6 +12,7 @@ import {
   COMMENTS_MAP_NAME,
   type CommentEntry,
   PEOPLE_MAP_NAME,
+  readComment,
   THREADS_MAP_NAME,
 } from '@tandem/shared'
 import * as Y from 'yjs'
@@ -21,6 +22,8 @@ import type { PeerIdentity } from '../rooms/Peer'
 import { InvalidUpdateError } from '../rooms/Room'
 import type { UpdateCheck } from '../rooms/UpdateCheck'
 import { checkKeyChange, type KeyChange } from './checkCommentsChange'
+import { noteCreatedComments } from './createdComments'
+import { MirrorRebuildBudget } from './MirrorRebuildBudget'
 
 /**
  * Comment updates one person may send to one document: a burst, then a steady rate. A person posts,
@@ -29,14 +32,33 @@ import { checkKeyChange, type KeyChange } from './checkCommentsChange'
  */
 export const COMMENT_UPDATE_RATE = { capacity: 60, refillPerSecond: 5 } as const
 
+export interface CommentsUpdateCheckOptions {
+  /** The comments room's name: the key of its rebuild budget. */
+  readonly room?: string
+  readonly rebuilds?: MirrorRebuildBudget
+  /** Wall clock for creation times and the rate limit. Default `Date.now`. */
+  readonly now?: () => number
+}
+
 export class CommentsUpdateCheck implements UpdateCheck {
   readonly maxDocumentBytes = COMMENT_LIMITS.maxDocumentBytes
   private mirror: Y.Doc | null = null
   private recording: KeyChange[] | null = null
   private readonly rate: RateLimiter
 
-  constructor(private readonly now: () => number = Date.now) {
-    this.rate = new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: 1000, now })
+  private readonly now: () => number
+  private readonly room: string
+  private readonly rebuilds: MirrorRebuildBudget
+
+  /**
+   * `rebuilds` should be the server's one budget (server.ts) so it outlives this room; the default,
+   * a budget of its own, suits tests.
+   */
+  constructor(options: CommentsUpdateCheckOptions = {}) {
+    this.now = options.now ?? Date.now
+    this.room = options.room ?? ''
+    this.rebuilds = options.rebuilds ?? new MirrorRebuildBudget()
+    this.rate = new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: 1000, now: this.now })
   }
 
   check(doc: Y.Doc, update: Uint8Array, author: PeerIdentity): void {
@@ -45,20 +67,25 @@ export class CommentsUpdateCheck implements UpdateCheck {
     }
     const mirror = this.catchUp(doc)
     const changes: KeyChange[] = []
-    this.recording = changes
+    // The mirror is kept only when the update is accepted: any refusal or throw (an unreadable
+    // update, a malformed value the judge trips on) discards it, so a resend is judged afresh.
+    let accepted = false
     try {
-      Y.applyUpdate(mirror, update)
-    } catch (error) {
-      this.discardMirror()
-      throw new InvalidUpdateError(`comment update unreadable: ${(error as Error).message}`)
-    } finally {
-      this.recording = null
-    }
-    const problem = this.judge(mirror, changes, author)
-    if (problem !== undefined) {
-      this.discardMirror()
+      this.recording = changes
+      try {
+        Y.applyUpdate(mirror, update)
+      } catch (error) {
+        throw new InvalidUpdateError(`comment update unreadable: ${(error as Error).message}`)
+      } finally {
+        this.recording = null
+      }
+      const problem = this.judge(mirror, changes, author)
       if (problem instanceof LimitExceededError) throw problem
-      throw new InvalidUpdateError(`comment change refused: ${problem}`)
+      if (problem !== undefined) throw new InvalidUpdateError(`comment change refused: ${problem}`)
+      noteCreatedComments(update, newComments(changes))
+      accepted = true
+    } finally {
+      if (!accepted) this.discardMirror()
     }
   }
 
@@ -79,7 +106,7 @@ export class CommentsUpdateCheck implements UpdateCheck {
       if (mirror.getMap(name)._start !== null) return `${name} holds list content`
     }
     const threads = mirror.getMap(THREADS_MAP_NAME)
-    const comments = mirror.getMap<CommentEntry>(COMMENTS_MAP_NAME)
+    const comments = mirror.getMap<unknown>(COMMENTS_MAP_NAME)
     const nowMs = this.now()
     const grown = { threads: 0, comments: 0, people: 0 }
     const threadsWithNewComments = new Set<string>()
@@ -88,12 +115,13 @@ export class CommentsUpdateCheck implements UpdateCheck {
         return 'nested Yjs types are not allowed'
       const problem = checkKeyChange(change, author, nowMs, (id) => threads.has(id))
       if (problem !== undefined) return problem
-      if (change.before === undefined && change.after !== undefined) {
+      if (change.before === undefined && !change.deleted) {
         if (change.map === THREADS_MAP_NAME) grown.threads++
         if (change.map === PEOPLE_MAP_NAME) grown.people++
         if (change.map === COMMENTS_MAP_NAME) {
           grown.comments++
-          threadsWithNewComments.add((change.after as CommentEntry).threadId)
+          const comment = readComment(change.after)
+          if (comment) threadsWithNewComments.add(comment.threadId)
         }
       }
     }
@@ -109,8 +137,10 @@ export class CommentsUpdateCheck implements UpdateCheck {
     }
     if (threadsWithNewComments.size > 0) {
       const counts = new Map<string, number>()
-      for (const comment of comments.values()) {
-        if (threadsWithNewComments.has(comment.threadId))
+      // Read through the shape check: a document from before this rule may hold malformed values.
+      for (const value of comments.values()) {
+        const comment = readComment(value)
+        if (comment && threadsWithNewComments.has(comment.threadId))
           counts.set(comment.threadId, (counts.get(comment.threadId) ?? 0) + 1)
       }
       for (const count of counts.values()) {
@@ -121,17 +151,33 @@ export class CommentsUpdateCheck implements UpdateCheck {
     return undefined
   }
 
-  /** The mirror with everything the room holds (changes from other nodes and the store included). */
+  /**
+   * The mirror with everything the room holds (changes from other nodes and the store included).
+   * Building it decodes the whole document, so a build is charged to the room's budget and refused
+   * (4429, the mirror untouched) while the budget is spent.
+   */
   private catchUp(doc: Y.Doc): Y.Doc {
-    if (this.mirror === null) {
-      this.mirror = new Y.Doc({ gc: true })
-      for (const name of COMMENTS_DOC_TYPES) {
-        this.mirror.getMap(name).observe((event) => this.record(name, event))
-      }
+    if (this.mirror !== null) {
+      Y.applyUpdate(this.mirror, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.mirror)))
+      return this.mirror
     }
-    const missing = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.mirror))
-    Y.applyUpdate(this.mirror, missing)
-    return this.mirror
+    const waitMs = this.rebuilds.waitMs(this.room)
+    if (waitMs > 0) {
+      throw new LimitExceededError(
+        'comments',
+        CLOSE_CODES.RATE_LIMITED,
+        `comments check rebuilt too often; retry in ${Math.ceil(waitMs)} ms`,
+      )
+    }
+    return this.rebuilds.charge(this.room, () => {
+      const mirror = new Y.Doc({ gc: true })
+      for (const name of COMMENTS_DOC_TYPES) {
+        mirror.getMap(name).observe((event) => this.record(name, event))
+      }
+      Y.applyUpdate(mirror, Y.encodeStateAsUpdate(doc))
+      this.mirror = mirror
+      return mirror
+    })
   }
 
   private record(map: string, event: Y.YMapEvent<unknown>): void {
@@ -143,6 +189,7 @@ export class CommentsUpdateCheck implements UpdateCheck {
         key,
         before: action === 'add' ? undefined : oldValue,
         after: action === 'delete' ? undefined : target.get(key),
+        deleted: action === 'delete',
       })
     }
   }
@@ -151,4 +198,15 @@ export class CommentsUpdateCheck implements UpdateCheck {
     this.mirror?.destroy()
     this.mirror = null
   }
+}
+
+/** The comments `changes` (judged and accepted) create: new keys of the comments map, final values. */
+function newComments(changes: readonly KeyChange[]): CommentEntry[] {
+  const created: CommentEntry[] = []
+  for (const change of changes) {
+    if (change.map !== COMMENTS_MAP_NAME || change.deleted || change.before !== undefined) continue
+    const comment = readComment(change.after)
+    if (comment) created.push(comment)
+  }
+  return created
 }

@@ -6,9 +6,9 @@
  */
 import {
   COMMENTS_MAP_NAME,
-  type CommentEntry,
   type CommentPerson,
   type CommentThread,
+  decodeAnchorPosition,
   PEOPLE_MAP_NAME,
   readComment,
   readPerson,
@@ -25,12 +25,17 @@ export function authorNameOf(identity: PeerIdentity): string {
   return identity.name ?? identity.userId
 }
 
-/** One key of one of the three maps, before and after an update (undefined: absent). */
+/**
+ * One key of one of the three maps, before and after an update (undefined: absent). `deleted` comes
+ * from the Yjs event's key action, never from `after`: a client can store the value `undefined`,
+ * which is a set, not a deletion, and must pass the entry's shape check like any other value.
+ */
 export interface KeyChange {
   readonly map: string
   readonly key: string
   readonly before: unknown
   readonly after: unknown
+  readonly deleted: boolean
 }
 
 /** Why `author` may not make `change`, or undefined when they may. */
@@ -53,17 +58,21 @@ export function checkKeyChange(
 }
 
 function checkThread(
-  { key, before, after }: KeyChange,
+  { key, before, after, deleted }: KeyChange,
   author: PeerIdentity,
   nowMs: number,
 ): string | undefined {
-  if (after === undefined) return 'threads are never removed'
+  if (deleted) return 'threads are never removed'
   const next = readThread(after)
   if (!next || next.id !== key) return 'a thread has the wrong shape'
-  const previous = before === undefined ? undefined : (before as CommentThread)
+  const previous: CommentThread | undefined = readThread(before)
   if (!previous) {
     if (next.authorId !== author.userId) return 'a thread must be opened by its sender'
     if (next.createdAt > nowMs + MAX_CLOCK_SKEW_MS) return 'a thread is dated in the future'
+    // Decoded here, once, so no reader (this server's thread list, every client's highlights)
+    // meets an anchor that throws or names another top-level type.
+    if (decodeAnchorPosition(next.anchor.start) === null || decodeAnchorPosition(next.anchor.end) === null)
+      return 'a thread’s anchor is not a position in the text'
     if (next.resolved && next.resolvedBy !== author.userId)
       return 'a thread must be resolved in its sender’s name'
     return undefined
@@ -88,13 +97,15 @@ function checkThread(
 }
 
 function checkComment(
-  { key, before, after }: KeyChange,
+  { key, before, after, deleted }: KeyChange,
   author: PeerIdentity,
   nowMs: number,
   threadExists: (id: string) => boolean,
 ): string | undefined {
-  const previous = before === undefined ? undefined : (before as CommentEntry)
-  if (after === undefined) {
+  // An earlier value is trusted only through the shape check (a document from before this rule
+  // may hold a malformed one); a malformed earlier value counts as absent.
+  const previous = readComment(before)
+  if (deleted) {
     return previous && previous.authorId !== author.userId
       ? 'only its author may delete a comment'
       : undefined
@@ -121,9 +132,9 @@ function checkComment(
   return undefined
 }
 
-function checkPerson({ key, after }: KeyChange, author: PeerIdentity): string | undefined {
+function checkPerson({ key, after, deleted }: KeyChange, author: PeerIdentity): string | undefined {
   if (key !== author.userId) return 'people list and remove only themselves'
-  if (after === undefined) return undefined
+  if (deleted) return undefined
   const next: CommentPerson | undefined = readPerson(after)
   if (!next || next.name !== authorNameOf(author)) return 'people are listed under their own name'
   return undefined

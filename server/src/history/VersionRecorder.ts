@@ -5,7 +5,7 @@
  * opened while editing goes on. Listens on the commit queue, so it sees only what this node
  * committed: in a cluster each edit is recorded by the node that stored it, never by two.
  */
-import { MAX_VERSION_CLIENTS, MAX_VERSION_EDITORS } from '@tandem/shared'
+import { documentOfCommentsRoom, MAX_VERSION_CLIENTS, MAX_VERSION_EDITORS } from '@tandem/shared'
 import * as Y from 'yjs'
 import type { CommitListener } from '../persistence/CommitQueue'
 import type { VersionRequest } from './DocumentHistory'
@@ -42,6 +42,9 @@ export class VersionRecorder {
   readonly onCommitted: CommitListener = (entries) => {
     const now = Date.now()
     for (const { room, update, author } of entries) {
+      // A comments room is not a document: its versions would be listed, announced (version.created)
+      // and kept under a name no document has, and restoring one would make no sense.
+      if (documentOfCommentsRoom(room) !== undefined) continue
       // One update Yjs cannot parse must not cost the rest of the batch their versions.
       try {
         this.note(room, update, author, now)

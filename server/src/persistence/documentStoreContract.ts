@@ -35,12 +35,14 @@
  * L1  Listing gives live documents ordered by id after the cursor, at most `limit`, with their stored
  *     bytes (snapshot plus log) and last recorded edit time (which only moves forward).
  * L2  Deleting a document hides it from listing and lookups, clears its title, revokes its keys,
- *     empties its room and deletes its uploads and versions; deleting it again, or an unknown id, gives false. Other documents stay.
+ *     empties its room and its comments room (`<id>/comments`) and deletes its uploads and
+ *     versions (the comments room's too); deleting it again, or an unknown id, gives false. Other documents stay.
  * W*  The webhook outbox: see outboxContract.ts.
  * V*  Versions (history): see versionContract.ts.
  * C1  After close, isHealthy() is false and every operation rejects with StorageError 'unavailable';
  *     closing twice is fine.
  */
+import { commentsRoomName } from '@tandem/shared'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type {
@@ -455,10 +457,15 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
       expect(await store.claimChangeAnnouncement('no-such-doc', 50_000, spacing)).toBeNull()
     })
 
-    it('L2 deleting hides the document, clears its title, revokes its keys, empties its room and drops its images and versions', async () => {
+    it('L2 deleting hides the document, clears its title, revokes its keys, empties its room and its comments room and drops its images and versions', async () => {
       for (const id of ['doc1', 'doc2']) {
         await store.createDocument({ id, title: 'Secret plans', createdAt: 1_000, deletedAt: null })
         await store.append(typingUpdates(['text']).map((update) => ({ room: id, update })))
+        await store.append(
+          typingUpdates(['a', 'b']).map((update) => ({ room: commentsRoomName(id), update })),
+        )
+        await store.compact(commentsRoomName(id))
+        await store.append(typingUpdates(['c']).map((update) => ({ room: commentsRoomName(id), update })))
       }
       await store.addShareKey(shareKey())
       await store.addShareKey(shareKey({ keyId: 'k2', documentId: 'doc2', keyHash: 'b'.repeat(64) }))
@@ -470,8 +477,18 @@ export function runDocumentStoreContract(name: string, makeStore: () => Promise<
         maxCount: 10,
         maxBytes: 1_000_000,
       })
+      await store.addVersion(version('v3', 'old', { documentId: commentsRoomName('doc1') }), {
+        maxCount: 10,
+        maxBytes: 1_000_000,
+      })
       expect(await store.deleteDocument('doc1')).toBe(true)
       expect(await store.listVersions('doc1'), 'its versions go with it').toEqual([])
+      expect(await store.listVersions(commentsRoomName('doc1')), 'its comments room’s too').toEqual([])
+      expect(await store.load(commentsRoomName('doc1')), 'its comments go with it').toEqual({
+        snapshot: null,
+        updates: [],
+      })
+      expect((await store.load(commentsRoomName('doc2'))).updates.length).toBeGreaterThan(0)
       expect(await store.getVersion('doc2', 'v2')).not.toBeNull()
       expect(await store.getUpload('doc1', image.hash), 'its images go with it').toBeNull()
       expect(await store.listUploads('doc1')).toEqual([])

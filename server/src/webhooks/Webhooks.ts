@@ -5,7 +5,7 @@
  */
 import { documentOfCommentsRoom } from '@tandem/shared'
 import type { Registry } from 'prom-client'
-import { readCreatedComments } from '../comments/readCreatedComments'
+import { createdCommentsOf } from '../comments/createdComments'
 import type { Config } from '../config'
 import type { Logger } from '../logger'
 import type { CommitListener } from '../persistence/CommitQueue'
@@ -58,7 +58,7 @@ export class Webhooks {
 
   /**
    * The commit queue's listener: document.changed for documents' rooms (never the hot path: it only
-   * notes names), comment.created for what a comments room's update creates.
+   * notes names), comment.created for the comments a comments room's update created, as checked.
    */
   readonly onCommitted: CommitListener = (entries) => {
     const documentEntries = entries.filter((entry) => documentOfCommentsRoom(entry.room) === undefined)
@@ -67,7 +67,7 @@ export class Webhooks {
     for (const { room, update } of entries) {
       const documentId = documentOfCommentsRoom(room)
       if (documentId === undefined) continue
-      for (const comment of readCreatedComments(update)) {
+      for (const comment of createdCommentsOf(update)) {
         void this.publish({
           type: 'comment.created',
           documentId,

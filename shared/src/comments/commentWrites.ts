@@ -4,6 +4,7 @@
  * other (server/src/comments/checkCommentsChange.ts).
  */
 import * as Y from 'yjs'
+import { LEXICAL_ROOT_NAME } from '../docLayout'
 import {
   COMMENTS_MAP_NAME,
   type CommentAnchor,
@@ -121,14 +122,22 @@ export function encodeAnchorPosition(position: Y.RelativePosition): string {
   return btoa(binary)
 }
 
-/** An anchor position back, or null when it is unreadable. */
+/**
+ * An anchor position back, or null when it is unreadable or points nowhere in the text: a position
+ * must name an item or a nested type (by id), or the Lexical root. Any other top-level name would
+ * make Yjs create that type in every document that resolves it, and a position naming nothing makes
+ * Y.createAbsolutePositionFromRelativePosition throw (a highlight pass would stop for everyone).
+ */
 export function decodeAnchorPosition(encoded: string): Y.RelativePosition | null {
+  let position: Y.RelativePosition
   try {
     const binary = atob(encoded)
     const bytes = new Uint8Array(binary.length)
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-    return Y.decodeRelativePosition(bytes)
+    position = Y.decodeRelativePosition(bytes)
   } catch {
     return null
   }
+  if (position.tname !== null) return position.tname === LEXICAL_ROOT_NAME ? position : null
+  return position.item !== null || position.type !== null ? position : null
 }

@@ -3,6 +3,7 @@
  * store, checksums included, so compaction, checks and row mapping are RowStore's, as for SQLite and
  * PostgreSQL. Nothing survives the process.
  */
+import { commentsRoomName } from '@tandem/shared'
 import type { DocumentChange, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
 import {
@@ -196,9 +197,12 @@ export class MemoryDatabase implements StoreAdapter {
         this.shareKeys.set(key.key_id, { ...key, revoked_at: now })
       }
     }
-    this.rooms.delete(id)
+    // The document's comments room (`<id>/comments`) is part of it, versions included.
+    for (const room of [id, commentsRoomName(id)]) {
+      this.rooms.delete(room)
+      this.versions.delete(room)
+    }
     this.uploads.delete(id)
-    this.versions.delete(id)
     return true
   }
 

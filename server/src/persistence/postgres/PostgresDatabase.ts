@@ -2,6 +2,7 @@
  * The PostgreSQL adapter of the update-log and catalog ports: its queries, run through
  * PostgresPool (group-committed appends, checksummed rows, optimistic compaction).
  */
+import { commentsRoomName } from '@tandem/shared'
 import type { DocumentChange, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
 import {
@@ -187,10 +188,14 @@ export class PostgresDatabase implements StoreAdapter {
         const { rowCount } = await client.query(sql.MARK_DOCUMENT_DELETED, [id, now])
         if ((rowCount ?? 0) === 0) return false
         await client.query(sql.REVOKE_KEYS_OF_DOCUMENT, [id, now])
-        await client.query(sql.DELETE_UPDATES_OF_ROOM, [id])
-        await client.query(sql.DELETE_SNAPSHOT_OF_ROOM, [id])
+        // The document's comments room (`<id>/comments`) is part of it: its log, snapshot and any
+        // versions it got before comments rooms were left out of history go too.
+        for (const room of [id, commentsRoomName(id)]) {
+          await client.query(sql.DELETE_UPDATES_OF_ROOM, [room])
+          await client.query(sql.DELETE_SNAPSHOT_OF_ROOM, [room])
+          await client.query(sql.DELETE_VERSIONS_OF_DOCUMENT, [room])
+        }
         await client.query(sql.DELETE_UPLOADS_OF_DOCUMENT, [id])
-        await client.query(sql.DELETE_VERSIONS_OF_DOCUMENT, [id])
         return true
       }),
     )

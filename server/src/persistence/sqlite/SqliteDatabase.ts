@@ -2,6 +2,8 @@
  * The SQLite adapter of the update-log and catalog ports: one WAL-mode file, appends committed with
  * synchronous=NORMAL and made durable by WalDurability, checksummed rows, optimistic compaction.
  */
+
+import { commentsRoomName } from '@tandem/shared'
 import type Database from 'better-sqlite3'
 import type { DocumentChange, Durability, PutUploadResult, UpdateEntry, UploadQuota } from '../DocumentStore'
 import type { StoreAdapter } from '../RowStore'
@@ -169,10 +171,14 @@ export class SqliteDatabase implements StoreAdapter {
         const { changes } = this.statements.markDocumentDeleted.run({ id, now })
         if (changes === 0) return false
         this.statements.revokeKeysOfDocument.run({ id, now })
-        this.statements.deleteUpdatesOfRoom.run(id)
-        this.statements.deleteSnapshotOfRoom.run(id)
+        // The document's comments room (`<id>/comments`) is part of it: its log, snapshot and any
+        // versions it got before comments rooms were left out of history go too.
+        for (const room of [id, commentsRoomName(id)]) {
+          this.statements.deleteUpdatesOfRoom.run(room)
+          this.statements.deleteSnapshotOfRoom.run(room)
+          this.statements.deleteVersionsOfDocument.run(room)
+        }
         this.statements.deleteUploadsOfDocument.run(id)
-        this.statements.deleteVersionsOfDocument.run(id)
         return true
       }),
     ) as Promise<boolean>
