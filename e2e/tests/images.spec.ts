@@ -23,6 +23,8 @@ async function listUploads(baseUrl: string, documentId: string, key: string): Pr
   return (await res.json()) as UploadListResponse
 }
 
+const WIDE = { width: 1280, height: 760 } as const
+
 test('a pasted image reaches a co-editor, a viewer and a restart; resize, alt text and caption sync; strangers get 403', async ({
   newUser,
   startServer,
@@ -31,8 +33,9 @@ test('a pasted image reaches a co-editor, a viewer and a restart; resize, alt te
   test.setTimeout(180_000)
   const server = await startServer()
   const doc = await createDocument(server.baseUrl, 'Quarterly report')
-  const ann = await newUser('Ann')
-  const ben = await newUser('Ben')
+  // Wide enough for the 640 px picture beside the comments column.
+  const ann = await newUser('Ann', { viewport: WIDE })
+  const ben = await newUser('Ben', { viewport: WIDE })
   await openEditor(ann, doc.editUrl)
   await openEditor(ben, doc.editUrl)
 
