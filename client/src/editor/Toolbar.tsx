@@ -1,8 +1,8 @@
 /** The formatting toolbar: reflects the selection and dispatches editor actions (EditorActionsPlugin runs them). */
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
 import { IS_APPLE } from '@lexical/utils'
-import { type BaseSelection, COMMAND_PRIORITY_EDITOR } from 'lexical'
-import { type JSX, useEffect, useState } from 'react'
+import { type BaseSelection, COMMAND_PRIORITY_EDITOR, type LexicalCommand, type LexicalEditor } from 'lexical'
+import { type JSX, type ReactNode, useEffect, useState } from 'react'
 import { ADD_COMMENT_COMMAND } from '../comments/commentCommands'
 import { PICK_IMAGE_COMMAND } from '../images/imageCommands'
 import { BlockTools } from './BlockTools'
@@ -198,34 +198,30 @@ export function Toolbar({ disabled = false, canInsertImages = false }: ToolbarPr
         </div>
         {canInsertImages && (
           <div className="tandem-tool-group">
-            <button
-              aria-label="Insert image"
-              className="tandem-tool"
-              data-testid="toolbar-image"
+            <CommandTool
+              command={PICK_IMAGE_COMMAND}
               disabled={disabled}
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={() => editor.dispatchCommand(PICK_IMAGE_COMMAND, undefined)}
+              editor={editor}
+              label="Insert image"
+              testId="toolbar-image"
               title="Insert image (or paste or drop one)"
-              type="button"
             >
               <ImageIcon />
-            </button>
+            </CommandTool>
           </div>
         )}
         <div className="tandem-tool-group">{INSERT_BUTTONS.map((spec) => button(spec, false))}</div>
         <div className="tandem-tool-group">
-          <button
-            aria-label="Comment"
-            className="tandem-tool"
-            data-testid="toolbar-comment"
+          <CommandTool
+            command={ADD_COMMENT_COMMAND}
             disabled={disabled}
-            onMouseDown={(event) => event.preventDefault()}
-            onClick={() => editor.dispatchCommand(ADD_COMMENT_COMMAND, undefined)}
+            editor={editor}
+            label="Comment"
+            testId="toolbar-comment"
             title={`Comment (${IS_APPLE ? '⌘⌥M' : 'Ctrl+Alt+M'})`}
-            type="button"
           >
             <CommentIcon />
-          </button>
+          </CommandTool>
         </div>
       </div>
       <BlockTools context={caret} disabled={disabled} editor={editor} />
@@ -242,5 +238,33 @@ export function Toolbar({ disabled = false, canInsertImages = false }: ToolbarPr
         />
       )}
     </div>
+  )
+}
+
+interface CommandToolProps {
+  readonly command: LexicalCommand<void>
+  readonly editor: LexicalEditor
+  readonly disabled: boolean
+  readonly label: string
+  readonly testId: string
+  readonly title: string
+  readonly children: ReactNode
+}
+
+/** A tool that dispatches a command; mousedown is prevented so the editor keeps its selection. */
+function CommandTool({ command, editor, disabled, label, testId, title, children }: CommandToolProps) {
+  return (
+    <button
+      aria-label={label}
+      className="tandem-tool"
+      data-testid={testId}
+      disabled={disabled}
+      onMouseDown={(event) => event.preventDefault()}
+      onClick={() => editor.dispatchCommand(command, undefined)}
+      title={title}
+      type="button"
+    >
+      {children}
+    </button>
   )
 }
