@@ -1,5 +1,5 @@
 /** The find and replace bar's controls; FindReplacePlugin owns the state and the editor. */
-import { type KeyboardEvent, type RefObject, useId } from 'react'
+import { type KeyboardEvent, type ReactNode, type RefObject, useId } from 'react'
 import { MAX_FIND_MATCHES, MAX_FIND_QUERY_LENGTH, MAX_REPLACEMENT_LENGTH } from './findMatches'
 
 export interface FindBarState {
@@ -110,28 +110,23 @@ export function FindBar(props: FindBarProps) {
         >
           <Chevron up={false} />
         </button>
-        <button
-          aria-label="Match case"
-          aria-pressed={state.matchCase}
-          className="tandem-find-button tandem-find-toggle"
-          data-testid="find-match-case"
-          onClick={() => onChange({ matchCase: !state.matchCase })}
-          title="Match case"
-          type="button"
+        <FindToggle
+          label="Match case"
+          pressed={state.matchCase}
+          testId="find-match-case"
+          onToggle={() => onChange({ matchCase: !state.matchCase })}
         >
           Aa
-        </button>
-        <button
-          aria-label="Whole words only"
-          aria-pressed={state.wholeWord}
-          className="tandem-find-button tandem-find-toggle tandem-find-whole-word"
-          data-testid="find-whole-word"
-          onClick={() => onChange({ wholeWord: !state.wholeWord })}
-          title="Whole words only"
-          type="button"
+        </FindToggle>
+        <FindToggle
+          className="tandem-find-whole-word"
+          label="Whole words only"
+          pressed={state.wholeWord}
+          testId="find-whole-word"
+          onToggle={() => onChange({ wholeWord: !state.wholeWord })}
         >
           ab
-        </button>
+        </FindToggle>
         {canReplace && (
           <button
             aria-controls={`${id}-replace`}
@@ -209,5 +204,29 @@ function Chevron({ up }: { up: boolean }) {
         strokeWidth="1.6"
       />
     </svg>
+  )
+}
+
+/** An on/off search option (match case, whole words), pressed while it applies. */
+function FindToggle(props: {
+  label: string
+  pressed: boolean
+  testId: string
+  className?: string
+  onToggle: () => void
+  children: ReactNode
+}) {
+  return (
+    <button
+      aria-label={props.label}
+      aria-pressed={props.pressed}
+      className={`tandem-find-button tandem-find-toggle${props.className ? ` ${props.className}` : ''}`}
+      data-testid={props.testId}
+      onClick={props.onToggle}
+      title={props.label}
+      type="button"
+    >
+      {props.children}
+    </button>
   )
 }
