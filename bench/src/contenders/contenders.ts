@@ -1,6 +1,7 @@
 /**
  * The servers under test and how to launch each as its own process: Tandem (durable and in-memory),
- * the official y-websocket server's own bin, Hocuspocus, and a bare ws relay.
+ * the official y-websocket server's own bin (with and without LevelDB), Hocuspocus (with and without
+ * its SQLite extension), and a bare ws relay.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -16,6 +17,7 @@ export const CONTENDER_IDS = [
   'y-websocket',
   'y-websocket-leveldb',
   'hocuspocus',
+  'hocuspocus-sqlite',
   'relay',
 ] as const
 export type ContenderId = (typeof CONTENDER_IDS)[number]
@@ -162,6 +164,24 @@ const hocuspocus: Contender = {
   }),
 }
 
+/**
+ * What a Hocuspocus user who needs persistence runs: its SQLite extension (better-sqlite3), which
+ * stores the whole document debounced (2 s after the last change, at most every 10 s), so an update
+ * is durable neither before anyone sees it nor against a kill within that window.
+ */
+const hocuspocusSqlite: Contender = {
+  ...hocuspocus,
+  id: 'hocuspocus-sqlite',
+  label: 'Hocuspocus + SQLite',
+  launch: (options) => {
+    const plain = hocuspocus.launch(options)
+    return {
+      ...plain,
+      env: { ...plain.env, HOCUSPOCUS_SQLITE: path.join(options.dataDir, 'hocuspocus.sqlite') },
+    }
+  },
+}
+
 const relay: Contender = {
   id: 'relay',
   label: 'bare ws relay',
@@ -182,6 +202,7 @@ const ALL: Record<ContenderId, Contender> = {
   'y-websocket': yWebsocket,
   'y-websocket-leveldb': yWebsocketLeveldb,
   hocuspocus,
+  'hocuspocus-sqlite': hocuspocusSqlite,
   relay,
 }
 

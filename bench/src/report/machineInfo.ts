@@ -19,6 +19,7 @@ export interface Versions {
   readonly yWebsocketServer: string
   readonly yWebsocketServerWs: string
   readonly hocuspocus: string
+  readonly hocuspocusSqlite: string
   readonly ws: string
   readonly yjs: string
   readonly yProtocols: string
@@ -72,6 +73,7 @@ export function readVersions(): Versions {
     yWebsocketServer: packageVersion('@y/websocket-server'),
     yWebsocketServerWs: nestedVersion('@y/websocket-server', 'ws'),
     hocuspocus: packageVersion('@hocuspocus/server'),
+    hocuspocusSqlite: packageVersion('@hocuspocus/extension-sqlite'),
     ws: packageVersion('ws'),
     yjs: packageVersion('yjs'),
     yProtocols: packageVersion('y-protocols'),

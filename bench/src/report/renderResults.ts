@@ -84,6 +84,11 @@ function contendersSection({ versions }: RunDescription): string {
         '`bench/src/contenders/hocuspocusServer.ts`: `new Server()` with defaults, no extensions. v4 declares Node >= 22 but runs on Node 20 here',
       ],
       [
+        'Hocuspocus + SQLite',
+        `same, with @hocuspocus/extension-sqlite ${versions.hocuspocusSqlite}`,
+        '`HOCUSPOCUS_SQLITE=<file>`: the whole document stored through onStoreDocument, debounced (2 s after the last change, at most every 10 s)',
+      ],
+      [
         'bare ws relay',
         `ws ${versions.ws}`,
         '`bench/src/contenders/bareRelay.ts`: forwards every frame to the other sockets of its room, no Yjs',
