@@ -175,7 +175,7 @@ export function readComment(value: unknown): CommentEntry | undefined {
   }
   const { id, threadId, authorId, authorName, body, createdAt, editedAt } = value
   if (!isCommentId(id) || !isCommentId(threadId)) return undefined
-  if (!isBoundedString(authorId, 256) || !isBoundedString(authorName, 256)) return undefined
+  if (!isBoundedString(authorId, MAX_AUTHOR_ID_LENGTH) || !isBoundedString(authorName, 256)) return undefined
   if (typeof body !== 'string' || body.trim() === '' || body.length > COMMENT_LIMITS.maxBodyLength) {
     return undefined
   }
@@ -210,7 +210,17 @@ export interface CommentThreadView {
   readonly resolvedBy?: string
   readonly resolvedAt?: number
   /** Oldest first; the first is the comment that opened the thread (unless its author deleted it). */
-  readonly comments: readonly CommentEntry[]
+  readonly comments: readonly CommentView[]
+}
+
+/**
+ * A comment as the API and webhooks give it: the stored entry, and whether its author's name is
+ * vouched for (describeCommentAuthor): a share-link guest's name is what they typed, so it is
+ * labelled with a tag from their id (`Ann (guest · 3f2a)`); show `authorLabel` to people.
+ */
+export interface CommentView extends CommentEntry {
+  readonly authorVerified: boolean
+  readonly authorLabel: string
 }
 
 /** `GET /api/documents/:id/comments` response: every thread, oldest first. */
