@@ -32,10 +32,27 @@ import { MirrorRebuildBudget } from './MirrorRebuildBudget'
  */
 export const COMMENT_UPDATE_RATE = { capacity: 60, refillPerSecond: 5 } as const
 
+/**
+ * People whose comment allowance the server remembers. A forgotten one (the least recently seen)
+ * starts again with a full bucket, as does anyone idle for 12 s (a full refill), so forgetting is
+ * the only expiry needed; 50,000 buckets are a few MB.
+ */
+const MAX_TRACKED_COMMENTERS = 50_000
+
+/**
+ * The server's one comment rate limiter, keyed by person (token subject): created once (server.ts),
+ * so a person's allowance outlives the room; reconnecting, or the room unloading, gives none back.
+ */
+export function createCommentRateLimiter(now: () => number = Date.now): RateLimiter {
+  return new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: MAX_TRACKED_COMMENTERS, now })
+}
+
 export interface CommentsUpdateCheckOptions {
   /** The comments room's name: the key of its rebuild budget. */
   readonly room?: string
   readonly rebuilds?: MirrorRebuildBudget
+  /** The server's one comment rate limiter (createCommentRateLimiter); default one of its own. */
+  readonly rate?: RateLimiter
   /** Wall clock for creation times and the rate limit. Default `Date.now`. */
   readonly now?: () => number
 }
@@ -51,14 +68,14 @@ export class CommentsUpdateCheck implements UpdateCheck {
   private readonly rebuilds: MirrorRebuildBudget
 
   /**
-   * `rebuilds` should be the server's one budget (server.ts) so it outlives this room; the default,
-   * a budget of its own, suits tests.
+   * `rebuilds` and `rate` should be the server's one budget and limiter (server.ts) so they outlive
+   * this room; the defaults, ones of its own, suit tests.
    */
   constructor(options: CommentsUpdateCheckOptions = {}) {
     this.now = options.now ?? Date.now
     this.room = options.room ?? ''
     this.rebuilds = options.rebuilds ?? new MirrorRebuildBudget()
-    this.rate = new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: 1000, now: this.now })
+    this.rate = options.rate ?? createCommentRateLimiter(this.now)
   }
 
   check(doc: Y.Doc, update: Uint8Array, author: PeerIdentity): void {
