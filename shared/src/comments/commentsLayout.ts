@@ -226,4 +226,9 @@ export interface CommentView extends CommentEntry {
 /** `GET /api/documents/:id/comments` response: every thread, oldest first. */
 export interface CommentsResponse {
   readonly threads: readonly CommentThreadView[]
+  /**
+   * Entries left out because they do not fit the layout (stored before a rule existed, or by an
+   * older server): 0 for a healthy document.
+   */
+  readonly skipped: number
 }
