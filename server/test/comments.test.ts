@@ -273,6 +273,55 @@ describe('author names', () => {
   }, 60_000)
 })
 
+describe('comments in the content API’s export', () => {
+  it('?comments=1 appends the threads as the browser download does; off by default; refused with json', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Export', name: 'Ann' })
+    const id = doc.created.id
+    const written = await fetch(`${node.httpUrl}/api/documents/${id}/content`, {
+      method: 'PUT',
+      headers: { Authorization: `ShareKey ${doc.editKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ format: 'markdown', content: 'The quick brown fox.' }),
+    })
+    expect(written.status).toBe(204)
+    const token = await exchangeKey(node.httpUrl, id, doc.editKey, 'Cleo')
+    const cleo = connectStockClient(node.wsUrl, commentsRoomName(id), { token })
+    await synced(cleo)
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'quick brown')
+    const author = { id: tokenSubject(token), name: 'Cleo' }
+    openThread(cleo.doc, author, anchorOn(text, 0, 11), 'Is it *quick*?')
+    await vi.waitFor(
+      async () => expect((await listComments(node.httpUrl, id, doc.viewKey)).threads).toHaveLength(1),
+      POLL,
+    )
+    const read = async (query: string) => {
+      const response = await fetch(`${node.httpUrl}/api/documents/${id}/content?${query}`, {
+        headers: { Authorization: `ShareKey ${doc.viewKey}` },
+      })
+      return { status: response.status, body: await response.text() }
+    }
+    const tag = `guest · ${author.id.slice('guest-'.length, 'guest-'.length + 4)}`
+    const markdown = await read('format=markdown&comments=1')
+    expect(markdown.status).toBe(200)
+    expect(markdown.body).toMatch(/^The quick brown fox\.\n/)
+    expect(markdown.body).toContain('## Comments')
+    expect(markdown.body).toMatch(
+      new RegExp(
+        `1\\. > quick brown _\\(text deleted\\)_\n   - \\*\\*Cleo \\(${tag}\\)\\*\\* \\([0-9: -]+\\): Is it \\\\\\*quick\\\\\\*\\?`,
+      ),
+    )
+    const html = await read('format=html&comments=1')
+    expect(html.body).toContain('<section class="comments"><h2>Comments</h2>')
+    expect(html.body).toContain(`<strong>Cleo (${tag})</strong>`)
+    const plain = await read('format=text&comments=1')
+    expect(plain.body).toContain(`   Cleo (${tag}) (`)
+    expect((await read('format=markdown')).body).not.toContain('Comments')
+    expect((await read('format=json&comments=1')).status).toBe(400)
+    expect((await read('format=text&comments=yes')).status).toBe(400)
+  }, 60_000)
+})
+
 describe('a comments document poisoned before the rules', () => {
   it('is read without its bad entries (API 200, reported), and still takes valid comments', async () => {
     const node = await startNode({ secret: SECRET, ...GENEROUS_API })
