@@ -71,7 +71,7 @@ export function usePinnedCards(
       })
     }
     const observer = new ResizeObserver(remeasure)
-    for (const card of element.querySelectorAll(`[${CARD_ID_ATTRIBUTE}]`)) observer.observe(card)
+    for (const card of element.querySelectorAll(`:scope > [${CARD_ID_ATTRIBUTE}]`)) observer.observe(card)
     if (textRoot) observer.observe(textRoot)
     window.addEventListener('resize', remeasure)
     return () => {
@@ -89,8 +89,13 @@ export function usePinnedCards(
       return
     }
     const bodyTop = element.getBoundingClientRect().top
+    // One pass over the cards' elements (a query per card would be quadratic in a long discussion).
+    const nodes = new Map<string, HTMLElement>()
+    for (const node of element.querySelectorAll<HTMLElement>(`:scope > [${CARD_ID_ATTRIBUTE}]`)) {
+      nodes.set(node.getAttribute(CARD_ID_ATTRIBUTE) ?? '', node)
+    }
     const measured = cards.map((card) => {
-      const node = element.querySelector<HTMLElement>(`[${CARD_ID_ATTRIBUTE}="${CSS.escape(card.id)}"]`)
+      const node = nodes.get(card.id)
       const range = card.place && !card.place.detached ? card.place.range : null
       const rect = range?.getBoundingClientRect()
       const anchorTop =
