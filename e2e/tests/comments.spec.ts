@@ -154,5 +154,122 @@ test('a commenter comments on read-only text; threads survive a server restart',
   // The download carries the threads as an appendix.
   const markdown = await downloadMarkdown(ann)
   expect(markdown).toMatch(/Numbers go up\.\n+## Comments\n\n1\. > go up\n/)
-  expect(markdown).toMatch(/- \*\*Cleo\*\* \([-0-9: ]+\): Found it\./)
+  // A share-link guest's typed name carries the tag from their id (Markdown specials escaped).
+  expect(markdown).toMatch(/- \*\*Cleo \(guest · (?:\\?[A-Za-z0-9_-]){4}\)\*\* \([-0-9: ]+\): Found it\./)
+})
+
+/** Each thread card beside the paper (top, bottom) and its highlighted text's top, in text order. */
+function pinnedCards(page: Page): Promise<{ quote: string; top: number; bottom: number; text: number }[]> {
+  return page.evaluate(() => {
+    const highlight = CSS.highlights.get('tandem-comment')
+    const ranges = highlight ? ([...highlight] as Range[]) : []
+    return [...document.querySelectorAll<HTMLElement>('.comment-pin[data-thread-id]')]
+      .filter((pin) => pin.dataset.threadId !== 'draft')
+      .map((pin) => {
+        const quote = pin.querySelector('[data-testid="comment-quote"]')?.textContent ?? ''
+        const range = ranges.find((r) => r.toString() === quote)
+        const card = pin.getBoundingClientRect()
+        return {
+          quote,
+          top: Math.round(card.top),
+          bottom: Math.round(card.bottom),
+          text: range ? Math.round(range.getBoundingClientRect().top) : Number.NaN,
+        }
+      })
+      .sort((a, b) => a.text - b.text)
+  })
+}
+
+/** Space between cards (pinThreadCards' CARD_GAP_PX) and how far off a pixel-rounded top may be. */
+const CARD_GAP = 10
+const SLACK = 3
+
+test('beside the paper each thread sits level with its line, the active one at its text; a list in the sheet', async ({
+  newUser,
+  tandem,
+}, testInfo) => {
+  const doc = await createDocument(tandem.baseUrl, 'Pinned')
+  const ann = await newUser('Ann', { viewport: { width: 1280, height: 900 } })
+  await openEditor(ann, doc.editUrl)
+  await editorContent(ann).click()
+  const filler = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => `Filler paragraph ${from + i} about nothing in particular.`)
+  // Two commented lines next to each other with room above them, and one further down.
+  const lines = [
+    'Quarterly plan for the reading group.',
+    ...filler(1, 6),
+    'We meet on Thursdays at six.',
+    'Snacks rotate between members.',
+    ...filler(7, 8),
+    'Budget: forty euros per quarter.',
+    'Next review in March.',
+  ]
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) await ann.keyboard.press('Enter')
+    await ann.keyboard.insertText(line)
+  }
+  const comment = async (text: string, body: string) => {
+    await selectText(ann, text)
+    await ann.keyboard.press('Control+Alt+KeyM')
+    await ann.getByTestId('comment-new').fill(body)
+    await ann.getByTestId('comment-new-submit').click()
+    await expect(threads(ann).filter({ hasText: body })).toHaveCount(1)
+  }
+  await comment('Thursdays at six', 'Could we do Wednesdays instead? Thursdays clash with choir.')
+  await comment('Snacks rotate', 'Who keeps the list?')
+  await comment('forty euros', 'Is that per person?')
+
+  // Afresh (no thread active): each card level with its line, or, when the card above reaches
+  // further down, just below that card: never over it, never a plain list from the top.
+  await ann.reload()
+  await expectSynced(ann)
+  await expect(threads(ann)).toHaveCount(3)
+  await expect
+    .poll(async () => {
+      const cards = await pinnedCards(ann)
+      return cards.map((card, i) => {
+        const wanted = i === 0 ? card.text : Math.max(card.text, cards[i - 1]!.bottom + CARD_GAP)
+        return [card.quote, Math.abs(card.top - wanted) <= SLACK]
+      })
+    })
+    .toEqual([
+      ['Thursdays at six', true],
+      ['Snacks rotate', true],
+      ['forty euros', true],
+    ])
+  const [first, second] = await pinnedCards(ann)
+  expect(Math.abs(first!.top - first!.text), 'the first card is level with its line').toBeLessThanOrEqual(
+    SLACK,
+  )
+  expect(second!.top, 'the second is pushed below the first').toBeGreaterThan(second!.text + SLACK)
+  await ann.screenshot({ path: testInfo.outputPath('pinned-1280-light.png'), fullPage: true })
+
+  // The pushed thread made active: it moves level with its text, the one above moves up, the one
+  // below stays clear of it.
+  await threads(ann).filter({ hasText: 'Who keeps the list?' }).click()
+  await expect
+    .poll(async () => {
+      const [above, active, below] = await pinnedCards(ann)
+      return [
+        Math.abs(active!.top - active!.text) <= SLACK,
+        above!.bottom + CARD_GAP <= active!.top + SLACK,
+        below!.top >= active!.bottom + CARD_GAP - SLACK,
+      ]
+    })
+    .toEqual([true, true, true])
+  await ann.emulateMedia({ colorScheme: 'dark' })
+  await ann.screenshot({ path: testInfo.outputPath('pinned-1280-dark.png'), fullPage: true })
+
+  // A phone: a bottom sheet listing the threads in the order of their text.
+  await ann.emulateMedia({ colorScheme: 'light' })
+  await ann.setViewportSize({ width: 390, height: 844 })
+  const panel = ann.getByTestId('comments-panel')
+  if ((await panel.getAttribute('data-open')) !== 'true') await ann.getByTestId('comments-toggle').click()
+  await expect(threads(ann).getByTestId('comment-quote')).toHaveText([
+    'Thursdays at six',
+    'Snacks rotate',
+    'forty euros',
+  ])
+  await expect(ann.locator('.comments-body')).toHaveAttribute('data-pinned', 'false')
+  await ann.screenshot({ path: testInfo.outputPath('pinned-390-sheet.png') })
 })

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import { WebSocketServer } from 'ws'
-import { CommentsUpdateCheck } from './comments/CommentsUpdateCheck'
+import { CommentsUpdateCheck, createCommentRateLimiter } from './comments/CommentsUpdateCheck'
 import { MirrorRebuildBudget } from './comments/MirrorRebuildBudget'
 import type { Config } from './config'
 import type { Connection } from './connection/Connection'
@@ -80,8 +80,10 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   if (relay) commits.onCommitted(relayCommitted(relay))
   if (parts.documentEvents) commits.onCommitted(parts.documentEvents.onCommitted)
   if (parts.history) commits.onCommitted(parts.history.onCommitted)
-  // One budget for the server, so unloading and reloading a comments room does not reset it.
+  // One budget and one rate limiter for the server, so unloading and reloading a comments room
+  // (or reconnecting to it) resets neither.
   const mirrorRebuilds = new MirrorRebuildBudget()
+  const commentRate = createCommentRateLimiter()
   const rooms = new RoomRegistry({
     store,
     commits,
@@ -99,7 +101,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     updateCheckFor: (name) =>
       documentOfCommentsRoom(name) === undefined
         ? undefined
-        : new CommentsUpdateCheck({ room: name, rebuilds: mirrorRebuilds }),
+        : new CommentsUpdateCheck({ room: name, rebuilds: mirrorRebuilds, rate: commentRate }),
   })
   const connections = new Set<Connection>()
   const connectionLimits = new ConnectionLimits(config.maxConnections, config.maxRoomConnections)

@@ -11,6 +11,7 @@ import {
   type CommentsResponse,
   commentsOf,
   commentsRoomName,
+  createToken,
   deleteComment,
   editComment,
   encodeAnchorPosition,
@@ -18,6 +19,7 @@ import {
   type ShareLink,
   setResolved,
   type TokenResponse,
+  threadsOf,
 } from '@tandem/shared'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
@@ -221,6 +223,209 @@ describe('comments', () => {
       ])
     }, POLL)
     expect(ben.codes).toEqual([])
+  }, 60_000)
+})
+
+describe('author names', () => {
+  it('a share-link guest’s typed name is marked unverified with a tag from its id; an embedder’s is verified', async () => {
+    const receiver = await startWebhookReceiver(WEBHOOK_SECRET)
+    const node = await startNode(
+      { secret: SECRET, webhookUrls: [receiver.url], webhookSecret: WEBHOOK_SECRET, ...GENEROUS_API },
+      { webhookTimings: { retryBaseMs: 100, pollIntervalMs: 100 } },
+    )
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Names', name: 'Alice' })
+    const id = doc.created.id
+    const room = commentsRoomName(id)
+    // Alice's app signs her in (an embedder's token: its name is vouched for); a link holder types "Alice".
+    const realToken = await createToken({
+      secret: SECRET,
+      sub: 'user-alice',
+      name: 'Alice',
+      room: id,
+      role: 'editor',
+    })
+    const fakeToken = await exchangeKey(node.httpUrl, id, doc.editKey, 'Alice')
+    const fakeId = tokenSubject(fakeToken)
+    const real = connectStockClient(node.wsUrl, room, { token: realToken })
+    const fake = connectStockClient(node.wsUrl, room, { token: fakeToken })
+    await Promise.all([synced(real), synced(fake)])
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'hello')
+    const threadId = openThread(real.doc, { id: 'user-alice', name: 'Alice' }, anchorOn(text, 0, 5), 'Real')
+    await vi.waitFor(() => expect(commentsOf(fake.doc).size).toBe(1), POLL)
+    addComment(fake.doc, { id: fakeId, name: 'Alice' }, threadId, 'Fake', Date.now() + 1)
+
+    const tag = `guest · ${fakeId.slice('guest-'.length, 'guest-'.length + 4)}`
+    const expected = [
+      { body: 'Real', authorName: 'Alice', authorVerified: true, authorLabel: 'Alice' },
+      { body: 'Fake', authorName: 'Alice', authorVerified: false, authorLabel: `Alice (${tag})` },
+    ]
+    await vi.waitFor(async () => {
+      const { threads } = await listComments(node.httpUrl, id, doc.viewKey)
+      expect(threads[0]?.comments).toMatchObject(expected)
+    }, POLL)
+    await vi.waitFor(() => {
+      const created = receiver.accepted().filter((d) => d.event.type === 'comment.created')
+      expect(created.map((d) => d.event)).toEqual(
+        expect.arrayContaining(expected.map((comment) => expect.objectContaining(comment))),
+      )
+    }, POLL)
+  }, 60_000)
+})
+
+describe('comments in the content API’s export', () => {
+  it('?comments=1 appends the threads as the browser download does; off by default; refused with json', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Export', name: 'Ann' })
+    const id = doc.created.id
+    const written = await fetch(`${node.httpUrl}/api/documents/${id}/content`, {
+      method: 'PUT',
+      headers: { Authorization: `ShareKey ${doc.editKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ format: 'markdown', content: 'The quick brown fox.' }),
+    })
+    expect(written.status).toBe(204)
+    const token = await exchangeKey(node.httpUrl, id, doc.editKey, 'Cleo')
+    const cleo = connectStockClient(node.wsUrl, commentsRoomName(id), { token })
+    await synced(cleo)
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'quick brown')
+    const author = { id: tokenSubject(token), name: 'Cleo' }
+    openThread(cleo.doc, author, anchorOn(text, 0, 11), 'Is it *quick*?')
+    await vi.waitFor(
+      async () => expect((await listComments(node.httpUrl, id, doc.viewKey)).threads).toHaveLength(1),
+      POLL,
+    )
+    const read = async (query: string) => {
+      const response = await fetch(`${node.httpUrl}/api/documents/${id}/content?${query}`, {
+        headers: { Authorization: `ShareKey ${doc.viewKey}` },
+      })
+      return { status: response.status, body: await response.text() }
+    }
+    const tag = `guest · ${author.id.slice('guest-'.length, 'guest-'.length + 4)}`
+    const markdown = await read('format=markdown&comments=1')
+    expect(markdown.status).toBe(200)
+    expect(markdown.body).toMatch(/^The quick brown fox\.\n/)
+    expect(markdown.body).toContain('## Comments')
+    expect(markdown.body).toMatch(
+      new RegExp(
+        `1\\. > quick brown _\\(text deleted\\)_\n   - \\*\\*Cleo \\(${tag}\\)\\*\\* \\([0-9: -]+\\): Is it \\\\\\*quick\\\\\\*\\?`,
+      ),
+    )
+    const html = await read('format=html&comments=1')
+    expect(html.body).toContain('<section class="comments"><h2>Comments</h2>')
+    expect(html.body).toContain(`<strong>Cleo (${tag})</strong>`)
+    const plain = await read('format=text&comments=1')
+    expect(plain.body).toContain(`   Cleo (${tag}) (`)
+    expect((await read('format=markdown')).body).not.toContain('Comments')
+    expect((await read('format=json&comments=1')).status).toBe(400)
+    expect((await read('format=text&comments=yes')).status).toBe(400)
+  }, 60_000)
+})
+
+describe('a comments document poisoned before the rules', () => {
+  it('is read without its bad entries (API 200, reported), and still takes valid comments', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Poisoned', name: 'Ann' })
+    const id = doc.created.id
+    const room = commentsRoomName(id)
+    // Stored straight into the log, as an older server may have accepted it: a good legacy thread
+    // and comment, then junk of every kind the rules now refuse.
+    const poisoned = new Y.Doc()
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'hello')
+    poisoned.transact(() => {
+      threadsOf(poisoned).set('t1', {
+        id: 't1',
+        anchor: anchorOn(text, 0, 5),
+        authorId: 'ann',
+        createdAt: 1,
+        resolved: false,
+      })
+      commentsOf(poisoned).set('c1', {
+        id: 'c1',
+        threadId: 't1',
+        authorId: 'ann',
+        authorName: 'Ann',
+        body: 'Good',
+        createdAt: 1,
+      })
+      commentsOf(poisoned).set('junk', undefined as never)
+      commentsOf(poisoned).set('c2', { id: 'other', body: 42 } as never)
+      threadsOf(poisoned).set('nested', new Y.Map() as never)
+      poisoned.getMap('people').set('p', { name: 7 } as never)
+      poisoned.getText('stray').insert(0, 'not comments')
+    })
+    // List content in the comments map: invisible to the map, but stored.
+    const listed0 = new Y.Doc()
+    listed0.getArray<number>('comments').insert(0, [1, 2])
+    await node.store.append([
+      { room, update: Y.encodeStateAsUpdate(poisoned) },
+      { room, update: Y.encodeStateAsUpdate(listed0) },
+    ])
+
+    const listed = await fetch(`${node.httpUrl}/api/documents/${id}/comments`, {
+      headers: { Authorization: `ShareKey ${doc.viewKey}` },
+    })
+    expect(listed.status).toBe(200)
+    const body = (await listed.json()) as CommentsResponse
+    expect(body.threads.map((t) => [t.id, t.comments.map((c) => c.body)])).toEqual([['t1', ['Good']]])
+    expect(body.skipped).toBeGreaterThanOrEqual(5)
+
+    // The check judges what an update changes: old junk does not lock the document.
+    const token = await exchangeKey(node.httpUrl, id, doc.editKey, 'Ben')
+    const ben = connectStockClient(node.wsUrl, room, { token })
+    const codes = closeCodes(ben)
+    await synced(ben)
+    addComment(ben.doc, { id: tokenSubject(token), name: 'Ben' }, 't1', 'Still works')
+    await vi.waitFor(async () => {
+      const { threads } = await listComments(node.httpUrl, id, doc.viewKey)
+      expect(threads[0]!.comments.map((c) => c.body)).toEqual(['Good', 'Still works'])
+    }, POLL)
+    expect(codes).toEqual([])
+  }, 60_000)
+})
+
+describe('comment rate limit', () => {
+  it('a person’s allowance outlives their socket and the room: reconnecting gives none back', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Rate', name: 'Ann' })
+    const id = doc.created.id
+    const room = commentsRoomName(id)
+    // One browser (one device secret): the same person on every exchange.
+    const session = async () => {
+      const response = await fetch(`${node.httpUrl}/api/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          documentId: id,
+          shareKey: doc.editKey,
+          name: 'Ann',
+          deviceSecret: 'rate-limit-device-secret-0123456789',
+        }),
+      })
+      const { token } = (await response.json()) as TokenResponse
+      const client = connectStockClient(node.wsUrl, room, { token })
+      await synced(client)
+      return { client, author: { id: tokenSubject(token), name: 'Ann' }, codes: closeCodes(client) }
+    }
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'hello')
+    const first = await session()
+    const threadId = openThread(first.client.doc, first.author, anchorOn(text, 0, 5), 'Start')
+    // The whole burst, one update each.
+    for (let i = 1; i < 60; i++) addComment(first.client.doc, first.author, threadId, `reply ${i}`)
+    await vi.waitFor(async () => {
+      expect((await listComments(node.httpUrl, id, doc.viewKey)).threads[0]?.comments).toHaveLength(60)
+    }, POLL)
+    expect(first.codes).toEqual([])
+    first.client.provider.destroy()
+    await vi.waitFor(() => expect(node.server.rooms.openRooms.map((r) => r.name)).not.toContain(room), POLL)
+
+    // Back at once: the room is loaded afresh; the allowance is what the seconds since refilled
+    // (5/s), well short of another burst.
+    const second = await session()
+    for (let i = 0; i < 60; i++) addComment(second.client.doc, second.author, threadId, `more ${i}`)
+    await vi.waitFor(() => expect(second.codes[0]).toBe(CLOSE_CODES.RATE_LIMITED.code), POLL)
   }, 60_000)
 })
 

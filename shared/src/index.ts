@@ -1,5 +1,6 @@
 export * from './api'
 export * from './closeCodes'
+export * from './comments/commentAuthor'
 export * from './comments/commentsAppendix'
 export * from './comments/commentsLayout'
 export * from './comments/commentWrites'

@@ -1,6 +1,8 @@
 /**
- * The comments side panel (a bottom sheet on small screens): threads in the order of their text,
- * the active one highlighted in the document, a composer for a new thread on the selection.
+ * The comments side panel (a bottom sheet on small screens): beside the paper each thread is pinned
+ * level with its text (usePinnedCards), the active one exactly at it; in the sheet they are a list
+ * in the order of their text. The active thread is highlighted in the document; a composer opens a
+ * new thread on the selection, beside it.
  */
 
 import {
@@ -17,7 +19,15 @@ import {
   COMMAND_PRIORITY_EDITOR,
   type LexicalEditor,
 } from 'lexical'
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
+import {
+  type CSSProperties,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react'
 import * as Y from 'yjs'
 import { $relativePositionOf } from './anchorPositions'
 import { CommentComposer } from './CommentComposer'
@@ -27,6 +37,17 @@ import type { ThreadView } from './readThreads'
 import { ThreadCard } from './ThreadCard'
 import { useAnchorPlaces } from './useAnchorPlaces'
 import { useCommentThreads } from './useCommentThreads'
+import { CARD_ID_ATTRIBUTE, type CardAnchor, usePanelBesidePaper, usePinnedCards } from './usePinnedCards'
+
+/** The new thread's composer, pinned like a card. */
+const DRAFT_ID = 'draft'
+
+/** Where the selection's first line is, from the top of `body` (px), or undefined. */
+function selectionTopIn(body: HTMLElement | null): number | undefined {
+  const selection = window.getSelection()
+  if (body === null || selection === null || selection.rangeCount === 0) return undefined
+  return selection.getRangeAt(0).getBoundingClientRect().top - body.getBoundingClientRect().top
+}
 
 export interface CommentsPanelProps {
   readonly editor: LexicalEditor | null
@@ -64,7 +85,7 @@ export function CommentsPanel({ editor, comments, textDoc, canComment }: Comment
   const status = useSyncExternalStore(comments.status.subscribe, comments.status.get)
   const [showResolved, setShowResolved] = useState(false)
   const [activeId, setActiveId] = useState<string | null>(null)
-  const [draft, setDraft] = useState<CommentAnchor | null>(null)
+  const [draft, setDraft] = useState<{ anchor: CommentAnchor; top: number | undefined } | null>(null)
   const [open, setOpen] = useState(false)
   const [hint, setHint] = useState<string | null>(null)
   const shown = useCallback((view: ThreadView) => showResolved || !view.thread.resolved, [showResolved])
@@ -74,6 +95,8 @@ export function CommentsPanel({ editor, comments, textDoc, canComment }: Comment
   }, [])
   const places = useAnchorPlaces(editor, textDoc, threads, shown, activeId, activate)
   const author = comments.author()
+  const body = useRef<HTMLDivElement>(null)
+  const besidePaper = usePanelBesidePaper()
 
   const startDraft = useCallback(() => {
     if (editor === null || !canComment) return
@@ -83,7 +106,7 @@ export function CommentsPanel({ editor, comments, textDoc, canComment }: Comment
       return
     }
     setHint(null)
-    setDraft(anchor)
+    setDraft({ anchor, top: selectionTopIn(body.current) })
     setOpen(true)
   }, [editor, textDoc, canComment])
 
@@ -118,6 +141,28 @@ export function CommentsPanel({ editor, comments, textDoc, canComment }: Comment
   const visible = threads.filter(shown).sort((a, b) => top(a) - top(b))
   const openCount = threads.filter((view) => !view.thread.resolved).length
   const resolvedCount = threads.length - openCount
+  const draftShown = draft !== null && author !== null
+  const cardAnchors = useMemo<CardAnchor[]>(() => {
+    const cards: CardAnchor[] = visible.map((view) => ({
+      id: view.thread.id,
+      place: places.get(view.thread.id),
+    }))
+    if (draftShown) cards.push({ id: DRAFT_ID, place: undefined, fixedTop: draft?.top ?? 0 })
+    return cards
+  }, [visible, places, draftShown, draft])
+  const pins = usePinnedCards(
+    body,
+    editor?.getRootElement() ?? null,
+    cardAnchors,
+    draftShown ? DRAFT_ID : activeId,
+    besidePaper,
+  )
+  /** A card's place in the pinned layout (hidden until measured), or nothing in a list. */
+  const pinStyle = (id: string): CSSProperties | undefined => {
+    if (!besidePaper) return undefined
+    const pinnedTop = pins?.tops.get(id)
+    return pinnedTop === undefined ? { visibility: 'hidden' } : { transform: `translateY(${pinnedTop}px)` }
+  }
 
   return (
     <aside aria-label="Comments" className="comments-panel" data-open={open} data-testid="comments-panel">
@@ -145,7 +190,7 @@ export function CommentsPanel({ editor, comments, textDoc, canComment }: Comment
           </button>
         )}
       </header>
-      <div className="comments-body">
+      <div className="comments-notes">
         {status === 'refused' && (
           <p className="comments-note" role="alert">
             The server refused a comment change; reload to see the comments as they are.
@@ -156,42 +201,11 @@ export function CommentsPanel({ editor, comments, textDoc, canComment }: Comment
             {hint}
           </p>
         )}
-        {draft && author && (
-          <div className="comment-thread comment-draft" data-testid="comment-draft">
-            <blockquote className="comment-quote">{draft.quote}</blockquote>
-            <CommentComposer
-              autoFocus
-              label="Add a comment"
-              onCancel={() => setDraft(null)}
-              onSubmit={(body) => {
-                const id = openThread(comments.doc, author, draft, body)
-                setDraft(null)
-                setActiveId(id)
-              }}
-              people={people}
-              submitLabel="Comment"
-              testId="comment-new"
-            />
-          </div>
-        )}
-        {visible.length === 0 && !draft && (
+        {visible.length === 0 && !draftShown && (
           <p className="comments-empty">
             {canComment ? 'Select text and press Comment to start a discussion.' : 'No comments yet.'}
           </p>
         )}
-        {visible.map((view) => (
-          <ThreadCard
-            active={view.thread.id === activeId}
-            author={author}
-            canComment={canComment}
-            detached={places.get(view.thread.id)?.detached ?? false}
-            doc={comments.doc}
-            key={view.thread.id}
-            onActivate={() => setActiveId(view.thread.id)}
-            people={people}
-            view={view}
-          />
-        ))}
         {resolvedCount > 0 && (
           <label className="comments-show-resolved">
             <input
@@ -203,6 +217,52 @@ export function CommentsPanel({ editor, comments, textDoc, canComment }: Comment
             Show resolved ({resolvedCount})
           </label>
         )}
+      </div>
+      <div
+        className="comments-body"
+        data-pinned={besidePaper}
+        ref={body}
+        style={besidePaper ? { height: pins?.height ?? 0 } : undefined}
+      >
+        {draftShown && draft && author && (
+          <div className="comment-pin" {...{ [CARD_ID_ATTRIBUTE]: DRAFT_ID }} style={pinStyle(DRAFT_ID)}>
+            <div className="comment-thread comment-draft" data-testid="comment-draft">
+              <blockquote className="comment-quote">{draft.anchor.quote}</blockquote>
+              <CommentComposer
+                autoFocus
+                label="Add a comment"
+                onCancel={() => setDraft(null)}
+                onSubmit={(text) => {
+                  const id = openThread(comments.doc, author, draft.anchor, text)
+                  setDraft(null)
+                  setActiveId(id)
+                }}
+                people={people}
+                submitLabel="Comment"
+                testId="comment-new"
+              />
+            </div>
+          </div>
+        )}
+        {visible.map((view) => (
+          <div
+            className="comment-pin"
+            key={view.thread.id}
+            {...{ [CARD_ID_ATTRIBUTE]: view.thread.id }}
+            style={pinStyle(view.thread.id)}
+          >
+            <ThreadCard
+              active={view.thread.id === activeId}
+              author={author}
+              canComment={canComment}
+              detached={places.get(view.thread.id)?.detached ?? false}
+              doc={comments.doc}
+              onActivate={() => setActiveId(view.thread.id)}
+              people={people}
+              view={view}
+            />
+          </div>
+        ))}
       </div>
     </aside>
   )

@@ -3,6 +3,7 @@ import { addComment, deleteComment, editComment, setResolved } from '@tandem/sha
 import { useState } from 'react'
 import type * as Y from 'yjs'
 import { colorForUser } from '../identity/identity'
+import { CommentAuthorName } from './CommentAuthorName'
 import { CommentBody } from './CommentBody'
 import { CommentComposer } from './CommentComposer'
 import type { CommentsAuthor } from './CommentsSession'
@@ -70,9 +71,7 @@ export function ThreadCard({
                 >
                   {comment.authorName.slice(0, 1).toUpperCase()}
                 </span>
-                <span className="comment-author" data-testid="comment-author">
-                  {comment.authorName}
-                </span>
+                <CommentAuthorName authorId={comment.authorId} authorName={comment.authorName} />
                 <time className="comment-time" dateTime={new Date(comment.createdAt).toISOString()}>
                   {timeFormat.format(comment.createdAt)}
                   {comment.editedAt !== undefined && ' (edited)'}

@@ -19,6 +19,10 @@ export type WebhookEvent =
       /** The author's token subject and name, as the server checked them. */
       readonly authorId: string
       readonly authorName: string
+      /** Whether the name is vouched for by the token's issuer; a share-link guest's is typed. */
+      readonly authorVerified: boolean
+      /** What to show people: the name, with a tag from the id when unverified (`Ann (guest · 3f2a)`). */
+      readonly authorLabel: string
       readonly body: string
     })
 

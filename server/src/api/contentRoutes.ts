@@ -3,7 +3,14 @@
  * replace or append to it with Markdown or HTML, as a server-side edit that reaches everyone live.
  */
 import type { IncomingMessage } from 'node:http'
-import { API_ERROR_CODES, HTTP_STATUS } from '@tandem/shared'
+import {
+  API_ERROR_CODES,
+  type AppendixThread,
+  type CommentThreadView,
+  commentsRoomName,
+  HTTP_STATUS,
+  writeCommentsAppendix,
+} from '@tandem/shared'
 import {
   FORMAT_MEDIA_TYPES,
   isReadFormat,
@@ -12,6 +19,8 @@ import {
   type WriteContentRequest,
 } from '@tandem/shared/content/contentFormats'
 import * as Y from 'yjs'
+import { listThreads } from '../comments/listThreads'
+import { readCommentsState } from '../comments/readCommentsState'
 import { ApiError } from '../http/ApiError'
 import { sendNoContent } from '../http/sendJson'
 import { StorageError } from '../persistence/StorageError'
@@ -30,17 +39,29 @@ const DEFAULT_READ_FORMAT: ReadFormat = 'markdown'
  */
 const RENDERED_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
-/** `GET /api/documents/:id/content?format=markdown|html|text|json` -> 200, the document in that format. Any role. */
+/**
+ * `GET /api/documents/:id/content?format=markdown|html|text|json[&comments=1]` -> 200, the document
+ * in that format, with its comment threads as an appendix when asked. Any role.
+ */
 export async function handleReadContent({ req, res, params, deps }: ApiContext): Promise<void> {
   const [documentId] = params as [string]
   const format = readFormatParam(req)
+  const withComments = readCommentsParam(req, format)
   await authorizeDocumentAccess(req, deps, documentId)
   takeContentAllowance(req, deps)
   await requireDocument(deps, documentId)
-  // The room's state now, rendered on the content worker while the room goes on serving its peers.
-  const body = await deps.rooms.use(documentId, (room) =>
-    deps.contentWorker.render(Y.encodeStateAsUpdate(room.doc), format),
-  )
+  // The room's state now, rendered on the content worker while the room goes on serving its peers;
+  // the threads as they are at that same moment (the anchors are judged against that text).
+  const body = await deps.rooms.use(documentId, async (room) => {
+    const state = Y.encodeStateAsUpdate(room.doc)
+    const threads = withComments
+      ? await deps.rooms.use(commentsRoomName(documentId), (commentsRoom) =>
+          appendixThreadsOf(listThreads(readCommentsState(commentsRoom.doc), room.doc)),
+        )
+      : []
+    const content = await deps.contentWorker.render(state, format)
+    return format === 'json' ? content : content + writeCommentsAppendix(threads, format)
+  })
   res.writeHead(HTTP_STATUS.OK, {
     'Content-Type': FORMAT_MEDIA_TYPES[format],
     'Content-Length': Buffer.byteLength(body),
@@ -110,6 +131,31 @@ function readFormatParam(req: IncomingMessage): ReadFormat {
     )
   }
   return format
+}
+
+/**
+ * `?comments=1`: the document's threads appended as the browser's download appends them. Off by
+ * default: integrations read content to write it back (PUT), and an appendix would then become text.
+ */
+function readCommentsParam(req: IncomingMessage, format: ReadFormat): boolean {
+  const value = new URL(req.url ?? '/', 'http://localhost').searchParams.get('comments')
+  if (value === null || value === '0') return false
+  if (value !== '1') {
+    throw new ApiError(HTTP_STATUS.BAD_REQUEST, API_ERROR_CODES.BAD_REQUEST, 'comments must be 0 or 1')
+  }
+  if (format === 'json') {
+    throw new ApiError(
+      HTTP_STATUS.BAD_REQUEST,
+      API_ERROR_CODES.BAD_REQUEST,
+      'comments=1 applies to markdown, html and text (read threads as JSON from /comments)',
+    )
+  }
+  return true
+}
+
+/** Threads as the export appendix shows them: unresolved and resolved alike, oldest first. */
+function appendixThreadsOf(threads: readonly CommentThreadView[]): AppendixThread[] {
+  return threads.map(({ quote, resolved, detached, comments }) => ({ quote, resolved, detached, comments }))
 }
 
 /** Who the server-side edit is attributed to on this node (never shown; edits carry no names). */

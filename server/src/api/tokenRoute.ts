@@ -3,6 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import {
   API_ERROR_CODES,
   createToken,
+  GUEST_SUBJECT_PREFIX,
   HTTP_STATUS,
   isValidRoomName,
   MAX_DISPLAY_NAME_LENGTH,
@@ -16,8 +17,6 @@ import type { ApiContext } from './ApiContext'
 import { readJsonBody } from './readJsonBody'
 import { readTextField } from './readTextField'
 
-/** Prefix of the `sub` of exchanged tokens, so logs tell share-link guests from embedders' users. */
-export const GUEST_SUBJECT_PREFIX = 'guest-'
 const GUEST_ID_BYTES = 12
 /**
  * A browser's own random secret (`deviceSecret`), kept in its storage: the same secret and document
@@ -28,7 +27,8 @@ const DEVICE_SECRET_PATTERN = /^[A-Za-z0-9_-]{22,128}$/
 
 /**
  * `{ documentId, shareKey, name, deviceSecret? }` -> TokenResponse. A wrong or revoked key and an
- * unknown document all get the same 403. The token's `sub` is a `guest-...` id: a share link proves
+ * unknown document all get the same 403. The token's `sub` is a `guest-...` id (GUEST_SUBJECT_PREFIX,
+ * which also tells readers of comments that the name was typed, not vouched for): a share link proves
  * possession of a key, not an identity, so nothing the client sends may choose a user id. It is
  * random per exchange, or derived from the browser's secret (see DEVICE_SECRET_PATTERN): only the
  * holder of that secret gets that id again, and the id reveals nothing of the secret.

@@ -86,6 +86,41 @@ describe('CommentsUpdateCheck', () => {
         threadsOf(doc).set(t, { ...threadsOf(doc).get(t)!, anchor: { ...ANCHOR, quote: 'x' } }),
     ],
     ['a removed thread', (doc: Y.Doc, t: string) => threadsOf(doc).delete(t)],
+    // Keys carry their author: on a cluster another node may not know a key yet (see commentsCluster).
+    [
+      'a new thread under a key of another’s',
+      (doc: Y.Doc) =>
+        threadsOf(doc).set('ann:k1', {
+          id: 'ann:k1',
+          anchor: ANCHOR,
+          authorId: 'ben',
+          createdAt: Date.now(),
+          resolved: false,
+        }),
+    ],
+    [
+      'a new thread under a legacy key (no author)',
+      (doc: Y.Doc) =>
+        threadsOf(doc).set('k1', {
+          id: 'k1',
+          anchor: ANCHOR,
+          authorId: 'ben',
+          createdAt: Date.now(),
+          resolved: false,
+        }),
+    ],
+    [
+      'a new comment under a key of another’s',
+      (doc: Y.Doc, t: string) =>
+        commentsOf(doc).set('ann:k2', {
+          id: 'ann:k2',
+          threadId: t,
+          authorId: 'ben',
+          authorName: 'Ben',
+          body: 'Hi',
+          createdAt: Date.now(),
+        }),
+    ],
     // Anchors are decoded at creation: one naming nothing throws in every client's highlight pass,
     // one naming a top-level type makes every reader create that type.
     ['an anchor naming nothing', (doc: Y.Doc) => openThread(doc, ben, { ...ANCHOR, start: 'Aw==' }, 'Hi')],
@@ -127,6 +162,47 @@ describe('CommentsUpdateCheck', () => {
       'a comment dated next year',
       (doc: Y.Doc, t: string) => addComment(doc, ben, t, 'Hi', Date.now() + 365 * 86_400_000),
     ],
+    // Times are the server's, within a small window: ahead for drift, behind for offline work.
+    [
+      'a comment dated ten minutes ahead',
+      (doc: Y.Doc, t: string) => addComment(doc, ben, t, 'Hi', Date.now() + 10 * 60_000),
+    ],
+    [
+      'a comment backdated two days',
+      (doc: Y.Doc, t: string) => addComment(doc, ben, t, 'Hi', Date.now() - 2 * 86_400_000),
+    ],
+    ['a thread backdated to 1970', (doc: Y.Doc) => openThread(doc, ben, ANCHOR, 'Hi', 1)],
+    [
+      'a resolution dated next week',
+      (doc: Y.Doc, t: string) => setResolved(doc, ben, t, true, Date.now() + 7 * 86_400_000),
+    ],
+    [
+      'a new comment that says it was edited',
+      (doc: Y.Doc, t: string) => {
+        const id = addComment(doc, ben, t, 'Hi')
+        commentsOf(doc).set(id, { ...commentsOf(doc).get(id)!, editedAt: Date.now() })
+      },
+    ],
+    // A thread is opened unresolved: a resolution is a later change in its sender's name.
+    [
+      'a thread opened resolved',
+      (doc: Y.Doc) => {
+        const id = openThread(doc, ben, ANCHOR, 'Hi')
+        threadsOf(doc).set(id, {
+          ...threadsOf(doc).get(id)!,
+          resolved: true,
+          resolvedBy: 'ben',
+          resolvedAt: Date.now(),
+        })
+      },
+    ],
+    [
+      'a thread opened with a resolver but unresolved',
+      (doc: Y.Doc) => {
+        const id = openThread(doc, ben, ANCHOR, 'Hi')
+        threadsOf(doc).set(id, { ...threadsOf(doc).get(id)!, resolvedBy: 'ann', resolvedAt: 1 })
+      },
+    ],
   ])('refuses %s', (_name, change) => {
     const { submit } = setup()
     let threadId = ''
@@ -139,6 +215,27 @@ describe('CommentsUpdateCheck', () => {
       first = [...commentsOf(doc).keys()][0]!
     })
     expect(() => submit(BEN, (doc) => change(doc, threadId, first))).toThrow(InvalidUpdateError)
+  })
+
+  it('keeps legacy entries (ids without their author) readable, resolvable, editable by their author', () => {
+    const { room, submit } = setup()
+    room.transact(() => {
+      threadsOf(room).set('t1', { id: 't1', anchor: ANCHOR, authorId: 'ann', createdAt: 1, resolved: false })
+      commentsOf(room).set('c1', {
+        id: 'c1',
+        threadId: 't1',
+        authorId: 'ann',
+        authorName: 'Ann',
+        body: 'Old',
+        createdAt: 1,
+      })
+    })
+    submit(BEN, (doc) => addComment(doc, ben, 't1', 'A reply to an old thread'))
+    submit(BEN, (doc) => setResolved(doc, ben, 't1', true))
+    submit(ANN, (doc) => editComment(doc, 'c1', 'Old, edited'))
+    expect(() => submit(BEN, (doc) => editComment(doc, 'c1', 'mine now'))).toThrow(InvalidUpdateError)
+    expect(commentsOf(room).get('c1')).toMatchObject({ body: 'Old, edited' })
+    expect(threadsOf(room).get('t1')).toMatchObject({ resolved: true, resolvedBy: 'ben' })
   })
 
   it('refuses a thread past the limit, as a limit', () => {
@@ -269,13 +366,20 @@ describe('createdCommentsOf (comment.created webhooks)', () => {
     forger.clientID = 1
     Y.applyUpdate(forger, Y.encodeStateAsUpdate(room))
     const sv = Y.encodeStateVector(forger)
-    const forged = { id: 'k1', threadId, authorId: 'ann', authorName: 'Ann', body: 'Approved', createdAt: 1 }
-    commentsOf(forger).set('k1', forged)
+    const forged = {
+      id: 'ben:k1',
+      threadId,
+      authorId: 'ann',
+      authorName: 'Ann',
+      body: 'Approved',
+      createdAt: Date.now(),
+    }
+    commentsOf(forger).set('ben:k1', forged)
     const own = new Y.Doc()
     own.clientID = 2
     Y.applyUpdate(own, Y.encodeStateAsUpdate(forger))
     const svOwn = Y.encodeStateVector(own)
-    commentsOf(own).set('k1', { ...forged, authorId: 'ben', authorName: 'Ben', body: 'ok' })
+    commentsOf(own).set('ben:k1', { ...forged, authorId: 'ben', authorName: 'Ben', body: 'ok' })
     const update = Y.mergeUpdates([Y.encodeStateAsUpdate(forger, sv), Y.encodeStateAsUpdate(own, svOwn)])
     check.check(room, update, BEN)
     expect(createdCommentsOf(update).map((c) => [c.authorId, c.body])).toEqual([['ben', 'ok']])

@@ -32,10 +32,27 @@ import { MirrorRebuildBudget } from './MirrorRebuildBudget'
  */
 export const COMMENT_UPDATE_RATE = { capacity: 60, refillPerSecond: 5 } as const
 
+/**
+ * People whose comment allowance the server remembers. A forgotten one (the least recently seen)
+ * starts again with a full bucket, as does anyone idle for 12 s (a full refill), so forgetting is
+ * the only expiry needed; 50,000 buckets are a few MB.
+ */
+const MAX_TRACKED_COMMENTERS = 50_000
+
+/**
+ * The server's one comment rate limiter, keyed by person (token subject): created once (server.ts),
+ * so a person's allowance outlives the room; reconnecting, or the room unloading, gives none back.
+ */
+export function createCommentRateLimiter(now: () => number = Date.now): RateLimiter {
+  return new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: MAX_TRACKED_COMMENTERS, now })
+}
+
 export interface CommentsUpdateCheckOptions {
   /** The comments room's name: the key of its rebuild budget. */
   readonly room?: string
   readonly rebuilds?: MirrorRebuildBudget
+  /** The server's one comment rate limiter (createCommentRateLimiter); default one of its own. */
+  readonly rate?: RateLimiter
   /** Wall clock for creation times and the rate limit. Default `Date.now`. */
   readonly now?: () => number
 }
@@ -51,14 +68,14 @@ export class CommentsUpdateCheck implements UpdateCheck {
   private readonly rebuilds: MirrorRebuildBudget
 
   /**
-   * `rebuilds` should be the server's one budget (server.ts) so it outlives this room; the default,
-   * a budget of its own, suits tests.
+   * `rebuilds` and `rate` should be the server's one budget and limiter (server.ts) so they outlive
+   * this room; the defaults, ones of its own, suit tests.
    */
   constructor(options: CommentsUpdateCheckOptions = {}) {
     this.now = options.now ?? Date.now
     this.room = options.room ?? ''
     this.rebuilds = options.rebuilds ?? new MirrorRebuildBudget()
-    this.rate = new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: 1000, now: this.now })
+    this.rate = options.rate ?? createCommentRateLimiter(this.now)
   }
 
   check(doc: Y.Doc, update: Uint8Array, author: PeerIdentity): void {
@@ -71,6 +88,7 @@ export class CommentsUpdateCheck implements UpdateCheck {
     // update, a malformed value the judge trips on) discards it, so a resend is judged afresh.
     let accepted = false
     try {
+      const before = poisonOf(mirror)
       this.recording = changes
       try {
         Y.applyUpdate(mirror, update)
@@ -79,7 +97,7 @@ export class CommentsUpdateCheck implements UpdateCheck {
       } finally {
         this.recording = null
       }
-      const problem = this.judge(mirror, changes, author)
+      const problem = this.judge(mirror, changes, author, before)
       if (problem instanceof LimitExceededError) throw problem
       if (problem !== undefined) throw new InvalidUpdateError(`comment change refused: ${problem}`)
       noteCreatedComments(update, newComments(changes))
@@ -93,18 +111,18 @@ export class CommentsUpdateCheck implements UpdateCheck {
     mirror: Y.Doc,
     changes: KeyChange[],
     author: PeerIdentity,
+    before: Poison,
   ): string | LimitExceededError | undefined {
     // Judged on the document the update makes: one waiting for missing changes cannot be judged.
     if (mirror.store.pendingStructs !== null || mirror.store.pendingDs !== null) {
       return 'comment update depends on changes the server lacks'
     }
-    for (const name of mirror.share.keys()) {
-      if (!(COMMENTS_DOC_TYPES as readonly string[]).includes(name)) return 'unknown top-level type'
-    }
-    for (const name of COMMENTS_DOC_TYPES) {
-      // Items written as list content of a map's root would be invisible to the map but still stored.
-      if (mirror.getMap(name)._start !== null) return `${name} holds list content`
-    }
+    // Only what this update adds is judged: junk stored before the rules (an older server) stays,
+    // unread by every reader, and must not lock everyone out of the document.
+    const after = poisonOf(mirror)
+    if (after.strayTypes > before.strayTypes) return 'unknown top-level type'
+    // Items written as list content of a map's root would be invisible to the map but still stored.
+    if (after.listItems > before.listItems) return 'a map holds list content'
     const threads = mirror.getMap(THREADS_MAP_NAME)
     const comments = mirror.getMap<unknown>(COMMENTS_MAP_NAME)
     const nowMs = this.now()
@@ -198,6 +216,27 @@ export class CommentsUpdateCheck implements UpdateCheck {
     this.mirror?.destroy()
     this.mirror = null
   }
+}
+
+/** What a comments document holds outside its layout, in amounts an update can only grow. */
+interface Poison {
+  /** Top-level types other than the three maps. */
+  readonly strayTypes: number
+  /** Items written as list content of the maps (their own list, not their keys). */
+  readonly listItems: number
+}
+
+function poisonOf(mirror: Y.Doc): Poison {
+  let strayTypes = 0
+  for (const name of mirror.share.keys()) {
+    if (!(COMMENTS_DOC_TYPES as readonly string[]).includes(name)) strayTypes++
+  }
+  let listItems = 0
+  for (const name of COMMENTS_DOC_TYPES) {
+    // Usually none at all: a walk only over what a poisoned document holds.
+    for (let item = mirror.getMap(name)._start; item !== null; item = item.right) listItems++
+  }
+  return { strayTypes, listItems }
 }
 
 /** The comments `changes` (judged and accepted) create: new keys of the comments map, final values. */

@@ -1,10 +1,15 @@
 /**
  * Who may change what in a comments document, one changed key at a time. Authorship is the
  * socket's identity, never a field a client chose: a new thread, comment or person entry must carry
- * the sender's token subject (and, for comments, its token name), and only a comment's author may
- * edit or delete it. Anyone who may write may resolve or reopen a thread, in their own name.
+ * the sender's token subject (and, for comments, its token name), in its value and at the start of
+ * its key, and only a comment's author may edit or delete it. The key rule matters on a cluster:
+ * each node judges against its own mirror, so a key just written on another node looks new here,
+ * and two concurrent sets of one key merge by client id; with the author in the key, two people's
+ * writes never share one. Anyone who may write may resolve or reopen a thread, in their own name.
  */
 import {
+  authorOfCommentId,
+  COMMENT_LIMITS,
   COMMENTS_MAP_NAME,
   type CommentPerson,
   type CommentThread,
@@ -17,8 +22,16 @@ import {
 } from '@tandem/shared'
 import type { PeerIdentity } from '../rooms/Peer'
 
-/** How far in the future a creation time may be (clocks drift; offline work is in the past). */
-const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
+/**
+ * Why `time`, written by a change judged at `nowMs`, is refused: outside the window of server time
+ * COMMENT_LIMITS allows (a little ahead for drift, a day behind for offline work).
+ */
+function checkTime(what: string, time: number | undefined, nowMs: number): string | undefined {
+  if (time === undefined) return `${what} is missing`
+  if (time > nowMs + COMMENT_LIMITS.maxClockAheadMs) return `${what} is in the future`
+  if (time < nowMs - COMMENT_LIMITS.maxClockBehindMs) return `${what} is too far in the past`
+  return undefined
+}
 
 /** The name the server shows for `identity`: its token name, else its subject. */
 export function authorNameOf(identity: PeerIdentity): string {
@@ -68,13 +81,16 @@ function checkThread(
   const previous: CommentThread | undefined = readThread(before)
   if (!previous) {
     if (next.authorId !== author.userId) return 'a thread must be opened by its sender'
-    if (next.createdAt > nowMs + MAX_CLOCK_SKEW_MS) return 'a thread is dated in the future'
+    if (authorOfCommentId(key) !== author.userId) return 'a new thread’s id must begin with its sender’s id'
+    const timeProblem = checkTime('a new thread’s time', next.createdAt, nowMs)
+    if (timeProblem !== undefined) return timeProblem
+    // Opened unresolved: a resolution is a later change, judged (and timed) as one.
+    if (next.resolved || next.resolvedBy !== undefined || next.resolvedAt !== undefined)
+      return 'a thread is opened unresolved'
     // Decoded here, once, so no reader (this server's thread list, every client's highlights)
     // meets an anchor that throws or names another top-level type.
     if (decodeAnchorPosition(next.anchor.start) === null || decodeAnchorPosition(next.anchor.end) === null)
       return 'a thread’s anchor is not a position in the text'
-    if (next.resolved && next.resolvedBy !== author.userId)
-      return 'a thread must be resolved in its sender’s name'
     return undefined
   }
   if (
@@ -90,10 +106,9 @@ function checkThread(
     previous.resolved !== next.resolved ||
     previous.resolvedBy !== next.resolvedBy ||
     previous.resolvedAt !== next.resolvedAt
-  if (resolutionChanged && next.resolvedBy !== author.userId) {
-    return 'a thread must be resolved or reopened in its sender’s name'
-  }
-  return undefined
+  if (!resolutionChanged) return undefined
+  if (next.resolvedBy !== author.userId) return 'a thread must be resolved or reopened in its sender’s name'
+  return checkTime('a resolution’s time', next.resolvedAt, nowMs)
 }
 
 function checkComment(
@@ -116,7 +131,10 @@ function checkComment(
     if (next.authorId !== author.userId || next.authorName !== authorNameOf(author)) {
       return 'a comment must be written in its sender’s name'
     }
-    if (next.createdAt > nowMs + MAX_CLOCK_SKEW_MS) return 'a comment is dated in the future'
+    if (authorOfCommentId(key) !== author.userId) return 'a new comment’s id must begin with its sender’s id'
+    const timeProblem = checkTime('a new comment’s time', next.createdAt, nowMs)
+    if (timeProblem !== undefined) return timeProblem
+    if (next.editedAt !== undefined) return 'a new comment is not edited yet'
     if (!threadExists(next.threadId)) return 'a comment must belong to a thread'
     return undefined
   }
@@ -129,7 +147,8 @@ function checkComment(
   ) {
     return 'a comment changed its author, thread or time'
   }
-  return undefined
+  if (previous.body === next.body && previous.editedAt === next.editedAt) return undefined
+  return checkTime('an edit’s time', next.editedAt, nowMs)
 }
 
 function checkPerson({ key, after, deleted }: KeyChange, author: PeerIdentity): string | undefined {

@@ -1,5 +1,11 @@
 /** Threads with their comments, oldest first, each marked detached when its text is gone. */
-import { type CommentAnchor, type CommentThreadView, decodeAnchorPosition } from '@tandem/shared'
+import {
+  type CommentAnchor,
+  type CommentThreadView,
+  type CommentView,
+  decodeAnchorPosition,
+  viewOfComment,
+} from '@tandem/shared'
 import * as Y from 'yjs'
 import type { CommentsState } from './readCommentsState'
 
@@ -9,10 +15,10 @@ import type { CommentsState } from './readCommentsState'
  * lost all its text.
  */
 export function listThreads(state: CommentsState, textDoc: Y.Doc): CommentThreadView[] {
-  const byThread = new Map<string, CommentThreadView['comments'][number][]>()
+  const byThread = new Map<string, CommentView[]>()
   for (const comment of state.comments.values()) {
     const list = byThread.get(comment.threadId) ?? []
-    list.push(comment)
+    list.push(viewOfComment(comment))
     byThread.set(comment.threadId, list)
   }
   return [...state.threads.values()]
@@ -26,7 +32,9 @@ export function listThreads(state: CommentsState, textDoc: Y.Doc): CommentThread
       resolved: thread.resolved,
       ...(thread.resolvedBy !== undefined ? { resolvedBy: thread.resolvedBy } : {}),
       ...(thread.resolvedAt !== undefined ? { resolvedAt: thread.resolvedAt } : {}),
-      comments: (byThread.get(thread.id) ?? []).sort((a, b) => a.createdAt - b.createdAt),
+      comments: (byThread.get(thread.id) ?? []).sort(
+        (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
+      ),
     }))
 }
 

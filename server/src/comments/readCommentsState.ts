@@ -1,10 +1,15 @@
-/** Reads a comments Y.Doc into plain maps, refusing anything but the layout in shared/comments. */
+/**
+ * Reads a comments Y.Doc into plain maps: what fits the layout in shared/comments is kept, the rest
+ * is skipped and counted. A document may hold entries from before a rule existed (or written by an
+ * older server); reading it must never fail because of them.
+ */
 import {
   COMMENTS_DOC_TYPES,
   COMMENTS_MAP_NAME,
   type CommentEntry,
   type CommentPerson,
   type CommentThread,
+  MAX_AUTHOR_ID_LENGTH,
   PEOPLE_MAP_NAME,
   readComment,
   readPerson,
@@ -17,58 +22,54 @@ export interface CommentsState {
   readonly threads: ReadonlyMap<string, CommentThread>
   readonly comments: ReadonlyMap<string, CommentEntry>
   readonly people: ReadonlyMap<string, CommentPerson>
+  /**
+   * What was left out: entries of the wrong shape (or under a key that is not their id), nested
+   * Yjs types, each top-level type other than the three maps, each map holding list content.
+   */
+  readonly skipped: number
 }
 
-export type CommentsRead =
-  | { readonly ok: true; readonly state: CommentsState }
-  | { readonly ok: false; readonly problem: string }
-
-/**
- * The threads, comments and people `doc` holds, or the first thing wrong with it: a top-level type
- * other than the three maps, list content in them, a nested Yjs type, a value of the wrong shape,
- * or a key that is not its value's id.
- */
-export function readCommentsState(doc: Y.Doc): CommentsRead {
+/** The threads, comments and people `doc` holds, and how many entries were unreadable. */
+export function readCommentsState(doc: Y.Doc): CommentsState {
+  let skipped = 0
   for (const name of doc.share.keys()) {
-    if (!(COMMENTS_DOC_TYPES as readonly string[]).includes(name)) {
-      return { ok: false, problem: `unknown top-level type ${JSON.stringify(name.slice(0, 40))}` }
-    }
+    if (!(COMMENTS_DOC_TYPES as readonly string[]).includes(name)) skipped++
   }
   const threads = new Map<string, CommentThread>()
   const comments = new Map<string, CommentEntry>()
   const people = new Map<string, CommentPerson>()
-  const problem =
-    readMap(doc, THREADS_MAP_NAME, (key, value) => {
-      const thread = readThread(value)
-      if (!thread || thread.id !== key) return 'a thread has the wrong shape'
-      threads.set(key, thread)
-    }) ??
-    readMap(doc, COMMENTS_MAP_NAME, (key, value) => {
-      const comment = readComment(value)
-      if (!comment || comment.id !== key) return 'a comment has the wrong shape'
-      comments.set(key, comment)
-    }) ??
-    readMap(doc, PEOPLE_MAP_NAME, (key, value) => {
-      const person = readPerson(value)
-      if (!person || key.length > 256) return 'a person entry has the wrong shape'
-      people.set(key, person)
-    })
-  return problem === undefined ? { ok: true, state: { threads, comments, people } } : { ok: false, problem }
+  skipped += readMap(doc, THREADS_MAP_NAME, (key, value) => {
+    const thread = readThread(value)
+    if (!thread || thread.id !== key) return false
+    threads.set(key, thread)
+    return true
+  })
+  skipped += readMap(doc, COMMENTS_MAP_NAME, (key, value) => {
+    const comment = readComment(value)
+    if (!comment || comment.id !== key) return false
+    comments.set(key, comment)
+    return true
+  })
+  skipped += readMap(doc, PEOPLE_MAP_NAME, (key, value) => {
+    const person = readPerson(value)
+    if (!person || key.length > MAX_AUTHOR_ID_LENGTH) return false
+    people.set(key, person)
+    return true
+  })
+  return { threads, comments, people, skipped }
 }
 
-function readMap(
-  doc: Y.Doc,
-  name: string,
-  take: (key: string, value: unknown) => string | undefined,
-): string | undefined {
-  if (!doc.share.has(name)) return undefined
+/** Feeds each entry of the map `name` to `take` (false: unreadable); returns how many were skipped. */
+function readMap(doc: Y.Doc, name: string, take: (key: string, value: unknown) => boolean): number {
+  if (!doc.share.has(name)) return 0
+  // A top-level type is typed by whoever reads it first: one stored as another kind is not a map.
+  const type = doc.share.get(name)
+  if (!(type instanceof Y.Map) && type?.constructor !== Y.AbstractType) return 1
   const map = doc.getMap<unknown>(name)
-  // Items written as list content of the map's root would be invisible to the map but still stored.
-  if (map._start !== null) return `${name} holds list content`
+  // Items written as list content of the map's root are invisible to the map but still stored.
+  let skipped = map._start !== null ? 1 : 0
   for (const [key, value] of map.entries()) {
-    if (value instanceof Y.AbstractType) return `${name} holds a nested Yjs type`
-    const problem = take(key, value)
-    if (problem !== undefined) return problem
+    if (value instanceof Y.AbstractType || !take(key, value)) skipped++
   }
-  return undefined
+  return skipped
 }

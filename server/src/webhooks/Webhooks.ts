@@ -3,7 +3,7 @@
  * (one per endpoint) and runs the dispatcher that sends them. Without WEBHOOK_URLS it still records
  * edit times (GET /api/documents shows them) and queues nothing.
  */
-import { documentOfCommentsRoom } from '@tandem/shared'
+import { documentOfCommentsRoom, viewOfComment } from '@tandem/shared'
 import type { Registry } from 'prom-client'
 import { createdCommentsOf } from '../comments/createdComments'
 import type { Config } from '../config'
@@ -68,14 +68,17 @@ export class Webhooks {
       const documentId = documentOfCommentsRoom(room)
       if (documentId === undefined) continue
       for (const comment of createdCommentsOf(update)) {
+        const view = viewOfComment(comment)
         void this.publish({
           type: 'comment.created',
           documentId,
-          threadId: comment.threadId,
-          commentId: comment.id,
-          authorId: comment.authorId,
-          authorName: comment.authorName,
-          body: comment.body,
+          threadId: view.threadId,
+          commentId: view.id,
+          authorId: view.authorId,
+          authorName: view.authorName,
+          authorVerified: view.authorVerified,
+          authorLabel: view.authorLabel,
+          body: view.body,
         })
       }
     }

@@ -36,6 +36,10 @@ export type WebhookEvent =
       /** The author's token subject and name, as the server checked them. */
       readonly authorId: string
       readonly authorName: string
+      /** Whether the name is vouched for by the token's issuer; a share-link guest's is typed (CommentView). */
+      readonly authorVerified: boolean
+      /** What to show: the name, with a tag from the id when unverified (`Ann (guest · 3f2a)`). */
+      readonly authorLabel: string
       readonly body: string
     }
 

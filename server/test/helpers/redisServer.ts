@@ -24,6 +24,12 @@ export interface RedisServer {
   kill(): Promise<void>
   /** Starts a fresh, empty server on the same port (killing the running one first, if any). */
   restart(): Promise<void>
+  /**
+   * Holds every client's write commands (PUBLISH included) until `resumeWrites` or `maxMs` passes
+   * (`CLIENT PAUSE maxMs WRITE`): messages between nodes wait, as on a slow link, nothing is lost.
+   */
+  pauseWrites(maxMs: number): Promise<void>
+  resumeWrites(): Promise<void>
 }
 
 export interface RedisServerOptions {
@@ -179,6 +185,16 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     async restart() {
       await terminate('SIGKILL')
       child = await spawnServer(port, dir, extraArgs)
+    },
+    async pauseWrites(maxMs) {
+      const reply = await sendInline(port, `CLIENT PAUSE ${Math.round(maxMs)} WRITE`, (r) =>
+        r.includes('\r\n'),
+      )
+      if (!reply.startsWith('+OK')) throw new Error(`CLIENT PAUSE failed: ${reply}`)
+    },
+    async resumeWrites() {
+      const reply = await sendInline(port, 'CLIENT UNPAUSE', (r) => r.includes('\r\n'))
+      if (!reply.startsWith('+OK')) throw new Error(`CLIENT UNPAUSE failed: ${reply}`)
     },
   }
 }

@@ -6,6 +6,7 @@
 import * as Y from 'yjs'
 import { LEXICAL_ROOT_NAME } from '../docLayout'
 import {
+  COMMENT_ID_SEPARATOR,
   COMMENTS_MAP_NAME,
   type CommentAnchor,
   type CommentEntry,
@@ -33,12 +34,17 @@ export function peopleOf(doc: Y.Doc): Y.Map<{ name: string }> {
   return doc.getMap<{ name: string }>(PEOPLE_MAP_NAME)
 }
 
-/** A random id for a thread or comment (URL-safe, 16 characters). */
-export function newCommentId(): string {
+/**
+ * A new id for a thread or comment of `authorId`: the author's id, then 16 random URL-safe
+ * characters. The server takes a new key only from its author, so nobody can write (or, on another
+ * node at the same moment, overwrite) someone else's entry.
+ */
+export function newCommentId(authorId: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12))
-  return btoa(String.fromCharCode(...bytes))
+  const random = btoa(String.fromCharCode(...bytes))
     .replaceAll('+', '-')
     .replaceAll('/', '_')
+  return `${authorId}${COMMENT_ID_SEPARATOR}${random}`
 }
 
 /** Opens a thread on `anchor` with its first comment; returns the thread's id. */
@@ -49,7 +55,7 @@ export function openThread(
   body: string,
   now = Date.now(),
 ): string {
-  const threadId = newCommentId()
+  const threadId = newCommentId(author.id)
   doc.transact(() => {
     threadsOf(doc).set(threadId, {
       id: threadId,
@@ -71,7 +77,7 @@ export function addComment(
   body: string,
   now = Date.now(),
 ): string {
-  const id = newCommentId()
+  const id = newCommentId(author.id)
   commentsOf(doc).set(id, {
     id,
     threadId,

@@ -32,4 +32,11 @@ describe('writeCommentsAppendix', () => {
     expect(html).not.toContain('<script>')
     expect(writeCommentsAppendix([], 'html')).toBe('')
   })
+
+  it('names a share-link guest with the tag from their id, as the panel does', () => {
+    const [thread] = THREADS
+    const guest = { ...thread!.comments[0]!, authorId: 'guest-3f2aXbQ', authorName: 'Ann' }
+    const text = writeCommentsAppendix([{ ...thread!, comments: [guest] }], 'text')
+    expect(text).toContain('   Ann (guest · 3f2a) (2026-12-06 14:03): ')
+  })
 })

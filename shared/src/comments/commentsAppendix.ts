@@ -1,4 +1,8 @@
-/** Comment threads as an appendix of an exported document (Markdown, HTML or plain text). */
+/**
+ * Comment threads as an appendix of an exported document (Markdown, HTML or plain text): the same
+ * for the browser's download and the server's content API (`?comments=1`).
+ */
+import { describeCommentAuthor } from './commentAuthor'
 import type { CommentEntry } from './commentsLayout'
 
 /** What an appendix shows of one thread. */
@@ -7,7 +11,17 @@ export interface AppendixThread {
   readonly resolved: boolean
   /** Its text was deleted entirely. */
   readonly detached: boolean
-  readonly comments: readonly Pick<CommentEntry, 'authorName' | 'body' | 'createdAt'>[]
+  readonly comments: readonly (Pick<CommentEntry, 'authorName' | 'body' | 'createdAt'> & {
+    /** With it, a guest's typed name carries its tag (describeCommentAuthor). */
+    readonly authorId?: string
+  })[]
+}
+
+/** The author as an export names them: a guest's typed name with its tag, as the panel shows it. */
+function authorOf(comment: AppendixThread['comments'][number]): string {
+  return comment.authorId === undefined
+    ? comment.authorName
+    : describeCommentAuthor(comment.authorId, comment.authorName).label
 }
 
 export type AppendixFormat = 'markdown' | 'html' | 'text'
@@ -38,7 +52,7 @@ export function writeCommentsAppendix(threads: readonly AppendixThread[], format
           const lines = [`${i + 1}. > ${escapeMarkdown(thread.quote)}${note ? ` _(${note})_` : ''}`]
           for (const c of thread.comments) {
             lines.push(
-              `   - **${escapeMarkdown(c.authorName)}** (${stamp(c.createdAt)}): ${escapeMarkdown(c.body)}`,
+              `   - **${escapeMarkdown(authorOf(c))}** (${stamp(c.createdAt)}): ${escapeMarkdown(c.body)}`,
             )
           }
           return lines.join('\n')
@@ -51,7 +65,7 @@ export function writeCommentsAppendix(threads: readonly AppendixThread[], format
           const comments = thread.comments
             .map(
               (c) =>
-                `<li><strong>${escapeHtml(c.authorName)}</strong> <time>${stamp(c.createdAt)}</time>: ${escapeHtml(c.body)}</li>`,
+                `<li><strong>${escapeHtml(authorOf(c))}</strong> <time>${stamp(c.createdAt)}</time>: ${escapeHtml(c.body)}</li>`,
             )
             .join('')
           return `<li><blockquote>${escapeHtml(thread.quote)}</blockquote>${note ? `<p><em>${note}</em></p>` : ''}<ul>${comments}</ul></li>`
@@ -62,7 +76,7 @@ export function writeCommentsAppendix(threads: readonly AppendixThread[], format
         .map((thread, i) => {
           const note = state(thread)
           const lines = [`${i + 1}. "${thread.quote}"${note ? ` (${note})` : ''}`]
-          for (const c of thread.comments) lines.push(`   ${c.authorName} (${stamp(c.createdAt)}): ${c.body}`)
+          for (const c of thread.comments) lines.push(`   ${authorOf(c)} (${stamp(c.createdAt)}): ${c.body}`)
           return lines.join('\n')
         })
         .join('\n')}\n`

@@ -45,10 +45,21 @@ export const COMMENT_LIMITS = {
   maxQuoteLength: 500,
   /** Characters of one encoded relative position. */
   maxAnchorLength: 400,
-  /** Characters of ids (threads, comments). */
+  /** Characters of the random part of ids (threads, comments); the author's id comes before it. */
   maxIdLength: 64,
   /** Encoded size of the whole comments document. */
   maxDocumentBytes: 2 * 1024 * 1024,
+  /**
+   * How far ahead of the server's clock a time written with a change (`createdAt`, `editedAt`,
+   * `resolvedAt`) may be: a browser's clock drifts a little (one set minutes fast gets its
+   * comments refused: keep clocks on NTP, as token lifetimes already need).
+   */
+  maxClockAheadMs: 5 * 60 * 1000,
+  /**
+   * How far behind the server's clock such a time may be: work done offline reaches the server
+   * later; anything older is refused, so nobody backdates a thread or a reply to go first.
+   */
+  maxClockBehindMs: 24 * 60 * 60 * 1000,
 } as const
 
 /**
@@ -89,10 +100,33 @@ export interface CommentPerson {
   readonly name: string
 }
 
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+/** Characters of an author id (a token subject) kept in comment data. */
+export const MAX_AUTHOR_ID_LENGTH = 256
 
+/** Between the author's id and the random part of a thread or comment id. */
+export const COMMENT_ID_SEPARATOR = ':'
+
+/** The random part of an id; alone, it is a legacy id (written before ids carried their author). */
+const RANDOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+/**
+ * A thread or comment id: `<authorId>:<random>`, so two authors can never write the same key (the
+ * server refuses a new key that does not begin with its sender's id). Ids without the author
+ * (`<random>` alone) were written before that rule: they stay readable, and editable as before,
+ * but no new entry may take one.
+ */
 export function isCommentId(value: unknown): value is string {
-  return typeof value === 'string' && ID_PATTERN.test(value)
+  if (typeof value !== 'string') return false
+  if (RANDOM_ID_PATTERN.test(value)) return true
+  const at = value.lastIndexOf(COMMENT_ID_SEPARATOR)
+  return at > 0 && at <= MAX_AUTHOR_ID_LENGTH && RANDOM_ID_PATTERN.test(value.slice(at + 1))
+}
+
+/** The author id an id begins with, or undefined for a legacy id (or no id at all). */
+export function authorOfCommentId(id: string): string | undefined {
+  if (!isCommentId(id)) return undefined
+  const at = id.lastIndexOf(COMMENT_ID_SEPARATOR)
+  return at > 0 ? id.slice(0, at) : undefined
 }
 
 function isTime(value: unknown): value is number {
@@ -120,9 +154,10 @@ export function readThread(value: unknown): CommentThread | undefined {
     return undefined
   }
   const { id, anchor, authorId, createdAt, resolved, resolvedBy, resolvedAt } = value
-  if (!isCommentId(id) || !isBoundedString(authorId, 256) || !isTime(createdAt)) return undefined
+  if (!isCommentId(id) || !isBoundedString(authorId, MAX_AUTHOR_ID_LENGTH) || !isTime(createdAt))
+    return undefined
   if (typeof resolved !== 'boolean') return undefined
-  if (resolvedBy !== undefined && !isBoundedString(resolvedBy, 256)) return undefined
+  if (resolvedBy !== undefined && !isBoundedString(resolvedBy, MAX_AUTHOR_ID_LENGTH)) return undefined
   if (resolvedAt !== undefined && !isTime(resolvedAt)) return undefined
   if (!isRecord(anchor) || !hasOnlyKeys(anchor, ['start', 'end', 'quote'])) return undefined
   const { start, end, quote } = anchor
@@ -140,7 +175,7 @@ export function readComment(value: unknown): CommentEntry | undefined {
   }
   const { id, threadId, authorId, authorName, body, createdAt, editedAt } = value
   if (!isCommentId(id) || !isCommentId(threadId)) return undefined
-  if (!isBoundedString(authorId, 256) || !isBoundedString(authorName, 256)) return undefined
+  if (!isBoundedString(authorId, MAX_AUTHOR_ID_LENGTH) || !isBoundedString(authorName, 256)) return undefined
   if (typeof body !== 'string' || body.trim() === '' || body.length > COMMENT_LIMITS.maxBodyLength) {
     return undefined
   }
@@ -175,10 +210,25 @@ export interface CommentThreadView {
   readonly resolvedBy?: string
   readonly resolvedAt?: number
   /** Oldest first; the first is the comment that opened the thread (unless its author deleted it). */
-  readonly comments: readonly CommentEntry[]
+  readonly comments: readonly CommentView[]
+}
+
+/**
+ * A comment as the API and webhooks give it: the stored entry, and whether its author's name is
+ * vouched for (describeCommentAuthor): a share-link guest's name is what they typed, so it is
+ * labelled with a tag from their id (`Ann (guest · 3f2a)`); show `authorLabel` to people.
+ */
+export interface CommentView extends CommentEntry {
+  readonly authorVerified: boolean
+  readonly authorLabel: string
 }
 
 /** `GET /api/documents/:id/comments` response: every thread, oldest first. */
 export interface CommentsResponse {
   readonly threads: readonly CommentThreadView[]
+  /**
+   * Entries left out because they do not fit the layout (stored before a rule existed, or by an
+   * older server): 0 for a healthy document.
+   */
+  readonly skipped: number
 }
