@@ -18,6 +18,8 @@ import type {
   UpdateEntry,
   UploadQuota,
   UploadRecord,
+  VersionAuthors,
+  VersionClaim,
   VersionRecord,
   VersionRetention,
 } from './DocumentStore'
@@ -31,10 +33,12 @@ import {
   readStoredUpload,
   readStoredVersion,
   readUploadRecord,
+  readVersionAuthors,
   readVersionRecord,
   writeDocumentRow,
   writeShareKeyRow,
   writeUploadRow,
+  writeVersionAuthors,
   writeVersionRow,
 } from './rowCodec'
 import { SerialQueue } from './SerialQueue'
@@ -42,6 +46,7 @@ import { StorageError } from './StorageError'
 import type { UpdateLog } from './UpdateLog'
 import type { VersionTable } from './VersionTable'
 import { validateEntries } from './validateEntries'
+import { mergeVersionAuthors, NO_AUTHORS } from './versionAuthors'
 import { namedVersionsFit, planVersionAdd } from './versionRetention'
 import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 
@@ -172,6 +177,32 @@ export class RowStore implements DocumentStore {
     if (!(await this.adapter.insertVersion(writeVersionRow(version)))) return 'document-deleted'
     if (plan.doomed.length > 0) await this.adapter.deleteAutoVersions(version.documentId, plan.doomed)
     return 'stored'
+  }
+
+  async claimVersion(
+    documentId: string,
+    claim: { readonly versionId: string; readonly coveredSince: number | null; readonly now: number },
+  ): Promise<VersionClaim> {
+    this.assertOpen('claimVersion')
+    const { granted, previous } = await this.adapter.claimVersion(
+      documentId,
+      claim.versionId,
+      claim.coveredSince,
+      claim.now,
+    )
+    if (!granted) return { granted, claimedAt: Number(previous!.claimed_at) }
+    const waiting = previous ? readVersionAuthors(previous, `version claim of ${documentId}`) : NO_AUTHORS
+    return { granted, waiting }
+  }
+
+  async addVersionAuthors(documentId: string, authors: VersionAuthors): Promise<void> {
+    this.assertOpen('addVersionAuthors')
+    if (authors.editors.length === 0 && authors.clients.length === 0) return
+    await this.adapter.mergeVersionAuthors(documentId, (current) =>
+      writeVersionAuthors(
+        mergeVersionAuthors(readVersionAuthors(current, `version authors of ${documentId}`), authors),
+      ),
+    )
   }
 
   async listVersions(documentId: string): Promise<VersionRecord[]> {

@@ -2,7 +2,7 @@
  * The versions port of every adapter, as rows: RowStore checks that the store is open, maps the rows
  * (rowCodec.ts) and applies retention (versionRetention.ts), once for every adapter.
  */
-import type { VersionInfoRow, VersionRow } from './rowCodec'
+import type { VersionAuthorsRow, VersionClaimRow, VersionInfoRow, VersionRow } from './rowCodec'
 
 export interface VersionTable {
   /**
@@ -20,4 +20,24 @@ export interface VersionTable {
    * planned stays.
    */
   deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void>
+  /**
+   * In one transaction with reading it: unless `coveredSince` is given and the document's claim was
+   * taken after it, sets the claim to (`now`, `versionId`) with nobody waiting. Returns whether it
+   * did, and the claim as it was before (null when the document had none).
+   */
+  claimVersion(
+    documentId: string,
+    versionId: string,
+    coveredSince: number | null,
+    now: number,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }>
+  /**
+   * In one transaction: hands `merge` the authors of the version last claimed when it is stored
+   * (else the claim's waiting list) and stores what it returns there. 'none' (nothing changed) when
+   * the document has no claim.
+   */
+  mergeVersionAuthors(
+    documentId: string,
+    merge: (current: VersionAuthorsRow) => VersionAuthorsRow,
+  ): Promise<'version' | 'waiting' | 'none'>
 }

@@ -12,6 +12,8 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
+  type VersionAuthorsRow,
+  type VersionClaimRow,
   type VersionInfoRow,
   type VersionRow,
   writeChecksum,
@@ -194,6 +196,7 @@ export class PostgresDatabase implements StoreAdapter {
           await client.query(sql.DELETE_UPDATES_OF_ROOM, [room])
           await client.query(sql.DELETE_SNAPSHOT_OF_ROOM, [room])
           await client.query(sql.DELETE_VERSIONS_OF_DOCUMENT, [room])
+          await client.query(sql.DELETE_VERSION_CLAIM, [room])
         }
         await client.query(sql.DELETE_UPLOADS_OF_DOCUMENT, [id])
         return true
@@ -241,6 +244,54 @@ export class PostgresDatabase implements StoreAdapter {
   async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     await this.pg.write('pruneVersions', () =>
       this.pg.pool.query(sql.DELETE_AUTO_VERSIONS, [documentId, [...versionIds]]),
+    )
+  }
+
+  async claimVersion(
+    documentId: string,
+    versionId: string,
+    coveredSince: number | null,
+    now: number,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }> {
+    return this.pg.write('claimVersion', () =>
+      this.pg.transaction(async (client) => {
+        await client.query(sql.LOCK_VERSION_CLAIM, [documentId])
+        const { rows } = await client.query<VersionClaimRow>(sql.SELECT_VERSION_CLAIM, [documentId])
+        const previous = rows[0] ?? null
+        if (coveredSince !== null && previous !== null && Number(previous.claimed_at) > coveredSince) {
+          return { granted: false, previous }
+        }
+        await client.query(sql.UPSERT_VERSION_CLAIM, [documentId, versionId, now])
+        return { granted: true, previous }
+      }),
+    )
+  }
+
+  async mergeVersionAuthors(
+    documentId: string,
+    merge: (current: VersionAuthorsRow) => VersionAuthorsRow,
+  ): Promise<'version' | 'waiting' | 'none'> {
+    return this.pg.write('addVersionAuthors', () =>
+      this.pg.transaction(async (client) => {
+        await client.query(sql.LOCK_VERSION_CLAIM, [documentId])
+        const claims = await client.query<VersionClaimRow>(sql.SELECT_VERSION_CLAIM, [documentId])
+        const claim = claims.rows[0]
+        if (claim === undefined) return 'none'
+        const versionId = claim.version_id
+        const versions = await client.query<VersionAuthorsRow>(sql.SELECT_VERSION_AUTHORS, [
+          documentId,
+          versionId,
+        ])
+        const version = versions.rows[0]
+        if (version !== undefined) {
+          const { editors, clients } = merge(version)
+          await client.query(sql.UPDATE_VERSION_AUTHORS, [documentId, versionId, editors, clients])
+          return 'version'
+        }
+        const { editors, clients } = merge(claim)
+        await client.query(sql.UPDATE_CLAIM_AUTHORS, [documentId, editors, clients])
+        return 'waiting'
+      }),
     )
   }
 

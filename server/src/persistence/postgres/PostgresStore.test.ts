@@ -59,7 +59,7 @@ runDocumentStoreContract('PostgresStore', async () => {
   await opened[0]!.ready()
   await sql(
     url,
-    'TRUNCATE tandem_updates, tandem_snapshots, tandem_documents, tandem_share_keys, tandem_webhook_outbox, tandem_uploads, tandem_versions',
+    'TRUNCATE tandem_updates, tandem_snapshots, tandem_documents, tandem_share_keys, tandem_webhook_outbox, tandem_uploads, tandem_versions, tandem_version_claims',
   )
   return {
     store: opened[0]!,

@@ -14,6 +14,8 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
+  type VersionAuthorsRow,
+  type VersionClaimRow,
   type VersionInfoRow,
   type VersionRow,
   writeChecksum,
@@ -177,6 +179,7 @@ export class SqliteDatabase implements StoreAdapter {
           this.statements.deleteUpdatesOfRoom.run(room)
           this.statements.deleteSnapshotOfRoom.run(room)
           this.statements.deleteVersionsOfDocument.run(room)
+          this.statements.deleteVersionClaim.run(room)
         }
         this.statements.deleteUploadsOfDocument.run(id)
         return true
@@ -212,6 +215,46 @@ export class SqliteDatabase implements StoreAdapter {
         for (const id of versionIds) this.statements.deleteAutoVersion.run(documentId, id)
       }),
     )
+  }
+
+  async claimVersion(
+    documentId: string,
+    versionId: string,
+    coveredSince: number | null,
+    now: number,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }> {
+    // Not write(): a claim lost to a power loss allows one more version, never loses one.
+    return this.commit('claimVersion', () =>
+      this.writeTransaction(() => {
+        const previous = this.statements.selectVersionClaim.get(documentId) ?? null
+        if (coveredSince !== null && previous !== null && Number(previous.claimed_at) > coveredSince) {
+          return { granted: false, previous }
+        }
+        this.statements.upsertVersionClaim.run({ documentId, versionId, now })
+        return { granted: true, previous }
+      }),
+    ) as { granted: boolean; previous: VersionClaimRow | null }
+  }
+
+  async mergeVersionAuthors(
+    documentId: string,
+    merge: (current: VersionAuthorsRow) => VersionAuthorsRow,
+  ): Promise<'version' | 'waiting' | 'none'> {
+    // Not write(): names lost to a power loss cost a version's list, never an edit.
+    return this.commit('addVersionAuthors', () =>
+      this.writeTransaction(() => {
+        const claim = this.statements.selectVersionClaim.get(documentId)
+        if (claim === undefined) return 'none'
+        const versionId = claim.version_id
+        const version = this.statements.selectVersionAuthors.get(documentId, versionId)
+        if (version !== undefined) {
+          this.statements.updateVersionAuthors.run({ documentId, versionId, ...merge(version) })
+          return 'version'
+        }
+        this.statements.updateClaimAuthors.run({ documentId, ...merge(claim) })
+        return 'waiting'
+      }),
+    ) as 'version' | 'waiting' | 'none'
   }
 
   async updateChangedAt(changes: readonly DocumentChange[]): Promise<void> {
