@@ -206,21 +206,27 @@ export class PostgresDatabase implements StoreAdapter {
 
   async insertVersion(row: VersionRow): Promise<boolean> {
     const data = row.data as Uint8Array
-    const { rowCount } = await this.pg.write('addVersion', () =>
-      this.pg.pool.query(sql.INSERT_VERSION, [
-        row.document_id,
-        row.version_id,
-        row.kind,
-        row.name,
-        row.created_at,
-        row.bytes,
-        row.editors,
-        row.clients,
-        Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-        row.crc32 | 0,
-      ]),
+    return this.pg.write('addVersion', () =>
+      this.pg.transaction(async (client) => {
+        const document = await client.query<{ deleted_at: string | null }>(sql.LOCK_DOCUMENT_FOR_VERSION, [
+          row.document_id,
+        ])
+        if ((document.rows[0]?.deleted_at ?? null) !== null) return false
+        const { rowCount } = await client.query(sql.INSERT_VERSION, [
+          row.document_id,
+          row.version_id,
+          row.kind,
+          row.name,
+          row.created_at,
+          row.bytes,
+          row.editors,
+          row.clients,
+          Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+          row.crc32 | 0,
+        ])
+        return (rowCount ?? 0) > 0
+      }),
     )
-    return (rowCount ?? 0) > 0
   }
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {

@@ -182,6 +182,15 @@ export const SELECT_UPLOADS_OF_DOCUMENT = `
  */
 export const PROBE_WRITABLE = 'SELECT pg_current_xact_id()'
 
+/**
+ * Run before INSERT_VERSION in its transaction. FOR SHARE: a deletion that has marked the row but not
+ * committed is waited for, and the row is read again as it committed (READ COMMITTED re-checks a
+ * locked row); a deletion that starts later waits for the insert to commit, and then deletes the
+ * version with the others. Without it an insert could commit beside an open deletion, after its
+ * DELETE of the versions, and leave an orphan. No row (a room without a record): nothing to lock.
+ */
+export const LOCK_DOCUMENT_FOR_VERSION = 'SELECT deleted_at FROM tandem_documents WHERE id = $1 FOR SHARE'
+
 /** Nothing is inserted for a deleted document: a version taken while it was deleted must not outlive it. */
 export const INSERT_VERSION = `
   INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
