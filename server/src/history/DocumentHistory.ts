@@ -56,14 +56,17 @@ export class DocumentHistory {
 
   /**
    * Stores a version of the document as the store holds it now; 'over-quota' when retention refuses
-   * it; null when the document was deleted meanwhile (its last edits' window closing after the delete);
+   * it; null when the catalog has no such document (a room opened without the API) or it was deleted
+   * meanwhile (its last edits' window closing after the delete);
    * VersionCovered when the store's claim says another version (of any node) already holds the edits.
    */
   takeVersion(request: VersionRequest): Promise<VersionRecord | 'over-quota' | VersionCovered | null> {
     return this.queue.run(async () => {
-      // Rooms opened without the API have no record and get versions; a deleted document gets none.
+      // Only documents get versions: a room opened without POST /api/documents has no record, and
+      // every route that would list, read or restore its versions answers 404 (as the content API
+      // does), so they would only take space. A deleted document gets none either.
       const document = await this.options.store.getDocument(request.documentId)
-      if (document !== null && document.deletedAt !== null) return null
+      if (document === null || document.deletedAt !== null) return null
       // From the records, before reading (and folding) the whole state: a full named quota must
       // cost a caller one small query, not a read of the document. addVersion checks the bytes.
       if (request.kind === 'named') {

@@ -55,6 +55,8 @@ try {
   console.log('|---|---:|---:|---:|')
   for (const withLog of [false, true]) {
     const store = new SqliteStore(path.join(dir, `${withLog}.db`))
+    // Only documents in the catalog get versions.
+    await store.createDocument({ id: ROOM, title: 'Big', createdAt: Date.now(), deletedAt: null })
     await store.append([{ room: ROOM, update: state }])
     await store.compact(ROOM)
     if (withLog) await store.append(typingOn(state, 1000).map((update) => ({ room: ROOM, update })))
