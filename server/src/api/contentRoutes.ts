@@ -3,7 +3,7 @@
  * replace or append to it with Markdown or HTML, as a server-side edit that reaches everyone live.
  */
 import type { IncomingMessage } from 'node:http'
-import { API_ERROR_CODES, HTTP_STATUS } from '@tandem/shared'
+import { API_ERROR_CODES, HTTP_STATUS, shareKeyUserId } from '@tandem/shared'
 import {
   FORMAT_MEDIA_TYPES,
   isReadFormat,
@@ -116,5 +116,5 @@ function readFormatParam(req: IncomingMessage): ReadFormat {
 function editorIdentity(credential: DocumentCredential): PeerIdentity {
   return credential.kind === 'token'
     ? { userId: credential.claims.sub, role: 'editor' }
-    : { userId: `share-key:${credential.keyId}`, role: 'editor' }
+    : { userId: shareKeyUserId(credential.keyId), role: 'editor' }
 }

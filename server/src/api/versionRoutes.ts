@@ -10,6 +10,7 @@ import {
   isVersionFormat,
   MAX_DISPLAY_NAME_LENGTH,
   MAX_VERSION_NAME_LENGTH,
+  shareKeyUserId,
   VERSION_FORMATS,
   type VersionFormat,
   type VersionListResponse,
@@ -248,7 +249,7 @@ function readVersionFormat(req: IncomingMessage): VersionFormat {
 
 /** The restore is attributed to the editor who asked, by name where the token has one. */
 function restorerIdentity(credential: DocumentCredential): PeerIdentity {
-  if (credential.kind === 'share-key') return { userId: `share-key:${credential.keyId}`, role: 'editor' }
+  if (credential.kind === 'share-key') return { userId: shareKeyUserId(credential.keyId), role: 'editor' }
   const { sub, name } = credential.claims
   return {
     userId: sub,

@@ -16,7 +16,11 @@ const CONFIG = {
 async function commit(store: MemoryStore, history: History, text: string, author: string): Promise<number> {
   const doc = new Y.Doc()
   doc.getText('t').insert(0, text)
-  const entry: UpdateEntry = { room: 'doc', update: Y.encodeStateAsUpdate(doc), author }
+  const entry: UpdateEntry = {
+    room: 'doc',
+    update: Y.encodeStateAsUpdate(doc),
+    author: { userId: author, name: author },
+  }
   await store.append([entry])
   history.onCommitted([entry])
   return doc.clientID
@@ -58,8 +62,12 @@ describe('History', () => {
     const doc = new Y.Doc()
     doc.getText('t').insert(0, 'fine')
     history.onCommitted([
-      { room: 'broken', update: new Uint8Array([255, 255, 255, 255, 255]), author: 'Eve' },
-      { room: 'doc', update: Y.encodeStateAsUpdate(doc), author: 'Ann' },
+      {
+        room: 'broken',
+        update: new Uint8Array([255, 255, 255, 255, 255]),
+        author: { userId: 'id-Eve', name: 'Eve' },
+      },
+      { room: 'doc', update: Y.encodeStateAsUpdate(doc), author: { userId: 'id-Ann', name: 'Ann' } },
     ])
     await store.append([{ room: 'doc', update: Y.encodeStateAsUpdate(doc) }])
     await history.recordPending('doc')

@@ -23,9 +23,9 @@ describe('VersionRecorder', () => {
     const text = updateOf((doc) => doc.getText('t').insert(0, 'hi'))
     const comment = updateOf((doc) => doc.getMap('comments').set('c', 'x'))
     recorder.onCommitted([
-      { room: 'doc', update: text, author: 'Ann' },
-      { room: commentsRoomName('doc'), update: comment, author: 'Ben' },
-      { room: commentsRoomName('other'), update: comment, author: 'Ben' },
+      { room: 'doc', update: text, author: { userId: 'id-Ann', name: 'Ann' } },
+      { room: commentsRoomName('doc'), update: comment, author: { userId: 'id-Ben', name: 'Ben' } },
+      { room: commentsRoomName('other'), update: comment, author: { userId: 'id-Ben', name: 'Ben' } },
     ])
     await recorder.close()
     expect(requests.map((r) => [r.documentId, r.editors])).toEqual([['doc', ['Ann']]])
@@ -53,7 +53,11 @@ describe('VersionRecorder', () => {
       })
       const edit = (author: string) =>
         recorder.onCommitted([
-          { room: 'doc', update: updateOf((doc) => doc.getText('t').insert(0, author)), author },
+          {
+            room: 'doc',
+            update: updateOf((doc) => doc.getText('t').insert(0, author)),
+            author: { userId: author, name: author },
+          },
         ])
 
       // Quiet: covered from the window's last commit; another node's version claimed later holds it all.

@@ -7,9 +7,17 @@
  * store's claim (DocumentStore.claimVersion) lets one of them record the burst, and a node whose
  * edits that version already holds adds its people to it instead of recording a second version.
  */
-import { documentOfCommentsRoom, MAX_VERSION_CLIENTS, MAX_VERSION_EDITORS } from '@tandem/shared'
+import {
+  documentOfCommentsRoom,
+  isShareKeyUserId,
+  MAX_VERSION_CLIENTS,
+  MAX_VERSION_EDITORS,
+  SHARE_LINK_PERSON_NAME,
+  UNNAMED_PERSON_NAME,
+} from '@tandem/shared'
 import * as Y from 'yjs'
 import type { CommitListener } from '../persistence/CommitQueue'
+import type { UpdateAuthor } from '../persistence/DocumentStore'
 import type { VersionCovered, VersionRequest } from './DocumentHistory'
 
 /** Documents with an open window at once; a new one past this closes the oldest window early. */
@@ -56,7 +64,7 @@ export class VersionRecorder {
       if (documentOfCommentsRoom(room) !== undefined) continue
       // One update Yjs cannot parse must not cost the rest of the batch their versions.
       try {
-        this.note(room, update, author, now)
+        this.note(room, update, author && historyName(author), now)
       } catch (error) {
         this.options.onNoteFailed?.(error, room)
       }
@@ -179,6 +187,15 @@ export class VersionRecorder {
     void taken.finally(() => this.pending.delete(taken))
     return taken
   }
+}
+
+/**
+ * How history lists a person: the token's name, else a label (never the token's subject or a share
+ * key's id, which are ids, not names, and would tell readers of the history something about tokens).
+ */
+export function historyName({ name, userId }: UpdateAuthor): string {
+  if (name) return name
+  return isShareKeyUserId(userId) ? SHARE_LINK_PERSON_NAME : UNNAMED_PERSON_NAME
 }
 
 function isCovered(result: unknown): result is VersionCovered {

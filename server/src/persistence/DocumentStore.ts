@@ -20,10 +20,16 @@ export interface UpdateEntry {
   readonly room: string
   readonly update: Uint8Array
   /**
-   * Who made the update (the token's display name, else its subject), for commit listeners such as
-   * the webhooks' change tracker. Stores do not keep it.
+   * Who made the update, for commit listeners (the webhooks' change tracker, version history).
+   * Stores do not keep it.
    */
-  readonly author?: string
+  readonly author?: UpdateAuthor
+}
+
+/** The identity an update was written under: the token's subject and display name (if any). */
+export interface UpdateAuthor {
+  readonly userId: string
+  readonly name?: string
 }
 
 /** What is stored for a room: the compacted snapshot (if any) and the log appended since. */
