@@ -242,8 +242,9 @@ export interface DocumentStore extends WebhookOutbox {
   ): Promise<VersionClaim>
   /**
    * Adds authors to the version last claimed (a refused claimant's people, whose edits it holds),
-   * bounded by MAX_VERSION_EDITORS and MAX_VERSION_CLIENTS; when that version is not stored yet (or
-   * never will be), they wait for the next granted claim. Nothing when the document has no claim.
+   * bounded by MAX_VERSION_EDITORS and MAX_VERSION_CLIENTS; while that version is not stored they
+   * wait on the claim and join it when addVersion stores it (or, if it never is, go to the next
+   * granted claim). Nothing when the document has no claim.
    */
   addVersionAuthors(documentId: string, authors: VersionAuthors): Promise<void>
   /** The document's versions without their state, newest first (ties by id descending). */

@@ -176,6 +176,7 @@ export class RowStore implements DocumentStore {
     if (plan.refused) return 'over-quota'
     if (!(await this.adapter.insertVersion(writeVersionRow(version)))) return 'document-deleted'
     if (plan.doomed.length > 0) await this.adapter.deleteAutoVersions(version.documentId, plan.doomed)
+    await this.takeWaitingAuthors(version.documentId)
     return 'stored'
   }
 
@@ -198,11 +199,16 @@ export class RowStore implements DocumentStore {
   async addVersionAuthors(documentId: string, authors: VersionAuthors): Promise<void> {
     this.assertOpen('addVersionAuthors')
     if (authors.editors.length === 0 && authors.clients.length === 0) return
-    await this.adapter.mergeVersionAuthors(documentId, (current) =>
-      writeVersionAuthors(
-        mergeVersionAuthors(readVersionAuthors(current, `version authors of ${documentId}`), authors),
-      ),
-    )
+    const label = `version authors of ${documentId}`
+    await this.adapter.updateClaimedVersionAuthors(documentId, (claim, version) => {
+      const waiting = mergeVersionAuthors(readVersionAuthors(claim, label), authors)
+      if (version === null) return { waiting: writeVersionAuthors(waiting) }
+      // Stored meanwhile: the version takes whoever was waiting for it too.
+      return {
+        version: writeVersionAuthors(mergeVersionAuthors(readVersionAuthors(version, label), waiting)),
+        waiting: writeVersionAuthors(NO_AUTHORS),
+      }
+    })
   }
 
   async listVersions(documentId: string): Promise<VersionRecord[]> {
@@ -301,6 +307,22 @@ export class RowStore implements DocumentStore {
     if (snapshot) parts.unshift(readCheckedBytes(snapshot, room, 'snapshot'))
     const compacted = await this.fold(parts)
     await this.adapter.replaceSnapshot(room, compacted, snapshot?.version ?? null, log)
+  }
+
+  /**
+   * People a refused claimant added while the claimed version was still being taken wait on the
+   * claim: once that version is stored, they join it (not the next one). Cheap when none wait.
+   */
+  private async takeWaitingAuthors(documentId: string): Promise<void> {
+    const label = `version authors of ${documentId}`
+    await this.adapter.updateClaimedVersionAuthors(documentId, (claim, version) => {
+      const waiting = readVersionAuthors(claim, label)
+      if (version === null || (waiting.editors.length === 0 && waiting.clients.length === 0)) return {}
+      return {
+        version: writeVersionAuthors(mergeVersionAuthors(readVersionAuthors(version, label), waiting)),
+        waiting: writeVersionAuthors(NO_AUTHORS),
+      }
+    })
   }
 
   private assertOpen(operation: string): void {

@@ -32,12 +32,15 @@ export interface VersionTable {
     now: number,
   ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }>
   /**
-   * In one transaction: hands `merge` the authors of the version last claimed when it is stored
-   * (else the claim's waiting list) and stores what it returns there. 'none' (nothing changed) when
-   * the document has no claim.
+   * In one transaction: reads the document's claim and the authors of the version it names (null
+   * while that version is not stored), hands both to `plan`, and stores what it returns: new authors
+   * for that version, a new waiting list for the claim, both, or neither. Nothing without a claim.
    */
-  mergeVersionAuthors(
-    documentId: string,
-    merge: (current: VersionAuthorsRow) => VersionAuthorsRow,
-  ): Promise<'version' | 'waiting' | 'none'>
+  updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void>
 }
+
+/** What to write after reading a claim and its version's authors (see updateClaimedVersionAuthors). */
+export type VersionAuthorsPlan = (
+  claim: VersionClaimRow,
+  version: VersionAuthorsRow | null,
+) => { readonly version?: VersionAuthorsRow; readonly waiting?: VersionAuthorsRow }

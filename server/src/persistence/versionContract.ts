@@ -20,8 +20,8 @@
  *     claims made at once with the same `coveredSince`, exactly one is granted. Rooms without a
  *     document record can be claimed; deleting a document forgets its claim.
  * V9  Authors added after a refused claim go to the version last claimed when it is stored (merged,
- *     no duplicates, bounded), else wait and are handed to the next granted claim; nothing happens
- *     without a claim.
+ *     no duplicates, bounded), else wait: they join that version when it is stored, or are handed
+ *     to the next granted claim when it never is; nothing happens without a claim.
  */
 import { MAX_VERSION_EDITORS } from '@tandem/shared'
 import { expect, it } from 'vitest'
@@ -253,6 +253,18 @@ export function defineVersionContract(
       },
     })
     expect((await store.getVersion('doc1', 'v1'))?.editors).toEqual(['Ada', 'Ben'])
+    // Waiting while the claimed version is being taken: they join it once it is stored.
+    await store.claimVersion('doc1', { versionId: 'v5', coveredSince: 30, now: 50 })
+    await store.addVersionAuthors('doc1', { editors: ['Ed'], clients: [[10, 'Ed']] })
+    const five = version('v5', 'five', { createdAt: 1_700_000_000_005 })
+    expect(await store.addVersion(five, ROOMY)).toBe('stored')
+    expect(await store.getVersion('doc1', 'v5')).toMatchObject({
+      editors: ['Ada', 'Ed'],
+      clients: [five.clients[0], [10, 'Ed']],
+    })
+    // ... and no longer wait.
+    const after = await store.claimVersion('doc1', { versionId: 'v6', coveredSince: 50, now: 60 })
+    expect(after).toEqual({ granted: true, waiting: { editors: [], clients: [] } })
     // Bounded like any version's list.
     const many = Array.from({ length: MAX_VERSION_EDITORS + 5 }, (_, i) => `P${i}`)
     await store.addVersionAuthors('doc1', { editors: many, clients: [] })

@@ -13,7 +13,6 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
-  type VersionAuthorsRow,
   type VersionClaimRow,
   type VersionInfoRow,
   type VersionRow,
@@ -21,6 +20,7 @@ import {
 } from '../rowCodec'
 import { StorageError } from '../StorageError'
 import type { LogRow, RowNumber, SnapshotRow, StoredRoom } from '../UpdateLog'
+import type { VersionAuthorsPlan } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 
 interface RoomRows {
@@ -286,20 +286,14 @@ export class MemoryDatabase implements StoreAdapter {
     return { granted: true, previous }
   }
 
-  async mergeVersionAuthors(
-    documentId: string,
-    merge: (current: VersionAuthorsRow) => VersionAuthorsRow,
-  ): Promise<'version' | 'waiting' | 'none'> {
+  async updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void> {
     const claim = this.versionClaims.get(documentId)
-    if (claim === undefined) return 'none'
+    if (claim === undefined) return
     const rows = this.versions.get(documentId)
-    const version = rows?.get(claim.version_id)
-    if (rows && version) {
-      rows.set(claim.version_id, { ...version, ...merge(version) })
-      return 'version'
-    }
-    this.versionClaims.set(documentId, { ...claim, ...merge(claim) })
-    return 'waiting'
+    const version = rows?.get(claim.version_id) ?? null
+    const next = plan(claim, version)
+    if (rows && version && next.version) rows.set(claim.version_id, { ...version, ...next.version })
+    if (next.waiting) this.versionClaims.set(documentId, { ...claim, ...next.waiting })
   }
 
   async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {

@@ -19,6 +19,7 @@ import {
   writeChecksum,
 } from '../rowCodec'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import type { VersionAuthorsPlan } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 import { PostgresPool, type PostgresPoolOptions } from './PostgresPool'
 import * as sql from './postgresStatements'
@@ -273,30 +274,28 @@ export class PostgresDatabase implements StoreAdapter {
     )
   }
 
-  async mergeVersionAuthors(
-    documentId: string,
-    merge: (current: VersionAuthorsRow) => VersionAuthorsRow,
-  ): Promise<'version' | 'waiting' | 'none'> {
-    return this.pg.write('addVersionAuthors', () =>
+  async updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void> {
+    await this.pg.write('addVersionAuthors', () =>
       this.pg.transaction(async (client) => {
         await client.query(sql.LOCK_VERSION_CLAIM, [documentId])
         const claims = await client.query<VersionClaimRow>(sql.SELECT_VERSION_CLAIM, [documentId])
         const claim = claims.rows[0]
-        if (claim === undefined) return 'none'
+        if (claim === undefined) return
         const versionId = claim.version_id
         const versions = await client.query<VersionAuthorsRow>(sql.SELECT_VERSION_AUTHORS, [
           documentId,
           versionId,
         ])
-        const version = versions.rows[0]
-        if (version !== undefined) {
-          const { editors, clients } = merge(version)
+        const version = versions.rows[0] ?? null
+        const next = plan(claim, version)
+        if (version && next.version) {
+          const { editors, clients } = next.version
           await client.query(sql.UPDATE_VERSION_AUTHORS, [documentId, versionId, editors, clients])
-          return 'version'
         }
-        const { editors, clients } = merge(claim)
-        await client.query(sql.UPDATE_CLAIM_AUTHORS, [documentId, editors, clients])
-        return 'waiting'
+        if (next.waiting) {
+          const { editors, clients } = next.waiting
+          await client.query(sql.UPDATE_CLAIM_AUTHORS, [documentId, editors, clients])
+        }
       }),
     )
   }

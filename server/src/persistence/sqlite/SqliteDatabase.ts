@@ -14,7 +14,6 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
-  type VersionAuthorsRow,
   type VersionClaimRow,
   type VersionInfoRow,
   type VersionRow,
@@ -22,6 +21,7 @@ import {
 } from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import type { VersionAuthorsPlan } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 import { openSqlite } from './openSqlite'
 import { prepareStatements, type SqliteStatements } from './sqliteStatements'
@@ -236,25 +236,21 @@ export class SqliteDatabase implements StoreAdapter {
     ) as { granted: boolean; previous: VersionClaimRow | null }
   }
 
-  async mergeVersionAuthors(
-    documentId: string,
-    merge: (current: VersionAuthorsRow) => VersionAuthorsRow,
-  ): Promise<'version' | 'waiting' | 'none'> {
+  async updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void> {
     // Not write(): names lost to a power loss cost a version's list, never an edit.
-    return this.commit('addVersionAuthors', () =>
+    this.commit('addVersionAuthors', () =>
       this.writeTransaction(() => {
         const claim = this.statements.selectVersionClaim.get(documentId)
-        if (claim === undefined) return 'none'
+        if (claim === undefined) return
         const versionId = claim.version_id
-        const version = this.statements.selectVersionAuthors.get(documentId, versionId)
-        if (version !== undefined) {
-          this.statements.updateVersionAuthors.run({ documentId, versionId, ...merge(version) })
-          return 'version'
+        const version = this.statements.selectVersionAuthors.get(documentId, versionId) ?? null
+        const next = plan(claim, version)
+        if (version && next.version) {
+          this.statements.updateVersionAuthors.run({ documentId, versionId, ...next.version })
         }
-        this.statements.updateClaimAuthors.run({ documentId, ...merge(claim) })
-        return 'waiting'
+        if (next.waiting) this.statements.updateClaimAuthors.run({ documentId, ...next.waiting })
       }),
-    ) as 'version' | 'waiting' | 'none'
+    )
   }
 
   async updateChangedAt(changes: readonly DocumentChange[]): Promise<void> {
