@@ -47,7 +47,8 @@ describe('versions in a cluster', () => {
       storage: 'postgres' as const,
       databaseUrl,
       redis: parseRedisTarget(redis.url),
-      versionIdleMs: 400,
+      // Long enough that Ben's edit (a relay hop after Ann's) lands before Ann's node claims.
+      versionIdleMs: 1000,
     }
     const a = await startNode({ ...options, nodeId: 'a' })
     const b = await startNode({ ...options, nodeId: 'b', dataDir: a.dataDir })
