@@ -48,6 +48,11 @@ describe('bench harness', () => {
         expect(results.join?.byDocument.get('large')?.[id]?.documentBytes, `${id} join`).toBeGreaterThan(0)
       }
     }
+    // Workload 6's version of the large document, compacted and with a log.
+    expect(results.join?.versionCost?.rows.map((row) => row.versionBytes > 0 && row.wallMs > 0)).toEqual([
+      true,
+      true,
+    ])
     const crossNode = results.persistence?.crossNode
     if (crossNode?.ran) expect(crossNode.crossNode.deliveredPerSecond).toBeGreaterThan(0)
   })

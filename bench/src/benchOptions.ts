@@ -72,6 +72,10 @@ export interface BenchOptions {
      * document for every joiner and 150 joiners would take minutes of the run's ten.
      */
     readonly largeStormClients: number
+    /** Taking a version of the large document: typing rows in the log for the second figure. */
+    readonly versionLogRows: number
+    /** Versions taken per figure (the median is reported). */
+    readonly versionRuns: number
   }
   readonly reconnect: {
     readonly clients: number
@@ -176,6 +180,8 @@ export function readBenchOptions(argv: readonly string[], env: Env): BenchOption
       sequentialJoins: s(10, 2),
       stormClients: int(env, 'BENCH_JOIN_STORM', s(150, 5)),
       largeStormClients: int(env, 'BENCH_JOIN_STORM_LARGE', s(30, 3)),
+      versionLogRows: s(1000, 20),
+      versionRuns: s(3, 1),
     },
     reconnect: {
       clients: int(env, 'BENCH_RECONNECT_CLIENTS', s(1000, 10)),

@@ -2,7 +2,7 @@
  * Issue 19: version history with two people. Automatic versions come when typing goes quiet; Ann
  * names one from the panel (Ctrl+Alt+Shift+H); Ben adds a line; the panel shows his line marked in
  * his colour against the previous version; Ann restores the named version and both pages show it
- * live.
+ * live. A version holding an image shows the picture (it was a blank box).
  */
 import type { Page } from '@playwright/test'
 import { SHARE_KEY_AUTH_SCHEME, type VersionListResponse } from '@tandem/shared'
@@ -15,6 +15,7 @@ import {
   placeCaretAtEnd,
 } from '../support/editorPage'
 import { expect, test } from '../support/fixtures'
+import { deliverFiles, renderedImageWidth } from '../support/images'
 
 async function versionCount(baseUrl: string, doc: TestDocument): Promise<number> {
   const response = await fetch(`${baseUrl}/api/documents/${doc.id}/versions`, {
@@ -92,4 +93,31 @@ test('two people: versions come, one is named, changes show by author, a restore
   // Ben keeps editing after the restore, and Ann sees it.
   await typeLine(ben, 'Back to Friday then.')
   await expect(editorContent(ann)).toContainText('Back to Friday then.')
+})
+
+test('a version with an image shows the picture in the history view', async ({ startServer, newUser }) => {
+  const server = await startServer()
+  const doc = await createDocument(server.baseUrl, 'Charts')
+  const ann = await newUser('Ann', { viewport: { width: 1280, height: 760 } })
+  await openEditor(ann, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.type('Sales by region:')
+  await deliverFiles(ann, 'paste', [{ name: 'chart.png', drawn: 'chart', width: 320, height: 180 }])
+  await expect.poll(() => renderedImageWidth(ann)).toBe(320)
+  await expect(ann.getByTestId('upload-tray')).toHaveCount(0)
+  await expectAllSaved(ann)
+
+  await ann.keyboard.press('Control+Alt+Shift+KeyH')
+  const panel = ann.getByTestId('history-panel')
+  await panel.getByTestId('history-name-input').fill('With the chart')
+  await panel.getByTestId('history-name-save').click()
+  await expect(panel.getByTestId('history-version').first()).toContainText('With the chart')
+  const picture = panel.getByTestId('history-content').getByTestId('image-img')
+  await expect(picture).toBeVisible()
+  // Loaded from its signed URL, not a broken or empty image.
+  await expect
+    .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBe(320)
+  // Read-only there: no resize handle, no caption field.
+  await expect(panel.getByTestId('history-content').getByTestId('image-resize')).toHaveCount(0)
 })

@@ -5,8 +5,15 @@
  * after a quiet spell and during long editing, with who edited and their Yjs client ids.
  */
 import { createHeadlessEditor } from '@lexical/headless'
-import type { VersionListResponse, VersionSummary } from '@tandem/shared'
+import {
+  createToken,
+  SHARE_LINK_PERSON_NAME,
+  UNNAMED_PERSON_NAME,
+  type VersionListResponse,
+  type VersionSummary,
+} from '@tandem/shared'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
+import { TITLE_TEXT_NAME } from '@tandem/shared/docLayout'
 import { EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $createParagraphNode, $createTextNode, $getRoot, type LexicalEditor } from 'lexical'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
@@ -285,5 +292,45 @@ describe('version history', () => {
       DEADLINE,
     )
     expect((await listVersions(near, id, edit)).versions[0]?.editors).toEqual(['Bob'])
+  })
+
+  it('lists a person whose token has no name as Guest, and a restore made with a share key as someone with the link', async () => {
+    const node = await startNode({ secret: SECRET, versionIdleMs: 300 })
+    const { created, editKey } = await createDocumentOver(node.httpUrl, { title: 'Draft' })
+    const id = created.id
+    const edit = `ShareKey ${editKey}`
+    // A host backend's token: a subject, no name.
+    const token = await createToken({ secret: SECRET, sub: 'host-user-7f3a', room: id, role: 'editor' })
+    const guest = connectStockClient(node.wsUrl, id, { token })
+    await synced(guest)
+    const title = guest.doc.getText(TITLE_TEXT_NAME)
+    guest.doc.transact(() => title.insert(title.length, ' one'))
+    await vi.waitFor(
+      async () => expect((await listVersions(node, id, edit)).versions).toHaveLength(1),
+      DEADLINE,
+    )
+    const [first] = (await listVersions(node, id, edit)).versions
+    expect(first).toMatchObject({
+      editors: [UNNAMED_PERSON_NAME],
+      clients: [[guest.doc.clientID, UNNAMED_PERSON_NAME]],
+    })
+
+    guest.doc.transact(() => title.insert(title.length, ' two'))
+    await vi.waitFor(
+      async () => expect((await listVersions(node, id, edit)).versions).toHaveLength(2),
+      DEADLINE,
+    )
+    const restored = await api(node, `${id}/versions/${first!.id}/restore`, edit, { method: 'POST' })
+    expect(restored.status).toBe(204)
+    await vi.waitFor(() => expect(title.toString()).toBe('Draft one'), DEADLINE)
+    await vi.waitFor(
+      async () => expect((await listVersions(node, id, edit)).versions).toHaveLength(3),
+      DEADLINE,
+    )
+    const [newest] = (await listVersions(node, id, edit)).versions
+    expect(newest!.editors).toEqual([SHARE_LINK_PERSON_NAME])
+    const listed = JSON.stringify((await listVersions(node, id, edit)).versions)
+    expect(listed).not.toContain('host-user-7f3a')
+    expect(listed).not.toContain('share-key:')
   })
 })

@@ -37,6 +37,15 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[keyof typeof API_ERROR_CODES
 /** `Authorization: ShareKey <key>` authorizes document and key management with a share key. */
 export const SHARE_KEY_AUTH_SCHEME = 'ShareKey'
 
+/** The user id of a server-side edit made with a share key (no person, no token): `share-key:<key id>`. */
+export function shareKeyUserId(keyId: string): string {
+  return `share-key:${keyId}`
+}
+
+export function isShareKeyUserId(userId: string): boolean {
+  return userId.startsWith('share-key:')
+}
+
 /** Longest document title, in UTF-16 code units. */
 export const MAX_TITLE_LENGTH = 200
 /** Longest display name exchanged for a token, in UTF-16 code units. */

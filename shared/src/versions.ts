@@ -11,6 +11,14 @@ export const MAX_VERSION_EDITORS = 50
 /** Most Yjs client ids one version maps to an author (for colouring its changes). */
 export const MAX_VERSION_CLIENTS = 100
 
+/**
+ * How history (and presence) names a person whose token carries no name: never by the token's
+ * subject, which is an id, not a name.
+ */
+export const UNNAMED_PERSON_NAME = 'Guest'
+/** How history names an edit made through the API with a share key (a restore, a content write). */
+export const SHARE_LINK_PERSON_NAME = 'Someone with the link'
+
 /** `[Yjs clientID, author name]`: who wrote with that client id since the previous version. */
 export type VersionClient = readonly [clientId: number, author: string]
 

@@ -2,7 +2,8 @@
  * Workload 6, joining a large document: a room is seeded (20,000 typing updates over one socket; a
  * 5 MB document in one update) while its author stays connected; then new clients join one after
  * another, then all at once (a join storm). Time until each joiner holds the document (the server's
- * step 2 received) and the server CPU each join costs.
+ * step 2 received) and the server CPU each join costs. With a Tandem contender selected, also what
+ * taking a version of the large document costs (versionCost.ts).
  */
 import type { BenchContext } from '../BenchContext'
 import { type ContenderId, contender } from '../contenders/contenders'
@@ -14,6 +15,7 @@ import { largeDocument } from '../load/typingUpdates'
 import { waitForIdleServers } from '../measure/measureWindow'
 import { median, percentile } from '../measure/stats'
 import { type ByContender, contendersWith, num, RATIO_NOTE, ratioCell, sig, table } from '../report/markdown'
+import { measureVersionCost, renderVersionCost, type VersionCostResult } from './versionCost'
 
 export interface JoinFigures {
   /** Seeding: first frame sent until the server answered a step 1 sent after the last one. */
@@ -36,6 +38,8 @@ export interface JoinResult {
   /** Storm size per document. */
   readonly stormClients: ReadonlyMap<DocumentKind, number>
   readonly byDocument: ReadonlyMap<DocumentKind, ByContender<JoinFigures>>
+  /** Taking a version of the large document; null without a Tandem contender. */
+  readonly versionCost: VersionCostResult | null
 }
 
 const STORM_DEADLINE_MS = 90_000
@@ -126,7 +130,15 @@ export async function runLargeDocumentJoin(ctx: BenchContext): Promise<JoinResul
       }
     }
   }
-  return { typingUpdates, largeDocumentBytes, sequentialJoins, stormClients: storms, byDocument }
+  let versionCost: VersionCostResult | null = null
+  if (ids.some((id) => id.startsWith('tandem-'))) {
+    const { versionLogRows: logRows, versionRuns: runs } = ctx.options.join
+    versionCost = await measureVersionCost({ state: large, logRows, runs, dir: ctx.tmpDir })
+    ctx.progress(
+      `6 version of the large document: ${versionCost.rows.map((row) => `${sig(row.wallMs)} ms`).join(', ')}`,
+    )
+  }
+  return { typingUpdates, largeDocumentBytes, sequentialJoins, stormClients: storms, byDocument, versionCost }
 }
 
 export function renderLargeDocumentJoin(result: JoinResult, order: readonly ContenderId[]): string {
@@ -181,5 +193,6 @@ export function renderLargeDocumentJoin(result: JoinResult, order: readonly Cont
     ),
     '',
     RATIO_NOTE,
+    ...(result.versionCost ? ['', renderVersionCost(result.versionCost)] : []),
   ].join('\n')
 }

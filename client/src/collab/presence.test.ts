@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { UNNAMED_PERSON_NAME } from '@tandem/shared'
 import { describe, expect, it } from 'vitest'
 import { initialsOf, listPresence } from './presence'
 
@@ -56,7 +57,7 @@ describe('listPresence', () => {
       [2, state('Zed', undefined)],
     ])
     const list = listPresence(states, 5, 'me')
-    expect(list.map((entry) => entry.name)).toEqual(['Anonymous', 'Zed'])
+    expect(list.map((entry) => entry.name)).toEqual([UNNAMED_PERSON_NAME, 'Zed'])
   })
 })
 

@@ -1,5 +1,5 @@
 /** Who is in the document: awareness states reduced to one entry per person. */
-import { isRole, type Role } from '@tandem/shared'
+import { isRole, type Role, UNNAMED_PERSON_NAME } from '@tandem/shared'
 
 /** Extra awareness fields Tandem adds through the collaboration plugin's `awarenessData`. */
 export interface TandemAwarenessData {
@@ -24,7 +24,8 @@ export interface PresenceEntry {
 /** Reads the Lexical awareness state shape (`name`, `color`, `awarenessData`) defensively. */
 function readState(clientId: number, state: Record<string, unknown>) {
   const data = (state.awarenessData ?? {}) as Partial<TandemAwarenessData>
-  const name = typeof state.name === 'string' && state.name !== '' ? state.name : 'Anonymous'
+  // The same word version history uses for someone without a name.
+  const name = typeof state.name === 'string' && state.name !== '' ? state.name : UNNAMED_PERSON_NAME
   return {
     // Peers without a user id (e.g. other Yjs clients) count once per connection.
     userId: typeof data.userId === 'string' && data.userId !== '' ? data.userId : `client:${clientId}`,

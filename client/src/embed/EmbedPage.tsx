@@ -1,4 +1,5 @@
 /** `/embed/<room>?token=...`: the editor alone, for iframes (no app chrome). */
+import { UNNAMED_PERSON_NAME } from '@tandem/shared'
 import { useCallback, useMemo } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { readTokenClaims } from '../collab/tokenClaims'
@@ -22,7 +23,7 @@ export function EmbedPage({ room, token, readOnly, localCopy }: EmbedPageProps) 
     const claims = token === null ? undefined : readTokenClaims(token)
     // The host's user id from the token, so one person is one presence entry across embeds.
     const fallback = loadIdentity(browserStorage())
-    return { id: claims?.sub ?? fallback.userId, name: claims?.name ?? fallback.name ?? 'Guest' }
+    return { id: claims?.sub ?? fallback.userId, name: claims?.name ?? fallback.name ?? UNNAMED_PERSON_NAME }
   }, [token])
 
   if (token === null) {

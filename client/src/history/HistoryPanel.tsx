@@ -3,7 +3,7 @@
  * since the previous one (or any other version) marked by author; editors name the current version,
  * rename versions and restore one, which changes the live document for everyone as one new edit.
  */
-import type { VersionSummary } from '@tandem/shared'
+import { SHARE_KEY_AUTH_SCHEME, type VersionSummary } from '@tandem/shared'
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
   type ApiClientOptions,
@@ -14,6 +14,9 @@ import {
   restoreVersion,
 } from '../api/apiClient'
 import { CloseIcon } from '../editor/icons'
+import { ImageUploads } from '../images/ImageUploads'
+import { type ImageServices, ImageServicesContext } from '../images/ImageUploadsContext'
+import { UploadTasks } from '../images/UploadTasks'
 import { formatVersionTime, VersionList } from './VersionList'
 import { VersionView } from './VersionView'
 
@@ -41,6 +44,20 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
   const [busy, setBusy] = useState(false)
   const [confirmingRestore, setConfirmingRestore] = useState(false)
   const panelRef = useRef<HTMLDivElement>(null)
+  // Images of the versions shown: signed URLs listed with the page's share key (the panel has no session).
+  const images = useMemo<ImageServices>(
+    () => ({
+      uploads: new ImageUploads({
+        httpBase: '',
+        room: documentId,
+        getToken: () => '',
+        getAuthorization: () => `${SHARE_KEY_AUTH_SCHEME} ${shareKey}`,
+      }),
+      tasks: new UploadTasks(),
+    }),
+    [documentId, shareKey],
+  )
+  useEffect(() => () => images.uploads.destroy(), [images])
 
   const refresh = useCallback(async () => {
     try {
@@ -218,11 +235,13 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
         <div className="history-stage">
           <div className="paper history-paper">
             {newerState ? (
-              <VersionView
-                authorOf={authorOf}
-                newer={newerState}
-                older={olderVersion ? (olderState ?? null) : null}
-              />
+              <ImageServicesContext.Provider value={images}>
+                <VersionView
+                  authorOf={authorOf}
+                  newer={newerState}
+                  older={olderVersion ? (olderState ?? null) : null}
+                />
+              </ImageServicesContext.Provider>
             ) : (
               <p className="history-empty">{versions?.length === 0 ? 'No versions yet.' : 'Loading…'}</p>
             )}

@@ -21,6 +21,11 @@ export interface ImageUploadsOptions {
   room: string
   /** The session's current token (it changes when refreshed). */
   getToken: () => string
+  /**
+   * The Authorization header instead of `Bearer <token>`; the history panel, which has no
+   * session, lists a document's images with its share key (`ShareKey <key>`).
+   */
+  getAuthorization?: () => string
   fetch?: typeof fetch
   now?: () => number
 }
@@ -48,6 +53,10 @@ export class ImageUploads {
   constructor(private readonly options: ImageUploadsOptions) {
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
     this.now = options.now ?? Date.now
+  }
+
+  private authorization(): string {
+    return this.options.getAuthorization?.() ?? `Bearer ${this.options.getToken()}`
   }
 
   /** For useSyncExternalStore: called whenever a source may have changed. */
@@ -84,7 +93,7 @@ export class ImageUploads {
         'POST',
         `${this.options.httpBase}/api/documents/${encodeURIComponent(this.options.room)}/uploads`,
       )
-      xhr.setRequestHeader('Authorization', `Bearer ${this.options.getToken()}`)
+      xhr.setRequestHeader('Authorization', this.authorization())
       xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream')
       xhr.timeout = UPLOAD_TIMEOUT_MS
       xhr.upload.onprogress = (event) => {
@@ -142,9 +151,9 @@ export class ImageUploads {
 
   private async list(): Promise<void> {
     this.lastListMs = this.now()
-    const { httpBase, room, getToken } = this.options
+    const { httpBase, room } = this.options
     const response = await this.fetch(`${httpBase}/api/documents/${encodeURIComponent(room)}/uploads`, {
-      headers: { authorization: `Bearer ${getToken()}` },
+      headers: { authorization: this.authorization() },
       cache: 'no-store',
     })
     if (!response.ok)

@@ -9,6 +9,7 @@ import {
   type CommentThreadView,
   commentsRoomName,
   HTTP_STATUS,
+  shareKeyUserId,
   writeCommentsAppendix,
 } from '@tandem/shared'
 import {
@@ -162,5 +163,5 @@ function appendixThreadsOf(threads: readonly CommentThreadView[]): AppendixThrea
 function editorIdentity(credential: DocumentCredential): PeerIdentity {
   return credential.kind === 'token'
     ? { userId: credential.claims.sub, role: 'editor' }
-    : { userId: `share-key:${credential.keyId}`, role: 'editor' }
+    : { userId: shareKeyUserId(credential.keyId), role: 'editor' }
 }

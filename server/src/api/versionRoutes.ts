@@ -10,6 +10,7 @@ import {
   isVersionFormat,
   MAX_DISPLAY_NAME_LENGTH,
   MAX_VERSION_NAME_LENGTH,
+  shareKeyUserId,
   VERSION_FORMATS,
   type VersionFormat,
   type VersionListResponse,
@@ -21,6 +22,7 @@ import {
   MAX_CONTENT_DOCUMENT_BYTES,
 } from '@tandem/shared/content/contentFormats'
 import * as Y from 'yjs'
+import { MAX_RESTORE_DOCUMENT_BYTES } from '../content/ContentWorker'
 import { ApiError } from '../http/ApiError'
 import { sendJson, sendNoContent } from '../http/sendJson'
 import type { StoredVersion, VersionRecord } from '../persistence/DocumentStore'
@@ -70,7 +72,15 @@ export async function handleReadVersion({ req, res, params, deps }: ApiContext):
   await requireDocument(deps, documentId)
   // The size from the records before the state is read: a render past the content bound is refused
   // without loading the version (up to the whole byte quota) into memory.
-  if (format !== 'yjs') await requireRenderableSize(deps, documentId, versionId)
+  if (format !== 'yjs') {
+    await requireSizeWithin(
+      deps,
+      documentId,
+      versionId,
+      MAX_CONTENT_DOCUMENT_BYTES,
+      'the content API handles',
+    )
+  }
   const version = await requireVersion(deps, documentId, versionId)
   if (format === 'yjs') {
     res.writeHead(HTTP_STATUS.OK, {
@@ -119,7 +129,7 @@ export async function handleRestoreVersion({ req, res, params, deps }: ApiContex
   const credential = await authorizeEditing(req, deps, documentId)
   takeContentAllowance(req, deps)
   await requireDocument(deps, documentId)
-  await requireRenderableSize(deps, documentId, versionId)
+  await requireSizeWithin(deps, documentId, versionId, MAX_RESTORE_DOCUMENT_BYTES, 'a restore handles')
   const version = await requireVersion(deps, documentId, versionId)
   // One restore (or content write) at a time per document: two at once (a double click) would each
   // be written against the same state and leave a mix of both versions.
@@ -189,18 +199,24 @@ async function authorizeEditing(
   return credential
 }
 
-/** Refuses (413, like the content worker) a version larger than the content API renders, from its record. */
-async function requireRenderableSize(
+/**
+ * Refuses (413, like the content worker) a version larger than `maxBytes` from its record, before
+ * its state is read: renders bind Lexical (MAX_CONTENT_DOCUMENT_BYTES), restores copy Yjs types
+ * (MAX_RESTORE_DOCUMENT_BYTES).
+ */
+async function requireSizeWithin(
   deps: ResolvedApiDeps,
   documentId: string,
   versionId: string,
+  maxBytes: number,
+  handler: string,
 ): Promise<void> {
   const record = (await deps.store.listVersions(documentId)).find((v) => v.versionId === versionId)
   if (record === undefined) throw noSuchVersion()
-  if (record.bytes > MAX_CONTENT_DOCUMENT_BYTES) {
+  if (record.bytes > maxBytes) {
     throw new ContentLimitError(
       'document-bytes',
-      `the version (${record.bytes} bytes) is larger than the content API handles (${MAX_CONTENT_DOCUMENT_BYTES})`,
+      `the version (${record.bytes} bytes) is larger than ${handler} (${maxBytes})`,
     )
   }
 }
@@ -233,7 +249,7 @@ function readVersionFormat(req: IncomingMessage): VersionFormat {
 
 /** The restore is attributed to the editor who asked, by name where the token has one. */
 function restorerIdentity(credential: DocumentCredential): PeerIdentity {
-  if (credential.kind === 'share-key') return { userId: `share-key:${credential.keyId}`, role: 'editor' }
+  if (credential.kind === 'share-key') return { userId: shareKeyUserId(credential.keyId), role: 'editor' }
   const { sub, name } = credential.claims
   return {
     userId: sub,

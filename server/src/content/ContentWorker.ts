@@ -1,6 +1,7 @@
 /**
  * Headless Lexical off the event loop: one worker thread, started on first use, runs the content
- * API's renders and imports one at a time from a bounded queue, each under a time limit.
+ * API's renders and imports, and restores (Yjs alone), one at a time from a bounded queue, each
+ * under a time limit.
  */
 import { type ResourceLimits, Worker } from 'node:worker_threads'
 import {
@@ -22,6 +23,15 @@ export const DEFAULT_CONTENT_QUEUE_LENGTH = 8
 export const DEFAULT_CONTENT_JOB_TIMEOUT_MS = 60_000
 /** V8 heap of the worker: a 4 MiB document's Lexical tree (and happy-dom for HTML) fits well within it. */
 export const DEFAULT_CONTENT_WORKER_HEAP_MB = 512
+/**
+ * Largest document (and version) a restore takes, in encoded bytes. A restore copies Yjs types
+ * without Lexical (restoreEdit.ts), so its cost is a few passes over the states, not a Lexical tree.
+ * Measured on this shared 2-core machine (paragraphs of 1,000 characters; loading both states and
+ * computing the update, median of three): 5.5 MB 0.3 s and +51 MB of heap, 17.5 MB 1.7 s and
+ * +148 MB, 35 MB 5.3 s and +294 MB. 16 MiB keeps a restore within a few seconds and well inside the
+ * worker's heap (DEFAULT_CONTENT_WORKER_HEAP_MB); the worker's time and memory limits still bound it.
+ */
+export const MAX_RESTORE_DOCUMENT_BYTES = 16 * 1024 * 1024
 /** What a refused job's Retry-After says: a queue's worth of typical jobs drains in about this long. */
 export const CONTENT_BUSY_RETRY_AFTER_SECONDS = 5
 
@@ -87,12 +97,12 @@ export class ContentWorker {
     return result.update
   }
 
-  /** The update that makes `state`'s document equal to `version`'s (see createRestoreEdit). */
+  /** The update that makes `state`'s document equal to `version`'s (see restoreEdit.ts). */
   async restore(state: Uint8Array, version: Uint8Array): Promise<Uint8Array> {
-    if (version.byteLength > MAX_CONTENT_DOCUMENT_BYTES) {
+    if (version.byteLength > MAX_RESTORE_DOCUMENT_BYTES) {
       throw new ContentLimitError(
         'document-bytes',
-        `the version (${version.byteLength} bytes) is larger than the content API handles (${MAX_CONTENT_DOCUMENT_BYTES})`,
+        `the version (${version.byteLength} bytes) is larger than a restore handles (${MAX_RESTORE_DOCUMENT_BYTES})`,
       )
     }
     const result = await this.submit({ kind: 'restore', state, version })
@@ -114,10 +124,11 @@ export class ContentWorker {
   private async submit(job: ContentJob): Promise<Extract<ContentJobResult, { ok: true }>> {
     if (this.closed) throw new ContentWorkerError('crashed', 'the server is shutting down')
     // Refused before copying a large state to the worker (which checks it again).
-    if (job.state.byteLength > MAX_CONTENT_DOCUMENT_BYTES) {
+    const maxBytes = job.kind === 'restore' ? MAX_RESTORE_DOCUMENT_BYTES : MAX_CONTENT_DOCUMENT_BYTES
+    if (job.state.byteLength > maxBytes) {
       throw new ContentLimitError(
         'document-bytes',
-        `the document (${job.state.byteLength} bytes) is larger than the content API handles (${MAX_CONTENT_DOCUMENT_BYTES})`,
+        `the document (${job.state.byteLength} bytes) is larger than the content API handles (${maxBytes})`,
       )
     }
     if (this.queue.length >= this.maxQueuedJobs) {

@@ -1,9 +1,10 @@
-/** Worker thread body of ContentWorker: runs headless Lexical jobs off the server's event loop. */
+/** Worker thread body of ContentWorker: runs headless Lexical jobs and restores off the server's event loop. */
 import { parentPort } from 'node:worker_threads'
 import { ContentLimitError } from '@tandem/shared/content/contentFormats'
 import * as Y from 'yjs'
 import type { ContentJob, ContentJobResult } from './contentJob'
-import { createContentEdit, createRestoreEdit, renderContent } from './headlessContent'
+import { createContentEdit, renderContent } from './headlessContent'
+import { createRestoreEdit } from './restoreEdit'
 
 const port = parentPort
 if (!port) throw new Error('contentWorkerThread.ts runs only as a worker thread')

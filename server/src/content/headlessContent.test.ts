@@ -1,13 +1,7 @@
-import { createHeadlessEditor } from '@lexical/headless'
-import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
-import { TITLE_TEXT_NAME } from '@tandem/shared/docLayout'
-import { EDITOR_NODES } from '@tandem/shared/editorNodes'
-import { $createImageNode } from '@tandem/shared/ImageNode'
-import { $createParagraphNode, $getRoot } from 'lexical'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { readV2EditorState } from '../../test/helpers/lexicalDocuments'
-import { createContentEdit, createRestoreEdit, renderContent } from './headlessContent'
+import { createContentEdit, renderContent } from './headlessContent'
 
 const MARKDOWN = '# Plan\n\n- [ ] write **tests**\n- [x] ship\n\nSee [docs](https://example.com)\n'
 
@@ -17,54 +11,7 @@ function docWith(markdown: string): Y.Doc {
   return doc
 }
 
-/** Appends an image (a decorator node with fields) to `doc` through a headless editor bound to it. */
-function appendImage(doc: Y.Doc): void {
-  const editor = createHeadlessEditor({
-    nodes: [...EDITOR_NODES],
-    onError: (error) => {
-      throw error
-    },
-  })
-  // Bound to an empty copy first, as the app binds: the editor then shows what syncs in.
-  const copy = new Y.Doc()
-  const bound = bindEditorV2(editor, copy)
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
-  editor.update(() => {}, { discrete: true })
-  editor.update(
-    () => {
-      $getRoot().append(
-        $createImageNode({ hash: 'ab'.repeat(32), altText: 'chart', caption: 'Q3', width: 320 }),
-        $createParagraphNode(),
-      )
-    },
-    { discrete: true },
-  )
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(copy, Y.encodeStateVector(doc)))
-  bound.unbind()
-}
-
 describe('headless content', () => {
-  it('a restore makes the document equal to the version: tables, code and images included', () => {
-    const version = docWith('# Plan\n\n| a | **b** |\n| --- | --- |\n| 1 | 2 |\n\n```sql\nselect 1\n```\n')
-    appendImage(version)
-    version.getText(TITLE_TEXT_NAME).insert(0, 'Plan v1')
-    const live = docWith('Something else entirely\n\n- with a list\n')
-    live.getText(TITLE_TEXT_NAME).insert(0, 'Renamed since')
-    Y.applyUpdate(live, createRestoreEdit(live, version))
-    expect(renderContent(live, 'json')).toBe(renderContent(version, 'json'))
-    // The title is the version's too.
-    expect(live.getText(TITLE_TEXT_NAME).toString()).toBe('Plan v1')
-    expect(readV2EditorState(live).root.children.map((node) => node.type)).toEqual([
-      'heading',
-      'table',
-      'code',
-      'image',
-      'paragraph',
-    ])
-    // A restore is an edit like any other: the old content is deleted by it, not rewritten away.
-    expect(renderContent(live, 'markdown')).not.toContain('Something else')
-  })
-
   it('writes Markdown into the V2 tree the web app reads, and renders it back in every format', () => {
     const doc = docWith(MARKDOWN)
     const state = readV2EditorState(doc)

@@ -16,9 +16,8 @@ import {
 import { $importContent } from '@tandem/shared/content/importContent'
 import { HTML_CONFIG } from '@tandem/shared/content/nodeFormats'
 import { readContent } from '@tandem/shared/content/readContent'
-import { TITLE_TEXT_NAME } from '@tandem/shared/docLayout'
 import { EDITOR_NODES } from '@tandem/shared/editorNodes'
-import { $createParagraphNode, $getRoot, $parseSerializedNode, type LexicalEditor } from 'lexical'
+import { $createParagraphNode, $getRoot, type LexicalEditor } from 'lexical'
 import * as Y from 'yjs'
 
 /** Where written content goes: instead of everything (`replace`) or after it (`append`). */
@@ -76,54 +75,6 @@ export function createContentEdit(
       session.close()
     }
   })
-}
-
-/**
- * The update that makes `doc`'s document equal to `version`'s (a restore): the version's editor
- * state (every node type, tables, images and code included, not a Markdown round trip) replaces the
- * document's content, and the version's title its title, as one change. Nothing is rewritten: the old content is deleted by this
- * update like any edit, so history keeps it. Written under a client id `doc` has never used.
- */
-export function createRestoreEdit(doc: Y.Doc, version: Y.Doc): Uint8Array {
-  const source = openEditor(version)
-  let children: ReturnType<typeof readRootChildren>
-  try {
-    children = readRootChildren(source.editor)
-  } finally {
-    source.close()
-  }
-  const base = Y.encodeStateVector(doc)
-  const session = openEditor(doc)
-  try {
-    session.editor.update(
-      () => {
-        const root = $getRoot()
-        root.clear()
-        for (const child of children) root.append($parseSerializedNode(child))
-        if (root.getChildrenSize() === 0) root.append($createParagraphNode())
-      },
-      { discrete: true },
-    )
-    session.throwIfFailed()
-    restoreTitle(session.scratch, version.getText(TITLE_TEXT_NAME).toString())
-    return Y.encodeStateAsUpdate(session.scratch, base)
-  } finally {
-    session.close()
-  }
-}
-
-/** Only when it differs: an unchanged title stays the same characters, not deleted and retyped. */
-function restoreTitle(doc: Y.Doc, title: string): void {
-  const text = doc.getText(TITLE_TEXT_NAME)
-  if (text.toString() === title) return
-  doc.transact(() => {
-    text.delete(0, text.length)
-    text.insert(0, title)
-  })
-}
-
-function readRootChildren(editor: LexicalEditor) {
-  return editor.getEditorState().toJSON().root.children
 }
 
 interface EditorSession {

@@ -8,6 +8,7 @@ const RETENTION = { maxCount: 10, maxBytes: 1_000_000 }
 
 async function storeWithText(text: string): Promise<MemoryStore> {
   const store = new MemoryStore()
+  await store.createDocument({ id: 'doc', title: 'T', createdAt: 1, deletedAt: null })
   const doc = new Y.Doc()
   const updates: Uint8Array[] = []
   doc.on('update', (update: Uint8Array) => updates.push(update))
@@ -59,12 +60,23 @@ describe('DocumentHistory', () => {
 
   it('takes no version of a deleted document', async () => {
     const store = await storeWithText('gone')
-    await store.createDocument({ id: 'doc', title: 'T', createdAt: 1, deletedAt: null })
     await store.deleteDocument('doc')
     const history = new DocumentHistory({ store, retention: RETENTION })
     expect(
       await history.takeVersion({ documentId: 'doc', kind: 'auto', name: null, editors: [], clients: [] }),
     ).toBeNull()
     expect(await store.listVersions('doc')).toEqual([])
+  })
+
+  it('takes no version of a room the catalog does not hold (nothing could list it)', async () => {
+    const store = new MemoryStore()
+    const doc = new Y.Doc()
+    doc.getText('t').insert(0, 'opened with a token, never created')
+    await store.append([{ room: 'free-room', update: Y.encodeStateAsUpdate(doc) }])
+    const history = new DocumentHistory({ store, retention: RETENTION })
+    const request = { documentId: 'free-room', name: null, editors: ['Ann'], clients: [] } as const
+    expect(await history.takeVersion({ ...request, kind: 'auto' })).toBeNull()
+    expect(await history.takeVersion({ ...request, kind: 'named', name: 'N' })).toBeNull()
+    expect(await store.listVersions('free-room')).toEqual([])
   })
 })

@@ -10,6 +10,7 @@ import { compactUpdatesAdaptive } from '../persistence/compactUpdates'
 import type { DocumentStore, VersionRecord, VersionRetention } from '../persistence/DocumentStore'
 import type { FoldUpdates } from '../persistence/RowStore'
 import { SerialQueue } from '../persistence/SerialQueue'
+import { mergeVersionAuthors } from '../persistence/versionAuthors'
 import { namedVersionsFit } from '../persistence/versionRetention'
 
 export interface DocumentHistoryOptions {
@@ -28,6 +29,17 @@ export interface VersionRequest {
   readonly name: string | null
   readonly editors: readonly string[]
   readonly clients: readonly VersionClient[]
+  /**
+   * Automatic versions: the caller's edits are covered by any version claimed after this time (ms
+   * since the epoch), and then none is taken ('covered'). Absent: always taken (named versions).
+   */
+  readonly coveredSince?: number
+}
+
+/** takeVersion's answer when a version claimed at `claimedAt` (by any node) covers the request. */
+export interface VersionCovered {
+  readonly covered: true
+  readonly claimedAt: number
 }
 
 export class DocumentHistory {
@@ -44,23 +56,39 @@ export class DocumentHistory {
 
   /**
    * Stores a version of the document as the store holds it now; 'over-quota' when retention refuses
-   * it; null when the document was deleted meanwhile (its last edits' window closing after the delete).
+   * it; null when the catalog has no such document (a room opened without the API) or it was deleted
+   * meanwhile (its last edits' window closing after the delete);
+   * VersionCovered when the store's claim says another version (of any node) already holds the edits.
    */
-  takeVersion(request: VersionRequest): Promise<VersionRecord | 'over-quota' | null> {
+  takeVersion(request: VersionRequest): Promise<VersionRecord | 'over-quota' | VersionCovered | null> {
     return this.queue.run(async () => {
-      // Rooms opened without the API have no record and get versions; a deleted document gets none.
+      // Only documents get versions: a room opened without POST /api/documents has no record, and
+      // every route that would list, read or restore its versions answers 404 (as the content API
+      // does), so they would only take space. A deleted document gets none either.
       const document = await this.options.store.getDocument(request.documentId)
-      if (document !== null && document.deletedAt !== null) return null
+      if (document === null || document.deletedAt !== null) return null
       // From the records, before reading (and folding) the whole state: a full named quota must
       // cost a caller one small query, not a read of the document. addVersion checks the bytes.
       if (request.kind === 'named') {
         const existing = await this.options.store.listVersions(request.documentId)
         if (!namedVersionsFit(existing, this.options.retention, 0)) return 'over-quota'
       }
+      // Claimed before the state is read: a version claimed later holds every edit committed before
+      // its claim, which is what lets another node's window count as covered by it.
+      const versionId = newVersionId()
+      const claim = await this.options.store.claimVersion(request.documentId, {
+        versionId,
+        coveredSince: request.coveredSince ?? null,
+        now: Date.now(),
+      })
+      if (!claim.granted) return { covered: true, claimedAt: claim.claimedAt }
       const state = await this.readState(request.documentId)
+      const { coveredSince: _coveredSince, ...fields } = request
       const version = {
-        ...request,
-        versionId: newVersionId(),
+        ...fields,
+        // People whose edits an earlier version held after it was stored are listed here.
+        ...mergeVersionAuthors(request, claim.waiting),
+        versionId,
         createdAt: Date.now(),
         bytes: state.byteLength,
         state,
@@ -72,6 +100,14 @@ export class DocumentHistory {
       const { state: _state, ...record } = version
       this.options.onVersionCreated?.(record)
       return record
+    })
+  }
+
+  /** Adds the people of a covered request to the version that covered it (or the next one). */
+  addAuthors(documentId: string, authors: Pick<VersionRequest, 'editors' | 'clients'>): Promise<void> {
+    return this.options.store.addVersionAuthors(documentId, {
+      editors: authors.editors,
+      clients: authors.clients,
     })
   }
 

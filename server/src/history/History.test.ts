@@ -16,14 +16,20 @@ const CONFIG = {
 async function commit(store: MemoryStore, history: History, text: string, author: string): Promise<number> {
   const doc = new Y.Doc()
   doc.getText('t').insert(0, text)
-  const entry: UpdateEntry = { room: 'doc', update: Y.encodeStateAsUpdate(doc), author }
+  const entry: UpdateEntry = {
+    room: 'doc',
+    update: Y.encodeStateAsUpdate(doc),
+    author: { userId: author, name: author },
+  }
   await store.append([entry])
   history.onCommitted([entry])
   return doc.clientID
 }
 
-function start(): { store: MemoryStore; history: History; warnings: string[] } {
+async function start(): Promise<{ store: MemoryStore; history: History; warnings: string[] }> {
   const store = new MemoryStore()
+  // Only documents in the catalog get versions.
+  await store.createDocument({ id: 'doc', title: 'T', createdAt: 1, deletedAt: null })
   const warnings: string[] = []
   const history = new History({
     store,
@@ -40,7 +46,7 @@ function start(): { store: MemoryStore; history: History; warnings: string[] } {
 
 describe('History', () => {
   it('gives the pending automatic version back when a named version is refused', async () => {
-    const { store, history } = start()
+    const { store, history } = await start()
     await commit(store, history, 'one', 'Ann')
     expect(await history.takeNamedVersion('doc', 'first')).toMatchObject({ kind: 'named', editors: ['Ann'] })
     const clientId = await commit(store, history, 'two', 'Bob')
@@ -52,12 +58,16 @@ describe('History', () => {
   })
 
   it('an update Yjs cannot parse does not stop the rest of its batch from being recorded', async () => {
-    const { store, history, warnings } = start()
+    const { store, history, warnings } = await start()
     const doc = new Y.Doc()
     doc.getText('t').insert(0, 'fine')
     history.onCommitted([
-      { room: 'broken', update: new Uint8Array([255, 255, 255, 255, 255]), author: 'Eve' },
-      { room: 'doc', update: Y.encodeStateAsUpdate(doc), author: 'Ann' },
+      {
+        room: 'broken',
+        update: new Uint8Array([255, 255, 255, 255, 255]),
+        author: { userId: 'id-Eve', name: 'Eve' },
+      },
+      { room: 'doc', update: Y.encodeStateAsUpdate(doc), author: { userId: 'id-Ann', name: 'Ann' } },
     ])
     await store.append([{ room: 'doc', update: Y.encodeStateAsUpdate(doc) }])
     await history.recordPending('doc')

@@ -42,6 +42,7 @@ export class History {
         }
         return taken
       },
+      addAuthors: (documentId, authors) => this.versions.addAuthors(documentId, authors),
       onRecordFailed: (error, documentId) =>
         logger.warn({ err: error, documentId }, 'could not take an automatic version'),
       onNoteFailed: (error, documentId) =>
@@ -69,12 +70,14 @@ export class History {
     const seen = this.recorder.claimWindow(documentId)
     let taken: VersionRecord | 'over-quota' | null = null
     try {
-      taken = await this.versions.takeVersion({
+      const result = await this.versions.takeVersion({
         documentId,
         kind: 'named',
         name,
         ...(seen ?? { editors: [], clients: [] }),
       })
+      // Never covered: without coveredSince the claim is always granted.
+      taken = result !== null && typeof result === 'object' && 'covered' in result ? null : result
       return taken
     } finally {
       if (seen !== null && (taken === null || taken === 'over-quota'))

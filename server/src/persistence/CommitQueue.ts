@@ -8,7 +8,7 @@
  * meanwhile waits in the next batch, so a slow disk gets fewer, larger commits instead of a queue
  * of small ones. With nothing in flight, a batch is written at the end of the event-loop turn.
  */
-import type { DocumentStore, UpdateEntry } from './DocumentStore'
+import type { DocumentStore, UpdateAuthor, UpdateEntry } from './DocumentStore'
 
 /** Hears of every batch once it is durable, in commit order. Must not throw; errors are reported. */
 export type CommitListener = (entries: readonly UpdateEntry[]) => void
@@ -48,7 +48,7 @@ export class CommitQueue {
    * enqueued in the same batch get the same promise object, so a caller can group by it. `author`
    * (who made the update) is passed on to listeners only.
    */
-  enqueue(room: string, update: Uint8Array, author?: string): Promise<void> {
+  enqueue(room: string, update: Uint8Array, author?: UpdateAuthor): Promise<void> {
     const batch = this.openBatch()
     batch.entries.push(author === undefined ? { room, update } : { room, update, author })
     return batch.committed

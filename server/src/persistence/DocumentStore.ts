@@ -20,10 +20,16 @@ export interface UpdateEntry {
   readonly room: string
   readonly update: Uint8Array
   /**
-   * Who made the update (the token's display name, else its subject), for commit listeners such as
-   * the webhooks' change tracker. Stores do not keep it.
+   * Who made the update, for commit listeners (the webhooks' change tracker, version history).
+   * Stores do not keep it.
    */
-  readonly author?: string
+  readonly author?: UpdateAuthor
+}
+
+/** The identity an update was written under: the token's subject and display name (if any). */
+export interface UpdateAuthor {
+  readonly userId: string
+  readonly name?: string
 }
 
 /** What is stored for a room: the compacted snapshot (if any) and the log appended since. */
@@ -115,6 +121,18 @@ export interface VersionRecord {
   /** Their Yjs client ids (bounded by the caller). */
   readonly clients: readonly VersionClient[]
 }
+
+/** Who a version lists: its editors and the Yjs client ids they wrote with. */
+export type VersionAuthors = Pick<VersionRecord, 'editors' | 'clients'>
+
+/**
+ * DocumentStore.claimVersion's answer. Granted: this caller takes the version, listing `waiting` too
+ * (authors whose edits an earlier version covered after it was stored). Refused: a version claimed
+ * at `claimedAt`, after `coveredSince`, covers what the caller would record.
+ */
+export type VersionClaim =
+  | { readonly granted: true; readonly waiting: VersionAuthors }
+  | { readonly granted: false; readonly claimedAt: number }
 
 export interface StoredVersion extends VersionRecord {
   /** The document's full state then: `Y.encodeStateAsUpdate` (V1). */
@@ -211,6 +229,24 @@ export interface DocumentStore extends WebhookOutbox {
    * gives 'over-quota' and stores nothing. Durable when it resolves.
    */
   addVersion(version: StoredVersion, retention: VersionRetention): Promise<AddVersionResult>
+  /**
+   * Claims the taking of the document's next version (`versionId`) as of `now`, before its state is
+   * read, so that nodes closing windows of one burst of editing record it once. With `coveredSince`
+   * (the caller's last commit) the claim is refused when one was taken after that time: that
+   * version's state already held the caller's edits. Without it (named versions) it is always
+   * granted. Atomic across processes; works for rooms the catalog does not hold.
+   */
+  claimVersion(
+    documentId: string,
+    claim: { readonly versionId: string; readonly coveredSince: number | null; readonly now: number },
+  ): Promise<VersionClaim>
+  /**
+   * Adds authors to the version last claimed (a refused claimant's people, whose edits it holds),
+   * bounded by MAX_VERSION_EDITORS and MAX_VERSION_CLIENTS; while that version is not stored they
+   * wait on the claim and join it when addVersion stores it (or, if it never is, go to the next
+   * granted claim). Nothing when the document has no claim.
+   */
+  addVersionAuthors(documentId: string, authors: VersionAuthors): Promise<void>
   /** The document's versions without their state, newest first (ties by id descending). */
   listVersions(documentId: string): Promise<VersionRecord[]>
   /** The version with its state (checked against its checksum); null when the document has none with this id. */

@@ -18,6 +18,8 @@ import type {
   UpdateEntry,
   UploadQuota,
   UploadRecord,
+  VersionAuthors,
+  VersionClaim,
   VersionRecord,
   VersionRetention,
 } from './DocumentStore'
@@ -31,10 +33,12 @@ import {
   readStoredUpload,
   readStoredVersion,
   readUploadRecord,
+  readVersionAuthors,
   readVersionRecord,
   writeDocumentRow,
   writeShareKeyRow,
   writeUploadRow,
+  writeVersionAuthors,
   writeVersionRow,
 } from './rowCodec'
 import { SerialQueue } from './SerialQueue'
@@ -42,6 +46,7 @@ import { StorageError } from './StorageError'
 import type { UpdateLog } from './UpdateLog'
 import type { VersionTable } from './VersionTable'
 import { validateEntries } from './validateEntries'
+import { mergeVersionAuthors, NO_AUTHORS } from './versionAuthors'
 import { namedVersionsFit, planVersionAdd } from './versionRetention'
 import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 
@@ -171,7 +176,39 @@ export class RowStore implements DocumentStore {
     if (plan.refused) return 'over-quota'
     if (!(await this.adapter.insertVersion(writeVersionRow(version)))) return 'document-deleted'
     if (plan.doomed.length > 0) await this.adapter.deleteAutoVersions(version.documentId, plan.doomed)
+    await this.takeWaitingAuthors(version.documentId)
     return 'stored'
+  }
+
+  async claimVersion(
+    documentId: string,
+    claim: { readonly versionId: string; readonly coveredSince: number | null; readonly now: number },
+  ): Promise<VersionClaim> {
+    this.assertOpen('claimVersion')
+    const { granted, previous } = await this.adapter.claimVersion(
+      documentId,
+      claim.versionId,
+      claim.coveredSince,
+      claim.now,
+    )
+    if (!granted) return { granted, claimedAt: Number(previous!.claimed_at) }
+    const waiting = previous ? readVersionAuthors(previous, `version claim of ${documentId}`) : NO_AUTHORS
+    return { granted, waiting }
+  }
+
+  async addVersionAuthors(documentId: string, authors: VersionAuthors): Promise<void> {
+    this.assertOpen('addVersionAuthors')
+    if (authors.editors.length === 0 && authors.clients.length === 0) return
+    const label = `version authors of ${documentId}`
+    await this.adapter.updateClaimedVersionAuthors(documentId, (claim, version) => {
+      const waiting = mergeVersionAuthors(readVersionAuthors(claim, label), authors)
+      if (version === null) return { waiting: writeVersionAuthors(waiting) }
+      // Stored meanwhile: the version takes whoever was waiting for it too.
+      return {
+        version: writeVersionAuthors(mergeVersionAuthors(readVersionAuthors(version, label), waiting)),
+        waiting: writeVersionAuthors(NO_AUTHORS),
+      }
+    })
   }
 
   async listVersions(documentId: string): Promise<VersionRecord[]> {
@@ -270,6 +307,22 @@ export class RowStore implements DocumentStore {
     if (snapshot) parts.unshift(readCheckedBytes(snapshot, room, 'snapshot'))
     const compacted = await this.fold(parts)
     await this.adapter.replaceSnapshot(room, compacted, snapshot?.version ?? null, log)
+  }
+
+  /**
+   * People a refused claimant added while the claimed version was still being taken wait on the
+   * claim: once that version is stored, they join it (not the next one). Cheap when none wait.
+   */
+  private async takeWaitingAuthors(documentId: string): Promise<void> {
+    const label = `version authors of ${documentId}`
+    await this.adapter.updateClaimedVersionAuthors(documentId, (claim, version) => {
+      const waiting = readVersionAuthors(claim, label)
+      if (version === null || (waiting.editors.length === 0 && waiting.clients.length === 0)) return {}
+      return {
+        version: writeVersionAuthors(mergeVersionAuthors(readVersionAuthors(version, label), waiting)),
+        waiting: writeVersionAuthors(NO_AUTHORS),
+      }
+    })
   }
 
   private assertOpen(operation: string): void {

@@ -2,7 +2,7 @@
  * The versions port of every adapter, as rows: RowStore checks that the store is open, maps the rows
  * (rowCodec.ts) and applies retention (versionRetention.ts), once for every adapter.
  */
-import type { VersionInfoRow, VersionRow } from './rowCodec'
+import type { VersionAuthorsRow, VersionClaimRow, VersionInfoRow, VersionRow } from './rowCodec'
 
 export interface VersionTable {
   /**
@@ -20,4 +20,27 @@ export interface VersionTable {
    * planned stays.
    */
   deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void>
+  /**
+   * In one transaction with reading it: unless `coveredSince` is given and the document's claim was
+   * taken after it, sets the claim to (`now`, `versionId`) with nobody waiting. Returns whether it
+   * did, and the claim as it was before (null when the document had none).
+   */
+  claimVersion(
+    documentId: string,
+    versionId: string,
+    coveredSince: number | null,
+    now: number,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }>
+  /**
+   * In one transaction: reads the document's claim and the authors of the version it names (null
+   * while that version is not stored), hands both to `plan`, and stores what it returns: new authors
+   * for that version, a new waiting list for the claim, both, or neither. Nothing without a claim.
+   */
+  updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void>
 }
+
+/** What to write after reading a claim and its version's authors (see updateClaimedVersionAuthors). */
+export type VersionAuthorsPlan = (
+  claim: VersionClaimRow,
+  version: VersionAuthorsRow | null,
+) => { readonly version?: VersionAuthorsRow; readonly waiting?: VersionAuthorsRow }

@@ -18,6 +18,7 @@ import type {
   StoredUpload,
   StoredVersion,
   UploadRecord,
+  VersionAuthors,
   VersionRecord,
 } from './DocumentStore'
 import { StorageError } from './StorageError'
@@ -216,6 +217,21 @@ export interface VersionInfoRow {
   readonly clients: string
 }
 
+/** Who a version (or a claim's waiting list) names: JSON arrays, as in VersionInfoRow. */
+export interface VersionAuthorsRow {
+  readonly editors: string
+  readonly clients: string
+}
+
+/**
+ * A document's version claim: when a node last claimed the taking of a version (`claimed_at`, before
+ * reading the state), the version it was to store, and authors waiting for a version to list them.
+ */
+export interface VersionClaimRow extends VersionAuthorsRow {
+  readonly claimed_at: StoredInteger
+  readonly version_id: string
+}
+
 /** A version's row: its columns and its checksummed state. */
 export interface VersionRow extends VersionInfoRow, BlobRow {}
 
@@ -227,8 +243,7 @@ export function writeVersionRow(version: StoredVersion): VersionRow {
     name: version.name,
     created_at: version.createdAt,
     bytes: version.state.byteLength,
-    editors: JSON.stringify(version.editors),
-    clients: JSON.stringify(version.clients),
+    ...writeVersionAuthors(version),
     data: version.state,
     crc32: writeChecksum(version.state),
   }
@@ -237,19 +252,8 @@ export function writeVersionRow(version: StoredVersion): VersionRow {
 /** Rejects (`corrupt`) a row with an unknown kind or unreadable editor lists. */
 export function readVersionRecord(row: VersionInfoRow): VersionRecord {
   const kind = VERSION_KINDS.find((known) => known === row.kind)
-  const editors = parseJsonArray(row.editors)
-  const clients = parseJsonArray(row.clients)
-  const isClient = (entry: unknown): entry is VersionClient =>
-    Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string'
-  if (
-    kind === undefined ||
-    editors === null ||
-    !editors.every((name): name is string => typeof name === 'string') ||
-    clients === null ||
-    !clients.every(isClient)
-  ) {
-    throw new StorageError('corrupt', `version ${row.document_id}/${row.version_id}: malformed row`)
-  }
+  const label = `version ${row.document_id}/${row.version_id}`
+  if (kind === undefined) throw new StorageError('corrupt', `${label}: malformed row`)
   return {
     documentId: row.document_id,
     versionId: row.version_id,
@@ -257,9 +261,29 @@ export function readVersionRecord(row: VersionInfoRow): VersionRecord {
     name: row.name,
     createdAt: Number(row.created_at),
     bytes: Number(row.bytes),
-    editors,
-    clients,
+    ...readVersionAuthors(row, label),
   }
+}
+
+export function writeVersionAuthors(authors: VersionAuthors): VersionAuthorsRow {
+  return { editors: JSON.stringify(authors.editors), clients: JSON.stringify(authors.clients) }
+}
+
+/** Rejects (`corrupt`, naming `label`) lists that are not JSON arrays of names and [client id, name]. */
+export function readVersionAuthors(row: VersionAuthorsRow, label: string): VersionAuthors {
+  const editors = parseJsonArray(row.editors)
+  const clients = parseJsonArray(row.clients)
+  const isClient = (entry: unknown): entry is VersionClient =>
+    Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string'
+  if (
+    editors === null ||
+    !editors.every((name): name is string => typeof name === 'string') ||
+    clients === null ||
+    !clients.every(isClient)
+  ) {
+    throw new StorageError('corrupt', `${label}: malformed row`)
+  }
+  return { editors, clients }
 }
 
 /** The version with its state checked against its checksum. */

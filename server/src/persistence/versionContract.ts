@@ -15,7 +15,15 @@
  * V6  Adding a version whose id the document already has rejects with 'conflict'.
  * V7  Adding a version of a document marked deleted stores nothing ('document-deleted'), checked with
  *     the insert, so a version taken while its document was deleted does not outlive it.
+ * V8  Version claims: a claim without `coveredSince` is granted; with it, refused (with the time of
+ *     the claim that covers it) when a claim was taken after `coveredSince`, granted otherwise. Of
+ *     claims made at once with the same `coveredSince`, exactly one is granted. Rooms without a
+ *     document record can be claimed; deleting a document forgets its claim.
+ * V9  Authors added after a refused claim go to the version last claimed when it is stored (merged,
+ *     no duplicates, bounded), else wait: they join that version when it is stored, or are handed
+ *     to the next granted claim when it never is; nothing happens without a claim.
  */
+import { MAX_VERSION_EDITORS } from '@tandem/shared'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { DocumentStore, StoredVersion, VersionRetention } from './DocumentStore'
@@ -183,5 +191,84 @@ export function defineVersionContract(
     expect(await store.listVersions('doc1')).toEqual([])
     // Rooms without a document record still get versions.
     expect(await store.addVersion(version('free', 'x', { documentId: 'no-record' }), ROOMY)).toBe('stored')
+  })
+
+  it('V8 a claim covers windows whose edits came before it; of claims at once exactly one is granted', async () => {
+    const store = getStore()
+    const claim = (versionId: string, coveredSince: number | null, now: number) =>
+      store.claimVersion('doc1', { versionId, coveredSince, now })
+    const results = await Promise.all(['a', 'b', 'c'].map((id) => claim(id, 1_000, 2_000)))
+    expect(results.filter((result) => result.granted)).toHaveLength(1)
+    expect(results.filter((result) => !result.granted)).toEqual([
+      { granted: false, claimedAt: 2_000 },
+      { granted: false, claimedAt: 2_000 },
+    ])
+    // Edits at 2_000 itself may have missed the claim's read: not covered.
+    expect(await claim('d', 2_000, 2_500)).toEqual({ granted: true, waiting: { editors: [], clients: [] } })
+    expect(await claim('e', 2_400, 2_600)).toEqual({ granted: false, claimedAt: 2_500 })
+    // A named version is always taken.
+    expect((await claim('f', null, 2_700)).granted).toBe(true)
+    // Rooms without a record; a deleted document's claim goes with it.
+    expect((await store.claimVersion('no-record', { versionId: 'x', coveredSince: 0, now: 5 })).granted).toBe(
+      true,
+    )
+    await store.createDocument({ id: 'gone', title: 'T', createdAt: 1, deletedAt: null })
+    await store.claimVersion('gone', { versionId: 'x', coveredSince: 0, now: 100 })
+    await store.deleteDocument('gone')
+    expect((await store.claimVersion('gone', { versionId: 'y', coveredSince: 50, now: 200 })).granted).toBe(
+      true,
+    )
+  })
+
+  it("V9 a covered window's people join the claimed version, or the next one when it is not stored", async () => {
+    const store = getStore()
+    const ada = version('v1', 'one')
+    const adaClient = ada.clients[0]!
+    // Nothing to join without a claim.
+    await store.addVersionAuthors('doc1', { editors: ['Ben'], clients: [[7, 'Ben']] })
+    expect(await store.claimVersion('doc1', { versionId: 'v1', coveredSince: 0, now: 10 })).toEqual({
+      granted: true,
+      waiting: { editors: [], clients: [] },
+    })
+    expect(await store.addVersion(ada, ROOMY)).toBe('stored')
+    await store.addVersionAuthors('doc1', { editors: ['Ben', 'Ada'], clients: [[7, 'Ben'], adaClient] })
+    expect(await store.getVersion('doc1', 'v1')).toMatchObject({
+      editors: ['Ada', 'Ben'],
+      clients: [adaClient, [7, 'Ben']],
+    })
+    // Claimed but not stored (yet): the people wait for the next granted claim, which takes them.
+    expect((await store.claimVersion('doc1', { versionId: 'v2', coveredSince: 10, now: 20 })).granted).toBe(
+      true,
+    )
+    await store.addVersionAuthors('doc1', { editors: ['Cy'], clients: [[8, 'Cy']] })
+    await store.addVersionAuthors('doc1', { editors: ['Di', 'Cy'], clients: [[9, 'Di']] })
+    expect(await store.claimVersion('doc1', { versionId: 'v3', coveredSince: 20, now: 30 })).toEqual({
+      granted: true,
+      waiting: {
+        editors: ['Cy', 'Di'],
+        clients: [
+          [8, 'Cy'],
+          [9, 'Di'],
+        ],
+      },
+    })
+    expect((await store.getVersion('doc1', 'v1'))?.editors).toEqual(['Ada', 'Ben'])
+    // Waiting while the claimed version is being taken: they join it once it is stored.
+    await store.claimVersion('doc1', { versionId: 'v5', coveredSince: 30, now: 50 })
+    await store.addVersionAuthors('doc1', { editors: ['Ed'], clients: [[10, 'Ed']] })
+    const five = version('v5', 'five', { createdAt: 1_700_000_000_005 })
+    expect(await store.addVersion(five, ROOMY)).toBe('stored')
+    expect(await store.getVersion('doc1', 'v5')).toMatchObject({
+      editors: ['Ada', 'Ed'],
+      clients: [five.clients[0], [10, 'Ed']],
+    })
+    // ... and no longer wait.
+    const after = await store.claimVersion('doc1', { versionId: 'v6', coveredSince: 50, now: 60 })
+    expect(after).toEqual({ granted: true, waiting: { editors: [], clients: [] } })
+    // Bounded like any version's list.
+    const many = Array.from({ length: MAX_VERSION_EDITORS + 5 }, (_, i) => `P${i}`)
+    await store.addVersionAuthors('doc1', { editors: many, clients: [] })
+    const next = await store.claimVersion('doc1', { versionId: 'v4', coveredSince: null, now: 40 })
+    expect(next.granted && next.waiting.editors).toEqual(many.slice(0, MAX_VERSION_EDITORS))
   })
 }

@@ -28,7 +28,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The state others see: the token's name (when it has one) replaces a claimed `name`, and the token's
  * role replaces `awarenessData.role`: the two fields the Tandem client and Lexical's cursors read.
  * States without those fields (other Yjs apps) pass unchanged; without them the Tandem client shows
- * "Anonymous" and no role, so leaving them out poses as no one.
+ * "Guest" (UNNAMED_PERSON_NAME) and no role, so leaving them out poses as no one.
  */
 export function stampIdentity(state: Record<string, unknown>, connection: Peer): Record<string, unknown> {
   const { name, role } = connection.identity

@@ -17,7 +17,7 @@ import * as Y from 'yjs'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import type { CommitQueue } from '../persistence/CommitQueue'
-import type { DocumentStore } from '../persistence/DocumentStore'
+import type { DocumentStore, UpdateAuthor } from '../persistence/DocumentStore'
 import type { Relay, RelayEnvelope } from '../relay/Relay'
 import { ClientIdOwners } from './ClientIdOwners'
 import { checkDependencies } from './checkDependencies'
@@ -287,7 +287,7 @@ export class Room {
       send: () => {},
       close: () => {},
     }
-    const committed = this.ctx.commits.enqueue(this.name, update, authorName(author))
+    const committed = this.ctx.commits.enqueue(this.name, update, authorOf(author))
     this.enqueue(sender, update, committed)
     // The group was applied (or failed) in a continuation registered before this await's.
     await committed
@@ -354,7 +354,7 @@ export class Room {
   private enqueue(
     connection: Peer,
     update: Uint8Array,
-    committed: Promise<void> = this.ctx.commits.enqueue(this.name, update, authorName(connection.identity)),
+    committed: Promise<void> = this.ctx.commits.enqueue(this.name, update, authorOf(connection.identity)),
   ): void {
     let group = this.queued
     if (group?.committed !== committed) {
@@ -731,9 +731,9 @@ export class Room {
   }
 }
 
-/** Who wrote an update, for the commit queue's listeners (webhooks name editors); never stored. */
-function authorName({ name, userId }: PeerIdentity): string {
-  return name || userId
+/** Who wrote an update, for the commit queue's listeners (webhooks, history); never stored. */
+function authorOf({ name, userId }: PeerIdentity): UpdateAuthor {
+  return name ? { userId, name } : { userId }
 }
 
 /**

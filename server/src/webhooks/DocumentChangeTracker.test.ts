@@ -14,13 +14,13 @@ describe('DocumentChangeTracker', () => {
     const announced: DocumentChange[] = []
     const tracker = new DocumentChangeTracker(1000, (change) => announced.push(change))
     tracker.onCommitted([
-      { room: 'a', update, author: 'Ann' },
-      { room: 'b', update, author: 'Ben' },
+      { room: 'a', update, author: { userId: 'id-Ann', name: 'Ann' } },
+      { room: 'b', update, author: { userId: 'id-Ben', name: 'Ben' } },
     ])
     vi.advanceTimersByTime(500)
     tracker.onCommitted([
-      { room: 'a', update, author: 'Ben' },
-      { room: 'a', update, author: 'Ann' },
+      { room: 'a', update, author: { userId: 'id-Ben', name: 'Ben' } },
+      { room: 'a', update, author: { userId: 'id-Ann', name: 'Ann' } },
       { room: 'a', update },
     ])
     vi.advanceTimersByTime(499)
@@ -31,7 +31,7 @@ describe('DocumentChangeTracker', () => {
       { documentId: 'b', editors: ['Ben'] },
     ])
     // The next edit opens a new window.
-    tracker.onCommitted([{ room: 'a', update, author: 'Cy' }])
+    tracker.onCommitted([{ room: 'a', update, author: { userId: 'id-Cy', name: 'Cy' } }])
     vi.advanceTimersByTime(1000)
     expect(announced.at(-1)).toMatchObject({ documentId: 'a', editors: ['Cy'] })
     expect(announced).toHaveLength(3)
@@ -42,7 +42,11 @@ describe('DocumentChangeTracker', () => {
     const announced: DocumentChange[] = []
     const tracker = new DocumentChangeTracker(60_000, (change) => announced.push(change))
     tracker.onCommitted(
-      Array.from({ length: MAX_EDITORS_PER_EVENT + 5 }, (_, i) => ({ room: 'a', update, author: `u${i}` })),
+      Array.from({ length: MAX_EDITORS_PER_EVENT + 5 }, (_, i) => ({
+        room: 'a',
+        update,
+        author: { userId: `u${i}` },
+      })),
     )
     tracker.onCommitted(Array.from({ length: MAX_OPEN_WINDOWS }, (_, i) => ({ room: `doc-${i}`, update })))
     // Document 'a' was the oldest window: closed early to make room.
@@ -59,13 +63,13 @@ describe('DocumentChangeTracker', () => {
     const announced: DocumentChange[] = []
     const tracker = new DocumentChangeTracker(1000, (change) => announced.push(change))
     tracker.postpone({ documentId: 'a', editors: ['Ann'], lastChangedAt: 99_000 }, 103_000)
-    tracker.onCommitted([{ room: 'a', update, author: 'Ben' }])
+    tracker.onCommitted([{ room: 'a', update, author: { userId: 'id-Ben', name: 'Ben' } }])
     vi.advanceTimersByTime(2999)
     expect(announced).toEqual([])
     vi.advanceTimersByTime(1)
     expect(announced).toEqual([{ documentId: 'a', editors: ['Ann', 'Ben'], lastChangedAt: 100_000 }])
     // Into a window already open: it keeps its own end.
-    tracker.onCommitted([{ room: 'b', update, author: 'Cy' }])
+    tracker.onCommitted([{ room: 'b', update, author: { userId: 'id-Cy', name: 'Cy' } }])
     tracker.postpone({ documentId: 'b', editors: ['Di'], lastChangedAt: 1 }, 103_100)
     vi.advanceTimersByTime(1000)
     expect(announced.at(-1)).toMatchObject({ documentId: 'b', editors: ['Cy', 'Di'] })

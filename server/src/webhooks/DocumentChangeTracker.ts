@@ -39,7 +39,8 @@ export class DocumentChangeTracker {
   /** The commit queue listener: notes the room and author of every committed update. */
   readonly onCommitted: CommitListener = (entries) => {
     const now = Date.now()
-    for (const { room, author } of entries) this.note(room, author, now)
+    // Webhooks name an editor by the token's name, else its subject (the host knows its own ids).
+    for (const { room, author } of entries) this.note(room, author && (author.name || author.userId), now)
   }
 
   /**

@@ -13,12 +13,14 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
+  type VersionClaimRow,
   type VersionInfoRow,
   type VersionRow,
   writeChecksum,
 } from '../rowCodec'
 import { StorageError } from '../StorageError'
 import type { LogRow, RowNumber, SnapshotRow, StoredRoom } from '../UpdateLog'
+import type { VersionAuthorsPlan } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 
 interface RoomRows {
@@ -58,6 +60,8 @@ export class MemoryDatabase implements StoreAdapter {
   private readonly uploads = new Map<string, Map<string, UploadRow>>()
   /** `versions` rows: per document, by version id. */
   private readonly versions = new Map<string, Map<string, VersionRow>>()
+  /** `version_claims` rows, by document. */
+  private readonly versionClaims = new Map<string, VersionClaimRow>()
   /** By id, in insertion order; ids count up like an AUTOINCREMENT column. */
   private readonly outbox = new Map<number, OutboxRecord>()
   /** Row ids grow across rooms, as an autoincrement column does. */
@@ -201,6 +205,7 @@ export class MemoryDatabase implements StoreAdapter {
     for (const room of [id, commentsRoomName(id)]) {
       this.rooms.delete(room)
       this.versions.delete(room)
+      this.versionClaims.delete(room)
     }
     this.uploads.delete(id)
     return true
@@ -260,6 +265,35 @@ export class MemoryDatabase implements StoreAdapter {
   async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     const rows = this.versions.get(documentId)
     for (const id of versionIds) if (rows?.get(id)?.kind === 'auto') rows.delete(id)
+  }
+
+  async claimVersion(
+    documentId: string,
+    versionId: string,
+    coveredSince: number | null,
+    now: number,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }> {
+    const previous = this.versionClaims.get(documentId) ?? null
+    if (coveredSince !== null && previous !== null && Number(previous.claimed_at) > coveredSince) {
+      return { granted: false, previous }
+    }
+    this.versionClaims.set(documentId, {
+      claimed_at: now,
+      version_id: versionId,
+      editors: '[]',
+      clients: '[]',
+    })
+    return { granted: true, previous }
+  }
+
+  async updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void> {
+    const claim = this.versionClaims.get(documentId)
+    if (claim === undefined) return
+    const rows = this.versions.get(documentId)
+    const version = rows?.get(claim.version_id) ?? null
+    const next = plan(claim, version)
+    if (rows && version && next.version) rows.set(claim.version_id, { ...version, ...next.version })
+    if (next.waiting) this.versionClaims.set(documentId, { ...claim, ...next.waiting })
   }
 
   async insertDeliveries(entries: readonly OutboxEntry[], now: number, maxRows: number): Promise<number> {

@@ -12,11 +12,14 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
+  type VersionAuthorsRow,
+  type VersionClaimRow,
   type VersionInfoRow,
   type VersionRow,
   writeChecksum,
 } from '../rowCodec'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import type { VersionAuthorsPlan } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 import { PostgresPool, type PostgresPoolOptions } from './PostgresPool'
 import * as sql from './postgresStatements'
@@ -194,6 +197,7 @@ export class PostgresDatabase implements StoreAdapter {
           await client.query(sql.DELETE_UPDATES_OF_ROOM, [room])
           await client.query(sql.DELETE_SNAPSHOT_OF_ROOM, [room])
           await client.query(sql.DELETE_VERSIONS_OF_DOCUMENT, [room])
+          await client.query(sql.DELETE_VERSION_CLAIM, [room])
         }
         await client.query(sql.DELETE_UPLOADS_OF_DOCUMENT, [id])
         return true
@@ -203,21 +207,27 @@ export class PostgresDatabase implements StoreAdapter {
 
   async insertVersion(row: VersionRow): Promise<boolean> {
     const data = row.data as Uint8Array
-    const { rowCount } = await this.pg.write('addVersion', () =>
-      this.pg.pool.query(sql.INSERT_VERSION, [
-        row.document_id,
-        row.version_id,
-        row.kind,
-        row.name,
-        row.created_at,
-        row.bytes,
-        row.editors,
-        row.clients,
-        Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-        row.crc32 | 0,
-      ]),
+    return this.pg.write('addVersion', () =>
+      this.pg.transaction(async (client) => {
+        const document = await client.query<{ deleted_at: string | null }>(sql.LOCK_DOCUMENT_FOR_VERSION, [
+          row.document_id,
+        ])
+        if ((document.rows[0]?.deleted_at ?? null) !== null) return false
+        const { rowCount } = await client.query(sql.INSERT_VERSION, [
+          row.document_id,
+          row.version_id,
+          row.kind,
+          row.name,
+          row.created_at,
+          row.bytes,
+          row.editors,
+          row.clients,
+          Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+          row.crc32 | 0,
+        ])
+        return (rowCount ?? 0) > 0
+      }),
     )
-    return (rowCount ?? 0) > 0
   }
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
@@ -241,6 +251,52 @@ export class PostgresDatabase implements StoreAdapter {
   async deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void> {
     await this.pg.write('pruneVersions', () =>
       this.pg.pool.query(sql.DELETE_AUTO_VERSIONS, [documentId, [...versionIds]]),
+    )
+  }
+
+  async claimVersion(
+    documentId: string,
+    versionId: string,
+    coveredSince: number | null,
+    now: number,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }> {
+    return this.pg.write('claimVersion', () =>
+      this.pg.transaction(async (client) => {
+        await client.query(sql.LOCK_VERSION_CLAIM, [documentId])
+        const { rows } = await client.query<VersionClaimRow>(sql.SELECT_VERSION_CLAIM, [documentId])
+        const previous = rows[0] ?? null
+        if (coveredSince !== null && previous !== null && Number(previous.claimed_at) > coveredSince) {
+          return { granted: false, previous }
+        }
+        await client.query(sql.UPSERT_VERSION_CLAIM, [documentId, versionId, now])
+        return { granted: true, previous }
+      }),
+    )
+  }
+
+  async updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void> {
+    await this.pg.write('addVersionAuthors', () =>
+      this.pg.transaction(async (client) => {
+        await client.query(sql.LOCK_VERSION_CLAIM, [documentId])
+        const claims = await client.query<VersionClaimRow>(sql.SELECT_VERSION_CLAIM, [documentId])
+        const claim = claims.rows[0]
+        if (claim === undefined) return
+        const versionId = claim.version_id
+        const versions = await client.query<VersionAuthorsRow>(sql.SELECT_VERSION_AUTHORS, [
+          documentId,
+          versionId,
+        ])
+        const version = versions.rows[0] ?? null
+        const next = plan(claim, version)
+        if (version && next.version) {
+          const { editors, clients } = next.version
+          await client.query(sql.UPDATE_VERSION_AUTHORS, [documentId, versionId, editors, clients])
+        }
+        if (next.waiting) {
+          const { editors, clients } = next.waiting
+          await client.query(sql.UPDATE_CLAIM_AUTHORS, [documentId, editors, clients])
+        }
+      }),
     )
   }
 

@@ -13,6 +13,7 @@ import {
   typingUpdates,
 } from '../documentStoreContract'
 import { StorageError } from '../StorageError'
+import { version } from '../versionContract'
 import { PostgresStore, type PostgresStoreOptions } from './PostgresStore'
 import { migratePostgres, POSTGRES_MIGRATIONS } from './postgresMigrations'
 import { MAX_ROWS_PER_INSERT } from './postgresStatements'
@@ -59,7 +60,7 @@ runDocumentStoreContract('PostgresStore', async () => {
   await opened[0]!.ready()
   await sql(
     url,
-    'TRUNCATE tandem_updates, tandem_snapshots, tandem_documents, tandem_share_keys, tandem_webhook_outbox, tandem_uploads, tandem_versions',
+    'TRUNCATE tandem_updates, tandem_snapshots, tandem_documents, tandem_share_keys, tandem_webhook_outbox, tandem_uploads, tandem_versions, tandem_version_claims',
   )
   return {
     store: opened[0]!,
@@ -345,6 +346,40 @@ describe('PostgresStore', () => {
     await expectStorageError(store.getDocument('d'), 'unavailable')
     expect(performance.now() - started).toBeLessThan(3000)
     expect(store.isHealthy()).toBe(false)
+  })
+
+  it('a version inserted while its document is being deleted waits for the deletion and is not stored (no orphan)', async () => {
+    const store = await open({}, await freshDatabase())
+    await store.ready()
+    await store.createDocument({ id: 'doc1', title: 'T', createdAt: 1, deletedAt: null })
+    // A deletion caught between its statements: the document row is marked, its versions deleted,
+    // and the transaction is still open when a version of it is inserted.
+    const deleter = new pg.Client(url)
+    await deleter.connect()
+    try {
+      await deleter.query('BEGIN')
+      await deleter.query("UPDATE tandem_documents SET deleted_at = 1 WHERE id = 'doc1'")
+      await deleter.query("DELETE FROM tandem_versions WHERE document_id = 'doc1'")
+      let settled = false
+      const adding = store.addVersion(version('late', 'x'), { maxCount: 10, maxBytes: 1_000_000 })
+      void adding.finally(() => {
+        settled = true
+      })
+      // The insert must wait on the document row (before: it committed at once, beside the deletion).
+      await vi.waitFor(async () => {
+        expect(settled).toBe(false)
+        const waiting = await sql<{ count: number }>(
+          url,
+          "SELECT count(*)::integer AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        expect(waiting[0]?.count).toBeGreaterThan(0)
+      }, POLL)
+      await deleter.query('COMMIT')
+      expect(await adding).toBe('document-deleted')
+    } finally {
+      await deleter.end()
+    }
+    expect(await sql(url, 'SELECT version_id FROM tandem_versions')).toEqual([])
   })
 
   it('DATABASE_URL selects Postgres', async () => {

@@ -105,6 +105,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tandem_versions_by_time ON tandem_versions (document_id, created_at);
   `,
+  `
+  -- Which node takes a document's next automatic version (issue 19): a node claims it before
+  -- reading the state, so two nodes closing windows of one burst of editing record one version.
+  -- editors and clients: people whose edits a version held but whose node lost the claim, until
+  -- they are added to that version (or, when it is not stored yet, to the next one).
+  CREATE TABLE tandem_version_claims (
+    document_id TEXT PRIMARY KEY,
+    claimed_at BIGINT NOT NULL,
+    version_id TEXT NOT NULL,
+    editors TEXT NOT NULL,
+    clients TEXT NOT NULL
+  );
+  `,
 ]
 
 /**

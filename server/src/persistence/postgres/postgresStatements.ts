@@ -182,6 +182,15 @@ export const SELECT_UPLOADS_OF_DOCUMENT = `
  */
 export const PROBE_WRITABLE = 'SELECT pg_current_xact_id()'
 
+/**
+ * Run before INSERT_VERSION in its transaction. FOR SHARE: a deletion that has marked the row but not
+ * committed is waited for, and the row is read again as it committed (READ COMMITTED re-checks a
+ * locked row); a deletion that starts later waits for the insert to commit, and then deletes the
+ * version with the others. Without it an insert could commit beside an open deletion, after its
+ * DELETE of the versions, and leave an orphan. No row (a room without a record): nothing to lock.
+ */
+export const LOCK_DOCUMENT_FOR_VERSION = 'SELECT deleted_at FROM tandem_documents WHERE id = $1 FOR SHARE'
+
 /** Nothing is inserted for a deleted document: a version taken while it was deleted must not outlive it. */
 export const INSERT_VERSION = `
   INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
@@ -205,3 +214,34 @@ export const DELETE_AUTO_VERSIONS =
   "DELETE FROM tandem_versions WHERE document_id = $1 AND version_id = ANY($2) AND kind = 'auto'"
 
 export const DELETE_VERSIONS_OF_DOCUMENT = 'DELETE FROM tandem_versions WHERE document_id = $1'
+
+/**
+ * Serializes the claims of one document's versions across nodes for the rest of the transaction:
+ * the claim read next is still the claim when the transaction writes it.
+ */
+export const LOCK_VERSION_CLAIM =
+  "SELECT pg_advisory_xact_lock(hashtextextended('tandem_version_claims:' || $1, 0))"
+
+export const SELECT_VERSION_CLAIM =
+  'SELECT claimed_at, version_id, editors, clients FROM tandem_version_claims WHERE document_id = $1'
+
+/** Parameters: document id, version id, now. */
+export const UPSERT_VERSION_CLAIM = `
+  INSERT INTO tandem_version_claims (document_id, claimed_at, version_id, editors, clients)
+  VALUES ($1, $3, $2, '[]', '[]')
+  ON CONFLICT (document_id) DO UPDATE SET
+    claimed_at = excluded.claimed_at, version_id = excluded.version_id, editors = '[]', clients = '[]'`
+
+/** Parameters: document id, editors, clients. */
+export const UPDATE_CLAIM_AUTHORS =
+  'UPDATE tandem_version_claims SET editors = $2, clients = $3 WHERE document_id = $1'
+
+/** FOR UPDATE: a rename of the version meanwhile waits, so neither change is lost. */
+export const SELECT_VERSION_AUTHORS =
+  'SELECT editors, clients FROM tandem_versions WHERE document_id = $1 AND version_id = $2 FOR UPDATE'
+
+/** Parameters: document id, version id, editors, clients. */
+export const UPDATE_VERSION_AUTHORS =
+  'UPDATE tandem_versions SET editors = $3, clients = $4 WHERE document_id = $1 AND version_id = $2'
+
+export const DELETE_VERSION_CLAIM = 'DELETE FROM tandem_version_claims WHERE document_id = $1'

@@ -14,12 +14,14 @@ import {
   type ShareKeyRow,
   type UploadInfoRow,
   type UploadRow,
+  type VersionClaimRow,
   type VersionInfoRow,
   type VersionRow,
   writeChecksum,
 } from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
+import type { VersionAuthorsPlan } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 import { openSqlite } from './openSqlite'
 import { prepareStatements, type SqliteStatements } from './sqliteStatements'
@@ -177,6 +179,7 @@ export class SqliteDatabase implements StoreAdapter {
           this.statements.deleteUpdatesOfRoom.run(room)
           this.statements.deleteSnapshotOfRoom.run(room)
           this.statements.deleteVersionsOfDocument.run(room)
+          this.statements.deleteVersionClaim.run(room)
         }
         this.statements.deleteUploadsOfDocument.run(id)
         return true
@@ -210,6 +213,42 @@ export class SqliteDatabase implements StoreAdapter {
     this.commit('pruneVersions', () =>
       this.writeTransaction(() => {
         for (const id of versionIds) this.statements.deleteAutoVersion.run(documentId, id)
+      }),
+    )
+  }
+
+  async claimVersion(
+    documentId: string,
+    versionId: string,
+    coveredSince: number | null,
+    now: number,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }> {
+    // Not write(): a claim lost to a power loss allows one more version, never loses one.
+    return this.commit('claimVersion', () =>
+      this.writeTransaction(() => {
+        const previous = this.statements.selectVersionClaim.get(documentId) ?? null
+        if (coveredSince !== null && previous !== null && Number(previous.claimed_at) > coveredSince) {
+          return { granted: false, previous }
+        }
+        this.statements.upsertVersionClaim.run({ documentId, versionId, now })
+        return { granted: true, previous }
+      }),
+    ) as { granted: boolean; previous: VersionClaimRow | null }
+  }
+
+  async updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void> {
+    // Not write(): names lost to a power loss cost a version's list, never an edit.
+    this.commit('addVersionAuthors', () =>
+      this.writeTransaction(() => {
+        const claim = this.statements.selectVersionClaim.get(documentId)
+        if (claim === undefined) return
+        const versionId = claim.version_id
+        const version = this.statements.selectVersionAuthors.get(documentId, versionId) ?? null
+        const next = plan(claim, version)
+        if (version && next.version) {
+          this.statements.updateVersionAuthors.run({ documentId, versionId, ...next.version })
+        }
+        if (next.waiting) this.statements.updateClaimAuthors.run({ documentId, ...next.waiting })
       }),
     )
   }

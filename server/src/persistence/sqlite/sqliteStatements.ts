@@ -8,6 +8,8 @@ import type {
   ShareKeyRow,
   UploadInfoRow,
   UploadRow,
+  VersionAuthorsRow,
+  VersionClaimRow,
   VersionInfoRow,
   VersionRow,
 } from '../rowCodec'
@@ -62,6 +64,14 @@ export interface SqliteStatements {
   readonly updateVersionName: Statement<[{ documentId: string; versionId: string; name: string }]>
   readonly deleteAutoVersion: Statement<[documentId: string, versionId: string]>
   readonly deleteVersionsOfDocument: Statement<[documentId: string]>
+  readonly selectVersionClaim: Statement<[documentId: string], VersionClaimRow>
+  readonly upsertVersionClaim: Statement<[{ documentId: string; versionId: string; now: number }]>
+  readonly updateClaimAuthors: Statement<[{ documentId: string; editors: string; clients: string }]>
+  readonly selectVersionAuthors: Statement<[documentId: string, versionId: string], VersionAuthorsRow>
+  readonly updateVersionAuthors: Statement<
+    [{ documentId: string; versionId: string; editors: string; clients: string }]
+  >
+  readonly deleteVersionClaim: Statement<[documentId: string]>
   readonly updateChangedAt: Statement<[{ id: string; at: number }]>
   readonly claimAnnouncement: Statement<[{ id: string; now: number; spacing: number }]>
   readonly selectAnnouncedAt: Statement<[string]>
@@ -157,6 +167,24 @@ export function prepareStatements(db: Database): SqliteStatements {
       "DELETE FROM versions WHERE document_id = ? AND version_id = ? AND kind = 'auto'",
     ),
     deleteVersionsOfDocument: db.prepare('DELETE FROM versions WHERE document_id = ?'),
+    selectVersionClaim: db.prepare(
+      'SELECT claimed_at, version_id, editors, clients FROM version_claims WHERE document_id = ?',
+    ),
+    upsertVersionClaim: db.prepare(`
+      INSERT INTO version_claims (document_id, claimed_at, version_id, editors, clients)
+      VALUES (@documentId, @now, @versionId, '[]', '[]')
+      ON CONFLICT (document_id) DO UPDATE SET
+        claimed_at = excluded.claimed_at, version_id = excluded.version_id, editors = '[]', clients = '[]'`),
+    updateClaimAuthors: db.prepare(
+      'UPDATE version_claims SET editors = @editors, clients = @clients WHERE document_id = @documentId',
+    ),
+    selectVersionAuthors: db.prepare(
+      'SELECT editors, clients FROM versions WHERE document_id = ? AND version_id = ?',
+    ),
+    updateVersionAuthors: db.prepare(`
+      UPDATE versions SET editors = @editors, clients = @clients
+      WHERE document_id = @documentId AND version_id = @versionId`),
+    deleteVersionClaim: db.prepare('DELETE FROM version_claims WHERE document_id = ?'),
     updateChangedAt: db.prepare(
       'UPDATE documents SET changed_at = max(coalesce(changed_at, 0), @at) WHERE id = @id',
     ),
