@@ -5,7 +5,8 @@
  * changed size (a reply box opened), the text reflowed (window width, an image loaded), or another
  * thread became active.
  */
-import { type RefObject, useLayoutEffect, useState, useSyncExternalStore } from 'react'
+import { type RefObject, useLayoutEffect, useState } from 'react'
+import { useMediaQuery } from '../app/useMediaQuery'
 import type { AnchorPlace } from './commentHighlights'
 import { type PinnedCards, pinThreadCards } from './pinThreadCards'
 
@@ -15,19 +16,9 @@ export const PINNED_PANEL_QUERY = '(min-width: 1000px)'
 /** The attribute each card carries, for measuring. */
 export const CARD_ID_ATTRIBUTE = 'data-thread-id'
 
-function subscribeToQuery(onChange: () => void): () => void {
-  const query = window.matchMedia?.(PINNED_PANEL_QUERY)
-  query?.addEventListener('change', onChange)
-  return () => query?.removeEventListener('change', onChange)
-}
-
 /** Whether the panel is beside the paper now. */
 export function usePanelBesidePaper(): boolean {
-  return useSyncExternalStore(
-    subscribeToQuery,
-    () => window.matchMedia?.(PINNED_PANEL_QUERY).matches === true,
-    () => false,
-  )
+  return useMediaQuery(PINNED_PANEL_QUERY)
 }
 
 export interface CardAnchor {

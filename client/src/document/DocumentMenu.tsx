@@ -1,6 +1,7 @@
 /**
- * The document's actions menu (the "..." button): version history, download as Markdown, HTML or plain text, print (or save as PDF), and
- * import a Markdown or HTML file as a new document. Escape or a click elsewhere closes it.
+ * The document's actions menu (the "..." button): the outline (when it is not beside the paper),
+ * version history, download as Markdown, HTML or plain text, print (or save as PDF), and import a
+ * Markdown or HTML file as a new document. Escape or a click elsewhere closes it.
  */
 import type { AppendixThread } from '@tandem/shared'
 import type { LexicalEditor } from 'lexical'
@@ -20,6 +21,8 @@ export interface DocumentMenuProps {
   navigate: Navigate
   /** Opens the version history (the header's button is hidden on phones). */
   onShowHistory?: () => void
+  /** Opens the outline as a drawer; absent where the outline already shows beside the paper. */
+  onShowOutline?: () => void
   /** The document's comment threads, appended to downloads. */
   readComments?: () => readonly AppendixThread[]
 }
@@ -36,6 +39,7 @@ export function DocumentMenu({
   userName,
   navigate,
   onShowHistory,
+  onShowOutline,
   readComments,
 }: DocumentMenuProps) {
   const [open, setOpen] = useState(false)
@@ -130,6 +134,20 @@ export function DocumentMenu({
           role="menu"
           tabIndex={-1}
         >
+          {onShowOutline && (
+            <button
+              className="document-menu-item"
+              data-testid="show-outline"
+              onClick={() => {
+                setOpen(false)
+                onShowOutline()
+              }}
+              role="menuitem"
+              type="button"
+            >
+              Show outline
+            </button>
+          )}
           {onShowHistory && (
             <>
               <button

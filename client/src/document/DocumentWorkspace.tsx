@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorPanel } from '../app/ErrorPanel'
 import { ThemeToggle } from '../app/ThemeToggle'
 import type { Navigate } from '../app/useLocation'
+import { useMediaQuery } from '../app/useMediaQuery'
 import { isAccessRevoked } from '../collab/ConnectionController'
 import { clearLocalCopy } from '../collab/LocalCopy'
 import { toHttpBase } from '../collab/serverUrls'
@@ -23,6 +24,7 @@ import type { Identity } from '../identity/identity'
 import { browserStorage } from '../storage/browserStorage'
 import { forgetSession } from './cachedSession'
 import { DocumentMenu } from './DocumentMenu'
+import { OUTLINE_BESIDE_PAPER_QUERY, OutlineSlot } from './OutlineSlot'
 import { ShareDialog } from './ShareDialog'
 import { createShareKeyTokenSource } from './useTokenExchange'
 import { useUnloadWarning } from './useUnloadWarning'
@@ -90,6 +92,15 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
   const shareButtonRef = useRef<HTMLButtonElement>(null)
   const historyButtonRef = useRef<HTMLButtonElement>(null)
   const closeHistory = useCallback(() => setShowingHistory(false), [])
+  // Below OUTLINE_BESIDE_PAPER_QUERY the outline is a drawer, opened from the actions menu.
+  const outlineBesidePaper = useMediaQuery(OUTLINE_BESIDE_PAPER_QUERY)
+  const [outlineOpen, setOutlineOpen] = useState(false)
+  const headerRef = useRef<HTMLElement>(null)
+  const closeOutline = useCallback((returnFocus: boolean) => {
+    setOutlineOpen(false)
+    if (returnFocus)
+      headerRef.current?.querySelector<HTMLElement>('[data-testid="document-menu-button"]')?.focus()
+  }, [])
   useUnloadWarning(!readOnly && save.unsavedChanges > 0)
 
   useEffect(() => {
@@ -144,7 +155,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
 
   return (
     <div className="document-page" data-role={role}>
-      <header className="document-header">
+      <header className="document-header" ref={headerRef}>
         <a
           className="brand"
           href="/"
@@ -183,6 +194,7 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
           editorRef={parts.editorRef}
           navigate={navigate}
           onShowHistory={() => setShowingHistory(true)}
+          onShowOutline={outlineBesidePaper ? undefined : () => setOutlineOpen(true)}
           readComments={parts.readComments}
           title={title}
           userName={identity.name}
@@ -199,7 +211,11 @@ function DocumentLayout(props: DocumentWorkspaceProps & { parts: EditorParts }) 
       </header>
       {parts.banner}
       <main className="document-main">
-        {parts.outline}
+        <OutlineSlot
+          drawerOpen={outlineOpen && !outlineBesidePaper}
+          onCloseDrawer={closeOutline}
+          outline={parts.outline}
+        />
         <div className="paper">
           {/* The header is not printed; the printout starts with the title. */}
           <h1 className="print-title">{title.trim() || 'Untitled'}</h1>
