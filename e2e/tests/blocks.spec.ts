@@ -181,3 +181,35 @@ test('two people build a document with a table, code, a divider and a check list
   expect(agreed.text).toContain('Book the room')
   expect(agreed.text).toContain('Region')
 })
+
+test('the / menu follows the arrow keys when it opens under a resting pointer', async ({
+  tandem,
+  newUser,
+}) => {
+  // In a narrow window the menu opens where the click that placed the caret left the pointer: the
+  // item under it took the highlight back after every arrow key (Chromium sends mouse events to a
+  // resting pointer after layout). Only a pointer that moves may take it.
+  const doc = await createDocument(tandem.baseUrl, 'Narrow')
+  const ann = await newUser('Ann', { viewport: { width: 560, height: 760 } })
+  await openEditor(ann, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.type('Launch plan')
+  await ann.keyboard.press('Enter')
+  await ann.keyboard.type('/he')
+  await expect.poll(() => optionIds(ann)).toEqual(['insert-h1', 'insert-h2', 'insert-h3'])
+  const selected = menu(ann).getByRole('option', { selected: true })
+  await expect(selected).toHaveAccessibleName('Heading 1')
+  await ann.keyboard.press('ArrowDown')
+  await expect(selected).toHaveAccessibleName('Heading 2')
+  await ann.keyboard.press('ArrowDown')
+  await expect(selected).toHaveAccessibleName('Heading 3')
+  await ann.keyboard.press('ArrowUp')
+  await ann.keyboard.press('ArrowUp')
+  await expect(selected).toHaveAccessibleName('Heading 1')
+  // A pointer that moves onto an item still highlights it.
+  const h2 = menu(ann).getByTestId('insert-h2')
+  const box = await h2.boundingBox()
+  if (box === null) throw new Error('Heading 2 has no box')
+  await ann.mouse.move(box.x + 10, box.y + box.height / 2, { steps: 3 })
+  await expect(selected).toHaveAccessibleName('Heading 2')
+})

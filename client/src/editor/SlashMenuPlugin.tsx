@@ -12,7 +12,7 @@ import {
 } from '@lexical/react/LexicalTypeaheadMenuPlugin'
 import { $findMatchingParent } from '@lexical/utils'
 import { $getSelection, $isRangeSelection, COLLABORATION_TAG, HISTORIC_TAG, type TextNode } from 'lexical'
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { type MouseEvent, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
 import { type BlockInsert, blockInsertsFor, entryForTypedQuery, matchBlockInserts } from './blockInserts'
 
@@ -136,6 +136,16 @@ interface InsertMenuProps {
 }
 
 function InsertMenu({ container, options, selectedIndex, onChoose, onHover }: InsertMenuProps) {
+  // Only a pointer that moves takes the highlight from the arrow keys. A menu that opens, or
+  // re-renders, under a resting pointer gets mouse events without any movement (Chromium sends them
+  // after layout): with mouseenter the item under the pointer won back the highlight after every
+  // arrow key, whenever the menu happened to open under it (a narrow window, below the caret).
+  const pointer = useRef<{ x: number; y: number } | null>(null)
+  const hoverIfMoved = (index: number, event: MouseEvent) => {
+    const last = pointer.current
+    pointer.current = { x: event.clientX, y: event.clientY }
+    if (last !== null && (last.x !== event.clientX || last.y !== event.clientY)) onHover(index)
+  }
   // Lexical makes the anchor the listbox (role, and the id the editor's aria-controls names) and sets
   // its aria-label to "Typeahead menu" whenever it moves; aria-labelledby takes precedence over it.
   useEffect(() => {
@@ -161,7 +171,7 @@ function InsertMenu({ container, options, selectedIndex, onChoose, onHover }: In
             // Keep the editor's caret: the option must not take focus.
             onMouseDown={(event) => event.preventDefault()}
             onClick={() => onChoose(index)}
-            onMouseEnter={() => onHover(index)}
+            onMouseMove={(event) => hoverIfMoved(index, event)}
             ref={option.setRefElement}
             role="option"
             tabIndex={-1}
