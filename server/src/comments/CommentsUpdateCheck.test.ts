@@ -327,6 +327,92 @@ describe('CommentsUpdateCheck', () => {
     ).toThrow(InvalidUpdateError)
   })
 
+  it('charges a refusal’s rebuild to its sender: one link holder’s refusals never lock others out', () => {
+    const room = largeRoom()
+    const check = new CommentsUpdateCheck({ room: 'doc/comments', rebuilds: new MirrorRebuildBudget() })
+    const mallory = { userId: 'guest-m', name: 'M', role: 'commenter', shareKeyId: 'view-link' } as const
+    const update = (change: (doc: Y.Doc) => void) => {
+      const client = new Y.Doc()
+      Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+      const before = Y.encodeStateVector(client)
+      change(client)
+      return Y.encodeStateAsUpdate(client, before)
+    }
+    for (let round = 0; round < 3; round++) {
+      // One forged update each round (the first after a refusal comes back 4429: the budget is hers).
+      let refusal: unknown
+      try {
+        check.check(
+          room,
+          update((doc) => addComment(doc, ann, 't1', 'in Ann’s name')),
+          mallory,
+        )
+      } catch (error) {
+        refusal = error
+      }
+      expect(refusal instanceof InvalidUpdateError || refusal instanceof LimitExceededError).toBe(true)
+      // Ann's reply needs a rebuild of the large document, and is judged (and accepted) all the same.
+      const reply = update((doc) => addComment(doc, ann, 't1', `reply ${round}`))
+      check.check(room, reply, ANN)
+      Y.applyUpdate(room, reply)
+    }
+  })
+
+  it('shares one allowance among the guest ids of one share link (a new one per token exchange)', () => {
+    const { submit } = setup({ now: () => 1_000_000 })
+    // Three threads, so the 200 comments a thread may hold are not what stops the flood.
+    const threads: string[] = []
+    for (let i = 0; i < 3; i++)
+      submit(ANN, (doc) => threads.push(openThread(doc, ann, ANCHOR, 'First', 1_000_000)))
+    const threadId = threads[0]!
+    let accepted = 0
+    let refusal: unknown
+    try {
+      for (let exchange = 0; exchange < 10; exchange++) {
+        const guest = {
+          userId: `guest-${exchange}`,
+          name: 'M',
+          role: 'commenter',
+          shareKeyId: 'link',
+        } as const
+        for (let i = 0; i < 59; i++) {
+          const on = threads[accepted % 3]!
+          submit(guest, (doc) => addComment(doc, { id: guest.userId, name: 'M' }, on, 'spam', 1_000_000))
+          accepted++
+        }
+      }
+    } catch (error) {
+      refusal = error
+    }
+    expect((refusal as LimitExceededError).closeCode).toBe(CLOSE_CODES.RATE_LIMITED)
+    expect(accepted).toBe(4 * 60)
+    // Another link's guests, and embedders' users at other addresses, have their own allowances.
+    submit({ userId: 'guest-x', name: 'X', role: 'commenter', shareKeyId: 'other' } as never, (doc) =>
+      addComment(doc, { id: 'guest-x', name: 'X' }, threadId, 'mine', 1_000_000),
+    )
+    submit({ ...BEN, address: '203.0.113.5' } as never, (doc) =>
+      addComment(doc, ben, threadId, 'mine', 1_000_000),
+    )
+  })
+
+  it.each([
+    [
+      'inside a stray top-level type stored before the rules',
+      (doc: Y.Doc) => doc.getText('junk').insert(0, 'more'),
+    ],
+    [
+      'inside a nested type stored before the rules',
+      (doc: Y.Doc) => (commentsOf(doc).get('legacy') as unknown as Y.Map<string>).set('x', 'y'.repeat(1000)),
+    ],
+  ])('refuses content added %s', (_name, change) => {
+    const { room, submit } = setup()
+    room.getText('junk').insert(0, 'old junk')
+    commentsOf(room).set('legacy', new Y.Map() as never)
+    expect(() => submit(BEN, change)).toThrow(InvalidUpdateError)
+    // Valid changes still pass beside the junk.
+    submit(BEN, (doc) => notePerson(doc, ben, COMMENT_LIMITS.maxPeople))
+  })
+
   it('costs little on a large comments document once its mirror is built', () => {
     const room = largeRoom()
     const bytes = Y.encodeStateAsUpdate(room).byteLength
