@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-const compareThreadComments = (_t: unknown) => (a: {createdAt:number;id:string}, b: {createdAt:number;id:string}) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)
+import { compareThreadComments } from './commentOrder'
 
 describe('compareThreadComments', () => {
   const thread = { authorId: 'ann', createdAt: 1_000 }
