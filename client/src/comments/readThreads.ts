@@ -1,9 +1,9 @@
 /** The threads of a comments Y.Doc as the panel shows them, each with its comments, oldest first. */
 import {
   type CommentEntry,
-  compareThreadComments,
   type CommentThread,
   commentsOf,
+  compareThreadComments,
   peopleOf,
   readComment,
   readPerson,

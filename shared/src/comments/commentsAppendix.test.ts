@@ -50,7 +50,7 @@ describe('writeCommentsAppendix', () => {
       ]
       const out = writeCommentsAppendix(threads, format)
       // Header lines, the thread's line and one per comment; nothing else.
-      const lines = out.split(/\r\n|\r|\n|\u000b|\u000c|\u0085|\u2028|\u2029/).filter((line) => line !== '')
+      const lines = out.split(/[\r\n\v\f\u0085\u2028\u2029]/).filter((line) => line !== '')
       expect(lines).toHaveLength(format === 'html' ? 1 : 2 + forged.length)
       expect(lines.filter((line) => line.includes('Alice (2024'))).toHaveLength(format === 'html' ? 1 : 2)
       if (format === 'markdown') {
