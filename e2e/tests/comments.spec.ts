@@ -273,3 +273,57 @@ test('beside the paper each thread sits level with its line, the active one at i
   await expect(ann.locator('.comments-body')).toHaveAttribute('data-pinned', 'false')
   await ann.screenshot({ path: testInfo.outputPath('pinned-390-sheet.png') })
 })
+
+/** Makes `page`'s clock run `offsetMs` ahead from its next load on; `setClockOffset` changes it. */
+async function skewClock(page: Page, offsetMs: number): Promise<void> {
+  await page.addInitScript((initial) => {
+    const realNow = Date.now.bind(Date)
+    const skewed = window as unknown as { __clockOffsetMs: number }
+    skewed.__clockOffsetMs = initial
+    Date.now = () => realNow() + skewed.__clockOffsetMs
+  }, offsetMs)
+}
+
+function setClockOffset(page: Page, offsetMs: number): Promise<void> {
+  return page.evaluate((offset) => {
+    ;(window as unknown as { __clockOffsetMs: number }).__clockOffsetMs = offset
+  }, offsetMs)
+}
+
+test('a clock ten minutes fast comments as usual; a change the server refuses is dropped, never resent', async ({
+  newUser,
+  tandem,
+}) => {
+  const doc = await createDocument(tandem.baseUrl, 'Clocks')
+  const ann = await newUser('Ann')
+  const ben = await newUser('Ben')
+  await skewClock(ann, 10 * 60_000)
+  await openEditor(ann, doc.editUrl)
+  await openEditor(ben, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.insertText('Clocks drift.')
+  await expect(editorContent(ben)).toHaveText('Clocks drift.')
+  await selectText(ann, 'drift')
+  await ann.keyboard.press('Control+Alt+KeyM')
+  await ann.getByTestId('comment-new').fill('Ten minutes fast')
+  await ann.getByTestId('comment-new-submit').click()
+  await expect(threads(ben).getByTestId('comment-body')).toHaveText('Ten minutes fast')
+
+  // Two days fast is past what the server takes (4400): Ann's copy drops the reply and resyncs.
+  await setClockOffset(ann, 2 * 86_400_000)
+  await threads(ann).click()
+  await ann.getByTestId('comment-reply').fill('From the future')
+  await ann.getByTestId('comment-reply-submit').click()
+  await expect(threads(ann).getByTestId('comment-body')).toHaveText('Ten minutes fast')
+  await setClockOffset(ann, 10 * 60_000)
+  await threads(ann).click()
+  await ann.getByTestId('comment-reply').fill('Back in time')
+  await ann.getByTestId('comment-reply-submit').click()
+  await expect(threads(ben).getByTestId('comment-body')).toHaveText(['Ten minutes fast', 'Back in time'])
+  await expect(ann.getByRole('alert')).toHaveCount(0)
+  // Nothing refused is left in Ann's browser to resend.
+  await ann.reload()
+  await expectSynced(ann)
+  await expect(threads(ann).getByTestId('comment-body')).toHaveText(['Ten minutes fast', 'Back in time'])
+  await expect(threads(ben).getByTestId('comment-body')).toHaveText(['Ten minutes fast', 'Back in time'])
+})

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import { WebSocketServer } from 'ws'
-import { CommentsUpdateCheck, createCommentRateLimiter } from './comments/CommentsUpdateCheck'
+import { CommentRateLimit } from './comments/CommentRateLimit'
+import { CommentsUpdateCheck } from './comments/CommentsUpdateCheck'
 import { MirrorRebuildBudget } from './comments/MirrorRebuildBudget'
 import type { Config } from './config'
 import type { Connection } from './connection/Connection'
@@ -83,7 +84,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
   // One budget and one rate limiter for the server, so unloading and reloading a comments room
   // (or reconnecting to it) resets neither.
   const mirrorRebuilds = new MirrorRebuildBudget()
-  const commentRate = createCommentRateLimiter()
+  const commentRate = new CommentRateLimit()
   const rooms = new RoomRegistry({
     store,
     commits,

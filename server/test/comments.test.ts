@@ -226,6 +226,43 @@ describe('comments', () => {
   }, 60_000)
 })
 
+describe('comment rate limit', () => {
+  it('guests of one share link share one allowance, however often they exchange the key (4429)', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'Flood', name: 'Ann' })
+    const id = doc.created.id
+    const room = commentsRoomName(id)
+    const annToken = await exchangeKey(node.httpUrl, id, doc.editKey, 'Ann')
+    const ann = connectStockClient(node.wsUrl, room, { token: annToken })
+    await synced(ann)
+    const text = new Y.Doc().getText('t')
+    text.insert(0, 'hello')
+    const annAuthor = { id: tokenSubject(annToken), name: 'Ann' }
+    // Three threads, so the 200 comments a thread may hold are not what stops the flood.
+    const threadIds = [0, 1, 2].map((n) => openThread(ann.doc, annAuthor, anchorOn(text, 0, 5), `Open ${n}`))
+    const link = await commenterKey(node.httpUrl, id, doc.editKey)
+    const codes: number[] = []
+    let sent = 0
+    // Each exchange is a new guest subject, so a per-person allowance alone never ran out (177 in 1.25 s).
+    for (let exchange = 0; exchange < 6 && !codes.includes(CLOSE_CODES.RATE_LIMITED.code); exchange++) {
+      const token = await exchangeKey(node.httpUrl, id, link, 'Mallory')
+      const mallory = connectStockClient(node.wsUrl, room, { token })
+      mallory.provider.on('connection-close', (event) => codes.push(event?.code ?? 0))
+      await synced(mallory)
+      await vi.waitFor(() => expect(threadsOf(mallory.doc).size).toBe(3), POLL)
+      const author = { id: tokenSubject(token), name: 'Mallory' }
+      for (let i = 0; i < 59; i++) addComment(mallory.doc, author, threadIds[sent++ % 3]!, `spam ${sent}`)
+    }
+    await vi.waitFor(() => expect(codes).toContain(CLOSE_CODES.RATE_LIMITED.code), POLL)
+    // Ann, on her own allowance, is untouched.
+    addComment(ann.doc, annAuthor, threadIds[0]!, 'Still here')
+    await vi.waitFor(async () => {
+      const { threads } = await listComments(node.httpUrl, id, doc.viewKey)
+      expect(threads.flatMap((t) => t.comments.map((c) => c.body))).toContain('Still here')
+    }, POLL)
+  }, 60_000)
+})
+
 describe('author names', () => {
   it('a share-link guest’s typed name is marked unverified with a tag from its id; an embedder’s is verified', async () => {
     const receiver = await startWebhookReceiver(WEBHOOK_SECRET)

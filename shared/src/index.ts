@@ -1,6 +1,7 @@
 export * from './api'
 export * from './closeCodes'
 export * from './comments/commentAuthor'
+export * from './comments/commentOrder'
 export * from './comments/commentsAppendix'
 export * from './comments/commentsLayout'
 export * from './comments/commentWrites'

@@ -191,7 +191,7 @@ export function CommentsPanel({ editor, comments, textDoc, canComment }: Comment
         )}
       </header>
       <div className="comments-notes">
-        {status === 'refused' && (
+        {(status === 'refused' || status === 'dropped') && (
           <p className="comments-note" role="alert">
             The server refused a comment change; reload to see the comments as they are.
           </p>

@@ -3,7 +3,9 @@
  * document's token (docs/protocol.md, "Comments"), kept in the browser like the text when the
  * document is (so comments made offline survive a reload), and connected while the document's own
  * connection runs. The server refuses what breaks its rules with 4400/4413: the session then stops
- * rather than resend the refused change forever.
+ * rather than resend the refused change forever. After a 4400 (a change this copy holds is refused)
+ * it also deletes its copy in this browser and says so ('dropped'), so a fresh session
+ * (useCommentsSession) syncs the server's threads instead of resending the change on every reload.
  */
 import { CLOSE_CODES, COMMENT_LIMITS, commentsRoomName, notePerson } from '@tandem/shared'
 import { WebsocketProvider } from 'y-websocket'
@@ -20,7 +22,11 @@ export interface CommentsAuthor {
   readonly name: string
 }
 
-export type CommentsStatus = 'connecting' | 'synced' | 'offline' | 'refused'
+/**
+ * `refused`: the server refused this session for good (4403, 4404, 4413). `dropped`: it refused a
+ * change this copy holds (4400); the copy in this browser is deleted, replace the session.
+ */
+export type CommentsStatus = 'connecting' | 'synced' | 'offline' | 'refused' | 'dropped'
 
 export interface CommentsSession {
   readonly doc: Y.Doc
@@ -32,9 +38,8 @@ export interface CommentsSession {
   destroy(): void
 }
 
-/** Close codes after which resending would only be refused again. */
+/** Close codes after which resending would only be refused again (4400 also drops the copy). */
 const FINAL_CLOSE_CODES: readonly number[] = [
-  CLOSE_CODES.MALFORMED_MESSAGE.code,
   CLOSE_CODES.DOCUMENT_TOO_LARGE.code,
   CLOSE_CODES.FORBIDDEN.code,
   CLOSE_CODES.DOCUMENT_DELETED.code,
@@ -78,6 +83,14 @@ export function createCommentsSession(options: CommentsSessionOptions): Comments
     if (me && role !== 'viewer') notePerson(doc, me, COMMENT_LIMITS.maxPeople)
   })
   provider.on('connection-close', (event: CloseEvent | null) => {
+    if (event && event.code === CLOSE_CODES.MALFORMED_MESSAGE.code) {
+      // The refused change is in this doc and in the browser's copy: any resend is refused again.
+      refused = true
+      provider.disconnect()
+      const cleared = localCopy?.clear() ?? Promise.resolve()
+      void cleared.catch(() => {}).then(() => status.set('dropped'))
+      return
+    }
     if (event && FINAL_CLOSE_CODES.includes(event.code)) {
       refused = true
       provider.disconnect()

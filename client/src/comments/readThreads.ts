@@ -3,6 +3,7 @@ import {
   type CommentEntry,
   type CommentThread,
   commentsOf,
+  compareThreadComments,
   peopleOf,
   readComment,
   readPerson,
@@ -30,9 +31,7 @@ export function readThreads(doc: Y.Doc): ThreadView[] {
   for (const value of threadsOf(doc).values()) {
     const thread = readThread(value)
     if (!thread) continue
-    const comments = (byThread.get(thread.id) ?? []).sort(
-      (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
-    )
+    const comments = (byThread.get(thread.id) ?? []).sort(compareThreadComments(thread))
     threads.push({ thread, comments })
   }
   return threads.sort(

@@ -1,9 +1,10 @@
 /**
  * The comments room's update check. It keeps a mirror of the room's document (plus the updates it
  * accepted that the room is still storing), applies each client update to the mirror, and judges
- * only the keys the update changed, with their values before and after (Y.Map events). A refused
- * update has already touched the mirror, so the mirror is rebuilt from the room before the next
- * check: whole-document work only after a refusal, which also closes the sender's socket.
+ * what the update adds (findForeignItem) and the keys it changed, with their values before and after
+ * (Y.Map events). A refused update has already touched the mirror, so the mirror is rebuilt from the
+ * room before the next check, at the refused sender's expense (MirrorRebuildBudget): whole-document
+ * work only after a refusal, which also closes the sender's socket.
  */
 import {
   CLOSE_CODES,
@@ -16,43 +17,22 @@ import {
   THREADS_MAP_NAME,
 } from '@tandem/shared'
 import * as Y from 'yjs'
-import { RateLimiter } from '../http/RateLimiter'
 import { LimitExceededError } from '../rooms/LimitExceededError'
 import type { PeerIdentity } from '../rooms/Peer'
 import { InvalidUpdateError } from '../rooms/Room'
 import type { UpdateCheck } from '../rooms/UpdateCheck'
+import { CommentRateLimit, sharedKeyOf } from './CommentRateLimit'
 import { checkKeyChange, type KeyChange } from './checkCommentsChange'
 import { noteCreatedComments } from './createdComments'
+import { findForeignItem } from './findForeignItem'
 import { MirrorRebuildBudget } from './MirrorRebuildBudget'
-
-/**
- * Comment updates one person may send to one document: a burst, then a steady rate. A person posts,
- * edits or resolves a few times a minute; a check costs up to a few ms on a full document (see
- * docs/architecture.md), so without this one commenter's socket could keep a core busy.
- */
-export const COMMENT_UPDATE_RATE = { capacity: 60, refillPerSecond: 5 } as const
-
-/**
- * People whose comment allowance the server remembers. A forgotten one (the least recently seen)
- * starts again with a full bucket, as does anyone idle for 12 s (a full refill), so forgetting is
- * the only expiry needed; 50,000 buckets are a few MB.
- */
-const MAX_TRACKED_COMMENTERS = 50_000
-
-/**
- * The server's one comment rate limiter, keyed by person (token subject): created once (server.ts),
- * so a person's allowance outlives the room; reconnecting, or the room unloading, gives none back.
- */
-export function createCommentRateLimiter(now: () => number = Date.now): RateLimiter {
-  return new RateLimiter({ ...COMMENT_UPDATE_RATE, maxTrackedKeys: MAX_TRACKED_COMMENTERS, now })
-}
 
 export interface CommentsUpdateCheckOptions {
   /** The comments room's name: the key of its rebuild budget. */
   readonly room?: string
   readonly rebuilds?: MirrorRebuildBudget
-  /** The server's one comment rate limiter (createCommentRateLimiter); default one of its own. */
-  readonly rate?: RateLimiter
+  /** The server's one comment rate limit; default one of its own. */
+  readonly rate?: CommentRateLimit
   /** Wall clock for creation times and the rate limit. Default `Date.now`. */
   readonly now?: () => number
 }
@@ -61,7 +41,9 @@ export class CommentsUpdateCheck implements UpdateCheck {
   readonly maxDocumentBytes = COMMENT_LIMITS.maxDocumentBytes
   private mirror: Y.Doc | null = null
   private recording: KeyChange[] | null = null
-  private readonly rate: RateLimiter
+  private readonly rate: CommentRateLimit
+  /** Who made the next mirror build necessary (the sender of the last refused update): it pays. */
+  private rebuildOwedBy: string | null = null
 
   private readonly now: () => number
   private readonly room: string
@@ -75,20 +57,24 @@ export class CommentsUpdateCheck implements UpdateCheck {
     this.now = options.now ?? Date.now
     this.room = options.room ?? ''
     this.rebuilds = options.rebuilds ?? new MirrorRebuildBudget()
-    this.rate = options.rate ?? createCommentRateLimiter(this.now)
+    this.rate = options.rate ?? new CommentRateLimit(this.now)
   }
 
   check(doc: Y.Doc, update: Uint8Array, author: PeerIdentity): void {
-    if (!this.rate.take(author.userId).allowed) {
+    if (!this.rate.take(author)) {
       throw new LimitExceededError('comments', CLOSE_CODES.RATE_LIMITED, 'too many comment updates')
     }
+    const payer = payerOf(author)
+    // A sender whose refusals used up their rebuild budget waits before touching the mirror, so the
+    // rebuild their next refusal would cost is never left for someone else to need.
+    this.refuseWhileSpent(payer)
     const mirror = this.catchUp(doc)
     const changes: KeyChange[] = []
     // The mirror is kept only when the update is accepted: any refusal or throw (an unreadable
     // update, a malformed value the judge trips on) discards it, so a resend is judged afresh.
     let accepted = false
     try {
-      const before = poisonOf(mirror)
+      const before = Y.decodeStateVector(Y.encodeStateVector(mirror))
       this.recording = changes
       try {
         Y.applyUpdate(mirror, update)
@@ -97,21 +83,36 @@ export class CommentsUpdateCheck implements UpdateCheck {
       } finally {
         this.recording = null
       }
-      const problem = this.judge(mirror, changes, author, before)
+      const problem = this.judge(mirror, update, changes, author, before)
       if (problem instanceof LimitExceededError) throw problem
       if (problem !== undefined) throw new InvalidUpdateError(`comment change refused: ${problem}`)
       noteCreatedComments(update, newComments(changes))
       accepted = true
     } finally {
-      if (!accepted) this.discardMirror()
+      if (!accepted) {
+        this.discardMirror()
+        this.rebuildOwedBy = payer
+      }
+    }
+  }
+
+  private refuseWhileSpent(payer: string): void {
+    const waitMs = this.rebuilds.waitMs(this.room, payer)
+    if (waitMs > 0) {
+      throw new LimitExceededError(
+        'comments',
+        CLOSE_CODES.RATE_LIMITED,
+        `comments check rebuilt too often; retry in ${Math.ceil(waitMs)} ms`,
+      )
     }
   }
 
   private judge(
     mirror: Y.Doc,
+    update: Uint8Array,
     changes: KeyChange[],
     author: PeerIdentity,
-    before: Poison,
+    stateBefore: ReadonlyMap<number, number>,
   ): string | LimitExceededError | undefined {
     // Judged on the document the update makes: one waiting for missing changes cannot be judged.
     if (mirror.store.pendingStructs !== null || mirror.store.pendingDs !== null) {
@@ -119,10 +120,8 @@ export class CommentsUpdateCheck implements UpdateCheck {
     }
     // Only what this update adds is judged: junk stored before the rules (an older server) stays,
     // unread by every reader, and must not lock everyone out of the document.
-    const after = poisonOf(mirror)
-    if (after.strayTypes > before.strayTypes) return 'unknown top-level type'
-    // Items written as list content of a map's root would be invisible to the map but still stored.
-    if (after.listItems > before.listItems) return 'a map holds list content'
+    const foreign = findForeignItem(update, mirror, stateBefore)
+    if (foreign !== undefined) return foreign
     const threads = mirror.getMap(THREADS_MAP_NAME)
     const comments = mirror.getMap<unknown>(COMMENTS_MAP_NAME)
     const nowMs = this.now()
@@ -171,23 +170,20 @@ export class CommentsUpdateCheck implements UpdateCheck {
 
   /**
    * The mirror with everything the room holds (changes from other nodes and the store included).
-   * Building it decodes the whole document, so a build is charged to the room's budget and refused
-   * (4429, the mirror untouched) while the budget is spent.
+   * Building it decodes the whole document, so a build is charged to whoever made it necessary: the
+   * sender of the refused update that discarded the mirror. That build always runs: the sender's
+   * budget was unspent when they sent the update (check()). The room's first build (after a load)
+   * is charged to the room itself and refused (4429, nothing decoded) while that is spent.
    */
   private catchUp(doc: Y.Doc): Y.Doc {
     if (this.mirror !== null) {
       Y.applyUpdate(this.mirror, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.mirror)))
       return this.mirror
     }
-    const waitMs = this.rebuilds.waitMs(this.room)
-    if (waitMs > 0) {
-      throw new LimitExceededError(
-        'comments',
-        CLOSE_CODES.RATE_LIMITED,
-        `comments check rebuilt too often; retry in ${Math.ceil(waitMs)} ms`,
-      )
-    }
-    return this.rebuilds.charge(this.room, () => {
+    const owedBy = this.rebuildOwedBy
+    if (owedBy === null) this.refuseWhileSpent(LOAD_PAYER)
+    this.rebuildOwedBy = null
+    return this.rebuilds.charge(this.room, owedBy ?? LOAD_PAYER, () => {
       const mirror = new Y.Doc({ gc: true })
       for (const name of COMMENTS_DOC_TYPES) {
         mirror.getMap(name).observe((event) => this.record(name, event))
@@ -218,25 +214,15 @@ export class CommentsUpdateCheck implements UpdateCheck {
   }
 }
 
-/** What a comments document holds outside its layout, in amounts an update can only grow. */
-interface Poison {
-  /** Top-level types other than the three maps. */
-  readonly strayTypes: number
-  /** Items written as list content of the maps (their own list, not their keys). */
-  readonly listItems: number
-}
+/** Who pays for a room's first mirror build (no payer key of a sender starts this way). */
+const LOAD_PAYER = 'load'
 
-function poisonOf(mirror: Y.Doc): Poison {
-  let strayTypes = 0
-  for (const name of mirror.share.keys()) {
-    if (!(COMMENTS_DOC_TYPES as readonly string[]).includes(name)) strayTypes++
-  }
-  let listItems = 0
-  for (const name of COMMENTS_DOC_TYPES) {
-    // Usually none at all: a walk only over what a poisoned document holds.
-    for (let item = mirror.getMap(name)._start; item !== null; item = item.right) listItems++
-  }
-  return { strayTypes, listItems }
+/**
+ * Who pays for the rebuilds `identity`'s refused updates cause: their link or address, since a
+ * link holder gets a new subject with every token exchange; else their subject.
+ */
+function payerOf(identity: PeerIdentity): string {
+  return sharedKeyOf(identity) ?? `person:${identity.userId}`
 }
 
 /** The comments `changes` (judged and accepted) create: new keys of the comments map, final values. */

@@ -23,13 +23,13 @@ import {
 import type { PeerIdentity } from '../rooms/Peer'
 
 /**
- * Why `time`, written by a change judged at `nowMs`, is refused: outside the window of server time
- * COMMENT_LIMITS allows (a little ahead for drift, a day behind for offline work).
+ * Why `time`, written by a change judged at `nowMs`, is refused: further ahead of the server's clock
+ * than COMMENT_LIMITS allows. Any earlier time is taken: offline work arrives late, and refusing it
+ * would lose it (the client cannot change what it already wrote).
  */
 function checkTime(what: string, time: number | undefined, nowMs: number): string | undefined {
   if (time === undefined) return `${what} is missing`
   if (time > nowMs + COMMENT_LIMITS.maxClockAheadMs) return `${what} is in the future`
-  if (time < nowMs - COMMENT_LIMITS.maxClockBehindMs) return `${what} is too far in the past`
   return undefined
 }
 
@@ -148,6 +148,10 @@ function checkComment(
     return 'a comment changed its author, thread or time'
   }
   if (previous.body === next.body && previous.editedAt === next.editedAt) return undefined
+  // An edit moves editedAt forward, so nobody rewrites a comment while it still reads as unedited
+  // (or as edited before the rewrite).
+  if (next.editedAt !== undefined && next.editedAt <= (previous.editedAt ?? previous.createdAt))
+    return 'an edit’s time must be later than the comment’s last change'
   return checkTime('an edit’s time', next.editedAt, nowMs)
 }
 

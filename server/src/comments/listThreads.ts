@@ -3,6 +3,7 @@ import {
   type CommentAnchor,
   type CommentThreadView,
   type CommentView,
+  compareThreadComments,
   decodeAnchorPosition,
   viewOfComment,
 } from '@tandem/shared'
@@ -32,9 +33,7 @@ export function listThreads(state: CommentsState, textDoc: Y.Doc): CommentThread
       resolved: thread.resolved,
       ...(thread.resolvedBy !== undefined ? { resolvedBy: thread.resolvedBy } : {}),
       ...(thread.resolvedAt !== undefined ? { resolvedAt: thread.resolvedAt } : {}),
-      comments: (byThread.get(thread.id) ?? []).sort(
-        (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
-      ),
+      comments: (byThread.get(thread.id) ?? []).sort(compareThreadComments(thread)),
     }))
 }
 

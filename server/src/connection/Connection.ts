@@ -12,8 +12,7 @@ import { QueryThrottle } from './QueryThrottle'
 export interface ConnectionIdentity extends PeerIdentity {
   /** When the token expires (ms since the epoch); the socket is closed with 4401 then (ConnectionAcceptor). */
   readonly expiresAtMs: number | null
-  /** The share key the token was exchanged for; revoking that key closes this socket (4403). */
-  readonly shareKeyId?: string
+  // shareKeyId (PeerIdentity): revoking that key closes this socket (4403).
 }
 
 /**

@@ -9,6 +9,13 @@ export interface PeerIdentity {
   /** The token's display name; shown to others in place of whatever name the peer claims. */
   readonly name?: string
   readonly role: Role
+  /**
+   * The share link the token was exchanged for. Every exchange mints a new guest subject, so limits
+   * a link holder must not escape by exchanging again are kept per link (comments' rate limit).
+   */
+  readonly shareKeyId?: string
+  /** The client's address as seen on the upgrade (clientAddress): the same, for tokens of no link. */
+  readonly address?: string
 }
 
 export interface Peer {

@@ -89,10 +89,15 @@ export function addComment(
   return id
 }
 
-/** Replaces the body of one's own comment. */
+/**
+ * Replaces the body of one's own comment. Its edit time is later than its last change even when
+ * this clock is behind the one that wrote it (the server refuses an edit that does not move it).
+ */
 export function editComment(doc: Y.Doc, commentId: string, body: string, now = Date.now()): void {
   const comment = readComment(commentsOf(doc).get(commentId))
-  if (comment) commentsOf(doc).set(commentId, { ...comment, body, editedAt: now })
+  if (!comment) return
+  const editedAt = Math.max(now, (comment.editedAt ?? comment.createdAt) + 1)
+  commentsOf(doc).set(commentId, { ...comment, body, editedAt })
 }
 
 /** Deletes one's own comment. */

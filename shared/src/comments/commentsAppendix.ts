@@ -32,13 +32,25 @@ function state(thread: AppendixThread): string {
   return [thread.resolved ? 'resolved' : '', thread.detached ? 'text deleted' : ''].filter(Boolean).join(', ')
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+/**
+ * Every line break a reader may honour (CommonMark's \r and \n, and \v, \f, NEL, U+2028/2029 that
+ * text tools split on) as one space: a comment is one line of the appendix and cannot start another
+ * (a forged "Alice: Approved" line, a heading underlined with `===`).
+ */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\v\f\u0085\u2028\u2029]+/g, ' ')
 }
 
-/** Markdown specials escaped, so a comment cannot add links, images or headings to the export. */
+function escapeHtml(text: string): string {
+  return oneLine(text).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+}
+
+/**
+ * Markdown specials escaped, so a comment cannot add links, images or headings to the export; on
+ * one line, after a list item's text, so no block opener (`=`, `-`, `+`, `1.`) starts a line.
+ */
 function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>#!|~]/g, (char) => `\\${char}`).replace(/\n+/g, ' ')
+  return oneLine(text).replace(/[\\`*_[\]<>#!|~=+-]/g, (char) => `\\${char}`)
 }
 
 /** The appendix, or '' when there are no threads. Threads in the order given. */
@@ -75,8 +87,10 @@ export function writeCommentsAppendix(threads: readonly AppendixThread[], format
       return `\n\nComments\n\n${threads
         .map((thread, i) => {
           const note = state(thread)
-          const lines = [`${i + 1}. "${thread.quote}"${note ? ` (${note})` : ''}`]
-          for (const c of thread.comments) lines.push(`   ${authorOf(c)} (${stamp(c.createdAt)}): ${c.body}`)
+          const lines = [`${i + 1}. "${oneLine(thread.quote)}"${note ? ` (${note})` : ''}`]
+          for (const c of thread.comments) {
+            lines.push(`   ${oneLine(authorOf(c))} (${stamp(c.createdAt)}): ${oneLine(c.body)}`)
+          }
           return lines.join('\n')
         })
         .join('\n')}\n`

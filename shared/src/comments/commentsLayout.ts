@@ -51,15 +51,12 @@ export const COMMENT_LIMITS = {
   maxDocumentBytes: 2 * 1024 * 1024,
   /**
    * How far ahead of the server's clock a time written with a change (`createdAt`, `editedAt`,
-   * `resolvedAt`) may be: a browser's clock drifts a little (one set minutes fast gets its
-   * comments refused: keep clocks on NTP, as token lifetimes already need).
+   * `resolvedAt`) may be. Generous: a browser's clock may be minutes or, with a wrong time zone,
+   * hours fast, and a refused change would be lost. There is no limit behind: work done offline
+   * keeps the time it was written, however late it arrives; a thread's opener still comes first
+   * (compareThreadComments).
    */
-  maxClockAheadMs: 5 * 60 * 1000,
-  /**
-   * How far behind the server's clock such a time may be: work done offline reaches the server
-   * later; anything older is refused, so nobody backdates a thread or a reply to go first.
-   */
-  maxClockBehindMs: 24 * 60 * 60 * 1000,
+  maxClockAheadMs: 24 * 60 * 60 * 1000,
 } as const
 
 /**
