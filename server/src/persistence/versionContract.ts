@@ -321,7 +321,9 @@ export function defineVersionContract(
     const big = commentsState('x'.repeat(2000))
     const tight: VersionRetention = { maxCount: 10, maxBytes: 2 * (big.byteLength + 100) - 200 }
     const named = { kind: 'named' as const, name: 'with comments', documentId: 'doc3' }
-    expect(await store.addVersion(version('n1', 'small', { ...named, comments: big }), tight)).toBe('over-quota')
+    expect(await store.addVersion(version('n1', 'small', { ...named, comments: big }), tight)).toBe(
+      'over-quota',
+    )
     expect(await store.addVersion(version('n2', 'small', named), tight)).toBe('stored')
   })
 }

@@ -246,7 +246,10 @@ export class MemoryDatabase implements StoreAdapter {
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
     return [...(this.versions.get(documentId)?.values() ?? [])]
-      .map(({ data: _data, crc32: _crc32, comments: _comments, comments_crc32: _commentsCrc32, ...info }) => info)
+      .map(
+        ({ data: _data, crc32: _crc32, comments: _comments, comments_crc32: _commentsCrc32, ...info }) =>
+          info,
+      )
       .sort(
         (a, b) =>
           Number(b.created_at) - Number(a.created_at) ||
