@@ -2,10 +2,11 @@
  * Issue 19: version history with two people. Automatic versions come when typing goes quiet; Ann
  * names one from the panel (Ctrl+Alt+Shift+H); Ben adds a line; the panel shows his line marked in
  * his colour against the previous version; Ann restores the named version and both pages show it
- * live. A version holding an image shows the picture (it was a blank box).
+ * live. A version holding an image shows the picture (it was a blank box). A version lists the
+ * comment threads as they stood when it was taken, resolved ones marked.
  */
 import type { Page } from '@playwright/test'
-import { SHARE_KEY_AUTH_SCHEME, type VersionListResponse } from '@tandem/shared'
+import { type CommentsResponse, SHARE_KEY_AUTH_SCHEME, type VersionListResponse } from '@tandem/shared'
 import { createDocument, shareKeyOf, type TestDocument } from '../support/documents'
 import {
   editorContent,
@@ -22,6 +23,13 @@ async function versionCount(baseUrl: string, doc: TestDocument): Promise<number>
     headers: { Authorization: `${SHARE_KEY_AUTH_SCHEME} ${shareKeyOf(doc.viewUrl)}` },
   })
   return ((await response.json()) as VersionListResponse).versions.length
+}
+
+async function threadCount(baseUrl: string, doc: TestDocument): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/documents/${doc.id}/comments`, {
+    headers: { Authorization: `${SHARE_KEY_AUTH_SCHEME} ${shareKeyOf(doc.viewUrl)}` },
+  })
+  return ((await response.json()) as CommentsResponse).threads[0]?.comments.length ?? 0
 }
 
 async function typeLine(page: Page, text: string): Promise<void> {
@@ -120,4 +128,64 @@ test('a version with an image shows the picture in the history view', async ({ s
     .toBe(320)
   // Read-only there: no resize handle, no caption field.
   await expect(panel.getByTestId('history-content').getByTestId('image-resize')).toHaveCount(0)
+})
+
+test('a version lists its comment threads as they stood then, resolved ones marked', async ({
+  startServer,
+  newUser,
+}) => {
+  const server = await startServer({ env: { VERSION_IDLE_MS: '800' } })
+  const doc = await createDocument(server.baseUrl, 'Review')
+  const ann = await newUser('Ann', { viewport: { width: 1400, height: 900 } })
+  await openEditor(ann, doc.editUrl)
+  await editorContent(ann).click()
+  await ann.keyboard.type('The quick brown fox.')
+  await expectAllSaved(ann)
+  await expect.poll(() => versionCount(server.baseUrl, doc)).toBe(1)
+
+  // A thread with a reply, then a named version of now.
+  await editorContent(ann).evaluate((root) => {
+    const text = root.querySelector('p')!.firstChild!.firstChild as Text
+    const range = document.createRange()
+    range.setStart(text, 4)
+    range.setEnd(text, 15)
+    window.getSelection()!.removeAllRanges()
+    window.getSelection()!.addRange(range)
+  })
+  await ann.keyboard.press('Control+Alt+KeyM')
+  await ann.getByTestId('comment-new').fill('Too slow?')
+  await ann.getByTestId('comment-new-submit').click()
+  const thread = ann.getByTestId('comment-thread')
+  await thread.click()
+  await ann.getByTestId('comment-reply').fill('Fine after all.')
+  await ann.getByTestId('comment-reply-submit').click()
+  await expect.poll(() => threadCount(server.baseUrl, doc)).toBe(2)
+  await ann.keyboard.press('Control+Alt+Shift+KeyH')
+  const panel = ann.getByTestId('history-panel')
+  await panel.getByTestId('history-name-input').fill('Reviewed')
+  await panel.getByTestId('history-name-save').click()
+  await expect(panel.getByTestId('history-version').first()).toContainText('Reviewed')
+  await ann.keyboard.press('Escape')
+
+  // Since then: the reply deleted, the thread resolved, a line typed (an automatic version).
+  await thread.getByTestId('comment-delete-button').last().click()
+  await expect.poll(() => threadCount(server.baseUrl, doc)).toBe(1)
+  await thread.getByTestId('comment-resolve').click()
+  await typeLine(ann, 'Ship it.')
+  await expect.poll(() => versionCount(server.baseUrl, doc)).toBe(3)
+
+  // The newest version: the thread resolved, one comment. The named one: open, with the reply.
+  await ann.getByTestId('history-button').click()
+  const versionThreads = panel.getByTestId('history-threads').getByTestId('history-thread')
+  await expect(versionThreads).toHaveCount(1)
+  await expect(versionThreads).toHaveAttribute('data-resolved', 'true')
+  await expect(versionThreads.getByTestId('history-thread-resolved')).toBeVisible()
+  await expect(versionThreads.getByTestId('comment-body')).toHaveText(['Too slow?'])
+  await panel.getByTestId('history-version').filter({ hasText: 'Reviewed' }).click()
+  await expect(versionThreads).toHaveAttribute('data-resolved', 'false')
+  await expect(versionThreads.locator('.comment-quote')).toHaveText('quick brown')
+  await expect(versionThreads.getByTestId('comment-body')).toHaveText(['Too slow?', 'Fine after all.'])
+  // The first version was taken before anyone commented.
+  await panel.getByTestId('history-version').last().click()
+  await expect(panel.getByTestId('history-threads')).toContainText('No comments in this version.')
 })

@@ -20,6 +20,8 @@ import {
   setResolved,
   type TokenResponse,
   threadsOf,
+  type VersionCommentsResponse,
+  type VersionSummary,
 } from '@tandem/shared'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
@@ -359,6 +361,90 @@ describe('comments in the content API’s export', () => {
     expect((await read('format=markdown')).body).not.toContain('Comments')
     expect((await read('format=json&comments=1')).status).toBe(400)
     expect((await read('format=text&comments=yes')).status).toBe(400)
+  }, 60_000)
+})
+
+describe('comments in version history', () => {
+  it('a version keeps its threads as they stood: a comment deleted and a thread resolved since still read as then', async () => {
+    const node = await startNode({ secret: SECRET, ...GENEROUS_API })
+    const doc = await createDocumentOver(node.httpUrl, { title: 'History', name: 'Ann' })
+    const id = doc.created.id
+    const token = await exchangeKey(node.httpUrl, id, doc.editKey, 'Ben')
+    const ben = connectStockClient(node.wsUrl, id, { token })
+    const benComments = connectStockClient(node.wsUrl, commentsRoomName(id), { token })
+    await Promise.all([synced(ben), synced(benComments)])
+    ben.text.insert(0, 'The quick brown fox.')
+    const author = { id: tokenSubject(token), name: 'Ben' }
+    const threadId = openThread(benComments.doc, author, anchorOn(ben.text, 4, 15), 'Too slow?')
+    // A second later: comments of one millisecond are ordered by their random ids.
+    const replyId = addComment(
+      benComments.doc,
+      author,
+      threadId,
+      'On second thought, fine.',
+      Date.now() + 1000,
+    )
+    await vi.waitFor(async () => {
+      const { threads } = await listComments(node.httpUrl, id, doc.viewKey)
+      expect(threads[0]?.comments).toHaveLength(2)
+    }, POLL)
+    // The text room commits on its own: wait until the store holds the text before the version.
+    await vi.waitFor(async () => expect((await node.store.load(id)).updates.length).toBeGreaterThan(0), POLL)
+
+    const api = (path: string, init: RequestInit = {}, key = doc.viewKey) =>
+      fetch(`${node.httpUrl}/api/documents/${id}/${path}`, {
+        ...init,
+        headers: { Authorization: `ShareKey ${key}`, 'Content-Type': 'application/json' },
+      })
+    const named = await api(
+      'versions',
+      { method: 'POST', body: JSON.stringify({ name: 'Reviewed' }) },
+      doc.editKey,
+    )
+    expect(named.status).toBe(201)
+    const versionId = ((await named.json()) as VersionSummary).id
+
+    // Since then: the reply is deleted, the thread resolved, its text deleted.
+    deleteComment(benComments.doc, replyId)
+    setResolved(benComments.doc, author, threadId, true)
+    ben.text.delete(4, 11)
+    await vi.waitFor(async () => {
+      const { threads } = await listComments(node.httpUrl, id, doc.viewKey)
+      expect(threads[0]).toMatchObject({ resolved: true, detached: true })
+      expect(threads[0]!.comments).toHaveLength(1)
+    }, POLL)
+
+    // The version lists them as they were, judged against its own text.
+    const read = await api(`versions/${versionId}?comments=1`)
+    expect(read.status).toBe(200)
+    const body = (await read.json()) as VersionCommentsResponse
+    expect(body).toMatchObject({ recorded: true, skipped: 0 })
+    expect(body.threads).toHaveLength(1)
+    expect(body.threads[0]).toMatchObject({
+      id: threadId,
+      quote: 'quick brown',
+      detached: false,
+      resolved: false,
+    })
+    expect(body.threads[0]!.comments.map((c) => c.body)).toEqual(['Too slow?', 'On second thought, fine.'])
+
+    // A version taken before comments were recorded says so; a format beside comments=1 is refused.
+    const state = Y.encodeStateAsUpdate(ben.doc)
+    const old = { documentId: id, versionId: 'old', kind: 'auto' as const, name: null, createdAt: 1 }
+    const authors = { editors: [], clients: [], bytes: state.byteLength, commentsBytes: null }
+    const retention = { maxCount: 10, maxBytes: 10_000_000 }
+    expect(await node.store.addVersion({ ...old, ...authors, state, comments: null }, retention)).toBe(
+      'stored',
+    )
+    expect(await (await api('versions/old?comments=1')).json()).toEqual({
+      recorded: false,
+      threads: [],
+      skipped: 0,
+    })
+    expect((await api(`versions/${versionId}?comments=1&format=json`)).status).toBe(400)
+    expect((await api(`versions/${versionId}?comments=yes`)).status).toBe(400)
+    expect((await api('versions/nope?comments=1')).status).toBe(404)
+    for (const client of [ben, benComments]) client.provider.destroy()
   }, 60_000)
 })
 

@@ -98,6 +98,8 @@ describe('version history hardening', () => {
           editors: [],
           clients: [],
           state,
+          comments: null,
+          commentsBytes: null,
         },
         { maxCount: 10, maxBytes: 4 * MAX_RESTORE_DOCUMENT_BYTES },
       )

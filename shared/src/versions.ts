@@ -1,4 +1,5 @@
 /** Version history (issue 19): the shapes of `/api/documents/:id/versions*`, shared by server and web app. */
+import type { CommentsResponse } from './comments/commentsLayout'
 
 /** `auto`: recorded when editing went quiet or ran long; `named`: someone named it (kept by retention). */
 export const VERSION_KINDS = ['auto', 'named'] as const
@@ -56,4 +57,14 @@ export type VersionFormat = (typeof VERSION_FORMATS)[number]
 
 export function isVersionFormat(value: string): value is VersionFormat {
   return (VERSION_FORMATS as readonly string[]).includes(value)
+}
+
+/**
+ * `GET /api/documents/:id/versions/:versionId?comments=1` -> 200: the comment threads as they stood
+ * when the version was taken, shaped as `GET /api/documents/:id/comments` gives them, each judged
+ * detached against the version's text. `recorded: false` (and no threads) for versions taken
+ * before comments were recorded with them.
+ */
+export interface VersionCommentsResponse extends CommentsResponse {
+  readonly recorded: boolean
 }

@@ -11,6 +11,7 @@ import {
   type ShareLinkListResponse,
   type TokenRequest,
   type TokenResponse,
+  type VersionCommentsResponse,
   type VersionListResponse,
   type VersionSummary,
 } from '@tandem/shared'
@@ -171,6 +172,17 @@ export async function fetchVersionState(
   }
   if (!response.ok) throw await readApiError(response)
   return new Uint8Array(await response.arrayBuffer())
+}
+
+/** `GET /api/documents/:id/versions/:versionId?comments=1`: the threads stored with the version, with any key. */
+export function fetchVersionComments(
+  options: ApiClientOptions,
+  documentId: string,
+  key: string,
+  versionId: string,
+) {
+  const path = `${versionsPath(documentId)}/${encodeURIComponent(versionId)}?comments=1`
+  return sendRequest<VersionCommentsResponse>(options, 'GET', path, undefined, shareKeyAuthorization(key))
 }
 
 function versionsPath(documentId: string): string {

@@ -3,10 +3,11 @@
  * since the previous one (or any other version) marked by author; editors name the current version,
  * rename versions and restore one, which changes the live document for everyone as one new edit.
  */
-import { SHARE_KEY_AUTH_SCHEME, type VersionSummary } from '@tandem/shared'
+import { SHARE_KEY_AUTH_SCHEME, type VersionCommentsResponse, type VersionSummary } from '@tandem/shared'
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
   type ApiClientOptions,
+  fetchVersionComments,
   fetchVersionState,
   listVersions,
   nameCurrentVersion,
@@ -18,6 +19,7 @@ import { ImageUploads } from '../images/ImageUploads'
 import { type ImageServices, ImageServicesContext } from '../images/ImageUploadsContext'
 import { UploadTasks } from '../images/UploadTasks'
 import { formatVersionTime, VersionList } from './VersionList'
+import { VersionThreads } from './VersionThreads'
 import { VersionView } from './VersionView'
 
 export interface HistoryPanelProps {
@@ -40,6 +42,7 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [compareId, setCompareId] = useState<string>(PREVIOUS)
   const [states, setStates] = useState<ReadonlyMap<string, Uint8Array>>(new Map())
+  const [threads, setThreads] = useState<ReadonlyMap<string, VersionCommentsResponse>>(new Map())
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [confirmingRestore, setConfirmingRestore] = useState(false)
@@ -122,6 +125,19 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
       })
     return () => controller.abort()
   }, [newerVersion, olderVersion, states, documentId, shareKey])
+
+  // The threads stored with the version shown (the newer side), fetched once each like states.
+  const shownId = newerVersion?.id
+  useEffect(() => {
+    if (shownId === undefined || threads.has(shownId)) return
+    const controller = new AbortController()
+    fetchVersionComments({ ...API, signal: controller.signal }, documentId, shareKey, shownId)
+      .then((fetched) => setThreads((current) => new Map([...current, [shownId, fetched]])))
+      .catch((failure: unknown) => {
+        if (!controller.signal.aborted) setError(failure instanceof Error ? failure.message : String(failure))
+      })
+    return () => controller.abort()
+  }, [shownId, threads, documentId, shareKey])
 
   // Every client id any listed version names: deletions can be of text written long before.
   const authors = useMemo(() => {
@@ -246,6 +262,7 @@ export function HistoryPanel({ documentId, shareKey, onClose, returnFocusTo }: H
               <p className="history-empty">{versions?.length === 0 ? 'No versions yet.' : 'Loading…'}</p>
             )}
           </div>
+          {shownId !== undefined && <VersionThreads comments={threads.get(shownId) ?? null} />}
         </div>
         <VersionList
           busy={busy}

@@ -12,6 +12,7 @@ import {
   MAX_VERSION_NAME_LENGTH,
   shareKeyUserId,
   VERSION_FORMATS,
+  type VersionCommentsResponse,
   type VersionFormat,
   type VersionListResponse,
   type VersionSummary,
@@ -22,6 +23,8 @@ import {
   MAX_CONTENT_DOCUMENT_BYTES,
 } from '@tandem/shared/content/contentFormats'
 import * as Y from 'yjs'
+import { listThreads } from '../comments/listThreads'
+import { readCommentsState } from '../comments/readCommentsState'
 import { MAX_RESTORE_DOCUMENT_BYTES } from '../content/ContentWorker'
 import { ApiError } from '../http/ApiError'
 import { sendJson, sendNoContent } from '../http/sendJson'
@@ -63,8 +66,13 @@ export async function handleNameCurrentVersion({ req, res, params, deps }: ApiCo
   sendJson(res, HTTP_STATUS.CREATED, toSummary(version))
 }
 
-/** `GET /api/documents/:id/versions/:versionId?format=json|markdown|html|yjs` -> 200, the version's content. */
-export async function handleReadVersion({ req, res, params, deps }: ApiContext): Promise<void> {
+/**
+ * `GET /api/documents/:id/versions/:versionId?format=json|markdown|html|yjs` -> 200, the version's
+ * content; `?comments=1` (without `format`) -> 200 VersionCommentsResponse, its comment threads.
+ */
+export async function handleReadVersion(context: ApiContext): Promise<void> {
+  if (readCommentsParam(context.req)) return readVersionComments(context)
+  const { req, res, params, deps } = context
   const [documentId, versionId] = params as [string, string]
   const format = readVersionFormat(req)
   await authorizeBrowsing(req, deps, documentId)
@@ -106,6 +114,66 @@ export async function handleReadVersion({ req, res, params, deps }: ApiContext):
       : {}),
   })
   res.end(body)
+}
+
+/**
+ * The threads stored with the version, judged against its text (an anchor whose text the version
+ * lacks is detached), never today's comments: those have lost deleted comments and earlier
+ * resolutions. Versions taken before comments were recorded answer `recorded: false`.
+ */
+async function readVersionComments({ req, res, params, deps }: ApiContext): Promise<void> {
+  const [documentId, versionId] = params as [string, string]
+  await authorizeBrowsing(req, deps, documentId)
+  takeContentAllowance(req, deps)
+  await requireDocument(deps, documentId)
+  const record = (await deps.store.listVersions(documentId)).find((v) => v.versionId === versionId)
+  if (record === undefined) throw noSuchVersion()
+  if (record.commentsBytes === null) {
+    sendJson(res, HTTP_STATUS.OK, {
+      recorded: false,
+      threads: [],
+      skipped: 0,
+    } satisfies VersionCommentsResponse)
+    return
+  }
+  // The version's text is loaded here, on the event loop, to judge the anchors: bounded like a
+  // render, and refused from the record before anything is read.
+  await requireSizeWithin(deps, documentId, versionId, MAX_CONTENT_DOCUMENT_BYTES, 'the content API handles')
+  const version = await requireVersion(deps, documentId, versionId)
+  const textDoc = new Y.Doc({ gc: false })
+  const commentsDoc = new Y.Doc()
+  try {
+    Y.applyUpdate(textDoc, version.state)
+    if (version.comments !== null) Y.applyUpdate(commentsDoc, version.comments)
+    const state = readCommentsState(commentsDoc)
+    const body: VersionCommentsResponse = {
+      recorded: version.comments !== null,
+      threads: listThreads(state, textDoc),
+      skipped: state.skipped,
+    }
+    sendJson(res, HTTP_STATUS.OK, body)
+  } finally {
+    textDoc.destroy()
+    commentsDoc.destroy()
+  }
+}
+
+/** `?comments=1` asks for the version's threads instead of its content; a format with it is refused. */
+function readCommentsParam(req: IncomingMessage): boolean {
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams
+  const value = params.get('comments')
+  if (value === null || value === '0') return false
+  if (value !== '1') {
+    throw new ApiError(HTTP_STATUS.BAD_REQUEST, API_ERROR_CODES.BAD_REQUEST, 'comments must be 0 or 1')
+  }
+  if (params.has('format')) {
+    throw new ApiError(
+      HTTP_STATUS.BAD_REQUEST,
+      API_ERROR_CODES.BAD_REQUEST,
+      'comments=1 answers the threads as JSON; leave out format',
+    )
+  }
+  return true
 }
 
 /** `PATCH /api/documents/:id/versions/:versionId` `{ name }` -> 200: names or renames it. Editors. */

@@ -12,6 +12,7 @@ import type { ShareKeyRecord, StoredUpload } from '../persistence/DocumentStore'
 import { docFrom, expectStorageError, typingUpdates } from '../persistence/documentStoreContract'
 import { PostgresStore } from '../persistence/postgres/PostgresStore'
 import { databaseFile, SqliteStore } from '../persistence/sqlite/SqliteStore'
+import { version } from '../persistence/versionContract'
 
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url))
 const postgres = usePostgres()
@@ -25,6 +26,11 @@ const KEY: ShareKeyRecord = {
   revokedAt: 1_700_000_000_500,
   createdBy: 'Ann',
 }
+
+const VERSIONS = [
+  version('with-comments', 'text then', { comments: typingUpdates(['a thread'], 5)[0]! }),
+  version('before-comments', 'older text', { createdAt: 1_600_000_000_000 }),
+]
 
 const UPLOAD: StoredUpload = {
   documentId: 'doc1',
@@ -91,6 +97,8 @@ describe('migrate-store (SQLite to Postgres)', () => {
       await store.addShareKey(KEY)
       await store.putUpload(UPLOAD, { maxCount: 10, maxBytes: 1000 })
       await store.markDocumentsChanged([{ id: 'doc1', at: 1_700_000_500_000 }])
+      // Versions with and without their comments' state (those taken before comments were recorded).
+      for (const stored of VERSIONS) await store.addVersion(stored, { maxCount: 10, maxBytes: 1_000_000 })
       await store.enqueueDeliveries([{ url: 'https://hooks.test/a', body: '{"id":"e1"}' }], {
         now: 1_700_000_600_000,
         maxRows: 10,
@@ -108,7 +116,7 @@ describe('migrate-store (SQLite to Postgres)', () => {
     const first = runMigrateStore(['--from', `sqlite:${dataDir}`, '--to', url])
     expect(first.status, first.stderr).toBe(0)
     expect(first.stdout).toContain(
-      'copied 1 documents, 1 share keys, 1 images, 1 pending webhook deliveries, 0 versions and 3 rooms',
+      'copied 1 documents, 1 share keys, 1 images, 1 pending webhook deliveries, 2 versions and 3 rooms',
     )
 
     const expected = { compacted: 'hello world!', plain: 'just a log', gap: 'a' }
@@ -128,6 +136,9 @@ describe('migrate-store (SQLite to Postgres)', () => {
         deletedAt: null,
       })
       expect(await target.findShareKey('doc1', KEY.keyHash)).toEqual(KEY)
+      for (const stored of VERSIONS) {
+        expect(await target.getVersion('doc1', stored.versionId)).toEqual(stored)
+      }
       // The last edit time and the webhook delivery not yet sent came along.
       expect((await target.listDocuments('', 10))[0]).toMatchObject({
         id: 'doc1',
@@ -162,8 +173,10 @@ describe('migrate-store (SQLite to Postgres)', () => {
       shareKeys: 1,
       uploads: 1,
       deliveries: 1,
+      versions: 2,
       rooms: 3,
-      skipped: 4,
+      // Everything was there already: the four rows skipped before, and both versions.
+      skipped: 6,
     })
     expect(await textsIn(url, Object.keys(expected))).toEqual({ ...expected, gap: 'abc' })
   })

@@ -5,7 +5,8 @@
  * at most one document's state in memory at once.
  */
 import { randomBytes } from 'node:crypto'
-import type { VersionClient, VersionKind } from '@tandem/shared'
+import { commentsRoomName, type VersionClient, type VersionKind } from '@tandem/shared'
+import * as Y from 'yjs'
 import { compactUpdatesAdaptive } from '../persistence/compactUpdates'
 import type { DocumentStore, VersionRecord, VersionRetention } from '../persistence/DocumentStore'
 import type { FoldUpdates } from '../persistence/RowStore'
@@ -83,6 +84,11 @@ export class DocumentHistory {
       })
       if (!claim.granted) return { covered: true, claimedAt: claim.claimedAt }
       const state = await this.readState(request.documentId)
+      // The threads of that moment, read from the store like the text (no room is loaded): a
+      // version keeps comments deleted or resolved since. Read after the text, so an anchor made
+      // just after the text was read may point past it; it then shows as detached in that version.
+      // Bounded by the comments room's size limit (MAX_COMMENTS_DOCUMENT_BYTES).
+      const comments = await this.readState(commentsRoomName(request.documentId))
       const { coveredSince: _coveredSince, ...fields } = request
       const version = {
         ...fields,
@@ -92,12 +98,14 @@ export class DocumentHistory {
         createdAt: Date.now(),
         bytes: state.byteLength,
         state,
+        commentsBytes: comments.byteLength,
+        comments,
       }
       const result = await this.options.store.addVersion(version, this.options.retention)
       if (result === 'over-quota') return result
       // Deleted while its state was read: the insert checked, so no version outlives the document.
       if (result === 'document-deleted') return null
-      const { state: _state, ...record } = version
+      const { state: _state, comments: _comments, ...record } = version
       this.options.onVersionCreated?.(record)
       return record
     })
@@ -119,6 +127,8 @@ export class DocumentHistory {
   private async readState(documentId: string): Promise<Uint8Array> {
     const { snapshot, updates } = await this.options.store.load(documentId)
     const parts = snapshot ? [snapshot, ...updates] : [...updates]
+    // A room never written to (a document nobody commented on): the state of an empty doc.
+    if (parts.length === 0) return Y.encodeStateAsUpdate(new Y.Doc())
     // A compacted room with an empty log is already one state: no need to replay it.
     if (parts.length === 1) return parts[0]!
     return this.fold(parts)

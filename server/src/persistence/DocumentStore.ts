@@ -120,6 +120,11 @@ export interface VersionRecord {
   readonly editors: readonly string[]
   /** Their Yjs client ids (bounded by the caller). */
   readonly clients: readonly VersionClient[]
+  /**
+   * `comments.byteLength`; null when the version has no comments recorded (taken before they were,
+   * or a comments room's own version). Retention counts it with `bytes`.
+   */
+  readonly commentsBytes: number | null
 }
 
 /** Who a version lists: its editors and the Yjs client ids they wrote with. */
@@ -137,6 +142,11 @@ export type VersionClaim =
 export interface StoredVersion extends VersionRecord {
   /** The document's full state then: `Y.encodeStateAsUpdate` (V1). */
   readonly state: Uint8Array
+  /**
+   * Its comments room's (`<id>/comments`) full state at the same moment, or null when not recorded:
+   * threads as they stood then, deleted comments and later-undone resolutions included.
+   */
+  readonly comments: Uint8Array | null
 }
 
 /**

@@ -47,7 +47,7 @@ import type { UpdateLog } from './UpdateLog'
 import type { VersionTable } from './VersionTable'
 import { validateEntries } from './validateEntries'
 import { mergeVersionAuthors, NO_AUTHORS } from './versionAuthors'
-import { namedVersionsFit, planVersionAdd } from './versionRetention'
+import { namedVersionsFit, planVersionAdd, storedBytes } from './versionRetention'
 import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
 
 /** Folds a snapshot and its log into one update. */
@@ -233,7 +233,8 @@ export class RowStore implements DocumentStore {
     const version = versions.find((candidate) => candidate.versionId === versionId)
     if (version === undefined) return null
     // Naming an automatic version makes it one retention keeps: it must fit with the named ones.
-    if (version.kind === 'auto' && !namedVersionsFit(versions, retention, version.bytes)) return 'over-quota'
+    if (version.kind === 'auto' && !namedVersionsFit(versions, retention, storedBytes(version)))
+      return 'over-quota'
     if (!(await this.adapter.updateVersionName(documentId, versionId, name))) return null
     return { ...version, kind: 'named', name }
   }

@@ -142,8 +142,9 @@ export async function copySqliteToPostgres(
       if (version === null) continue
       const row = writeVersionRow(version)
       const { rowCount } = await client.query(
-        `INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+        `INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32,
+           comments, comments_crc32, comments_bytes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
         [
           row.document_id,
           row.version_id,
@@ -155,6 +156,11 @@ export async function copySqliteToPostgres(
           row.clients,
           Buffer.from(version.state.buffer, version.state.byteOffset, version.state.byteLength),
           row.crc32 | 0,
+          version.comments === null
+            ? null
+            : Buffer.from(version.comments.buffer, version.comments.byteOffset, version.comments.byteLength),
+          row.comments_crc32 === null ? null : row.comments_crc32 | 0,
+          row.comments_bytes,
         ],
       )
       if (rowCount === 0) skipped++

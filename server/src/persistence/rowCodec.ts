@@ -215,6 +215,8 @@ export interface VersionInfoRow {
   readonly bytes: StoredInteger
   readonly editors: string
   readonly clients: string
+  /** The comments state's length; null when the version has none recorded. */
+  readonly comments_bytes: StoredInteger | null
 }
 
 /** Who a version (or a claim's waiting list) names: JSON arrays, as in VersionInfoRow. */
@@ -232,8 +234,14 @@ export interface VersionClaimRow extends VersionAuthorsRow {
   readonly version_id: string
 }
 
-/** A version's row: its columns and its checksummed state. */
-export interface VersionRow extends VersionInfoRow, BlobRow {}
+/**
+ * A version's row: its columns, its checksummed state and, when recorded, its comments room's state
+ * with a checksum of its own (both null when not recorded).
+ */
+export interface VersionRow extends VersionInfoRow, BlobRow {
+  readonly comments: unknown
+  readonly comments_crc32: number | null
+}
 
 export function writeVersionRow(version: StoredVersion): VersionRow {
   return {
@@ -246,6 +254,9 @@ export function writeVersionRow(version: StoredVersion): VersionRow {
     ...writeVersionAuthors(version),
     data: version.state,
     crc32: writeChecksum(version.state),
+    comments_bytes: version.comments?.byteLength ?? null,
+    comments: version.comments,
+    comments_crc32: version.comments === null ? null : writeChecksum(version.comments),
   }
 }
 
@@ -262,6 +273,7 @@ export function readVersionRecord(row: VersionInfoRow): VersionRecord {
     createdAt: Number(row.created_at),
     bytes: Number(row.bytes),
     ...readVersionAuthors(row, label),
+    commentsBytes: readInteger(row.comments_bytes),
   }
 }
 
@@ -289,7 +301,23 @@ export function readVersionAuthors(row: VersionAuthorsRow, label: string): Versi
 /** The version with its state checked against its checksum. */
 export function readStoredVersion(row: VersionRow): StoredVersion {
   const record = readVersionRecord(row)
-  return { ...record, state: readCheckedBytes(row, row.document_id, `version ${row.version_id}`) }
+  const what = `version ${row.version_id}`
+  return {
+    ...record,
+    state: readCheckedBytes(row, row.document_id, what),
+    comments: readRecordedComments(row, what),
+  }
+}
+
+/** Null when not recorded (both columns null); a blob without its checksum, or the reverse, is corrupt. */
+function readRecordedComments(row: VersionRow, what: string): Uint8Array | null {
+  if (row.comments === null && row.comments_crc32 === null) return null
+  // A missing checksum is passed on as a non-number, which readCheckedBytes refuses.
+  return readCheckedBytes(
+    { data: row.comments, crc32: row.comments_crc32 as number },
+    row.document_id,
+    `${what}'s comments`,
+  )
 }
 
 function parseJsonArray(text: string): unknown[] | null {

@@ -22,6 +22,9 @@
  * V9  Authors added after a refused claim go to the version last claimed when it is stored (merged,
  *     no duplicates, bounded), else wait: they join that version when it is stored, or are handed
  *     to the next granted claim when it never is; nothing happens without a claim.
+ * V10 A version stores its comments room's state beside its own, byte for byte (the store keeps a
+ *     copy), listed as `commentsBytes` and counted by retention with `bytes`; a version without
+ *     it reads `comments: null` and `commentsBytes: null` (not recorded), also after a reopen.
  */
 import { MAX_VERSION_EDITORS } from '@tandem/shared'
 import { expect, it } from 'vitest'
@@ -30,6 +33,15 @@ import type { DocumentStore, StoredVersion, VersionRetention } from './DocumentS
 import { StorageError } from './StorageError'
 
 const ROOMY: VersionRetention = { maxCount: 100, maxBytes: 10_000_000 }
+
+/** A comments room's state: one map entry holding `text`. */
+function commentsState(text: string): Uint8Array {
+  const doc = new Y.Doc()
+  doc.getMap('threads').set('t1', text)
+  const state = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return state
+}
 
 /** A version of `doc1` whose state is a real Yjs state holding `text`. */
 export function version(id: string, text: string, overrides: Partial<StoredVersion> = {}): StoredVersion {
@@ -47,7 +59,10 @@ export function version(id: string, text: string, overrides: Partial<StoredVersi
     editors: ['Ada'],
     clients: [[doc.clientID, 'Ada']],
     state,
+    comments: null,
+    commentsBytes: null,
     ...overrides,
+    ...(overrides.comments ? { commentsBytes: overrides.comments.byteLength } : {}),
   }
 }
 
@@ -89,8 +104,10 @@ export function defineVersionContract(
       bytes: expect.any(Number),
       editors: ['Ada'],
       clients: [[expect.any(Number), 'Ada']],
+      commentsBytes: null,
     })
     expect(listed[1]).not.toHaveProperty('state')
+    expect(listed[1]).not.toHaveProperty('comments')
     expect(await store.listVersions('empty')).toEqual([])
   })
 
@@ -270,5 +287,43 @@ export function defineVersionContract(
     await store.addVersionAuthors('doc1', { editors: many, clients: [] })
     const next = await store.claimVersion('doc1', { versionId: 'v4', coveredSince: null, now: 40 })
     expect(next.granted && next.waiting.editors).toEqual(many.slice(0, MAX_VERSION_EDITORS))
+  })
+
+  it('V10 a version keeps its comments state beside its own, counted by retention; none reads null', async () => {
+    let store = getStore()
+    const comments = commentsState('a thread')
+    const original = comments.slice()
+    const withComments = version('c1', 'text', { comments })
+    expect(withComments.commentsBytes).toBe(comments.byteLength)
+    expect(await store.addVersion(withComments, ROOMY)).toBe('stored')
+    comments.fill(0)
+    expect(await store.addVersion(version('c0', 'older', { createdAt: 1_600_000_000_000 }), ROOMY)).toBe(
+      'stored',
+    )
+    const check = async () => {
+      expect((await store.getVersion('doc1', 'c1'))?.comments).toEqual(original)
+      expect(await store.getVersion('doc1', 'c0')).toMatchObject({ comments: null, commentsBytes: null })
+      expect(
+        (await store.listVersions('doc1')).map(({ versionId, commentsBytes }) => [versionId, commentsBytes]),
+      ).toEqual([
+        ['c1', original.byteLength],
+        ['c0', null],
+      ])
+    }
+    await check()
+    const reopened = reopen()
+    if (reopened) {
+      store = await reopened
+      await check()
+    }
+    // Retention counts the comments: a named version whose state alone fits the named half of the
+    // byte bound, but not with its comments, is refused.
+    const big = commentsState('x'.repeat(2000))
+    const tight: VersionRetention = { maxCount: 10, maxBytes: 2 * (big.byteLength + 100) - 200 }
+    const named = { kind: 'named' as const, name: 'with comments', documentId: 'doc3' }
+    expect(await store.addVersion(version('n1', 'small', { ...named, comments: big }), tight)).toBe(
+      'over-quota',
+    )
+    expect(await store.addVersion(version('n2', 'small', named), tight)).toBe('stored')
   })
 }

@@ -18,6 +18,7 @@ function auto(id: string, ageMs: number, bytes = 10): VersionRecord {
     bytes,
     editors: [],
     clients: [],
+    commentsBytes: null,
   }
 }
 

@@ -57,7 +57,7 @@ export function planVersionAdd(
   now: number,
 ): VersionPlan {
   if (added.kind === 'named') {
-    return namedVersionsFit(existing, retention, added.bytes)
+    return namedVersionsFit(existing, retention, storedBytes(added))
       ? { refused: false, doomed: [] }
       : { refused: true }
   }
@@ -72,7 +72,7 @@ export function planVersionAdd(
   for (const version of autos) {
     if (doomed.has(version.versionId)) continue
     count++
-    bytes += version.bytes
+    bytes += storedBytes(version)
   }
   // Oldest automatic versions go first until they fit, never the floor nor the one being added.
   for (let i = autos.length - 1; i >= 0 && (count > quota.maxCount || bytes > quota.maxBytes); i--) {
@@ -81,7 +81,7 @@ export function planVersionAdd(
     if (id === added.versionId || doomed.has(id) || floor.has(id)) continue
     doomed.add(id)
     count--
-    bytes -= version.bytes
+    bytes -= storedBytes(version)
   }
   if (count > quota.maxCount || bytes > quota.maxBytes) return { refused: true }
   return { refused: false, doomed: [...doomed] }
@@ -95,7 +95,7 @@ export function namedVersionsFit(
 ): boolean {
   const quota = quotaOf('named', retention)
   const named = versions.filter((version) => version.kind === 'named')
-  const bytes = named.reduce((sum, version) => sum + version.bytes, 0)
+  const bytes = named.reduce((sum, version) => sum + storedBytes(version), 0)
   return named.length + 1 <= quota.maxCount && bytes + addedBytes <= quota.maxBytes
 }
 
@@ -128,4 +128,9 @@ function floorOf(autos: readonly VersionRecord[], now: number): Set<string> {
     }
   }
   return floor
+}
+
+/** What a version takes in the store: its state and, when recorded, its comments' state. */
+export function storedBytes(version: Pick<VersionRecord, 'bytes' | 'commentsBytes'>): number {
+  return version.bytes + (version.commentsBytes ?? 0)
 }

@@ -236,13 +236,20 @@ export class MemoryDatabase implements StoreAdapter {
       this.versions.set(row.document_id, rows)
     }
     // A copy, as a database would store: the caller may reuse or mutate its buffer afterwards.
-    rows.set(row.version_id, { ...row, data: (row.data as Uint8Array).slice() })
+    rows.set(row.version_id, {
+      ...row,
+      data: (row.data as Uint8Array).slice(),
+      comments: (row.comments as Uint8Array | null)?.slice() ?? null,
+    })
     return true
   }
 
   async selectVersionsOfDocument(documentId: string): Promise<readonly VersionInfoRow[]> {
     return [...(this.versions.get(documentId)?.values() ?? [])]
-      .map(({ data: _data, crc32: _crc32, ...info }) => info)
+      .map(
+        ({ data: _data, crc32: _crc32, comments: _comments, comments_crc32: _commentsCrc32, ...info }) =>
+          info,
+      )
       .sort(
         (a, b) =>
           Number(b.created_at) - Number(a.created_at) ||

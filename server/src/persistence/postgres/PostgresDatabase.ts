@@ -207,6 +207,7 @@ export class PostgresDatabase implements StoreAdapter {
 
   async insertVersion(row: VersionRow): Promise<boolean> {
     const data = row.data as Uint8Array
+    const comments = row.comments as Uint8Array | null
     return this.pg.write('addVersion', () =>
       this.pg.transaction(async (client) => {
         const document = await client.query<{ deleted_at: string | null }>(sql.LOCK_DOCUMENT_FOR_VERSION, [
@@ -224,6 +225,9 @@ export class PostgresDatabase implements StoreAdapter {
           row.clients,
           Buffer.from(data.buffer, data.byteOffset, data.byteLength),
           row.crc32 | 0,
+          comments === null ? null : Buffer.from(comments.buffer, comments.byteOffset, comments.byteLength),
+          row.comments_crc32 === null ? null : row.comments_crc32 | 0,
+          row.comments_bytes,
         ])
         return (rowCount ?? 0) > 0
       }),

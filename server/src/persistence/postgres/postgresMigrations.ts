@@ -118,6 +118,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     clients TEXT NOT NULL
   );
   `,
+  `
+  -- Comments in version history (issue 20): the comments room's full state when the version was
+  -- taken, with its own checksum; NULL in versions taken before (comments not recorded).
+  ALTER TABLE tandem_versions ADD COLUMN comments BYTEA;
+  ALTER TABLE tandem_versions ADD COLUMN comments_crc32 INTEGER;
+  ALTER TABLE tandem_versions ADD COLUMN comments_bytes BIGINT;
+  `,
 ]
 
 /**

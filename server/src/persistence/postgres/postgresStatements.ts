@@ -193,16 +193,19 @@ export const LOCK_DOCUMENT_FOR_VERSION = 'SELECT deleted_at FROM tandem_document
 
 /** Nothing is inserted for a deleted document: a version taken while it was deleted must not outlive it. */
 export const INSERT_VERSION = `
-  INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
-  SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, $6::bigint, $7::text, $8::text, $9::bytea, $10::integer
+  INSERT INTO tandem_versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32,
+    comments, comments_crc32, comments_bytes)
+  SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, $6::bigint, $7::text, $8::text, $9::bytea, $10::integer,
+    $11::bytea, $12::integer, $13::bigint
   WHERE NOT EXISTS (SELECT 1 FROM tandem_documents WHERE id = $1::text AND deleted_at IS NOT NULL)`
 
 export const SELECT_VERSIONS_OF_DOCUMENT = `
-  SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients
+  SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients, comments_bytes
   FROM tandem_versions WHERE document_id = $1 ORDER BY created_at DESC, version_id DESC`
 
 export const SELECT_VERSION = `
-  SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32
+  SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32,
+    comments, comments_crc32, comments_bytes
   FROM tandem_versions WHERE document_id = $1 AND version_id = $2`
 
 export const UPDATE_VERSION_NAME = `

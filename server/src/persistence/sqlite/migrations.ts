@@ -117,6 +117,13 @@ export const MIGRATIONS: readonly string[] = [
     clients TEXT NOT NULL
   );
   `,
+  `
+  -- Comments in version history (issue 20): the comments room's full state when the version was
+  -- taken, with its own checksum; NULL in versions taken before (comments not recorded).
+  ALTER TABLE versions ADD COLUMN comments BLOB;
+  ALTER TABLE versions ADD COLUMN comments_crc32 INTEGER;
+  ALTER TABLE versions ADD COLUMN comments_bytes INTEGER;
+  `,
 ]
 
 /**

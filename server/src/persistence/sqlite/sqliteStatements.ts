@@ -151,14 +151,17 @@ export function prepareStatements(db: Database): SqliteStatements {
     deleteUploadsOfDocument: db.prepare('DELETE FROM uploads WHERE document_id = ?'),
     // Nothing is inserted for a deleted document: a version taken while it was deleted must not outlive it.
     insertVersion: db.prepare(`
-      INSERT INTO versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32)
-      SELECT @document_id, @version_id, @kind, @name, @created_at, @bytes, @editors, @clients, @data, @crc32
+      INSERT INTO versions (document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32,
+        comments, comments_crc32, comments_bytes)
+      SELECT @document_id, @version_id, @kind, @name, @created_at, @bytes, @editors, @clients, @data, @crc32,
+        @comments, @comments_crc32, @comments_bytes
       WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = @document_id AND deleted_at IS NOT NULL)`),
     selectVersionsOfDocument: db.prepare(`
-      SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients
+      SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients, comments_bytes
       FROM versions WHERE document_id = ? ORDER BY created_at DESC, version_id DESC`),
     selectVersion: db.prepare(`
-      SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32
+      SELECT document_id, version_id, kind, name, created_at, bytes, editors, clients, data, crc32,
+        comments, comments_crc32, comments_bytes
       FROM versions WHERE document_id = ? AND version_id = ?`),
     updateVersionName: db.prepare(
       "UPDATE versions SET name = @name, kind = 'named' WHERE document_id = @documentId AND version_id = @versionId",
