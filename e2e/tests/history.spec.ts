@@ -5,7 +5,7 @@
  * live. A version holding an image shows the picture (it was a blank box). A version lists the
  * comment threads as they stood when it was taken, resolved ones marked.
  */
-import type { Page } from '@playwright/test'
+import type { Page, TestInfo } from '@playwright/test'
 import { type CommentsResponse, SHARE_KEY_AUTH_SCHEME, type VersionListResponse } from '@tandem/shared'
 import { createDocument, shareKeyOf, type TestDocument } from '../support/documents'
 import {
@@ -133,7 +133,7 @@ test('a version with an image shows the picture in the history view', async ({ s
 test('a version lists its comment threads as they stood then, resolved ones marked', async ({
   startServer,
   newUser,
-}) => {
+}, testInfo) => {
   const server = await startServer({ env: { VERSION_IDLE_MS: '800' } })
   const doc = await createDocument(server.baseUrl, 'Review')
   const ann = await newUser('Ann', { viewport: { width: 1400, height: 900 } })
@@ -185,7 +185,25 @@ test('a version lists its comment threads as they stood then, resolved ones mark
   await expect(versionThreads).toHaveAttribute('data-resolved', 'false')
   await expect(versionThreads.locator('.comment-quote')).toHaveText('quick brown')
   await expect(versionThreads.getByTestId('comment-body')).toHaveText(['Too slow?', 'Fine after all.'])
+  await shoot(ann, testInfo, 'version-threads-1400-light')
+  await ann.emulateMedia({ colorScheme: 'dark' })
+  await ann.setViewportSize({ width: 390, height: 800 })
+  await expect(versionThreads).toHaveCount(1)
+  // On a phone the version's text takes the width (.paper's auto margins once shrank it to its text).
+  await expect
+    .poll(async () => (await panel.locator('.history-paper').boundingBox())?.width ?? 0)
+    .toBeGreaterThan(330)
+  await shoot(ann, testInfo, 'version-threads-390-dark')
+  await ann.emulateMedia({ colorScheme: 'light' })
+  await ann.setViewportSize({ width: 1400, height: 900 })
   // The first version was taken before anyone commented.
   await panel.getByTestId('history-version').last().click()
   await expect(panel.getByTestId('history-threads')).toContainText('No comments in this version.')
 })
+
+/** A screenshot attached to the report, to look at the panel in both themes and on a phone. */
+async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`)
+  await page.screenshot({ path })
+  await testInfo.attach(name, { path, contentType: 'image/png' })
+}
