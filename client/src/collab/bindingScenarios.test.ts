@@ -418,6 +418,42 @@ describe('concurrent list edits', () => {
     return list
   }
 
+  it('two lists that concurrent edits bring together stay apart on every page, as in the document', async () => {
+    // A deletes the paragraph between a list and the next block while B, offline, adds a list after
+    // that paragraph: the document holds two adjacent lists. Applying A's deletion moved B's caret, and
+    // Lexical's commit then ran the list transform over the remote change, merging the lists in B's
+    // view only (random seeds 28 and 37 with lists). Merging there and writing it back would not
+    // do: every page would copy the items once.
+    net = new HeadlessNetwork()
+    const a = net.join('A')
+    a.edit(() => {
+      $getRoot().append(
+        $createListNode('bullet').append($createListItemNode().append($createTextNode('one'))),
+        $createParagraphNode().append($createTextNode('p')),
+        $createParagraphNode().append($createTextNode('q')),
+      )
+    })
+    const b = net.join('B')
+    await net.settle()
+    net.setOnline(b, false)
+    a.edit(() => $getRoot().getChildAtIndex(1)?.remove())
+    b.edit(() => {
+      $getRoot()
+        .getChildAtIndex(1)
+        ?.insertAfter($createListNode('bullet').append($createListItemNode().append($createTextNode('two'))))
+    })
+    // B's caret in the paragraph A deleted.
+    b.edit(() => {
+      const p = $getRoot()
+        .getAllTextNodes()
+        .find((node) => node.getTextContent() === 'p')
+      p?.select(1, 1)
+    })
+    net.setOnline(b, true)
+    await expectConverged((text) => expect(text).toBe('one\n\ntwo\n\nq'))
+    expect(b.content().filter((block) => block.type === 'list')).toHaveLength(2)
+  })
+
   for (const nested of [false, true]) {
     it(`each of two people deletes one item of a two-item ${nested ? 'nested ' : ''}list: no page keeps what the document lost`, async () => {
       // The document ends with an empty list. Each page applying the other's deletion emptied the list
