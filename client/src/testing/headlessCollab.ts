@@ -222,6 +222,10 @@ export class HeadlessNetwork {
 
   /** Everyone online, every message delivered, every editor caught up with its document. */
   async settle(): Promise<void> {
+    // An edit's follow-up (a Markdown shortcut's conversion, committed in a microtask) runs before any
+    // network message in a browser; delivered first, the reconnect absorbed it into a remote update,
+    // which the binding does not write back (random seed 4 with lists).
+    await flushEditorUpdates()
     for (const peer of this.peers) if (!peer.online) this.setOnline(peer, true)
     for (let round = 0; round < 20; round++) {
       await flushEditorUpdates()
