@@ -200,12 +200,14 @@ export class HeadlessNetwork {
   setOnline(peer: HeadlessPeer, online: boolean): void {
     peer.online = online
     if (online) {
-      // Reconnecting is a sync handshake: each side sends what the other lacks.
+      // Reconnecting is a sync handshake: each side sends what the other lacks, in y-websocket's
+      // order. The server answers the client's step 1 before the client's step 2 (its offline edits)
+      // arrives, so that answer cannot name them in its delete set; the rescue relies on it.
       peer.outbox.length = 0
       peer.inbox.length = 0
+      peer.receive(Y.encodeStateAsUpdate(this.server, Y.encodeStateVector(peer.doc)))
       const missingOnServer = Y.encodeStateAsUpdate(peer.doc, Y.encodeStateVector(this.server))
       this.toServer(peer, missingOnServer)
-      peer.receive(Y.encodeStateAsUpdate(this.server, Y.encodeStateVector(peer.doc)))
     }
   }
 
