@@ -454,6 +454,48 @@ describe('concurrent list edits', () => {
     expect(b.content().filter((block) => block.type === 'list')).toHaveLength(2)
   })
 
+  for (const typing of [false, true]) {
+    for (const offline of [true, false]) {
+      const who = typing ? ' while C types into the second' : ''
+      const how = offline ? 'all three offline' : 'online, before seeing each other'
+      it(`A and B both delete the paragraph between two lists${who} (${how}): each item once, no text lost`, async () => {
+        // Each merge copies the second list's items into the first (a tree CRDT has no move), so two
+        // people merging the same lists wrote the items twice ("one three three" on every page).
+        net = new HeadlessNetwork()
+        const a = net.join('A')
+        a.edit(() => {
+          $getRoot().append(
+            $createListNode('bullet').append($createListItemNode().append($createTextNode('one'))),
+            $createParagraphNode().append($createTextNode('x')),
+            $createListNode('bullet').append($createListItemNode().append($createTextNode('three'))),
+          )
+        })
+        const b = net.join('B')
+        const c = net.join('C')
+        await net.settle()
+        if (offline) for (const peer of net.peers) net.setOnline(peer, false)
+        if (typing) {
+          c.edit(() => {
+            const three = lastBlock().getFirstDescendant()
+            if (!$isTextNode(three)) throw new Error('expected the second list')
+            three.select(0, 0)
+            rangeSelection().insertText('2')
+          })
+        }
+        for (const peer of [a, b]) peer.edit(() => $getRoot().getChildAtIndex(1)?.remove())
+        if (!offline) for (const peer of net.peers) net.flushOutbox(peer)
+        await net.settle()
+        const fresh = await freshContent(net.server)
+        for (const peer of net.peers) expect(peer.content()).toEqual(fresh)
+        const text = c.text()
+        expect(text.match(/three/g)).toHaveLength(1)
+        expect(text).toContain('one')
+        expect(text).not.toContain('x')
+        if (typing) expect(text.match(/2/g)).toHaveLength(1)
+      })
+    }
+  }
+
   for (const nested of [false, true]) {
     it(`each of two people deletes one item of a two-item ${nested ? 'nested ' : ''}list: no page keeps what the document lost`, async () => {
       // The document ends with an empty list. Each page applying the other's deletion emptied the list

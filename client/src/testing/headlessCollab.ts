@@ -16,6 +16,7 @@ import { MARKDOWN_TRANSFORMERS } from '@tandem/shared/content/nodeFormats'
 import { documentContent, EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $getRoot, createEditor, type LexicalEditor, type SerializedLexicalNode } from 'lexical'
 import * as Y from 'yjs'
+import { ConcurrentMoveDedupe } from '../collab/ConcurrentMoveDedupe'
 import { ConcurrentTextRescue } from '../collab/ConcurrentTextRescue'
 import { applyOwnChangesUndo } from '../collab/ownChangesUndo'
 import { registerListNumbering } from '../collab/registerListNumbering'
@@ -34,6 +35,7 @@ export class HeadlessPeer {
   /** Where the binding keeps this person's caret (as the app's awareness does), no one else's. */
   readonly presence = createLocalPresenceProvider()
   private readonly rescue: ConcurrentTextRescue
+  private readonly dedupe: ConcurrentMoveDedupe
   online = true
   /** Updates made here that the server has not received yet. */
   readonly outbox: Uint8Array[] = []
@@ -86,6 +88,7 @@ export class HeadlessPeer {
       root: binding.root,
       isRemote: (origin) => origin === NETWORK,
     })
+    this.dedupe = new ConcurrentMoveDedupe({ doc: this.doc, isRemote: (origin) => origin === NETWORK })
     const onDocUpdate = (update: Uint8Array, origin: unknown) => {
       if (origin !== NETWORK) this.outbox.push(update)
     }
@@ -94,6 +97,7 @@ export class HeadlessPeer {
       () => bound.unbind(),
       () => this.doc.off('update', onDocUpdate),
       () => this.rescue.destroy(),
+      () => this.dedupe.destroy(),
       registerRichText(this.editor),
       registerList(this.editor),
       registerTablePlugin(this.editor),
@@ -123,6 +127,7 @@ export class HeadlessPeer {
 
   receive(update: Uint8Array): void {
     this.rescue.noteIncomingUpdate(update)
+    this.dedupe.noteIncomingUpdate(update)
     Y.applyUpdate(this.doc, update, NETWORK)
   }
 
