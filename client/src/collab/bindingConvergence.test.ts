@@ -24,7 +24,8 @@ afterAll(() => removeJsdom())
  * 56: a page building a list item afresh unwrapped the paragraph the document holds in it; 4: a
  * reconnect delivered before a Markdown shortcut's follow-up update committed, which a browser never
  * does; 37: a remote change that moved the caret ran the list transform, merging lists in one view;
- * 74: a page removed a list that concurrent deletions emptied from its view, not from the document).
+ * 74: a page removed a list that concurrent deletions emptied from its view, not from the document;
+ * 57: a block replaced by an equal one stayed mapped to the removed node, so a remote change was lost).
  * CONVERGENCE_SEED=s replays one seed; CONVERGENCE_SEEDS=n runs seeds from 1 (or from s);
  * CONVERGENCE_LISTS=1 adds list actions to them.
  */
@@ -40,6 +41,7 @@ const REGRESSION_RUNS = [
   { seed: 4, lists: true },
   { seed: 37, lists: true },
   { seed: 74, lists: true },
+  { seed: 57, lists: true },
 ]
 const chosen = process.env.CONVERGENCE_SEED !== undefined || process.env.CONVERGENCE_SEEDS !== undefined
 const firstSeed = Number(process.env.CONVERGENCE_SEED ?? 1)

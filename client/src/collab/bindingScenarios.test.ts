@@ -19,6 +19,7 @@ const {
   $isTextNode,
 } = await import('lexical')
 const { $createTableNodeWithDimensions, $isTableCellNode } = await import('@lexical/table')
+const { $setBlocksType } = await import('@lexical/selection')
 const { HeadlessNetwork, freshContent } = await import('../testing/headlessCollab')
 const Y = await import('yjs')
 type Peer = import('../testing/headlessCollab').HeadlessPeer
@@ -288,6 +289,41 @@ describe('what the binding syncs besides text', () => {
       })
     expect(numbers(a)).toEqual([1, 2, 3, 4])
     expect(numbers(b)).toEqual([1, 2, 3, 4])
+  })
+})
+
+describe('a block replaced by an equal one', () => {
+  it("A makes a table cell's paragraph a paragraph again, then B types into it: A sees B's text", async () => {
+    // $setBlocksType replaces the paragraph with a new, equal one. The binding found the table equal to
+    // its Yjs type and updated the table's mapping only, so the cell's Yjs paragraph stayed mapped to the
+    // removed node; B's next change to it built a node A's page never attached (random seed 57 with
+    // lists, a paragraph inside a list item).
+    net = new HeadlessNetwork()
+    const a = net.join('A')
+    a.edit(() => $getRoot().append($createTableNodeWithDimensions(1, 1, false), $createParagraphNode()))
+    const cellParagraph = () => {
+      const cell = firstBlock().getFirstChild()?.getFirstChild()
+      if (!$isTableCellNode(cell)) throw new Error('expected a table first')
+      const paragraph = cell.getFirstChild()
+      if (!$isElementNode(paragraph)) throw new Error('expected a paragraph in the cell')
+      return paragraph
+    }
+    a.edit(() => {
+      cellParagraph().selectStart()
+      rangeSelection().insertText('cell')
+    })
+    const b = net.join('B')
+    await net.settle()
+    a.edit(() => {
+      cellParagraph().selectEnd()
+      $setBlocksType(rangeSelection(), () => $createParagraphNode())
+    })
+    await net.settle()
+    b.edit(() => {
+      cellParagraph().selectEnd()
+      rangeSelection().insertText('!')
+    })
+    await expectConverged((text) => expect(text).toContain('cell!'))
   })
 })
 
