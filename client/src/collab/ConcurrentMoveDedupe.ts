@@ -126,7 +126,8 @@ function copiesCreatedIn(
     for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
       const struct = structs[i]
       if (!(struct instanceof Y.Item) || struct.deleted) continue
-      if (!(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlElement)) continue
+      if (!(struct.content instanceof Y.ContentType) || !(struct.content.type instanceof Y.XmlElement))
+        continue
       const parent = struct.parent
       if (!(parent instanceof Y.AbstractType)) continue
       if (parent._item !== null && isNewIn(parent._item, transaction)) continue
@@ -153,9 +154,7 @@ function isNewIn(item: Y.Item, transaction: Y.Transaction): boolean {
 
 /** Equal blocks, in order: their XML (names, attributes, text and formatting) is the same. */
 function sameContent(ours: readonly Y.XmlElement[], theirs: readonly Y.XmlElement[]): boolean {
-  return (
-    ours.length === theirs.length && ours.every((copy, i) => copy.toString() === theirs[i]!.toString())
-  )
+  return ours.length === theirs.length && ours.every((copy, i) => copy.toString() === theirs[i]!.toString())
 }
 
 function deleteFromParent(element: Y.XmlElement): void {

@@ -302,7 +302,8 @@ describe('a block replaced by an equal one', () => {
     const a = net.join('A')
     a.edit(() => $getRoot().append($createTableNodeWithDimensions(1, 1, false), $createParagraphNode()))
     const cellParagraph = () => {
-      const cell = firstBlock().getFirstChild()?.getFirstChild()
+      const row = firstBlock().getFirstChild()
+      const cell = $isElementNode(row) ? row.getFirstChild() : null
       if (!$isTableCellNode(cell)) throw new Error('expected a table first')
       const paragraph = cell.getFirstChild()
       if (!$isElementNode(paragraph)) throw new Error('expected a paragraph in the cell')

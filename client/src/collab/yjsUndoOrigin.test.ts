@@ -33,7 +33,8 @@ function reproduce(): { live: string; decoded: string; peer: string; rightOrigin
   Y.applyUpdate(decoded, Y.encodeStateAsUpdate(doc))
   // The re-created "c": its left origin is the re-created "b", and so (wrongly) is its right origin.
   let item = text()._start
-  while (item !== null && !(item.content instanceof Y.ContentString && item.content.str === 'c')) item = item.right
+  while (item !== null && !(item.content instanceof Y.ContentString && item.content.str === 'c'))
+    item = item.right
   const rightOrigin = item?.rightOrigin
   return {
     live: root.toString(),
