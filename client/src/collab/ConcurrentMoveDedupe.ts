@@ -1,13 +1,15 @@
 /**
- * Removes our copy of blocks that someone else moved at the same time. A tree CRDT has no move: when
- * the editor merges two lists (or joins blocks, or turns a block into another kind), the binding
- * writes copies of the moved blocks and deletes the old ones. Two people doing the same merge before
- * seeing each other's (deleting the paragraph between two lists, offline or within the latency)
+ * Removes our copy of blocks or text that someone else moved at the same time. A tree CRDT has no
+ * move: when the editor merges two lists (or joins two paragraphs, or turns a block into another
+ * kind), the binding writes copies of the moved blocks (or of the joined paragraph's text) and deletes
+ * the old ones. Two people doing the same merge before seeing each other's (deleting the paragraph
+ * between two lists, Backspace at the start of the same paragraph; offline or within the latency)
  * each wrote a copy, so the moved items appeared twice on every page.
  *
  * The author of each copy decides for its own: when a remote update deletes a block our own move
  * deleted (so its author did not see our move) and writes, under the same parent, copies equal to
- * ours, the copy of the lower Yjs client id stays and we delete ours if our id is higher. Every page
+ * ours (blocks with the same XML, or the same text into the same XmlText), the copy of the lower Yjs
+ * client id stays and we delete ours if our id is higher. Every page
  * decides the same way, deletions commute, and nothing differs between the copies, so nothing is
  * lost. Copies that differ (someone typed into one) are both kept: a duplicate is visible and can be
  * deleted, lost text cannot be brought back.
@@ -28,7 +30,14 @@ interface OwnMove {
   deleted: Y.ID[]
   /** The blocks it created (only the outermost of each inserted subtree), by parent. */
   copies: Map<Y.AbstractType<unknown>, Y.XmlElement[]>
+  /** Existing XmlTexts it wrote into (joining two blocks copies the second's text into the first). */
+  texts: Set<Y.XmlText>
+  /** The clocks it wrote at, to find its text again. */
+  clocks: ClockRanges
 }
+
+/** Per client, the clocks [from, to) a transaction wrote at. */
+type ClockRanges = Map<number, { from: number; to: number }>
 
 export interface ConcurrentMoveDedupeOptions {
   doc: Y.Doc
@@ -64,7 +73,6 @@ export class ConcurrentMoveDedupe {
     this.incoming = []
     if (this.moves.length === 0) return
     const remoteCopies = copiesCreatedIn(transaction, (client) => client !== transaction.doc.clientID)
-    if (remoteCopies.size === 0) return
     const deleteSets = updates.map((update) => Y.decodeUpdate(update).ds)
     const concurrent = this.moves.filter((move) =>
       move.deleted.some((id) => deleteSets.some((ds) => Y.isDeleted(ds, id))),
@@ -84,11 +92,27 @@ export class ConcurrentMoveDedupe {
         }
       }
     }
+    const redundantText: Array<{ text: Y.XmlText; parts: TextPart[] }> = []
+    const theirClocks = clockRangesOf(transaction, (client) => client !== ownClient)
+    for (const move of concurrent) {
+      for (const text of move.texts) {
+        const ours = readRun(text, move.clocks)
+        const theirs = readRun(text, theirClocks)
+        if (ours.text === '' || ours.text !== theirs.text) continue
+        if ([...theirs.clients].some((client) => client < ownClient)) {
+          redundantText.push({ text, parts: ours.parts })
+        }
+      }
+    }
     this.moves = this.moves.filter((move) => !concurrent.includes(move))
-    if (redundant.length === 0) return
+    if (redundant.length === 0 && redundantText.length === 0) return
     // A new transaction once this one is cleaned up: Yjs runs it right after, before anyone reads.
     transaction.doc.transact(() => {
       for (const copy of redundant) deleteFromParent(copy)
+      // From the end, so the earlier parts' indexes still hold.
+      for (const { text, parts } of redundantText) {
+        for (const { index, length } of [...parts].reverse()) text.delete(index, length)
+      }
     }, DEDUPE_ORIGIN)
   }
 
@@ -102,9 +126,11 @@ export class ConcurrentMoveDedupe {
       }
     })
     if (deleted.length === 0) return
-    const copies = copiesCreatedIn(transaction, (client) => client === transaction.doc.clientID)
-    if (copies.size === 0) return
-    this.moves.push({ deleted, copies })
+    const own = (client: number) => client === transaction.doc.clientID
+    const copies = copiesCreatedIn(transaction, own)
+    const texts = textsWrittenIn(transaction, own)
+    if (copies.size === 0 && texts.size === 0) return
+    this.moves.push({ deleted, copies, texts, clocks: clockRangesOf(transaction, own) })
     if (this.moves.length > MAX_REMEMBERED_MOVES) this.moves.shift()
   }
 }
@@ -146,6 +172,66 @@ function copiesCreatedIn(
     if (created.length > 0) byParent.set(parent, created)
   }
   return byParent
+}
+
+function clockRangesOf(transaction: Y.Transaction, isAuthor: (client: number) => boolean): ClockRanges {
+  const ranges: ClockRanges = new Map()
+  for (const [client, to] of transaction.afterState) {
+    const from = transaction.beforeState.get(client) ?? 0
+    if (isAuthor(client) && to > from) ranges.set(client, { from, to })
+  }
+  return ranges
+}
+
+/** XmlTexts that existed before the transaction and got text from it (written by `isAuthor`). */
+function textsWrittenIn(transaction: Y.Transaction, isAuthor: (client: number) => boolean): Set<Y.XmlText> {
+  const texts = new Set<Y.XmlText>()
+  for (const [client, { from }] of clockRangesOf(transaction, isAuthor)) {
+    const structs = transaction.doc.store.clients.get(client) ?? []
+    for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const struct = structs[i]
+      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString)) continue
+      const parent = struct.parent
+      if (parent instanceof Y.XmlText && parent._item !== null && !isNewIn(parent._item, transaction)) {
+        texts.add(parent)
+      }
+    }
+  }
+  return texts
+}
+
+interface TextPart {
+  index: number
+  length: number
+}
+
+/**
+ * The visible characters of `text` written at the given clocks, in document order, with where they
+ * are. Yjs merges adjacent items of one client, so an item may hold characters from before and after.
+ */
+function readRun(
+  text: Y.XmlText,
+  clocks: ClockRanges,
+): { text: string; parts: TextPart[]; clients: Set<number> } {
+  let run = ''
+  const parts: TextPart[] = []
+  const clients = new Set<number>()
+  let index = 0
+  for (let item = text._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue
+    const range = clocks.get(item.id.client)
+    if (range !== undefined && item.content instanceof Y.ContentString) {
+      const from = Math.max(range.from, item.id.clock)
+      const to = Math.min(range.to, item.id.clock + item.length)
+      if (from < to) {
+        run += item.content.str.slice(from - item.id.clock, to - item.id.clock)
+        parts.push({ index: index + from - item.id.clock, length: to - from })
+        clients.add(item.id.client)
+      }
+    }
+    index += item.length
+  }
+  return { text: run, parts, clients }
 }
 
 function isNewIn(item: Y.Item, transaction: Y.Transaction): boolean {

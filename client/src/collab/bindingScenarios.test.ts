@@ -292,6 +292,37 @@ describe('what the binding syncs besides text', () => {
   })
 })
 
+describe('the same join made twice', () => {
+  for (const offline of [true, false]) {
+    it(`A and B both join "second" to "first" (${offline ? 'offline' : 'online, before seeing each other'}): its text once`, async () => {
+      // A join copies the second paragraph's text into the first and deletes the second; made by two
+      // people at once, the text was copied twice ("firstsecondsecond" on every page).
+      net = new HeadlessNetwork()
+      const a = net.join('A')
+      a.edit(() =>
+        $getRoot().append(
+          $createParagraphNode().append($createTextNode('first')),
+          $createParagraphNode().append($createTextNode('second')),
+        ),
+      )
+      const b = net.join('B')
+      await net.settle()
+      if (offline) for (const peer of net.peers) net.setOnline(peer, false)
+      for (const peer of [a, b]) {
+        peer.edit(() => {
+          const second = lastBlock().getFirstDescendant()
+          if (!$isTextNode(second)) throw new Error('expected the second paragraph')
+          second.select(0, 0)
+          rangeSelection().deleteCharacter(true)
+        })
+        expect(peer.text()).toBe('firstsecond')
+      }
+      if (!offline) for (const peer of net.peers) net.flushOutbox(peer)
+      await expectConverged((text) => expect(text).toBe('firstsecond'))
+    })
+  }
+})
+
 describe('a block replaced by an equal one', () => {
   it("A makes a table cell's paragraph a paragraph again, then B types into it: A sees B's text", async () => {
     // $setBlocksType replaces the paragraph with a new, equal one. The binding found the table equal to
