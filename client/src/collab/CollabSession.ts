@@ -10,6 +10,7 @@ import {
 import type { Awareness } from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { ConcurrentMoveDedupe } from './ConcurrentMoveDedupe'
 import { ConcurrentTextRescue } from './ConcurrentTextRescue'
 import { ConnectionController, type ControllerEnvironment, type TokenSource } from './ConnectionController'
 import { openLocalCopy } from './LocalCopy'
@@ -118,10 +119,15 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
     root: doc.get(LEXICAL_ROOT_NAME, Y.XmlElement),
     isRemote: (origin) => origin === provider,
   })
+  // Removes our copy of blocks someone moved (merged, converted) at the same time as we did.
+  const dedupe = new ConcurrentMoveDedupe({ doc, isRemote: (origin) => origin === provider })
   const handleSyncMessage = provider.messageHandlers[MESSAGE_TYPE.SYNC]!
   provider.messageHandlers[MESSAGE_TYPE.SYNC] = (encoder, decoder, ...rest) => {
     const update = peekSyncUpdate(decoder)
-    if (update !== null) rescue.noteIncomingUpdate(update)
+    if (update !== null) {
+      rescue.noteIncomingUpdate(update)
+      dedupe.noteIncomingUpdate(update)
+    }
     handleSyncMessage(encoder, decoder, ...rest)
   }
   const handleSync = (synced: boolean) => {
@@ -156,6 +162,7 @@ export function createCollabSession(options: CollabSessionOptions): CollabSessio
       for (const unregister of unregisterPresence) unregister()
       saved.destroy()
       rescue.destroy()
+      dedupe.destroy()
       pluginAwareness.destroy()
       stopOwnPresenceOnly()
       provider.destroy()
