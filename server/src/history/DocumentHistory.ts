@@ -31,12 +31,16 @@ export interface VersionRequest {
   readonly clients: readonly VersionClient[]
   /**
    * Automatic versions: the caller's edits are covered by any version claimed after this time (ms
-   * since the epoch), and then none is taken ('covered'). Absent: always taken (named versions).
+   * since the epoch, this node's clock), and then none is taken ('covered'). Absent: always taken
+   * (named versions, restores).
    */
   readonly coveredSince?: number
 }
 
-/** takeVersion's answer when a version claimed at `claimedAt` (by any node) covers the request. */
+/**
+ * takeVersion's answer when a version claimed at `claimedAt` (by any node; converted to this node's
+ * clock, never later than the claim was) covers the request.
+ */
 export interface VersionCovered {
   readonly covered: true
   readonly claimedAt: number
@@ -75,13 +79,17 @@ export class DocumentHistory {
       }
       // Claimed before the state is read: a version claimed later holds every edit committed before
       // its claim, which is what lets another node's window count as covered by it.
+      // The store dates claims by its own clock; this node's clock only measures durations, so a node
+      // whose clock is off neither blocks nor skips another's versions. Both conversions err towards
+      // an extra version: the round trip makes the edits look more recent and the claim older.
       const versionId = newVersionId()
+      const askedAt = Date.now()
       const claim = await this.options.store.claimVersion(request.documentId, {
         versionId,
-        coveredSince: request.coveredSince ?? null,
-        now: Date.now(),
+        coveredWithinMs:
+          request.coveredSince === undefined ? null : Math.max(0, askedAt - request.coveredSince),
       })
-      if (!claim.granted) return { covered: true, claimedAt: claim.claimedAt }
+      if (!claim.granted) return { covered: true, claimedAt: askedAt - claim.claimedMsAgo }
       const state = await this.readState(request.documentId)
       const { coveredSince: _coveredSince, ...fields } = request
       const version = {
