@@ -12,6 +12,7 @@ import type { FoldUpdates } from '../persistence/RowStore'
 import { SerialQueue } from '../persistence/SerialQueue'
 import { mergeVersionAuthors } from '../persistence/versionAuthors'
 import { namedVersionsFit } from '../persistence/versionRetention'
+import { sameState } from './sameState'
 
 export interface DocumentHistoryOptions {
   readonly store: DocumentStore
@@ -109,6 +110,28 @@ export class DocumentHistory {
       this.options.onVersionCreated?.(record)
       return record
     })
+  }
+
+  /**
+   * Before a restore: a version of the document as the store holds it now (every node's edits, not
+   * only this node's window), unless its latest version holds exactly that ('unchanged'). Always
+   * claimed without `coveredSince`: another node's pending version may never be taken, or be taken
+   * after the restore, when it no longer holds what is replaced.
+   */
+  async takeVersionUnlessUnchanged(
+    request: Omit<VersionRequest, 'coveredSince'>,
+  ): Promise<VersionRecord | 'over-quota' | 'unchanged' | null> {
+    const unchanged = await this.queue.run(async () => {
+      const [latest] = await this.options.store.listVersions(request.documentId)
+      if (latest === undefined) return false
+      const version = await this.options.store.getVersion(request.documentId, latest.versionId)
+      return version !== null && sameState(version.state, await this.readState(request.documentId))
+    })
+    if (unchanged) return 'unchanged'
+    // Read again after the claim (takeVersion): edits committed since the comparison are kept too.
+    const taken = await this.takeVersion(request)
+    // Never covered: without coveredSince the claim is always granted.
+    return taken !== null && typeof taken === 'object' && 'covered' in taken ? null : taken
   }
 
   /** Adds the people of a covered request to the version that covered it (or the next one). */
