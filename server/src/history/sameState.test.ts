@@ -12,6 +12,7 @@ it('reads two encodings of one document as the same, and a deletion as a change'
   const merged = Y.mergeUpdates(updates)
   expect(Buffer.from(merged).equals(whole)).toBe(false)
   expect(sameState(whole, merged)).toBe(true)
+  expect(sameState(whole, new Uint8Array([255, 255, 255]))).toBe(false)
   // A deletion adds no struct (the state vector stays): only the delete set tells.
   doc.getText('t').delete(0, 1)
   expect(sameState(whole, Y.encodeStateAsUpdate(doc))).toBe(false)
