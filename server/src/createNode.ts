@@ -113,7 +113,7 @@ export async function createNode(
       history: {
         versions: history.versions,
         takeNamedVersion: (documentId, name) => history.takeNamedVersion(documentId, name),
-        recordPending: (documentId) => history.recordPending(documentId),
+        keepBeforeRestore: (documentId) => history.keepBeforeRestore(documentId),
         forViewers: config.historyForViewers,
       },
       // Exchanged tokens never outlive the maximum the verifier accepts.

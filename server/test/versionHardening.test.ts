@@ -117,6 +117,37 @@ describe('version history hardening', () => {
     expect(reads.count()).toBe(0)
   })
 
+  it('answers 422 version_not_restorable, changing nothing, for a version whose content cannot be restored', async () => {
+    const { created, editKey } = await createDocumentOver(node.httpUrl, {
+      title: 'Odd',
+      content: 'Kept\n',
+      format: 'markdown',
+    })
+    // Bytes Yjs cannot read: only a crafted version could hold them (the checksum is the store's own).
+    const state = new Uint8Array([255, 255, 255, 255, 255])
+    await node.store.addVersion(
+      {
+        documentId: created.id,
+        versionId: 'odd',
+        kind: 'auto',
+        name: null,
+        createdAt: Date.now(),
+        bytes: state.byteLength,
+        editors: [],
+        clients: [],
+        state,
+        comments: null,
+        commentsBytes: 0,
+      },
+      { maxCount: 10, maxBytes: 1_000_000 },
+    )
+    const before = await storedBlocks(created.id)
+    const restore = await api(`${created.id}/versions/odd/restore`, `ShareKey ${editKey}`, { method: 'POST' })
+    expect(restore.status).toBe(422)
+    expect(((await restore.json()) as { error: { code: string } }).error.code).toBe('version_not_restorable')
+    expect(await storedBlocks(created.id)).toBe(before)
+  })
+
   it('restores a version past the content bound (no Lexical) live for a connected editor', async () => {
     const { created, editKey } = await createDocumentOver(node.httpUrl, { title: 'Large' })
     const edit = `ShareKey ${editKey}`

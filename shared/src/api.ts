@@ -26,6 +26,8 @@ export const API_ERROR_CODES = {
   UPLOAD_QUOTA_EXCEEDED: 'upload_quota_exceeded',
   /** The document holds as many named versions, or version bytes, as it may (413). */
   VERSION_QUOTA_EXCEEDED: 'version_quota_exceeded',
+  /** A restore failed on the version's content (a tree the editor never wrote); nothing changed (422). */
+  VERSION_NOT_RESTORABLE: 'version_not_restorable',
   RATE_LIMITED: 'rate_limited',
   /** The upgrade probe: the token is accepted; connect with a WebSocket upgrade. */
   UPGRADE_REQUIRED: 'upgrade_required',

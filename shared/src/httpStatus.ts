@@ -14,6 +14,8 @@ export const HTTP_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** A plain GET of `/ws/<room>?token=` whose upgrade would be accepted (the upgrade probe). */
+  /** A version the server cannot restore (its tree is not one the editor wrote): nothing changed. */
+  UNPROCESSABLE_CONTENT: 422,
   UPGRADE_REQUIRED: 426,
   TOO_MANY_REQUESTS: 429,
   /** Sent by Node's HTTP parser when the request headers exceed its limit (16 KiB). */

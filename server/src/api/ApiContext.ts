@@ -64,7 +64,7 @@ export interface ApiDeps {
 }
 
 /** What the version routes use of the node's History. */
-export interface VersionHistoryDeps extends Pick<History, 'takeNamedVersion' | 'recordPending'> {
+export interface VersionHistoryDeps extends Pick<History, 'takeNamedVersion' | 'keepBeforeRestore'> {
   readonly versions: Pick<History['versions'], 'retention'>
   readonly forViewers: boolean
 }

@@ -208,7 +208,10 @@ function toApiError(error: unknown): unknown {
   return error
 }
 
-/** A job the content worker did not do: too big for its time or memory (413), or not now (503). */
+/**
+ * A job the content worker did not do: too big for its time or memory (413), a version it cannot
+ * restore (422), or not now (503).
+ */
 function contentWorkerRefusal(error: ContentWorkerError): ApiError | ContentWorkerError {
   switch (error.failure) {
     case 'timeout':
@@ -222,6 +225,12 @@ function contentWorkerRefusal(error: ContentWorkerError): ApiError | ContentWork
         {
           headers: { 'Retry-After': String(CONTENT_BUSY_RETRY_AFTER_SECONDS) },
         },
+      )
+    case 'not-restorable':
+      return new ApiError(
+        HTTP_STATUS.UNPROCESSABLE_CONTENT,
+        API_ERROR_CODES.VERSION_NOT_RESTORABLE,
+        error.message,
       )
     case 'crashed':
       // Unexpected: logged as a 500 with its message.

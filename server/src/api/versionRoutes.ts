@@ -202,8 +202,9 @@ export async function handleRestoreVersion({ req, res, params, deps }: ApiContex
   // One restore (or content write) at a time per document: two at once (a double click) would each
   // be written against the same state and leave a mix of both versions.
   await deps.documentWrites.run(documentId, async () => {
-    // What the document holds now is kept as a version before it is replaced.
-    await history(deps).recordPending(documentId)
+    // What the document holds now (whichever node's people wrote it) is kept as a version before it
+    // is replaced; storage down refuses the restore (503) rather than lose that from history.
+    await unavailableAs503(history(deps).keepBeforeRestore(documentId))
     await deps.rooms.use(documentId, async (room) => {
       // Written against the room's state now; edits made while the worker runs merge with it as a
       // peer's concurrent edits do. Committed like any peer's update: stored, then applied and sent.

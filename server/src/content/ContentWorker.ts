@@ -44,8 +44,11 @@ export interface ContentWorkerOptions {
   readonly resourceLimits?: ResourceLimits
 }
 
-/** Why a job was not done: the queue was full, it ran past its time or memory, or the worker died. */
-export type ContentWorkerFailure = 'busy' | 'timeout' | 'out-of-memory' | 'crashed'
+/**
+ * Why a job was not done: the queue was full, it ran past its time or memory, the worker died, or
+ * (restores) the version's content could not be restored.
+ */
+export type ContentWorkerFailure = 'busy' | 'timeout' | 'out-of-memory' | 'crashed' | 'not-restorable'
 
 export class ContentWorkerError extends Error {
   override name = 'ContentWorkerError'
@@ -140,6 +143,9 @@ export class ContentWorker {
     })
     if (result.ok) return result
     if (result.error === 'content-limit') throw new ContentLimitError(result.limit, result.message)
+    if (result.error === 'not-restorable') {
+      throw new ContentWorkerError('not-restorable', `the version cannot be restored: ${result.message}`)
+    }
     const failure = new Error(`content worker: ${result.message}`)
     if (result.stack) failure.stack = result.stack
     throw failure

@@ -26,4 +26,6 @@ export type ContentJobResult =
       readonly limit: ContentLimit
       readonly message: string
     }
+  /** A restore that failed on the version's content: the version, not the server, is at fault. */
+  | { readonly ok: false; readonly error: 'not-restorable'; readonly message: string }
   | { readonly ok: false; readonly error: 'failed'; readonly message: string; readonly stack?: string }

@@ -28,6 +28,9 @@ function runJob(job: ContentJob): ContentJobResult {
       return { ok: false, error: 'content-limit', limit: error.limit, message: error.message }
     }
     const failure = error instanceof Error ? error : new Error(String(error))
+    // A restore reads a stored version: a failure there is that version's content (a crafted
+    // tree), which a retry would meet again, so it is refused as such rather than as a server fault.
+    if (job.kind === 'restore') return { ok: false, error: 'not-restorable', message: failure.message }
     return { ok: false, error: 'failed', message: failure.message, stack: failure.stack }
   } finally {
     doc.destroy()

@@ -1,6 +1,6 @@
 import { createHeadlessEditor } from '@lexical/headless'
 import { bindEditorV2 } from '@tandem/shared/bindEditorV2'
-import { TITLE_TEXT_NAME } from '@tandem/shared/docLayout'
+import { LEXICAL_ROOT_NAME, TITLE_TEXT_NAME } from '@tandem/shared/docLayout'
 import { EDITOR_NODES } from '@tandem/shared/editorNodes'
 import { $createImageNode } from '@tandem/shared/ImageNode'
 import { $createParagraphNode, $createTextNode, $getRoot } from 'lexical'
@@ -112,3 +112,42 @@ function docFrom(state: Uint8Array): Y.Doc {
   Y.applyUpdate(doc, state)
   return doc
 }
+
+describe('restore edit of a crafted version', () => {
+  it('leaves out types the binding never writes in its tree, instead of failing the restore', () => {
+    const version = docWith('Kept\n')
+    const root = version.get(LEXICAL_ROOT_NAME, Y.XmlElement)
+    const paragraph = root.get(0) as Y.XmlElement
+    version.transact(() => {
+      paragraph.setAttribute('hidden', new Y.Text('hidden') as never)
+      root.insert(root.length, [new Y.XmlFragment() as never, new Y.XmlHook('hook') as never])
+    })
+    const live = docWith('Before\n')
+    Y.applyUpdate(live, createRestoreEdit(live, version))
+    expect(renderContent(live, 'markdown')).toBe('Kept\n')
+    const restored = live.get(LEXICAL_ROOT_NAME, Y.XmlElement)
+    expect((restored.get(0) as Y.XmlElement).getAttribute('hidden')).toBeUndefined()
+    expect(restored.length).toBe(1)
+  })
+
+  it('copies a tree 20,000 levels deep without overflowing the stack', () => {
+    const version = new Y.Doc()
+    version.transact(() => {
+      let parent = version.get(LEXICAL_ROOT_NAME, Y.XmlElement)
+      for (let depth = 0; depth < 20_000; depth++) {
+        const child = new Y.XmlElement('paragraph')
+        parent.insert(0, [child])
+        parent = child
+      }
+    })
+    const live = new Y.Doc()
+    Y.applyUpdate(live, createRestoreEdit(live, version))
+    let depth = 0
+    let node = live.get(LEXICAL_ROOT_NAME, Y.XmlElement).get(0)
+    while (node instanceof Y.XmlElement) {
+      depth++
+      node = node.get(0)
+    }
+    expect(depth).toBe(20_000)
+  })
+})

@@ -12,7 +12,9 @@ import * as Y from 'yjs'
  * (every node type, attributes, formats and node state as stored) replaces the document's, and the
  * version's title its title, as one change. Nothing is rewritten: the old content is deleted by
  * this update like any edit, so history keeps it. Written under a client id `doc` has never used.
- * Neither argument is changed.
+ * Neither argument is changed. Types the V2 binding never writes inside its tree (Y.Text that is not
+ * XmlText, XmlFragment, XmlHook: only a crafted update puts them there) are left out, and the tree is
+ * copied with a stack of its own, so no version's shape can make the copy throw or overflow.
  */
 export function createRestoreEdit(doc: Y.Doc, version: Y.Doc): Uint8Array {
   const scratch = new Y.Doc({ gc: false })
@@ -28,8 +30,7 @@ export function createRestoreEdit(doc: Y.Doc, version: Y.Doc): Uint8Array {
     for (const key of Object.keys(target.getAttributes())) {
       if (!(key in attributes)) target.removeAttribute(key)
     }
-    copyAttributes(target, attributes)
-    copyChildren(target, source)
+    copyTree(target, source)
     const title = scratch.getText(TITLE_TEXT_NAME)
     const versionTitle = version.getText(TITLE_TEXT_NAME).toString()
     // Only when it differs: an unchanged title stays the same characters, not deleted and retyped.
@@ -45,66 +46,107 @@ export function createRestoreEdit(doc: Y.Doc, version: Y.Doc): Uint8Array {
 
 type Container = Y.XmlElement | Y.XmlText | Y.Map<unknown> | Y.Array<unknown>
 
+/** A type to fill (already inserted) and the version's type it copies. */
+interface Copy {
+  readonly target: Container
+  readonly source: Y.AbstractType<unknown>
+}
+
 /**
- * An empty type of `source`'s kind, to be inserted and then filled: filling it once integrated
- * keeps what a prelim type would lose (Y.Text's pending applyDelta sanitizes a trailing newline).
+ * Copies `source`'s attributes and content into `target`, and so on down the tree. Each type is
+ * inserted empty and filled once integrated (a prelim Y.Text's pending applyDelta would sanitize a
+ * trailing newline), from a stack rather than by recursion: a crafted version 20,000 levels deep
+ * overflowed the call stack.
  */
-function emptyLike(source: Y.AbstractType<unknown>): Container {
+function copyTree(target: Y.XmlElement, source: Y.XmlElement): void {
+  // Y.XmlElement's event type makes it no AbstractType<unknown> to TypeScript; it is one.
+  const stack: Copy[] = [{ target, source: source as unknown as Y.AbstractType<unknown> }]
+  const fillLater = (copy: Copy): void => {
+    stack.push(copy)
+  }
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) fill(next, fillLater)
+}
+
+/**
+ * An empty type of `source`'s kind; null for a kind the V2 binding never writes inside its tree
+ * (Y.Text that is not XmlText, XmlFragment, XmlHook): the binding throws on them, so a copy would
+ * only break every editor that opens the restored document.
+ */
+function emptyLike(source: Y.AbstractType<unknown>): Container | null {
+  // Before Y.Map, which XmlHook extends.
+  if (source instanceof Y.XmlHook) return null
   if (source instanceof Y.XmlElement) return new Y.XmlElement(source.nodeName)
   if (source instanceof Y.XmlText) return new Y.XmlText()
   if (source instanceof Y.Map) return new Y.Map()
   if (source instanceof Y.Array) return new Y.Array()
-  // Y.Text, Y.XmlHook, Y.XmlFragment: nothing the V2 binding writes inside its tree.
-  throw new Error(`restore: cannot copy a ${source.constructor.name} inside the document tree`)
+  return null
 }
 
-function fill(target: Container, source: Y.AbstractType<unknown>): void {
+/** Fills one type; the types inside it are inserted empty and handed to `fillLater`. */
+function fill({ target, source }: Copy, fillLater: (copy: Copy) => void): void {
   if (target instanceof Y.XmlElement && source instanceof Y.XmlElement) {
-    copyAttributes(target, source.getAttributes() as Record<string, unknown>)
-    copyChildren(target, source)
+    copyAttributes(target, source.getAttributes() as Record<string, unknown>, fillLater)
+    copyList(target, source.toArray(), fillLater)
   } else if (target instanceof Y.XmlText && source instanceof Y.XmlText) {
-    copyText(target, source)
-    copyAttributes(target, source.getAttributes() as Record<string, unknown>)
+    copyText(target, source, fillLater)
+    copyAttributes(target, source.getAttributes() as Record<string, unknown>, fillLater)
   } else if (target instanceof Y.Map && source instanceof Y.Map) {
     for (const [key, value] of source.entries()) {
-      if (value instanceof Y.AbstractType) fill(target.set(key, emptyLike(value)), value)
-      else target.set(key, value)
+      if (!(value instanceof Y.AbstractType)) {
+        target.set(key, value)
+        continue
+      }
+      const copy = emptyLike(value)
+      if (copy !== null) fillLater({ target: target.set(key, copy), source: value })
     }
   } else if (target instanceof Y.Array && source instanceof Y.Array) {
-    copyList(target, source.toArray() as unknown[])
+    copyList(target, source.toArray() as unknown[], fillLater)
   }
 }
 
-function copyAttributes(target: Y.XmlElement | Y.XmlText, attributes: Record<string, unknown>): void {
+function copyAttributes(
+  target: Y.XmlElement | Y.XmlText,
+  attributes: Record<string, unknown>,
+  fillLater: (copy: Copy) => void,
+): void {
   for (const [key, value] of Object.entries(attributes)) {
-    if (value instanceof Y.AbstractType) {
-      const copy = emptyLike(value)
-      // Yjs types attribute values as strings by default; a nested type (a decorator's slots map)
-      // is a valid value all the same.
-      target.setAttribute(key, copy as never)
-      fill(copy, value)
-    } else {
+    if (!(value instanceof Y.AbstractType)) {
       target.setAttribute(key, value as never)
+      continue
     }
+    const copy = emptyLike(value)
+    if (copy === null) continue
+    // Yjs types attribute values as strings by default; a nested type (a decorator's slots map)
+    // is a valid value all the same.
+    target.setAttribute(key, copy as never)
+    fillLater({ target: copy, source: value })
   }
-}
-
-function copyChildren(target: Y.XmlElement, source: Y.XmlElement): void {
-  copyList(target, source.toArray())
 }
 
 /** Appends copies of `items` (types copied deeply, other values as they are) to `target`. */
-function copyList(target: Y.XmlElement | Y.Array<unknown>, items: readonly unknown[]): void {
-  const start = target.length
-  const inserted = items.map((item) => (item instanceof Y.AbstractType ? emptyLike(item) : item))
-  ;(target as Y.Array<unknown>).insert(start, inserted)
-  items.forEach((item, index) => {
-    if (item instanceof Y.AbstractType) fill(inserted[index] as Container, item)
-  })
+function copyList(
+  target: Y.XmlElement | Y.Array<unknown>,
+  items: readonly unknown[],
+  fillLater: (copy: Copy) => void,
+): void {
+  const inserted: unknown[] = []
+  const copies: Copy[] = []
+  for (const item of items) {
+    if (!(item instanceof Y.AbstractType)) {
+      inserted.push(item)
+      continue
+    }
+    const copy = emptyLike(item)
+    if (copy === null) continue
+    inserted.push(copy)
+    copies.push({ target: copy, source: item })
+  }
+  ;(target as Y.Array<unknown>).insert(target.length, inserted)
+  for (const copy of copies) fillLater(copy)
 }
 
 /** The text with its formats, and embedded values or types at their places. */
-function copyText(target: Y.XmlText, source: Y.XmlText): void {
+function copyText(target: Y.XmlText, source: Y.XmlText, fillLater: (copy: Copy) => void): void {
   const delta = source.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]
   let index = 0
   for (const { insert, attributes } of delta) {
@@ -113,8 +155,9 @@ function copyText(target: Y.XmlText, source: Y.XmlText): void {
       index += insert.length
     } else if (insert instanceof Y.AbstractType) {
       const copy = emptyLike(insert)
+      if (copy === null) continue
       target.insertEmbed(index, copy as never, attributes ?? {})
-      fill(copy, insert)
+      fillLater({ target: copy, source: insert })
       index += 1
     } else {
       target.insertEmbed(index, insert as object, attributes ?? {})

@@ -13,6 +13,7 @@ import type { FoldUpdates } from '../persistence/RowStore'
 import { SerialQueue } from '../persistence/SerialQueue'
 import { mergeVersionAuthors } from '../persistence/versionAuthors'
 import { namedVersionsFit } from '../persistence/versionRetention'
+import { sameState } from './sameState'
 
 export interface DocumentHistoryOptions {
   readonly store: DocumentStore
@@ -32,12 +33,16 @@ export interface VersionRequest {
   readonly clients: readonly VersionClient[]
   /**
    * Automatic versions: the caller's edits are covered by any version claimed after this time (ms
-   * since the epoch), and then none is taken ('covered'). Absent: always taken (named versions).
+   * since the epoch, this node's clock), and then none is taken ('covered'). Absent: always taken
+   * (named versions, restores).
    */
   readonly coveredSince?: number
 }
 
-/** takeVersion's answer when a version claimed at `claimedAt` (by any node) covers the request. */
+/**
+ * takeVersion's answer when a version claimed at `claimedAt` (by any node; converted to this node's
+ * clock, never later than the claim was) covers the request.
+ */
 export interface VersionCovered {
   readonly covered: true
   readonly claimedAt: number
@@ -76,13 +81,17 @@ export class DocumentHistory {
       }
       // Claimed before the state is read: a version claimed later holds every edit committed before
       // its claim, which is what lets another node's window count as covered by it.
+      // The store dates claims by its own clock; this node's clock only measures durations, so a node
+      // whose clock is off neither blocks nor skips another's versions. Both conversions err towards
+      // an extra version: the round trip makes the edits look more recent and the claim older.
       const versionId = newVersionId()
+      const askedAt = Date.now()
       const claim = await this.options.store.claimVersion(request.documentId, {
         versionId,
-        coveredSince: request.coveredSince ?? null,
-        now: Date.now(),
+        coveredWithinMs:
+          request.coveredSince === undefined ? null : Math.max(0, askedAt - request.coveredSince),
       })
-      if (!claim.granted) return { covered: true, claimedAt: claim.claimedAt }
+      if (!claim.granted) return { covered: true, claimedAt: askedAt - claim.claimedMsAgo }
       const state = await this.readState(request.documentId)
       // The threads of that moment, read from the store like the text (no room is loaded): a
       // version keeps comments deleted or resolved since. Read after the text, so an anchor made
@@ -109,6 +118,28 @@ export class DocumentHistory {
       this.options.onVersionCreated?.(record)
       return record
     })
+  }
+
+  /**
+   * Before a restore: a version of the document as the store holds it now (every node's edits, not
+   * only this node's window), unless its latest version holds exactly that ('unchanged'). Always
+   * claimed without `coveredSince`: another node's pending version may never be taken, or be taken
+   * after the restore, when it no longer holds what is replaced.
+   */
+  async takeVersionUnlessUnchanged(
+    request: Omit<VersionRequest, 'coveredSince'>,
+  ): Promise<VersionRecord | 'over-quota' | 'unchanged' | null> {
+    const unchanged = await this.queue.run(async () => {
+      const [latest] = await this.options.store.listVersions(request.documentId)
+      if (latest === undefined) return false
+      const version = await this.options.store.getVersion(request.documentId, latest.versionId)
+      return version !== null && sameState(version.state, await this.readState(request.documentId))
+    })
+    if (unchanged) return 'unchanged'
+    // Read again after the claim (takeVersion): edits committed since the comparison are kept too.
+    const taken = await this.takeVersion(request)
+    // Never covered: without coveredSince the claim is always granted.
+    return taken !== null && typeof taken === 'object' && 'covered' in taken ? null : taken
   }
 
   /** Adds the people of a covered request to the version that covered it (or the next one). */

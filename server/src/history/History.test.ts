@@ -57,6 +57,27 @@ describe('History', () => {
     expect(automatic).toMatchObject([{ editors: ['Bob'], clients: [[clientId, 'Bob']] }])
   })
 
+  it("keeps the store's state before a restore, whoever committed it, and nothing twice", async () => {
+    const { store, history } = await start()
+    await commit(store, history, 'one', 'Ann')
+    await history.keepBeforeRestore('doc')
+    const first = await store.listVersions('doc')
+    expect(first).toMatchObject([{ kind: 'auto', editors: ['Ann'] }])
+    // Unchanged since that version: nothing more.
+    await history.keepBeforeRestore('doc')
+    expect(await store.listVersions('doc')).toEqual(first)
+    // Another node's edit (stored, never seen by this node's recorder) is kept too.
+    const doc = new Y.Doc()
+    doc.getText('t').insert(0, 'elsewhere')
+    await store.append([{ room: 'doc', update: Y.encodeStateAsUpdate(doc) }])
+    await history.keepBeforeRestore('doc')
+    const [latest] = await store.listVersions('doc')
+    const kept = new Y.Doc()
+    Y.applyUpdate(kept, (await store.getVersion('doc', latest!.versionId))!.state)
+    // (Retention here keeps one automatic version: the new one replaced the first.)
+    expect(kept.getText('t').toString()).toContain('elsewhere')
+  })
+
   it('an update Yjs cannot parse does not stop the rest of its batch from being recorded', async () => {
     const { store, history, warnings } = await start()
     const doc = new Y.Doc()

@@ -55,9 +55,36 @@ export class History {
     return this.recorder.onCommitted
   }
 
-  /** Takes the document's pending automatic version now, so what it held is kept before a restore. */
+  /** Takes the document's pending automatic version now, if this node has one open. */
   recordPending(documentId: string): Promise<unknown> {
     return this.recorder.recordNow(documentId)
+  }
+
+  /**
+   * Before a restore replaces the document: keeps what it holds now as a version, whichever node
+   * committed the edits (this node's window alone would miss another node's, whose window may be
+   * covered by a claim or not closed yet), unless its latest version already holds exactly that.
+   * This node's window is ended by it: its people are listed on that version. Rejects (the restore
+   * must not go on) when storage fails.
+   */
+  async keepBeforeRestore(documentId: string): Promise<void> {
+    const seen = this.recorder.claimWindow(documentId)
+    const authors = seen ?? { editors: [], clients: [] }
+    let kept = false
+    try {
+      const result = await this.versions.takeVersionUnlessUnchanged({
+        documentId,
+        kind: 'auto',
+        name: null,
+        ...authors,
+      })
+      // The latest version holds these edits (another node's claim took it): its people join it.
+      if (result === 'unchanged' && seen !== null) await this.versions.addAuthors(documentId, seen)
+      kept = result !== 'over-quota'
+    } finally {
+      // Not kept (retention refused it, or storage failed): recorded automatically after all.
+      if (seen !== null && !kept) this.recorder.returnWindow(documentId, seen)
+    }
   }
 
   /**

@@ -71,7 +71,7 @@ export class VersionRecorder {
     }
   }
 
-  /** Takes the document's pending version now, if it has one (before a restore overwrites it). */
+  /** Takes the document's pending version now, if it has one. */
   recordNow(documentId: string): Promise<unknown> {
     return this.closeWindow(documentId, 'now')
   }

@@ -133,11 +133,12 @@ export type VersionAuthors = Pick<VersionRecord, 'editors' | 'clients'>
 /**
  * DocumentStore.claimVersion's answer. Granted: this caller takes the version, listing `waiting` too
  * (authors whose edits an earlier version covered after it was stored). Refused: a version claimed
- * at `claimedAt`, after `coveredSince`, covers what the caller would record.
+ * `claimedMsAgo` ms ago (store clock), within the caller's `coveredWithinMs`, covers what the caller
+ * would record.
  */
 export type VersionClaim =
   | { readonly granted: true; readonly waiting: VersionAuthors }
-  | { readonly granted: false; readonly claimedAt: number }
+  | { readonly granted: false; readonly claimedMsAgo: number }
 
 export interface StoredVersion extends VersionRecord {
   /** The document's full state then: `Y.encodeStateAsUpdate` (V1). */
@@ -240,15 +241,18 @@ export interface DocumentStore extends WebhookOutbox {
    */
   addVersion(version: StoredVersion, retention: VersionRetention): Promise<AddVersionResult>
   /**
-   * Claims the taking of the document's next version (`versionId`) as of `now`, before its state is
-   * read, so that nodes closing windows of one burst of editing record it once. With `coveredSince`
-   * (the caller's last commit) the claim is refused when one was taken after that time: that
-   * version's state already held the caller's edits. Without it (named versions) it is always
-   * granted. Atomic across processes; works for rooms the catalog does not hold.
+   * Claims the taking of the document's next version (`versionId`), dated by the store's own clock
+   * (one clock for every node), before its state is read, so that nodes closing windows of one burst
+   * of editing record it once. With `coveredWithinMs` (how long ago the caller's last commit was, by
+   * the caller's clock: a duration, so nodes' clocks need not agree) the claim is refused when one
+   * was taken since then: that version's state already held the caller's edits. A claim dated after
+   * the store's clock covers nothing. Without it (named versions, restores) it is always granted.
+   * Atomic across processes; works for rooms the catalog does not hold; a deleted document's claim
+   * is not stored.
    */
   claimVersion(
     documentId: string,
-    claim: { readonly versionId: string; readonly coveredSince: number | null; readonly now: number },
+    claim: { readonly versionId: string; readonly coveredWithinMs: number | null },
   ): Promise<VersionClaim>
   /**
    * Adds authors to the version last claimed (a refused claimant's people, whose edits it holds),

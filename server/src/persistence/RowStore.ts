@@ -24,6 +24,7 @@ import type {
   VersionRetention,
 } from './DocumentStore'
 import type { OutboxTable } from './OutboxTable'
+import type { VersionClaimRow } from './rowCodec'
 import {
   readCheckedBytes,
   readDocumentRecord,
@@ -49,6 +50,18 @@ import { validateEntries } from './validateEntries'
 import { mergeVersionAuthors, NO_AUTHORS } from './versionAuthors'
 import { namedVersionsFit, planVersionAdd, storedBytes } from './versionRetention'
 import type { ClaimOptions, OutboxDelivery, OutboxEntry } from './WebhookOutbox'
+
+/**
+ * Whether the claim before covers a caller whose edits all came more than `coveredWithinMs` ago (on
+ * the store's clock): it was taken after them. A claim dated after the clock (it stepped back, or an
+ * older release dated claims by each node's own clock) covers nothing: it could block every
+ * automatic version of the document until that time.
+ */
+function claimCovers(previous: VersionClaimRow | null, now: number, coveredWithinMs: number | null): boolean {
+  if (coveredWithinMs === null || previous === null) return false
+  const claimedAt = Number(previous.claimed_at)
+  return claimedAt > now - coveredWithinMs && claimedAt <= now
+}
 
 /** Folds a snapshot and its log into one update. */
 export type FoldUpdates = (parts: readonly Uint8Array[]) => Promise<Uint8Array>
@@ -182,16 +195,15 @@ export class RowStore implements DocumentStore {
 
   async claimVersion(
     documentId: string,
-    claim: { readonly versionId: string; readonly coveredSince: number | null; readonly now: number },
+    claim: { readonly versionId: string; readonly coveredWithinMs: number | null },
   ): Promise<VersionClaim> {
     this.assertOpen('claimVersion')
-    const { granted, previous } = await this.adapter.claimVersion(
+    const { granted, previous, now } = await this.adapter.claimVersion(
       documentId,
       claim.versionId,
-      claim.coveredSince,
-      claim.now,
+      (before, clock) => !claimCovers(before, clock, claim.coveredWithinMs),
     )
-    if (!granted) return { granted, claimedAt: Number(previous!.claimed_at) }
+    if (!granted) return { granted, claimedMsAgo: now - Number(previous!.claimed_at) }
     const waiting = previous ? readVersionAuthors(previous, `version claim of ${documentId}`) : NO_AUTHORS
     return { granted, waiting }
   }

@@ -21,16 +21,17 @@ export interface VersionTable {
    */
   deleteAutoVersions(documentId: string, versionIds: readonly string[]): Promise<void>
   /**
-   * In one transaction with reading it: unless `coveredSince` is given and the document's claim was
-   * taken after it, sets the claim to (`now`, `versionId`) with nobody waiting. Returns whether it
-   * did, and the claim as it was before (null when the document had none).
+   * In one transaction: reads the document's claim and the store's clock (ms since the epoch: the
+   * database's for PostgreSQL, the host's for SQLite and memory, so one clock for every node), asks
+   * `grant`, and when it says yes sets the claim to (that clock, `versionId`) with nobody waiting,
+   * unless the document is marked deleted (checked with the write: no claim outlives its document).
+   * Returns the answer, the claim as it was before (null when none) and the clock read.
    */
   claimVersion(
     documentId: string,
     versionId: string,
-    coveredSince: number | null,
-    now: number,
-  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }>
+    grant: VersionClaimRule,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null; readonly now: number }>
   /**
    * In one transaction: reads the document's claim and the authors of the version it names (null
    * while that version is not stored), hands both to `plan`, and stores what it returns: new authors
@@ -38,6 +39,9 @@ export interface VersionTable {
    */
   updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void>
 }
+
+/** Whether a claim is granted, given the claim before it and the store's clock (see claimVersion). */
+export type VersionClaimRule = (previous: VersionClaimRow | null, now: number) => boolean
 
 /** What to write after reading a claim and its version's authors (see updateClaimedVersionAuthors). */
 export type VersionAuthorsPlan = (

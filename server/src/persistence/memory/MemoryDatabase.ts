@@ -20,7 +20,7 @@ import {
 } from '../rowCodec'
 import { StorageError } from '../StorageError'
 import type { LogRow, RowNumber, SnapshotRow, StoredRoom } from '../UpdateLog'
-import type { VersionAuthorsPlan } from '../VersionTable'
+import type { VersionAuthorsPlan, VersionClaimRule } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 
 interface RoomRows {
@@ -277,20 +277,20 @@ export class MemoryDatabase implements StoreAdapter {
   async claimVersion(
     documentId: string,
     versionId: string,
-    coveredSince: number | null,
-    now: number,
-  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }> {
+    grant: VersionClaimRule,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null; readonly now: number }> {
     const previous = this.versionClaims.get(documentId) ?? null
-    if (coveredSince !== null && previous !== null && Number(previous.claimed_at) > coveredSince) {
-      return { granted: false, previous }
+    const now = Date.now()
+    if (!grant(previous, now)) return { granted: false, previous, now }
+    if ((this.documents.get(documentId)?.deleted_at ?? null) === null) {
+      this.versionClaims.set(documentId, {
+        claimed_at: now,
+        version_id: versionId,
+        editors: '[]',
+        clients: '[]',
+      })
     }
-    this.versionClaims.set(documentId, {
-      claimed_at: now,
-      version_id: versionId,
-      editors: '[]',
-      clients: '[]',
-    })
-    return { granted: true, previous }
+    return { granted: true, previous, now }
   }
 
   async updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void> {

@@ -19,7 +19,7 @@ import {
   writeChecksum,
 } from '../rowCodec'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
-import type { VersionAuthorsPlan } from '../VersionTable'
+import type { VersionAuthorsPlan, VersionClaimRule } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 import { PostgresPool, type PostgresPoolOptions } from './PostgresPool'
 import * as sql from './postgresStatements'
@@ -261,19 +261,20 @@ export class PostgresDatabase implements StoreAdapter {
   async claimVersion(
     documentId: string,
     versionId: string,
-    coveredSince: number | null,
-    now: number,
-  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }> {
+    grant: VersionClaimRule,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null; readonly now: number }> {
     return this.pg.write('claimVersion', () =>
       this.pg.transaction(async (client) => {
         await client.query(sql.LOCK_VERSION_CLAIM, [documentId])
+        // As LOCK_DOCUMENT_FOR_VERSION before a version's insert: a deletion under way is waited for.
+        await client.query(sql.LOCK_DOCUMENT_FOR_VERSION, [documentId])
         const { rows } = await client.query<VersionClaimRow>(sql.SELECT_VERSION_CLAIM, [documentId])
         const previous = rows[0] ?? null
-        if (coveredSince !== null && previous !== null && Number(previous.claimed_at) > coveredSince) {
-          return { granted: false, previous }
-        }
+        const clock = await client.query<{ now: string }>(sql.SELECT_CLOCK_MS)
+        const now = Number(clock.rows[0]!.now)
+        if (!grant(previous, now)) return { granted: false, previous, now }
         await client.query(sql.UPSERT_VERSION_CLAIM, [documentId, versionId, now])
-        return { granted: true, previous }
+        return { granted: true, previous, now }
       }),
     )
   }

@@ -228,10 +228,21 @@ export const LOCK_VERSION_CLAIM =
 export const SELECT_VERSION_CLAIM =
   'SELECT claimed_at, version_id, editors, clients FROM tandem_version_claims WHERE document_id = $1'
 
-/** Parameters: document id, version id, now. */
+/**
+ * The database's clock in ms since the epoch: version claims of every node are dated by this one
+ * clock, so a node whose clock is off cannot date a claim that covers (or blocks) another's versions.
+ * clock_timestamp(), not now(): the time after the claim's lock was taken, not the transaction's start.
+ */
+export const SELECT_CLOCK_MS = 'SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now'
+
+/**
+ * Parameters: document id, version id, now. Nothing for a deleted document (after
+ * LOCK_DOCUMENT_FOR_VERSION, as INSERT_VERSION): a claim must not outlive its document.
+ */
 export const UPSERT_VERSION_CLAIM = `
   INSERT INTO tandem_version_claims (document_id, claimed_at, version_id, editors, clients)
-  VALUES ($1, $3, $2, '[]', '[]')
+  SELECT $1::text, $3::bigint, $2::text, '[]', '[]'
+  WHERE NOT EXISTS (SELECT 1 FROM tandem_documents WHERE id = $1::text AND deleted_at IS NOT NULL)
   ON CONFLICT (document_id) DO UPDATE SET
     claimed_at = excluded.claimed_at, version_id = excluded.version_id, editors = '[]', clients = '[]'`
 

@@ -21,7 +21,7 @@ import {
 } from '../rowCodec'
 import { StorageError, toStorageError } from '../StorageError'
 import type { LogRow, RowNumber, StoredRoom } from '../UpdateLog'
-import type { VersionAuthorsPlan } from '../VersionTable'
+import type { VersionAuthorsPlan, VersionClaimRule } from '../VersionTable'
 import type { OutboxEntry } from '../WebhookOutbox'
 import { openSqlite } from './openSqlite'
 import { prepareStatements, type SqliteStatements } from './sqliteStatements'
@@ -220,20 +220,19 @@ export class SqliteDatabase implements StoreAdapter {
   async claimVersion(
     documentId: string,
     versionId: string,
-    coveredSince: number | null,
-    now: number,
-  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null }> {
+    grant: VersionClaimRule,
+  ): Promise<{ readonly granted: boolean; readonly previous: VersionClaimRow | null; readonly now: number }> {
     // Not write(): a claim lost to a power loss allows one more version, never loses one.
     return this.commit('claimVersion', () =>
       this.writeTransaction(() => {
         const previous = this.statements.selectVersionClaim.get(documentId) ?? null
-        if (coveredSince !== null && previous !== null && Number(previous.claimed_at) > coveredSince) {
-          return { granted: false, previous }
-        }
+        // The host's clock: every process sharing this file runs on the host that holds it.
+        const now = Date.now()
+        if (!grant(previous, now)) return { granted: false, previous, now }
         this.statements.upsertVersionClaim.run({ documentId, versionId, now })
-        return { granted: true, previous }
+        return { granted: true, previous, now }
       }),
-    ) as { granted: boolean; previous: VersionClaimRow | null }
+    ) as { granted: boolean; previous: VersionClaimRow | null; now: number }
   }
 
   async updateClaimedVersionAuthors(documentId: string, plan: VersionAuthorsPlan): Promise<void> {

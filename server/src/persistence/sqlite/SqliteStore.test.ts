@@ -126,6 +126,23 @@ describe('SqliteStore', () => {
     await store.close()
   })
 
+  it('a version claim dated in the future (an older release dated claims by node clocks) covers nothing', async () => {
+    const store = open()
+    await store.claimVersion('doc1', { versionId: 'now', coveredWithinMs: null })
+    // As written by a node whose clock ran a year ahead: it would block the document's automatic
+    // versions for that year.
+    raw()
+      .prepare('UPDATE version_claims SET claimed_at = ? WHERE document_id = ?')
+      .run(Date.now() + 365 * 24 * 3_600_000, 'doc1')
+    expect((await store.claimVersion('doc1', { versionId: 'next', coveredWithinMs: 60_000 })).granted).toBe(
+      true,
+    )
+    // Dated by the store's clock again: it covers as any recent claim does.
+    expect((await store.claimVersion('doc1', { versionId: 'again', coveredWithinMs: 60_000 })).granted).toBe(
+      false,
+    )
+  })
+
   it('refuses a database whose schema is newer than the code', async () => {
     await open().close()
     raw().pragma('user_version = 999')

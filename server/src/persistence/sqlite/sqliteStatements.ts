@@ -175,7 +175,8 @@ export function prepareStatements(db: Database): SqliteStatements {
     ),
     upsertVersionClaim: db.prepare(`
       INSERT INTO version_claims (document_id, claimed_at, version_id, editors, clients)
-      VALUES (@documentId, @now, @versionId, '[]', '[]')
+      SELECT @documentId, @now, @versionId, '[]', '[]'
+      WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = @documentId AND deleted_at IS NOT NULL)
       ON CONFLICT (document_id) DO UPDATE SET
         claimed_at = excluded.claimed_at, version_id = excluded.version_id, editors = '[]', clients = '[]'`),
     updateClaimAuthors: db.prepare(
