@@ -1,8 +1,10 @@
 /**
  * How many comment updates a sender may make: one allowance per person (token subject) and one
- * shared by everyone on the same share link (or, for a token of no link, the same address). A link
- * holder gets a new guest subject with every token exchange, so the person's allowance alone would
- * grow with each exchange (3 exchanges gave 177 comments in 1.25 s); the link's does not.
+ * shared by everyone on the same share link. A link holder gets a new guest subject with every token
+ * exchange, so the person's allowance alone would grow with each exchange (3 exchanges gave 177
+ * comments in 1.25 s); the link's does not. A token of no link was signed with the server's secret
+ * (an embedder's sign-in, an admin): its subject is not the sender's to change, so the person's
+ * allowance holds it, and an office behind one address is not throttled as one person.
  */
 import { RateLimiter } from '../http/RateLimiter'
 import type { PeerIdentity } from '../rooms/Peer'
@@ -15,26 +17,25 @@ import type { PeerIdentity } from '../rooms/Peer'
 export const COMMENT_UPDATE_RATE = { capacity: 60, refillPerSecond: 5 } as const
 
 /**
- * The shared allowance of one link (or address) in persons' allowances: room for a few people
- * commenting at once through one link, while one holder minting identities gains at most this much.
+ * The shared allowance of one link in persons' allowances: room for a few people commenting at once
+ * through one link, while one holder minting identities gains at most this much.
  */
 export const SHARED_COMMENT_RATE_FACTOR = 4
 
 /**
- * Keys (people, links, addresses) whose allowance the server remembers. A forgotten one (the least
+ * Keys (people, links) whose allowance the server remembers. A forgotten one (the least
  * recently seen) starts again with a full bucket, as does anyone idle for 12 s (a full refill), so
  * forgetting is the only expiry needed; 50,000 buckets are a few MB.
  */
 const MAX_TRACKED_KEYS = 50_000
 
 /**
- * The allowance `identity` shares with others: its share link, else its address, else none (a
- * server-side caller). Also who pays for the comments check's mirror rebuilds (CommentsUpdateCheck).
+ * The allowance `identity` shares with others: its share link, else none (a token signed with the
+ * secret, or a server-side caller). Also who pays for the comments check's mirror rebuilds
+ * (CommentsUpdateCheck).
  */
 export function sharedKeyOf(identity: PeerIdentity): string | undefined {
-  if (identity.shareKeyId !== undefined) return `link:${identity.shareKeyId}`
-  if (identity.address !== undefined) return `address:${identity.address}`
-  return undefined
+  return identity.shareKeyId === undefined ? undefined : `link:${identity.shareKeyId}`
 }
 
 /**

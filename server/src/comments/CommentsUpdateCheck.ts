@@ -218,8 +218,9 @@ export class CommentsUpdateCheck implements UpdateCheck {
 const LOAD_PAYER = 'load'
 
 /**
- * Who pays for the rebuilds `identity`'s refused updates cause: their link or address, since a
- * link holder gets a new subject with every token exchange; else their subject.
+ * Who pays for the rebuilds `identity`'s refused updates cause: their link, since a link holder gets
+ * a new subject with every token exchange; else their subject (signed with the secret: not theirs to
+ * change).
  */
 function payerOf(identity: PeerIdentity): string {
   return sharedKeyOf(identity) ?? `person:${identity.userId}`

@@ -181,8 +181,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       const url = new URL(request.url ?? '/', 'http://localhost')
       const room = parseRoom(url)
       // A comments room is reached with the document's own token (its room claim names the document).
-      const authenticated = await options.authenticate(request, documentOfCommentsRoom(room) ?? room)
-      const identity: ConnectionIdentity = { ...authenticated, address }
+      const identity = await options.authenticate(request, documentOfCommentsRoom(room) ?? room)
       const target: UpgradeTarget = {
         room,
         identity,

@@ -14,8 +14,6 @@ export interface PeerIdentity {
    * a link holder must not escape by exchanging again are kept per link (comments' rate limit).
    */
   readonly shareKeyId?: string
-  /** The client's address as seen on the upgrade (clientAddress): the same, for tokens of no link. */
-  readonly address?: string
 }
 
 export interface Peer {
