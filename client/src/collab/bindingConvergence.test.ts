@@ -25,7 +25,9 @@ afterAll(() => removeJsdom())
  * reconnect delivered before a Markdown shortcut's follow-up update committed, which a browser never
  * does; 37: a remote change that moved the caret ran the list transform, merging lists in one view;
  * 74: a page removed a list that concurrent deletions emptied from its view, not from the document;
- * 57: a block replaced by an equal one stayed mapped to the removed node, so a remote change was lost).
+ * 57: a block replaced by an equal one stayed mapped to the removed node, so a remote change was lost),
+ * and without lists 61 (Yjs's UndoManager re-created text with a right origin left of its left origin,
+ * so the undoing page and everyone else ordered it differently: patches/yjs+13.6.33.patch).
  * CONVERGENCE_SEED=s replays one seed; CONVERGENCE_SEEDS=n runs seeds from 1 (or from s);
  * CONVERGENCE_LISTS=1 adds list actions to them.
  */
@@ -34,6 +36,7 @@ const REGRESSION_RUNS = [
   { seed: 12, lists: false },
   { seed: 17, lists: false },
   { seed: 62, lists: false },
+  { seed: 61, lists: false },
   { seed: 21, lists: true },
   { seed: 51, lists: true },
   { seed: 84, lists: true },
