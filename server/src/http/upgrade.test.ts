@@ -123,7 +123,7 @@ describe('createUpgradeHandler', () => {
     expect(accepted).toHaveLength(1)
     expect(accepted[0]?.target).toEqual({
       room: 'doc-1',
-      identity: { userId: 'u', role: 'editor', expiresAtMs: null, address: '203.0.113.9' },
+      identity: { userId: 'u', role: 'editor', expiresAtMs: null },
       wantsSavedAcks: true,
     })
   })
