@@ -4,7 +4,9 @@ import * as Y from 'yjs'
 
 // Same steps as compactUpdates() in compactUpdates.ts.
 const doc = new Y.Doc()
-for (const part of workerData.parts) Y.applyUpdate(doc, part)
+doc.transact(() => {
+  for (const part of workerData.parts) Y.applyUpdate(doc, part)
+})
 const compacted = Y.encodeStateAsUpdate(doc)
 // The encoder's output owns a fresh buffer, so it is moved to the parent instead of copied.
 parentPort.postMessage(compacted, [compacted.buffer])

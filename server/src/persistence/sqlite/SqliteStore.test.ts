@@ -377,6 +377,23 @@ describe('SqliteStore', () => {
     expect(docFrom(stored).getText('t').toString()).toBe('one two three')
   })
 
+  it('lets sockets in between queued compactions, not only after the last', async () => {
+    const order: string[] = []
+    const store = open({
+      async compactUpdates(parts) {
+        order.push(`fold ${order.filter((entry) => entry.startsWith('fold')).length + 1}`)
+        // What a socket's data would be: a callback of the next turn of the event loop.
+        setImmediate(() => order.push('turn'))
+        return compactUpdates(parts)
+      },
+    })
+    const rooms = ['a', 'b', 'c']
+    await store.append(rooms.flatMap((room) => typingUpdates(['one', ' two']).map((update) => ({ room, update }))))
+    await Promise.all(rooms.map((room) => store.compact(room)))
+    // SQLite answers synchronously: chained by promises alone, the three folds ran in one turn.
+    expect(order.slice(0, 4)).toEqual(['fold 1', 'turn', 'fold 2', 'turn'])
+  })
+
   it('close waits for requested compactions, then checkpoints the WAL away', async () => {
     const store = open()
     await store.append(
