@@ -42,6 +42,13 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 RUN --mount=type=cache,target=/root/.npm npm ci -w @tandem/server --omit=dev --no-audit --no-fund
+# What runs of better-sqlite3 is lib/ and one .node file; its SQLite sources (deps/, src/) and the
+# compiler's objects under build/ were 30 of its 32 MB in the runtime image. `bindings` finds
+# build/Release/better_sqlite3.node, which stays.
+RUN cd node_modules/better-sqlite3 \
+  && find build -mindepth 1 -maxdepth 2 ! -path build/Release ! -path build/Release/better_sqlite3.node -exec rm -rf {} + \
+  && rm -rf deps src \
+  && node -e "new (require('better-sqlite3'))(':memory:').close()"
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
