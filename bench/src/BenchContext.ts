@@ -82,6 +82,9 @@ export class BenchContext {
       dataDir: overrides.dataDir ?? this.newDataDir(),
       secret: this.secret,
       cpus: this.cores.serverCpus,
+      ...(this.options.cpuProfileDir
+        ? { cpuProfileDir: mkdtempSync(path.join(this.options.cpuProfileDir, `${contender.id}-`)) }
+        : {}),
       ...overrides,
     })
     return server

@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly repetitions: number
   /** Write a CPU profile of Tandem under workload 1 and name its hot functions. */
   readonly profile: boolean
+  /** BENCH_CPU_PROF_DIR: every server started writes a --cpu-prof profile under it (summarizeProfiles.ts). */
+  readonly cpuProfileDir: string | undefined
   /** Also run bench/persistence.ts (store-level figures; about 2 minutes) in workload 8: BENCH_STORE_DETAIL=1. */
   readonly storeDetail: boolean
   readonly fanout: {
@@ -138,6 +140,7 @@ export function readBenchOptions(argv: readonly string[], env: Env): BenchOption
     repetitions: int(env, 'BENCH_REPS', s(3, 1)),
     profile: !smoke && env.BENCH_PROFILE !== '0',
     storeDetail: !smoke && env.BENCH_STORE_DETAIL === '1',
+    cpuProfileDir: env.BENCH_CPU_PROF_DIR || undefined,
     fanout: {
       rooms: int(env, 'BENCH_FANOUT_ROOMS', s(50, 3)),
       clientsPerRoom: int(env, 'BENCH_FANOUT_CLIENTS', s(10, 3)),
