@@ -24,6 +24,8 @@ const summary = summarizeCpuProfiles(files, 30)
 console.log(`${summary.busyMs.toFixed(0)} ms busy, ${summary.idleMs.toFixed(0)} ms idle`)
 for (const spot of summary.functions) {
   const share = `${(spot.share * 100).toFixed(1)}%`.padStart(6)
-  console.log(`${spot.selfMs.toFixed(0).padStart(6)} ms ${share}  ${spot.name} ${spot.location ?? ''} <- ${spot.via ?? ''}`)
+  console.log(
+    `${spot.selfMs.toFixed(0).padStart(6)} ms ${share}  ${spot.name} ${spot.location ?? ''} <- ${spot.via ?? ''}`,
+  )
 }
 for (const area of summary.areas) console.log(`${area.selfMs.toFixed(0).padStart(6)} ms  ${area.name}`)

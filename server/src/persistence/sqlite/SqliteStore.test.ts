@@ -388,7 +388,9 @@ describe('SqliteStore', () => {
       },
     })
     const rooms = ['a', 'b', 'c']
-    await store.append(rooms.flatMap((room) => typingUpdates(['one', ' two']).map((update) => ({ room, update }))))
+    await store.append(
+      rooms.flatMap((room) => typingUpdates(['one', ' two']).map((update) => ({ room, update }))),
+    )
     await Promise.all(rooms.map((room) => store.compact(room)))
     // SQLite answers synchronously: chained by promises alone, the three folds ran in one turn.
     expect(order.slice(0, 4)).toEqual(['fold 1', 'turn', 'fold 2', 'turn'])
