@@ -48,6 +48,8 @@ export class ConnectionAcceptor {
   constructor(private readonly options: AcceptorOptions) {
     const { accepted } = this
     this.expiries = new ExpirySchedule({
+      items: options.connections,
+      expiresAtMs: (connection) => connection.identity.expiresAtMs,
       onExpired: (connection) => connection.close(CLOSE_CODES.TOKEN_EXPIRED),
       onError: (error, connection) => this.fail(connection, 'expiry', error),
     })
@@ -75,11 +77,6 @@ export class ConnectionAcceptor {
     }
   }
 
-  /** Connections waiting for their token to expire (for tests and leak checks). */
-  get expiringCount(): number {
-    return this.expiries.size
-  }
-
   /** Attaches the socket to its connection and starts joining its room. */
   accept(ws: WebSocket, target: ConnectionTarget): Connection {
     const { metrics, logger, registry } = this.options
@@ -89,7 +86,7 @@ export class ConnectionAcceptor {
     this.options.limits.add(target.room)
     metrics.connections.inc()
     if (documentOfCommentsRoom(target.room) !== undefined) metrics.commentConnections.inc()
-    if (target.identity.expiresAtMs !== null) this.expiries.add(connection, target.identity.expiresAtMs)
+    if (target.identity.expiresAtMs !== null) this.expiries.expectBy(target.identity.expiresAtMs)
     ws.on('message', this.onMessage)
     ws.on('pong', this.onPong)
     ws.on('error', this.onError)
@@ -155,7 +152,6 @@ export class ConnectionAcceptor {
   private handleClose(connection: Connection, code: number): void {
     const { metrics, logger } = this.options
     this.accepted.delete(connection.ws)
-    this.expiries.delete(connection)
     this.options.connections.delete(connection)
     this.options.limits.remove(connection.roomName)
     metrics.connections.dec()
