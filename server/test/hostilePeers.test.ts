@@ -152,7 +152,8 @@ describe('items 2 and 7: what honest stock clients do with presence', () => {
       await vi.waitFor(() => expect(client.provider.awareness.getStates().size).toBe(clients.length), POLL)
     }
     expect(server.connections.size).toBe(clients.length)
-    for (const connection of server.connections) expect(connection.awarenessClientIds.size).toBe(1)
+    const room = openRoom(server, 'echo')
+    for (const connection of server.connections) expect(room.presence.idsOf(connection).size).toBe(1)
     expect((await server.metrics.forgedWrites.get()).values.length).toBe(0)
   })
 })

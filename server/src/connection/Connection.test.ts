@@ -18,15 +18,22 @@ async function setUp(maxBufferedBytes = 64 * 1024) {
   const pairs = await startSocketPairs()
   async function open() {
     const pair = await pairs.open()
-    const connection = new Connection(pair.server, {
-      roomName: 'room',
-      identity: { userId: 'u', role: 'editor', expiresAtMs: null },
-      wantsSavedAcks: false,
-      maxBufferedBytes,
-      awarenessQueryIntervalMs: 1000,
-      metrics,
-      logger,
-    })
+    const connection = new Connection(
+      pair.server,
+      { room: 'room', identity: { userId: 'u', role: 'editor', expiresAtMs: null }, wantsSavedAcks: false },
+      {
+        maxBufferedBytes,
+        awarenessQueryIntervalMs: 1000,
+        inbound: {
+          messagesPerSecond: 1000,
+          messagesBurst: 1000,
+          bytesPerSecond: 1 << 20,
+          bytesBurst: 1 << 20,
+        },
+        metrics,
+        logger,
+      },
+    )
     return { ...pair, connection }
   }
   return { metrics, open }

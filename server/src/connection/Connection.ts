@@ -6,7 +6,8 @@ import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import type { Peer, PeerIdentity } from '../rooms/Peer'
 import type { Room } from '../rooms/Room'
-import { QueryThrottle } from './QueryThrottle'
+import { InboundLimiter, type InboundLimits } from './InboundLimiter'
+import { QueryThrottle, type QueryVerdict } from './QueryThrottle'
 
 /** Who is on the other end, as established on the upgrade. */
 export interface ConnectionIdentity extends PeerIdentity {
@@ -24,14 +25,21 @@ export type ConnectionState =
   | { readonly kind: 'open'; readonly room: Room }
   | { readonly kind: 'closed' }
 
-export interface ConnectionOptions {
-  readonly roomName: string
+/** What the upgrade established for one socket. */
+export interface ConnectionTarget {
+  readonly room: string
   readonly identity: ConnectionIdentity
   /** Client asked for SAVED acknowledgements (`?saved=1`). */
   readonly wantsSavedAcks: boolean
+}
+
+/** What every connection of a node shares: one object for the node, referenced by each socket. */
+export interface ConnectionSettings {
   readonly maxBufferedBytes: number
   /** Shortest time between two answers to query-awareness (AWARENESS_QUERY_INTERVAL_MS). */
   readonly awarenessQueryIntervalMs: number
+  /** Inbound rate limits, counted from the upgrade until the socket closes. */
+  readonly inbound: InboundLimits
   readonly metrics: Metrics
   readonly logger: Logger
 }
@@ -39,33 +47,35 @@ export interface ConnectionOptions {
 /** A socket closed for back-pressure gets this long to take its close frame before it is cut. */
 const BACKPRESSURE_TERMINATE_MS = 1000
 
+/**
+ * Per-connection memory (issue 16): a socket holds only what is its own (identity, state, its
+ * inbound counts); what every socket of the node shares is one `ConnectionSettings` object, and what
+ * few sockets need (a deferred presence answer) is created on first use.
+ */
 export class Connection implements Peer {
   state: ConnectionState = { kind: 'joining', early: [], earlyBytes: 0 }
   /** Cleared by the heartbeat sweep, set again by every pong (ConnectionAcceptor's shared listener). */
   isAlive = true
   lastSentAtMs = Date.now()
-  /** Awareness client ids this socket owns (room's PresenceGate); removed for everyone when it closes. */
-  readonly awarenessClientIds = new Set<number>()
-  /** Yjs client ids this socket owns in its room (room's ClientIdOwners); released when it closes. */
-  readonly yjsClientIds = new Set<number>()
-  readonly queryThrottle: QueryThrottle
+  readonly inbound: InboundLimiter
   readonly identity: ConnectionIdentity
   readonly roomName: string
   /** The document the room belongs to: the room itself, or the document of a comments room. */
   readonly documentId: string
   readonly wantsSavedAcks: boolean
-  private readonly options: ConnectionOptions
+  /** Created by the socket's first query-awareness: most sockets never send one. */
+  private queryThrottle: QueryThrottle | undefined
 
   constructor(
     readonly ws: WebSocket,
-    options: ConnectionOptions,
+    target: ConnectionTarget,
+    private readonly settings: ConnectionSettings,
   ) {
-    this.options = options
-    this.identity = options.identity
-    this.roomName = options.roomName
-    this.documentId = documentOfCommentsRoom(options.roomName) ?? options.roomName
-    this.wantsSavedAcks = options.wantsSavedAcks
-    this.queryThrottle = new QueryThrottle(options.awarenessQueryIntervalMs)
+    this.identity = target.identity
+    this.roomName = target.room
+    this.documentId = documentOfCommentsRoom(target.room) ?? target.room
+    this.wantsSavedAcks = target.wantsSavedAcks
+    this.inbound = new InboundLimiter(settings.inbound)
   }
 
   get isOpen(): boolean {
@@ -86,21 +96,30 @@ export class Connection implements Peer {
    */
   send(frame: Uint8Array, type: MessageKind | 'keepalive'): void {
     if (this.state.kind === 'closed' || this.ws.readyState !== this.ws.OPEN) return
-    if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
-      this.options.metrics.countLimit('backpressure')
+    if (this.ws.bufferedAmount > this.settings.maxBufferedBytes) {
+      this.settings.metrics.countLimit('backpressure')
       this.close(CLOSE_CODES.BACKPRESSURE)
       setTimeout(() => this.ws.terminate(), BACKPRESSURE_TERMINATE_MS).unref()
       return
     }
     this.ws.send(frame, { binary: true })
     this.lastSentAtMs = Date.now()
-    this.options.metrics.countMessage('out', type, frame.byteLength)
+    this.settings.metrics.countMessage('out', type, frame.byteLength)
+  }
+
+  /**
+   * Runs `answer` to a query-awareness now, or once when the socket's query interval ends (shared by
+   * every query until then): see QueryThrottle.
+   */
+  answerQuery(answer: () => void): QueryVerdict {
+    this.queryThrottle ??= new QueryThrottle(this.settings.awarenessQueryIntervalMs)
+    return this.queryThrottle.request(answer)
   }
 
   /** Starts a close handshake with a documented code; cleanup happens on the socket's 'close' event. */
   close(entry: CloseCode, detail?: string): void {
     if (this.ws.readyState === this.ws.CLOSING || this.ws.readyState === this.ws.CLOSED) return
-    this.options.logger.debug({ code: entry.code, detail, user: this.identity.userId }, 'closing connection')
+    this.settings.logger.debug({ code: entry.code, detail, user: this.identity.userId }, 'closing connection')
     this.ws.close(entry.code, entry.reason)
   }
 
@@ -108,7 +127,7 @@ export class Connection implements Peer {
   markClosed(): Room | undefined {
     const previous = this.state
     this.state = { kind: 'closed' }
-    this.queryThrottle.cancel()
+    this.queryThrottle?.cancel()
     return previous.kind === 'open' ? previous.room : undefined
   }
 }

@@ -3,46 +3,26 @@
  * so frames sent while the room loads are buffered (within a limit) and handled in order afterwards.
  *
  * Per-connection memory (issue 16): every socket of the node shares one set of listener functions,
- * which find their connection from the socket they are called on, and one expiry timer; a socket
- * holds no closures or timers of its own.
+ * which find their connection from the socket they are called on, one expiry timer and one settings
+ * object (these options); a socket holds no closures or timers of its own.
  */
 import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import type { RawData, WebSocket } from 'ws'
-import type { Logger } from '../logger'
-import type { ErrorPath, Metrics } from '../metrics'
+import type { ErrorPath } from '../metrics'
 import type { RoomRegistry } from '../rooms/RoomRegistry'
-import { Connection, type ConnectionIdentity } from './Connection'
+import { Connection, type ConnectionSettings, type ConnectionTarget } from './Connection'
 import type { ConnectionLimits } from './ConnectionLimits'
 import { ExpirySchedule } from './ExpirySchedule'
 import { handleFrame } from './handleFrame'
-import { InboundLimiter, type InboundLimits } from './InboundLimiter'
 
-/** What the upgrade established for one socket. */
-export interface AcceptTarget {
-  readonly room: string
-  readonly identity: ConnectionIdentity
-  readonly wantsSavedAcks: boolean
-}
-
-/** What every connection of a node shares. */
-export interface AcceptorOptions {
+/** What every connection of a node shares; also each connection's settings (one object for all). */
+export interface AcceptorOptions extends ConnectionSettings {
   readonly registry: RoomRegistry
   readonly connections: Set<Connection>
-  readonly maxBufferedBytes: number
-  readonly awarenessQueryIntervalMs: number
   /** Most bytes a client may send before its room has loaded. */
   readonly maxEarlyBytes: number
   /** Counted from here until the socket closes. */
   readonly limits: ConnectionLimits
-  readonly inbound: InboundLimits
-  readonly metrics: Metrics
-  readonly logger: Logger
-}
-
-/** One socket's state that its listeners need. */
-interface Accepted {
-  readonly connection: Connection
-  readonly limiter: InboundLimiter
 }
 
 function frameLength(data: RawData): number {
@@ -57,7 +37,7 @@ function toBytes(data: RawData): Uint8Array {
 
 export class ConnectionAcceptor {
   /** Socket -> its connection, for the shared listeners (`this` in a ws listener is the socket). */
-  private readonly accepted = new WeakMap<WebSocket, Accepted>()
+  private readonly accepted = new WeakMap<WebSocket, Connection>()
   /** Closes sockets whose token expired (4401), on one timer for the node. */
   private readonly expiries: ExpirySchedule<Connection>
   private readonly onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void
@@ -68,56 +48,45 @@ export class ConnectionAcceptor {
   constructor(private readonly options: AcceptorOptions) {
     const { accepted } = this
     this.expiries = new ExpirySchedule({
+      items: options.connections,
+      expiresAtMs: (connection) => connection.identity.expiresAtMs,
       onExpired: (connection) => connection.close(CLOSE_CODES.TOKEN_EXPIRED),
       onError: (error, connection) => this.fail(connection, 'expiry', error),
     })
     // Plain functions, not arrows: ws calls listeners with the socket as `this`.
     const acceptor = this
     this.onMessage = function onMessage(data, isBinary) {
-      const entry = accepted.get(this)
-      if (!entry) return
+      const connection = accepted.get(this)
+      if (!connection) return
       try {
-        acceptor.handleMessage(entry, data, isBinary)
+        acceptor.handleMessage(connection, data, isBinary)
       } catch (error) {
-        acceptor.fail(entry.connection, 'frame', error)
+        acceptor.fail(connection, 'frame', error)
       }
     }
     this.onPong = function onPong() {
-      const entry = accepted.get(this)
-      if (entry) entry.connection.isAlive = true
+      const connection = accepted.get(this)
+      if (connection) connection.isAlive = true
     }
     this.onError = function onError(error) {
-      options.logger.debug({ err: error, room: accepted.get(this)?.connection.roomName }, 'socket error')
+      options.logger.debug({ err: error, room: accepted.get(this)?.roomName }, 'socket error')
     }
     this.onClose = function onClose(code) {
-      const entry = accepted.get(this)
-      if (entry) acceptor.handleClose(entry.connection, code)
+      const connection = accepted.get(this)
+      if (connection) acceptor.handleClose(connection, code)
     }
-  }
-
-  /** Connections waiting for their token to expire (for tests and leak checks). */
-  get expiringCount(): number {
-    return this.expiries.size
   }
 
   /** Attaches the socket to its connection and starts joining its room. */
-  accept(ws: WebSocket, target: AcceptTarget): Connection {
+  accept(ws: WebSocket, target: ConnectionTarget): Connection {
     const { metrics, logger, registry } = this.options
-    const connection = new Connection(ws, {
-      roomName: target.room,
-      identity: target.identity,
-      wantsSavedAcks: target.wantsSavedAcks,
-      maxBufferedBytes: this.options.maxBufferedBytes,
-      awarenessQueryIntervalMs: this.options.awarenessQueryIntervalMs,
-      metrics,
-      logger,
-    })
-    this.accepted.set(ws, { connection, limiter: new InboundLimiter(this.options.inbound) })
+    const connection = new Connection(ws, target, this.options)
+    this.accepted.set(ws, connection)
     this.options.connections.add(connection)
     this.options.limits.add(target.room)
     metrics.connections.inc()
     if (documentOfCommentsRoom(target.room) !== undefined) metrics.commentConnections.inc()
-    if (target.identity.expiresAtMs !== null) this.expiries.add(connection, target.identity.expiresAtMs)
+    if (target.identity.expiresAtMs !== null) this.expiries.expectBy(target.identity.expiresAtMs)
     ws.on('message', this.onMessage)
     ws.on('pong', this.onPong)
     ws.on('error', this.onError)
@@ -153,12 +122,12 @@ export class ConnectionAcceptor {
     this.expiries.stop()
   }
 
-  private handleMessage({ connection, limiter }: Accepted, data: RawData, isBinary: boolean): void {
+  private handleMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     const { ws, state } = connection
     const { metrics, logger } = this.options
     // Once we started closing a socket (bad frame, limit, storage failure), nothing more it sends counts.
     if (ws.readyState !== ws.OPEN) return
-    const verdict = limiter.admit(frameLength(data))
+    const verdict = connection.inbound.admit(frameLength(data))
     if (verdict !== 'ok') {
       metrics.countLimit(verdict)
       connection.close(CLOSE_CODES.RATE_LIMITED, verdict)
@@ -183,7 +152,6 @@ export class ConnectionAcceptor {
   private handleClose(connection: Connection, code: number): void {
     const { metrics, logger } = this.options
     this.accepted.delete(connection.ws)
-    this.expiries.delete(connection)
     this.options.connections.delete(connection)
     this.options.limits.remove(connection.roomName)
     metrics.connections.dec()

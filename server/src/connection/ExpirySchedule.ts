@@ -1,14 +1,23 @@
 /**
  * Ends what has an expiry (a connection's token) on one timer for the whole node, armed for the
- * soonest expiry it holds: ten thousand sockets cost one timer, not ten thousand, and a right still
- * ends when it expires (a heartbeat-sized sweep would let it outlive its token by up to 15 s).
+ * soonest expiry: ten thousand sockets cost one timer, not ten thousand, and a right still ends when
+ * it expires (a heartbeat-sized sweep would let it outlive its token by up to 15 s). The schedule
+ * keeps no list of its own: each pass reads the items and their expiries from its owner (the node's
+ * connections, which carry their token's expiry), so an open socket costs it nothing (issue 16).
  */
 
 /** Timers above this overflow to 1 ms in Node; a later expiry is re-armed when this one fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
 export interface ExpiryScheduleOptions<T> {
-  /** Called once per item whose expiry passed; the item is already removed from the schedule. */
+  /** Everything that may expire, read on each pass; an item leaves the schedule by leaving this. */
+  readonly items: Iterable<T>
+  /** When `item` expires (ms since the epoch), or null when it never does. */
+  readonly expiresAtMs: (item: T) => number | null
+  /**
+   * Called for each item whose expiry passed, on every pass while it is still among `items`: ending
+   * an item must be harmless to repeat (a connection's close is) until its owner removes it.
+   */
   readonly onExpired: (item: T) => void
   /** Whatever `onExpired` threw: reported here, it neither skips the other items nor escapes the timer. */
   readonly onError: (error: unknown, item: T) => void
@@ -16,7 +25,6 @@ export interface ExpiryScheduleOptions<T> {
 }
 
 export class ExpirySchedule<T> {
-  private readonly expiries = new Map<T, number>()
   private timer: NodeJS.Timeout | undefined
   /** When the timer fires (ms since the epoch); Infinity when it is not armed. */
   private armedForMs = Number.POSITIVE_INFINITY
@@ -27,27 +35,19 @@ export class ExpirySchedule<T> {
     this.now = options.now ?? Date.now
   }
 
-  /** Items waiting for their expiry. */
-  get size(): number {
-    return this.expiries.size
-  }
-
-  /** Ends `item` at `expiresAtMs` (ms since the epoch); a time already past ends it on the next turn. */
-  add(item: T, expiresAtMs: number): void {
-    this.expiries.set(item, expiresAtMs)
+  /**
+   * Makes sure a pass runs by `expiresAtMs` (call it for each new item that expires); a time already
+   * past runs one on the next turn. A pass that finds nothing due is harmless.
+   */
+  expectBy(expiresAtMs: number): void {
     if (expiresAtMs < this.armedForMs) this.arm(expiresAtMs)
   }
 
-  /** Forgets `item` (it closed first). The timer stays armed unless nothing is left: firing early is harmless. */
-  delete(item: T): void {
-    if (!this.expiries.delete(item) || this.expiries.size > 0) return
-    this.disarm()
-  }
-
-  /** Forgets everything and stops the timer (the node is shutting down). */
+  /** Stops the timer (the node is shutting down). */
   stop(): void {
-    this.expiries.clear()
-    this.disarm()
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.armedForMs = Number.POSITIVE_INFINITY
   }
 
   /**
@@ -60,14 +60,15 @@ export class ExpirySchedule<T> {
     const now = this.now()
     const expired: Array<[T, number]> = []
     let soonest = Number.POSITIVE_INFINITY
-    for (const entry of this.expiries) {
-      if (entry[1] <= now) expired.push(entry)
-      else if (entry[1] < soonest) soonest = entry[1]
+    for (const item of this.options.items) {
+      const atMs = this.options.expiresAtMs(item)
+      if (atMs === null) continue
+      if (atMs <= now) expired.push([item, atMs])
+      else if (atMs < soonest) soonest = atMs
     }
     // A late timer (a busy event loop) finds several due at once: they still end in expiry order.
     expired.sort((a, b) => a[1] - b[1])
     for (const [item] of expired) {
-      this.expiries.delete(item)
       try {
         this.options.onExpired(item)
       } catch (error) {
@@ -82,11 +83,5 @@ export class ExpirySchedule<T> {
     this.armedForMs = atMs
     this.timer = setTimeout(this.fire, Math.max(0, Math.min(atMs - this.now(), MAX_TIMER_MS)))
     this.timer.unref()
-  }
-
-  private disarm(): void {
-    clearTimeout(this.timer)
-    this.timer = undefined
-    this.armedForMs = Number.POSITIVE_INFINITY
   }
 }

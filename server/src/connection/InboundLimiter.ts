@@ -1,4 +1,4 @@
-/** Per-connection inbound rate limits: two token buckets, one counting messages, one counting bytes. */
+/** Per-connection inbound rate limits: a message budget and a byte budget, each a token bucket. */
 import type { LimitName } from '../metrics'
 
 export interface InboundLimits {
@@ -15,53 +15,49 @@ export interface InboundLimits {
 /** Which limit a frame broke, or `ok`. */
 export type InboundVerdict = 'ok' | Extract<LimitName, 'message-rate' | 'byte-rate'>
 
-/** A bucket that refills continuously at `perSecond`, up to `capacity`. */
-class TokenBucket {
-  private tokens: number
-  private updatedAtMs: number
-
-  constructor(
-    private readonly capacity: number,
-    private readonly perSecond: number,
-    nowMs: number,
-  ) {
-    this.tokens = capacity
-    this.updatedAtMs = nowMs
-  }
-
-  /** Takes `amount` tokens if there are that many; otherwise takes nothing. */
-  take(amount: number, nowMs: number): boolean {
-    const elapsedMs = Math.max(0, nowMs - this.updatedAtMs)
-    this.tokens = Math.min(this.capacity, this.tokens + (elapsedMs * this.perSecond) / 1000)
-    this.updatedAtMs = nowMs
-    if (this.tokens < amount) return false
-    this.tokens -= amount
-    return true
-  }
+/** Shared by every limiter: a bound function per socket would cost each one a closure. */
+function monotonicNow(): number {
+  return performance.now()
 }
 
 /**
- * Charges every inbound frame against both buckets. A frame that finds either bucket short is
- * refused, and the caller closes the socket with RATE_LIMITED: nothing is queued or delayed, so a
- * flooding client costs the server no memory.
+ * Charges every inbound frame against two token buckets, one counting messages, one counting bytes,
+ * each refilling continuously up to its burst. A frame that finds either bucket short is refused,
+ * and the caller closes the socket with RATE_LIMITED: nothing is queued or delayed, so a flooding
+ * client costs the server no memory. One object per socket, three numbers: the limits and the clock
+ * are the node's.
  */
 export class InboundLimiter {
-  private readonly messages: TokenBucket
-  private readonly bytes: TokenBucket
+  private messageTokens: number
+  private byteTokens: number
+  private updatedAtMs: number
 
   constructor(
-    limits: InboundLimits,
-    private readonly now: () => number = performance.now.bind(performance),
+    private readonly limits: InboundLimits,
+    private readonly now: () => number = monotonicNow,
   ) {
-    const start = now()
-    this.messages = new TokenBucket(limits.messagesBurst, limits.messagesPerSecond, start)
-    this.bytes = new TokenBucket(limits.bytesBurst, limits.bytesPerSecond, start)
+    this.messageTokens = limits.messagesBurst
+    this.byteTokens = limits.bytesBurst
+    this.updatedAtMs = now()
   }
 
   admit(byteLength: number): InboundVerdict {
     const nowMs = this.now()
-    if (!this.messages.take(1, nowMs)) return 'message-rate'
-    if (!this.bytes.take(byteLength, nowMs)) return 'byte-rate'
+    const elapsedMs = Math.max(0, nowMs - this.updatedAtMs)
+    this.updatedAtMs = nowMs
+    const { limits } = this
+    this.messageTokens = Math.min(
+      limits.messagesBurst,
+      this.messageTokens + (elapsedMs * limits.messagesPerSecond) / 1000,
+    )
+    this.byteTokens = Math.min(
+      limits.bytesBurst,
+      this.byteTokens + (elapsedMs * limits.bytesPerSecond) / 1000,
+    )
+    if (this.messageTokens < 1) return 'message-rate'
+    this.messageTokens -= 1
+    if (this.byteTokens < byteLength) return 'byte-rate'
+    this.byteTokens -= byteLength
     return 'ok'
   }
 }

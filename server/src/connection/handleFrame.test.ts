@@ -42,15 +42,22 @@ async function setUp() {
     const received: Uint8Array[] = []
     client.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
     const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)))
-    const connection = new Connection(await serverSide, {
-      roomName: 'room',
-      identity: { userId, role, expiresAtMs: null },
-      wantsSavedAcks: false,
-      maxBufferedBytes: 1024 * 1024,
-      awarenessQueryIntervalMs: 1000,
-      metrics,
-      logger,
-    })
+    const connection = new Connection(
+      await serverSide,
+      { room: 'room', identity: { userId, role, expiresAtMs: null }, wantsSavedAcks: false },
+      {
+        maxBufferedBytes: 1024 * 1024,
+        awarenessQueryIntervalMs: 1000,
+        inbound: {
+          messagesPerSecond: 1000,
+          messagesBurst: 1000,
+          bytesPerSecond: 1 << 20,
+          bytesBurst: 1 << 20,
+        },
+        metrics,
+        logger,
+      },
+    )
     connection.state = { kind: 'open', room }
     room.attach(connection)
     const frame = (bytes: Uint8Array) => handleFrame(connection, room, bytes, metrics, logger)

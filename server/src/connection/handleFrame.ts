@@ -38,7 +38,7 @@ export function handleFrame(
         break
       case 'query-awareness': {
         // At most one answer per AWARENESS_QUERY_INTERVAL_MS per socket; the rest coalesce into it.
-        const verdict = connection.queryThrottle.request(() => {
+        const verdict = connection.answerQuery(() => {
           if (connection.state.kind !== 'open' || connection.state.room !== room) return
           try {
             room.sendPresenceTo(connection)

@@ -128,6 +128,19 @@ describe('createUpgradeHandler', () => {
     })
   })
 
+  it('leaves nothing of its own on an accepted socket: ws alone listens for its errors from then on', async () => {
+    const { accepted, upgrades, port } = await setUp()
+    const client = new WebSocket(`ws://127.0.0.1:${port}/ws/doc-1?token=ok`)
+    onTestFinished(() => client.terminate())
+    await new Promise((resolve, reject) => {
+      client.once('open', resolve)
+      client.once('error', reject)
+    })
+    expect(accepted).toHaveLength(1)
+    // A listener per upgrade kept a closure (and its array of listeners) for the socket's whole life.
+    expect(upgrades[0]?.socket.listenerCount('error')).toBe(1)
+  })
+
   it('maps auth failures to statuses once: 401 with a Bearer challenge, 403 without, counted by status', async () => {
     const { metrics, accepted, upgrade } = await setUp()
     const expired = await upgrade('/ws/doc?token=expired')

@@ -155,8 +155,11 @@ export function createUpgradeProbe(
 
 export function createUpgradeHandler(options: UpgradeOptions) {
   const { wss, metrics, logger } = options
+  // One listener for every upgrading socket, removed once ws owns the socket (ws listens for its
+  // errors from then on): a closure per socket would stay in memory for the socket's whole life.
+  const onUpgradeSocketError = (error: Error) => logger.debug({ err: error }, 'upgrade socket error')
   return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
-    socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'))
+    socket.on('error', onUpgradeSocketError)
     const address = options.clientAddress(request)
     try {
       const allowance = options.refusalLimiter.check(address)
@@ -202,7 +205,10 @@ export function createUpgradeHandler(options: UpgradeOptions) {
           },
         )
       }
-      wss.handleUpgrade(request, socket, head, (ws) => options.onConnection(ws, target))
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        socket.off('error', onUpgradeSocketError)
+        options.onConnection(ws, target)
+      })
     } catch (error) {
       const { refusal, detail } = toRefusal(error, logger)
       const clientFault = refusal.status >= 400 && refusal.status < 500

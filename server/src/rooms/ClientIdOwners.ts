@@ -5,6 +5,7 @@
  * owns it until it closes. History under an id (stored before, or written by a connection that has
  * left) is no claim: ownership is only about live connections.
  */
+import { IdOwners } from './IdOwners'
 import type { Peer } from './Peer'
 
 /** An update wrote under a client id another live connection owns. Maps to close code 4409. */
@@ -17,7 +18,7 @@ export class ClientIdInUseError extends Error {
 }
 
 export class ClientIdOwners {
-  private readonly owners = new Map<number, Peer>()
+  private readonly owners = new IdOwners()
 
   /**
    * Claims `clientIds` for `connection`, all or nothing. An id owned by a connection of the same
@@ -28,25 +29,18 @@ export class ClientIdOwners {
   claim(connection: Peer, clientIds: Iterable<number>): void {
     const taken: number[] = []
     for (const clientId of clientIds) {
-      const owner = this.owners.get(clientId)
+      const owner = this.owners.owner(clientId)
       if (owner === connection) continue
       if (owner !== undefined && owner.identity.userId !== connection.identity.userId) {
         throw new ClientIdInUseError(clientId)
       }
       taken.push(clientId)
     }
-    for (const clientId of taken) {
-      this.owners.get(clientId)?.yjsClientIds.delete(clientId)
-      this.owners.set(clientId, connection)
-      connection.yjsClientIds.add(clientId)
-    }
+    for (const clientId of taken) this.owners.set(clientId, connection)
   }
 
   /** Releases every id `connection` owns (it closed). */
   release(connection: Peer): void {
-    for (const clientId of connection.yjsClientIds) {
-      if (this.owners.get(clientId) === connection) this.owners.delete(clientId)
-    }
-    connection.yjsClientIds.clear()
+    this.owners.release(connection)
   }
 }

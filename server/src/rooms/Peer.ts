@@ -20,10 +20,6 @@ export interface Peer {
   readonly identity: PeerIdentity
   /** Client asked for SAVED acknowledgements (`?saved=1`). */
   readonly wantsSavedAcks: boolean
-  /** Awareness client ids this peer owns (the room's PresenceGate); removed for everyone when it leaves. */
-  readonly awarenessClientIds: Set<number>
-  /** Yjs client ids this peer owns (the room's ClientIdOwners); released when it leaves. */
-  readonly yjsClientIds: Set<number>
   send(frame: Uint8Array, type: MessageKind): void
   close(code: CloseCode, detail?: string): void
 }

@@ -9,6 +9,7 @@ import { CLOSE_CODES } from '@tandem/shared'
 import * as encoding from 'lib0/encoding'
 import type { Awareness } from 'y-protocols/awareness'
 import type { Metrics } from '../metrics'
+import { IdOwners } from './IdOwners'
 import { LimitExceededError } from './LimitExceededError'
 import type { Peer } from './Peer'
 import type { AwarenessEntry } from './validateAwarenessUpdate'
@@ -51,7 +52,7 @@ export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint
 }
 
 export class PresenceGate {
-  private readonly owners = new Map<number, Peer>()
+  private readonly owners = new IdOwners()
   /**
    * Last clocks of ids whose meta entry was dropped (owner gone, or removed by expiry or another
    * node), oldest first, at most MAX_ROOM_PRESENCE: a late echo of such an id's old state must
@@ -79,25 +80,24 @@ export class PresenceGate {
     for (const entry of entries) {
       const { clientId } = entry
       if (clientId === this.awareness.clientID) continue
-      const owner = this.owners.get(clientId)
+      const owner = this.owners.owner(clientId)
       if (owner !== connection && this.isStale(entry)) continue
       if (owner !== undefined && owner !== connection) {
         if (owner.identity.userId !== connection.identity.userId) {
           this.metrics.forgedWrites.labels('awareness').inc()
           continue
         }
-        owner.awarenessClientIds.delete(clientId)
-        this.claim(connection, clientId)
+        this.owners.set(clientId, connection)
       } else if (owner === undefined) {
         if (!this.isWorthKeeping(entry, room)) continue
-        if (connection.awarenessClientIds.size >= this.limits.maxClientsPerConnection) {
+        if (this.owners.idsOf(connection).size >= this.limits.maxClientsPerConnection) {
           throw new LimitExceededError(
             'awareness-clients',
             CLOSE_CODES.RATE_LIMITED,
             `presence under more than ${this.limits.maxClientsPerConnection} client ids`,
           )
         }
-        this.claim(connection, clientId)
+        this.owners.set(clientId, connection)
       }
       admitted.push(
         entry.state === null ? entry : { ...entry, state: stampIdentity(entry.state, connection) },
@@ -115,7 +115,7 @@ export class PresenceGate {
     const admitted = entries.filter(
       (entry) =>
         entry.clientId !== this.awareness.clientID &&
-        !this.owners.has(entry.clientId) &&
+        this.owners.owner(entry.clientId) === undefined &&
         !this.isStale(entry) &&
         this.isWorthKeeping(entry, room),
     )
@@ -124,7 +124,7 @@ export class PresenceGate {
 
   /** Whether a local connection owns `clientId`. */
   isOwned(clientId: number): boolean {
-    return this.owners.has(clientId)
+    return this.owners.owner(clientId) !== undefined
   }
 
   /**
@@ -145,15 +145,12 @@ export class PresenceGate {
 
   /** Gives up every id `connection` owns; returns them so the room removes their states and meta. */
   release(connection: Peer): number[] {
-    const released: number[] = []
-    for (const clientId of connection.awarenessClientIds) {
-      if (this.owners.get(clientId) === connection) {
-        this.owners.delete(clientId)
-        released.push(clientId)
-      }
-    }
-    connection.awarenessClientIds.clear()
-    return released
+    return this.owners.release(connection)
+  }
+
+  /** The ids `connection` owns. */
+  idsOf(connection: Peer): ReadonlySet<number> {
+    return this.owners.idsOf(connection)
   }
 
   /**
@@ -164,11 +161,6 @@ export class PresenceGate {
     const known = this.awareness.meta.get(entry.clientId)?.clock ?? this.forgotten.get(entry.clientId)
     if (known === undefined || entry.clock > known) return false
     return entry.clock < known || entry.state !== null || !this.awareness.states.has(entry.clientId)
-  }
-
-  private claim(connection: Peer, clientId: number): void {
-    this.owners.set(clientId, connection)
-    connection.awarenessClientIds.add(clientId)
   }
 
   /**

@@ -13,8 +13,6 @@ import type { Peer } from './Peer'
 import { Room } from './Room'
 
 class RecordingPeer implements Peer {
-  readonly awarenessClientIds = new Set<number>()
-  readonly yjsClientIds = new Set<number>()
   readonly frames: Uint8Array[] = []
   closedWith: number | null = null
 

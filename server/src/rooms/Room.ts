@@ -282,8 +282,6 @@ export class Room {
     const sender: Peer = {
       identity: author,
       wantsSavedAcks: false,
-      awarenessClientIds: new Set(),
-      yjsClientIds: new Set(),
       send: () => {},
       close: () => {},
     }

@@ -33,8 +33,6 @@ function peer(userId: string): Peer {
   return {
     identity: { userId, role: 'editor' },
     wantsSavedAcks: false,
-    awarenessClientIds: new Set(),
-    yjsClientIds: new Set(),
     send(_frame: Uint8Array, _type: MessageKind) {},
     close(_code: CloseCode) {},
   }
