@@ -81,7 +81,7 @@ function contendersSection({ versions }: RunDescription): string {
       [
         'Hocuspocus',
         `@hocuspocus/server ${versions.hocuspocus}`,
-        '`bench/src/contenders/hocuspocusServer.ts`: `new Server()` with defaults, no extensions. v4 declares Node >= 22 but runs on Node 20 here',
+        '`bench/src/contenders/hocuspocusServer.ts` compiled to JavaScript: `new Server()` with defaults, no extensions. v4 declares Node >= 22 but runs on Node 20 here',
       ],
       [
         'Hocuspocus + SQLite',
@@ -91,7 +91,7 @@ function contendersSection({ versions }: RunDescription): string {
       [
         'bare ws relay',
         `ws ${versions.ws}`,
-        '`bench/src/contenders/bareRelay.ts`: forwards every frame to the other sockets of its room, no Yjs',
+        '`bench/src/contenders/bareRelay.ts` compiled to JavaScript: forwards every frame to the other sockets of its room, no Yjs',
       ],
     ],
     3,
