@@ -342,6 +342,24 @@ describe('Room', () => {
     expect(readJoin(fresh)).toBe(text.toString())
   })
 
+  it('joiners share one step 1 until the document changes; after a change it names the new state', async () => {
+    const { room } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    room.attach(writer)
+    const step1Of = () => {
+      const peer = new RecordingPeer({ userId: 'j', role: 'editor' })
+      room.attach(peer)
+      return peer.frames[0]!
+    }
+    const first = step1Of()
+    expect(step1Of()).toBe(first)
+    room.handleClientUpdate(writer, typist(1)('hello'))
+    await settle()
+    const after = readMessage(step1Of())
+    if (after.type !== 'sync-step1') throw new Error(`expected a step 1, got ${after.type}`)
+    expect(after.stateVector).toEqual(Y.encodeStateVector(room.doc))
+  })
+
   it('a room loaded from a snapshot gives joiners the stored bytes, and the log since as one update', async () => {
     const store = new FailingStore()
     const type = typist(1)
