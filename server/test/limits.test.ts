@@ -215,6 +215,22 @@ describe('slow readers', () => {
     expect(await limitCount(server, 'backpressure')).toBe(0)
   })
 
+  it('sends a joiner such a document edited since its join base: the step 2 and the changes since', async () => {
+    const { server, wsUrl } = await startServer({ maxBufferedBytes: 64 * 1024 })
+    const writer = connectStockClient(wsUrl, 'big-edited')
+    await synced(writer)
+    const size = 4 * 1024 * 1024
+    writer.text.insert(0, 'b'.repeat(size))
+    await vi.waitFor(() => expect(server.rooms.openRooms[0]?.doc.getText('t').length).toBe(size), POLL)
+    writer.text.insert(0, 'edited ')
+    await vi.waitFor(() => expect(server.rooms.openRooms[0]?.doc.getText('t').length).toBe(size + 7), POLL)
+    const joiner = connectStockClient(wsUrl, 'big-edited')
+    await synced(joiner)
+    await vi.waitFor(() => expect(joiner.text.length).toBe(size + 7), POLL)
+    expect(joiner.text.toString().startsWith('edited b')).toBe(true)
+    expect(await limitCount(server, 'backpressure')).toBe(0)
+  })
+
   it('disconnects a client that stops reading before its queue passes MAX_BUFFERED_BYTES; the room carries on', async () => {
     const maxBufferedBytes = 1024 * 1024
     const { server, wsUrl, port } = await startServer({ maxBufferedBytes })

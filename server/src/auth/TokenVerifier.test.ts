@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { createToken } from '@tandem/shared'
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
@@ -105,6 +106,58 @@ describe('TokenVerifier', () => {
       'ALGORITHM_NOT_ALLOWED',
       401,
     )
+  })
+
+  // jose took the padded and standard-alphabet spellings of the right MAC; only the canonical one passes now.
+  it('refuses a signature other than the MAC in base64url: padded, cut, in another alphabet, flipped', async () => {
+    const token = await sign(validClaims())
+    const dot = token.lastIndexOf('.')
+    const [body, signature] = [token.slice(0, dot), token.slice(dot + 1)]
+    const standard = Buffer.from(signature, 'base64url').toString('base64')
+    const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`
+    for (const forged of [`${signature}=`, signature.slice(0, -1), signature.slice(0, -4), flipped, '']) {
+      await expectRefused(`${body}.${forged}`, 'BAD_SIGNATURE', 401)
+    }
+    if (standard !== signature) await expectRefused(`${body}.${standard}`, 'BAD_SIGNATURE', 401)
+  })
+
+  it('checks the signature before the claims: a forged expired token is refused as forged', async () => {
+    const other = new TextEncoder().encode('another-secret-0123456789abcdef')
+    const token = await sign({ ...validClaims(), exp: nowSeconds() - 1 }, { alg: 'HS256' }, other)
+    await expectRefused(token, 'BAD_SIGNATURE', 401)
+  })
+
+  it('refuses a token whose parts are not base64url JSON objects, or that has more parts', async () => {
+    const token = await sign(validClaims())
+    const [header, payload, signature] = token.split('.') as [string, string, string]
+    const resign = (h: string, p: string) => {
+      const mac = createHmac('sha256', key).update(`${h}.${p}`).digest('base64url')
+      return `${h}.${p}.${mac}`
+    }
+    for (const malformed of [
+      `${token}.${signature}`,
+      resign(Buffer.from('not json').toString('base64url'), payload),
+      resign(header, Buffer.from('[1,2]').toString('base64url')),
+      resign(header, Buffer.from('"text"').toString('base64url')),
+      resign(header, Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString('base64url')),
+    ]) {
+      await expectRefused(malformed, 'MALFORMED_TOKEN', 401)
+    }
+  })
+
+  it('refuses ill-typed iat and nbf, and a token at the second its exp names', async () => {
+    for (const claims of [
+      { ...validClaims(), iat: 'now' },
+      { ...validClaims(), nbf: '0' },
+    ]) {
+      await expectRefused(await sign(claims), 'INVALID_CLAIMS', 401)
+    }
+    await expectRefused(await sign({ ...validClaims(), exp: nowSeconds() }), 'TOKEN_EXPIRED', 401)
+  })
+
+  it('reads names in any script, as jose signs them', async () => {
+    const token = await sign({ ...validClaims(), name: 'Zoë 日本 🙂' })
+    await expect(new TokenVerifier(SECRET).verify(token)).resolves.toMatchObject({ name: 'Zoë 日本 🙂' })
   })
 
   it('refuses an expired token', async () => {

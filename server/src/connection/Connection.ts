@@ -94,9 +94,9 @@ export class Connection implements Peer {
    * The queue is checked before the frame is added: a single frame larger than the limit (the
    * step 2 of a big document) still goes out to a reader that keeps up.
    */
-  send(frame: Uint8Array, type: MessageKind | 'keepalive'): void {
+  send(frame: Uint8Array, type: MessageKind | 'keepalive', completesPrevious = false): void {
     if (this.state.kind === 'closed' || this.ws.readyState !== this.ws.OPEN) return
-    if (this.ws.bufferedAmount > this.settings.maxBufferedBytes) {
+    if (!completesPrevious && this.ws.bufferedAmount > this.settings.maxBufferedBytes) {
       this.settings.metrics.countLimit('backpressure')
       this.close(CLOSE_CODES.BACKPRESSURE)
       setTimeout(() => this.ws.terminate(), BACKPRESSURE_TERMINATE_MS).unref()

@@ -20,6 +20,11 @@ export interface Peer {
   readonly identity: PeerIdentity
   /** Client asked for SAVED acknowledgements (`?saved=1`). */
   readonly wantsSavedAcks: boolean
-  send(frame: Uint8Array, type: MessageKind): void
+  /**
+   * Queues a frame; a peer whose queue is over its limit is closed instead (back-pressure). A frame
+   * sent with `completesPrevious` belongs to the one just sent (a step 2's changes since its base,
+   * at most a quarter of it) and is queued with it, whatever the queue holds.
+   */
+  send(frame: Uint8Array, type: MessageKind, completesPrevious?: boolean): void
   close(code: CloseCode, detail?: string): void
 }

@@ -283,25 +283,122 @@ describe('Room', () => {
     room.attach(writer)
     const type = typist(1)
     room.handleClientUpdate(writer, type('hello'))
-    await turn()
-    await turn()
-    const join = () => {
+    await settle()
+    const first = joinWithNothing(room)
+    expect(first).toHaveLength(1)
+    expect(joinWithNothing(room)[0], 'the same bytes, encoded once').toBe(first[0])
+    room.handleClientUpdate(writer, type(' world'))
+    await settle()
+    expect(readJoin(joinWithNothing(room))).toBe('hello world')
+  })
+
+  it('a joiner with nothing gets the shared frame of a full state and one shared frame of the changes since', async () => {
+    const { room } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    room.attach(writer)
+    const type = typist(1)
+    const text = 'lorem ipsum '.repeat(500)
+    room.handleClientUpdate(writer, type(text))
+    await settle()
+    const [base] = joinWithNothing(room)
+    room.handleClientUpdate(writer, type('!'))
+    await settle()
+    const second = joinWithNothing(room)
+    expect(second, 'the full state is not encoded again for a small change').toHaveLength(2)
+    expect(second[0]).toBe(base)
+    expect(readMessage(second[1]!).type).toBe('sync-update')
+    expect(readJoin(second)).toBe(`${text}!`)
+    const third = joinWithNothing(room)
+    expect(third[0]).toBe(base)
+    expect(third[1], 'the changes since are encoded once per change').toBe(second[1])
+  })
+
+  it('encodes the full state afresh once the changes since outgrow a quarter of it, deletions included', async () => {
+    const { room } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    room.attach(writer)
+    const doc = new Y.Doc()
+    doc.clientID = 1
+    const send = async (change: () => void) => {
+      let update: Uint8Array | undefined
+      doc.once('update', (u: Uint8Array) => {
+        update = u
+      })
+      change()
+      room.handleClientUpdate(writer, update!)
+      await settle()
+    }
+    const text = doc.getText('t')
+    await send(() => text.insert(0, 'a'.repeat(400)))
+    const [base] = joinWithNothing(room)
+    await send(() => text.delete(0, 100))
+    expect(readJoin(joinWithNothing(room))).toBe(text.toString())
+    await send(() => text.insert(0, 'b'.repeat(200)))
+    const fresh = joinWithNothing(room)
+    expect(fresh).toHaveLength(1)
+    expect(fresh[0]).not.toBe(base)
+    expect(readJoin(fresh)).toBe(text.toString())
+  })
+
+  it('joiners share one step 1 until the document changes; after a change it names the new state', async () => {
+    const { room } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    room.attach(writer)
+    const step1Of = () => {
       const peer = new RecordingPeer({ userId: 'j', role: 'editor' })
       room.attach(peer)
-      room.handleSyncStep1(peer, Y.encodeStateVector(new Y.Doc()))
-      return peer.frames.at(-1)!
+      return peer.frames[0]!
     }
-    const first = join()
-    expect(join(), 'the same bytes, encoded once').toBe(first)
-    room.handleClientUpdate(writer, type(' world'))
-    await turn()
-    await turn()
-    const after = join()
-    expect(after).not.toBe(first)
-    const doc = new Y.Doc()
-    const message = readMessage(after)
-    if (message.type !== 'sync-step2') throw new Error(`expected a step 2, got ${message.type}`)
-    Y.applyUpdate(doc, message.update)
-    expect(doc.getText('t').toString()).toBe('hello world')
+    const first = step1Of()
+    expect(step1Of()).toBe(first)
+    room.handleClientUpdate(writer, typist(1)('hello'))
+    await settle()
+    const after = readMessage(step1Of())
+    if (after.type !== 'sync-step1') throw new Error(`expected a step 1, got ${after.type}`)
+    expect(after.stateVector).toEqual(Y.encodeStateVector(room.doc))
+  })
+
+  it('a room loaded from a snapshot gives joiners the stored bytes, and the log since as one update', async () => {
+    const store = new FailingStore()
+    const type = typist(1)
+    await store.append([{ room: 'room', update: type('stored '.repeat(200)) }])
+    await store.compact('room')
+    const { snapshot } = await store.load('room')
+    await store.append([{ room: 'room', update: type('and logged') }])
+    const { room } = await openRoom(store)
+    const frames = joinWithNothing(room)
+    expect(frames).toHaveLength(2)
+    const step2 = readMessage(frames[0]!)
+    if (step2.type !== 'sync-step2') throw new Error(`expected a step 2, got ${step2.type}`)
+    expect(step2.update).toEqual(snapshot)
+    expect(readJoin(frames)).toBe(`${'stored '.repeat(200)}and logged`)
   })
 })
+
+/** Lets a commit batch be stored and applied. */
+async function settle(): Promise<void> {
+  await turn()
+  await turn()
+}
+
+/** The frames a joiner with an empty document is sent in answer to its step 1. */
+function joinWithNothing(room: Room): Uint8Array[] {
+  const peer = new RecordingPeer({ userId: 'j', role: 'editor' })
+  room.attach(peer)
+  const before = peer.frames.length
+  room.handleSyncStep1(peer, Y.encodeStateVector(new Y.Doc()))
+  return peer.frames.slice(before)
+}
+
+/** The text a joiner holds after applying `frames` (a step 2, then any updates) to an empty document. */
+function readJoin(frames: readonly Uint8Array[]): string {
+  const doc = new Y.Doc()
+  frames.forEach((frame, i) => {
+    const message = readMessage(frame)
+    const expected = i === 0 ? 'sync-step2' : 'sync-update'
+    if (message.type !== expected) throw new Error(`frame ${i}: expected ${expected}, got ${message.type}`)
+    Y.applyUpdate(doc, message.update)
+  })
+  expect(doc.store.pendingStructs, 'nothing left waiting').toBeNull()
+  return doc.getText('t').toString()
+}

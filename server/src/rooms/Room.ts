@@ -73,7 +73,12 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 }
 
 export class Room {
-  readonly doc = new Y.Doc()
+  /**
+   * A guid of our own: Yjs's default (uuidv4) draws 31 random numbers from node:crypto, 4% of the
+   * CPU of a reconnect storm that loads 100 rooms. Nothing reads a room document's guid (Yjs sends
+   * only subdocuments' guids).
+   */
+  readonly doc = new Y.Doc({ guid: ROOM_DOC_GUID })
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly connections = new Set<Peer>()
 
@@ -102,10 +107,14 @@ export class Room {
   private changedFrom: Map<number, number> | null = null
   /** Changes the document made itself while an update was applied (see shareOwnChanges). */
   private ownChanges: Uint8Array[] = []
-  /** `Y.encodeStateAsUpdate(doc)`, kept until the next change so joiners with nothing share one encoding. */
-  private fullState: Uint8Array | null = null
-  /** The step 2 frame carrying `fullState`, kept as long as it: joiners of an unchanged document share it. */
-  private fullStateFrame: Uint8Array | null = null
+  /**
+   * What a joiner with nothing gets (see syncStep2For): a full state the document passed through,
+   * kept across changes, and the update frame of what changed since, kept until the next change.
+   */
+  private joinBase: JoinBase | null = null
+  /** Our step 1 (the document's state vector), shared by joiners until the document changes. */
+  private step1Frame: Uint8Array | null = null
+  private sinceBaseFrame: Uint8Array | null = null
   private logRows = 0
   private logBytes = 0
   private compacting = false
@@ -145,9 +154,15 @@ export class Room {
     const room = new Room(name, ctx)
     try {
       room.doc.transact(() => {
-        if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot)
+        if (stored.snapshot) {
+          Y.applyUpdate(room.doc, stored.snapshot)
+          // The stored bytes are a full state the document holds: joiners get them, not an encoding.
+          if (!hasPending(room.doc)) room.setJoinBase(stored.snapshot)
+        }
         for (const [index, update] of stored.updates.entries()) room.applyStored(update, index)
       }, STORE_ORIGIN)
+      // Changes before the listener below exists (the log, the layout migration) are changes since.
+      if (room.joinBase && stored.updates.length > 0) room.joinBase.current = false
       await room.migrateLayout()
     } catch (error) {
       room.destroy()
@@ -161,7 +176,7 @@ export class Room {
         room.updateCheck?.maxDocumentBytes ?? Number.POSITIVE_INFINITY,
       ),
       loadedBytes: (stored.snapshot?.byteLength ?? 0) + room.logBytes,
-      measure: () => room.encodeFullState().byteLength,
+      measure: () => Y.encodeStateAsUpdate(room.doc).byteLength,
     })
     // No 'update' listener: Yjs encodes every transaction while one listens, which we rarely need.
     room.doc.on('afterTransaction', (transaction: Y.Transaction) => room.noteTransaction(transaction))
@@ -178,7 +193,8 @@ export class Room {
   /** Attaches a peer and starts the y-websocket handshake: our step 1, then current presence. */
   attach(connection: Peer): void {
     this.connections.add(connection)
-    connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)), 'sync-step1')
+    this.step1Frame ??= encodeSyncStep1(Y.encodeStateVector(this.doc))
+    connection.send(this.step1Frame, 'sync-step1')
     this.sendPresenceTo(connection)
   }
 
@@ -207,7 +223,9 @@ export class Room {
     } catch (error) {
       throw new InvalidUpdateError(`unreadable state vector: ${(error as Error).message}`)
     }
-    connection.send(this.syncStep2For(stateVector), 'sync-step2')
+    const [step2, since] = this.syncStep2For(stateVector)
+    connection.send(step2!, 'sync-step2')
+    if (since) connection.send(since, 'sync-update', true)
     if (connection.wantsSavedAcks) this.requestSavedAck(connection)
   }
 
@@ -434,7 +452,13 @@ export class Room {
     this.changedFrom = null
     if (!hasPending(this.doc)) {
       Y.applyUpdate(this.doc, update, origin)
-      return this.changedFrom ? { bytes: update, asSent: true } : null
+      // Set by the afterTransaction listener during the apply.
+      const before = this.changedFrom as Map<number, number> | null
+      if (!before) return null
+      // Into an empty document (a new document's first sync, an import), the update is now the
+      // whole document: joiners get it as sent instead of an encoding of it.
+      if (before.size === 0 && !hasPending(this.doc)) this.setJoinBase(update)
+      return { bytes: update, asSent: true }
     }
     // The apply's own transactions only: the document's own cleanup that may follow is shared as
     // such (shareOwnChanges).
@@ -485,18 +509,37 @@ export class Room {
     else void this.settled.then(send)
   }
 
-  /** The step 2 answering `stateVector`; a joiner with nothing gets the shared full-state frame. */
-  private syncStep2For(stateVector: Uint8Array): Uint8Array {
-    if (stateVector.byteLength === EMPTY_STATE_VECTOR_LENGTH && stateVector[0] === 0) {
-      this.fullStateFrame ??= encodeSyncStep2(this.encodeFullState())
-      return this.fullStateFrame
+  /**
+   * The frames answering `stateVector`: a step 2 with what the peer lacks. A joiner with nothing
+   * gets the join base's frame, shared by every such joiner, and, if the document changed since,
+   * one update frame of those changes, also shared: encoding a large document is the costly part of
+   * a join (5 MB: ~100 ms), and a document being edited changes between any two joins. The base is
+   * encoded afresh only once the changes since outgrow a quarter of it, so a joiner downloads at
+   * most a quarter more than a fresh encoding would hold.
+   */
+  private syncStep2For(stateVector: Uint8Array): Uint8Array[] {
+    if (stateVector.byteLength !== EMPTY_STATE_VECTOR_LENGTH || stateVector[0] !== 0) {
+      return [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))]
     }
-    return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
+    let base = this.joinBase
+    if (base && !base.current && this.sinceBaseFrame === null) {
+      const since = Y.encodeStateAsUpdate(this.doc, base.stateVector)
+      if (since.byteLength * JOIN_BASE_MAX_GROWTH <= base.update.byteLength) {
+        this.sinceBaseFrame = encodeSyncUpdate(since)
+      } else base = null
+    }
+    if (!base) base = this.setJoinBase(Y.encodeStateAsUpdate(this.doc))
+    base.frame ??= encodeSyncStep2(base.update)
+    // The frame ends with the update's bytes: keep one copy of them.
+    base.update = base.frame.subarray(base.frame.byteLength - base.update.byteLength)
+    return base.current ? [base.frame] : [base.frame, this.sinceBaseFrame!]
   }
 
-  private encodeFullState(): Uint8Array {
-    this.fullState ??= Y.encodeStateAsUpdate(this.doc)
-    return this.fullState
+  /** Makes `update`, a full state of the document as it is now, what joiners with nothing get. */
+  private setJoinBase(update: Uint8Array): JoinBase {
+    this.joinBase = { update, stateVector: Y.encodeStateVector(this.doc), frame: null, current: true }
+    this.sinceBaseFrame = null
+    return this.joinBase
   }
 
   /**
@@ -542,6 +585,7 @@ export class Room {
     const seconds = (performance.now() - started) / 1000
     await this.ctx.store.append([{ room: this.name, update }])
     Y.applyUpdate(this.doc, update, STORE_ORIGIN)
+    if (this.joinBase) this.joinBase.current = false
     this.logRows += 1
     this.logBytes += update.byteLength
     this.ctx.metrics.layoutMigrations.labels('migrated').inc()
@@ -565,8 +609,9 @@ export class Room {
       }
     }
     if (!changed) return
-    this.fullState = null
-    this.fullStateFrame = null
+    if (this.joinBase) this.joinBase.current = false
+    this.sinceBaseFrame = null
+    this.step1Frame = null
     // Origin null: a transaction of the document itself (Yjs's formatting cleanup), never an apply's.
     if (transaction.origin === null) this.ownChanges.push(encodeOwnChange(this.doc, transaction))
     else this.changedFrom ??= beforeState
@@ -764,6 +809,23 @@ function encodeOwnChange(doc: Y.Doc, transaction: Y.Transaction): Uint8Array {
 /** Whether Yjs holds structs or deletions waiting for ones the document lacks. */
 function hasPending(doc: Y.Doc): boolean {
   return doc.store.pendingStructs !== null || doc.store.pendingDs !== null
+}
+
+/** The guid of every room's Y.Doc (see Room.doc). */
+const ROOM_DOC_GUID = 'tandem-room'
+
+/** A joiner's step 2 is re-encoded once the changes since its base outgrow 1/this of it. */
+const JOIN_BASE_MAX_GROWTH = 4
+
+/** A full state of the document that joiners with nothing get (Room.syncStep2For). */
+interface JoinBase {
+  /** A V1 update holding the whole document as it was when `stateVector` was read. */
+  update: Uint8Array
+  readonly stateVector: Uint8Array
+  /** The step 2 frame carrying `update`, encoded at the first join. */
+  frame: Uint8Array | null
+  /** False once the document changed after `stateVector` was read. */
+  current: boolean
 }
 
 /** What one applied update changed, for the peers; `peer` sent exactly these bytes (no echo to it). */
