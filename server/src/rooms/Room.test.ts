@@ -313,6 +313,71 @@ describe('Room', () => {
     expect(third[1], 'the changes since are encoded once per change').toBe(second[1])
   })
 
+  it('sends a joiner none of the text deleted before it joined (attacker review: the base kept it)', async () => {
+    const carries = (frames: readonly Uint8Array[]) =>
+      frames.some((frame) => Buffer.from(frame).includes('SECRET'))
+    const doc = new Y.Doc()
+    doc.clientID = 1
+    const text = doc.getText('t')
+    const updateOf = (change: () => void) => {
+      let update: Uint8Array | undefined
+      doc.once('update', (u: Uint8Array) => {
+        update = u
+      })
+      change()
+      return update!
+    }
+    // The first sync holds a secret, deleted afterwards; then a large paste, a join (a new base
+    // with the paste), and the paste deleted.
+    const { room } = await openRoom()
+    const writer = new RecordingPeer({ userId: 'w', role: 'editor' })
+    room.attach(writer)
+    for (const change of [
+      () => text.insert(0, `${'x'.repeat(2000)}SECRET-1`),
+      () => text.delete(2000, 8),
+      () => text.insert(2000, 'SECRET-2 '.repeat(100)),
+    ]) {
+      room.handleClientUpdate(writer, updateOf(change))
+      await settle()
+    }
+    joinWithNothing(room)
+    room.handleClientUpdate(
+      writer,
+      updateOf(() => text.delete(2000, text.length - 2000)),
+    )
+    await settle()
+    expect(carries(joinWithNothing(room))).toBe(false)
+    expect(readJoin(joinWithNothing(room))).toBe('x'.repeat(2000))
+
+    // A first sync that deletes what it brings (typed and deleted offline): not served as sent.
+    // (Merged, as a client's offline queue is: the bytes keep the deleted item's text.)
+    const offline = new Y.Doc()
+    const draft: Uint8Array[] = []
+    offline.on('update', (u: Uint8Array) => draft.push(u))
+    offline.getText('t').insert(0, 'kept SECRET-3')
+    offline.getText('t').delete(5, 8)
+    const second = await openRoom()
+    second.room.attach(writer)
+    second.room.handleClientUpdate(writer, Y.mergeUpdates(draft))
+    await settle()
+    expect(carries(joinWithNothing(second.room))).toBe(false)
+
+    // A snapshot followed by log rows that delete what it holds: the stored bytes are not the base.
+    const store = new FailingStore()
+    const stored = new Y.Doc()
+    const storedText = stored.getText('t')
+    // Large enough that the changes since stay under a quarter of it (else it is encoded afresh anyway).
+    storedText.insert(0, `${'x'.repeat(2000)}kept SECRET-4`)
+    await store.append([{ room: 'room', update: Y.encodeStateAsUpdate(stored) }])
+    await store.compact('room')
+    const before = Y.encodeStateVector(stored)
+    storedText.delete(2005, 8)
+    await store.append([{ room: 'room', update: Y.encodeStateAsUpdate(stored, before) }])
+    const third = await openRoom(store)
+    expect(carries(joinWithNothing(third.room))).toBe(false)
+    expect(readJoin(joinWithNothing(third.room))).toBe(`${'x'.repeat(2000)}kept `)
+  })
+
   it('encodes the full state afresh once the changes since outgrow a quarter of it, deletions included', async () => {
     const { room } = await openRoom()
     const writer = new RecordingPeer({ userId: 'w', role: 'editor' })

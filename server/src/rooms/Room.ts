@@ -107,6 +107,8 @@ export class Room {
   private changedFrom: Map<number, number> | null = null
   /** Changes the document made itself while an update was applied (see shareOwnChanges). */
   private ownChanges: Uint8Array[] = []
+  /** Set by noteTransaction when a transaction deleted something (read by integrate). */
+  private applyDeleted = false
   /**
    * What a joiner with nothing gets (see syncStep2For): a full state the document passed through,
    * kept across changes, and the update frame of what changed since, kept until the next change.
@@ -153,16 +155,22 @@ export class Room {
     const stored = await ctx.store.load(name)
     const room = new Room(name, ctx)
     try {
-      room.doc.transact(() => {
-        if (stored.snapshot) {
-          Y.applyUpdate(room.doc, stored.snapshot)
-          // The stored bytes are a full state the document holds: joiners get them, not an encoding.
-          if (!hasPending(room.doc)) room.setJoinBase(stored.snapshot)
-        }
+      if (stored.snapshot) {
+        Y.applyUpdate(room.doc, stored.snapshot, STORE_ORIGIN)
+        // The stored bytes (a garbage-collected encoding, see compactUpdates) are a full state the
+        // document holds: joiners get them, not an encoding.
+        if (!hasPending(room.doc)) room.setJoinBase(stored.snapshot)
+      }
+      // The log in one transaction: Yjs cleans up once, not once per row.
+      const log = room.doc.transact((transaction) => {
         for (const [index, update] of stored.updates.entries()) room.applyStored(update, index)
+        return transaction
       }, STORE_ORIGIN)
-      // Changes before the listener below exists (the log, the layout migration) are changes since.
-      if (room.joinBase && stored.updates.length > 0) room.joinBase.current = false
+      if (room.joinBase && stored.updates.length > 0) {
+        room.joinBase.current = false
+        // Rows that delete what the snapshot holds: its bytes would still carry the deleted text.
+        if (deletesFrom(log.deleteSet, room.joinBase.clocks)) room.joinBase = null
+      }
       await room.migrateLayout()
     } catch (error) {
       room.destroy()
@@ -450,14 +458,19 @@ export class Room {
    */
   private integrate(update: Uint8Array, origin: unknown): { bytes: Uint8Array; asSent: boolean } | null {
     this.changedFrom = null
+    this.applyDeleted = false
     if (!hasPending(this.doc)) {
+      const ownChangesBefore = this.ownChanges.length
       Y.applyUpdate(this.doc, update, origin)
       // Set by the afterTransaction listener during the apply.
       const before = this.changedFrom as Map<number, number> | null
       if (!before) return null
       // Into an empty document (a new document's first sync, an import), the update is now the
-      // whole document: joiners get it as sent instead of an encoding of it.
-      if (before.size === 0 && !hasPending(this.doc)) this.setJoinBase(update)
+      // whole document: joiners get it as sent instead of an encoding of it. Not if it deleted
+      // anything (its bytes still carry the deleted text, which the document dropped) or the
+      // document cleaned up after it (the bytes would lack that).
+      const whole = before.size === 0 && !this.applyDeleted && this.ownChanges.length === ownChangesBefore
+      if (whole && !hasPending(this.doc)) this.setJoinBase(update)
       return { bytes: update, asSent: true }
     }
     // The apply's own transactions only: the document's own cleanup that may follow is shared as
@@ -537,7 +550,14 @@ export class Room {
 
   /** Makes `update`, a full state of the document as it is now, what joiners with nothing get. */
   private setJoinBase(update: Uint8Array): JoinBase {
-    this.joinBase = { update, stateVector: Y.encodeStateVector(this.doc), frame: null, current: true }
+    const stateVector = Y.encodeStateVector(this.doc)
+    this.joinBase = {
+      update,
+      stateVector,
+      clocks: Y.decodeStateVector(stateVector),
+      frame: null,
+      current: true,
+    }
     this.sinceBaseFrame = null
     return this.joinBase
   }
@@ -609,6 +629,11 @@ export class Room {
       }
     }
     if (!changed) return
+    if (deleteSet.clients.size > 0) {
+      this.applyDeleted = true
+      // The base's bytes would still carry the deleted text (the document drops it): never serve it.
+      if (this.joinBase && deletesFrom(deleteSet, this.joinBase.clocks)) this.joinBase = null
+    }
     if (this.joinBase) this.joinBase.current = false
     this.sinceBaseFrame = null
     this.step1Frame = null
@@ -818,10 +843,21 @@ const ROOM_DOC_GUID = 'tandem-room'
 const JOIN_BASE_MAX_GROWTH = 4
 
 /** A full state of the document that joiners with nothing get (Room.syncStep2For). */
+/** Whether `deleteSet` deletes anything written below `clocks` (what a join base holds). */
+function deletesFrom(deleteSet: Y.Transaction['deleteSet'], clocks: ReadonlyMap<number, number>): boolean {
+  for (const [client, ranges] of deleteSet.clients) {
+    const held = clocks.get(client) ?? 0
+    if (ranges.some((range) => range.clock < held)) return true
+  }
+  return false
+}
+
 interface JoinBase {
   /** A V1 update holding the whole document as it was when `stateVector` was read. */
   update: Uint8Array
   readonly stateVector: Uint8Array
+  /** `stateVector` decoded: what the base holds of each client (deletions below it void the base). */
+  readonly clocks: Map<number, number>
   /** The step 2 frame carrying `update`, encoded at the first join. */
   frame: Uint8Array | null
   /** False once the document changed after `stateVector` was read. */
