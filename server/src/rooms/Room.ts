@@ -107,8 +107,6 @@ export class Room {
   private changedFrom: Map<number, number> | null = null
   /** Changes the document made itself while an update was applied (see shareOwnChanges). */
   private ownChanges: Uint8Array[] = []
-  /** Set by noteTransaction when a transaction deleted something (read by integrate). */
-  private applyDeleted = false
   /**
    * What a joiner with nothing gets (see syncStep2For): a full state the document passed through,
    * kept across changes, and the update frame of what changed since, kept until the next change.
@@ -458,7 +456,6 @@ export class Room {
    */
   private integrate(update: Uint8Array, origin: unknown): { bytes: Uint8Array; asSent: boolean } | null {
     this.changedFrom = null
-    this.applyDeleted = false
     if (!hasPending(this.doc)) {
       const ownChangesBefore = this.ownChanges.length
       Y.applyUpdate(this.doc, update, origin)
@@ -466,11 +463,11 @@ export class Room {
       const before = this.changedFrom as Map<number, number> | null
       if (!before) return null
       // Into an empty document (a new document's first sync, an import), the update is now the
-      // whole document: joiners get it as sent instead of an encoding of it. Not if it deleted
-      // anything (its bytes still carry the deleted text, which the document dropped) or the
-      // document cleaned up after it (the bytes would lack that).
-      const whole = before.size === 0 && !this.applyDeleted && this.ownChanges.length === ownChangesBefore
-      if (whole && !hasPending(this.doc)) this.setJoinBase(update)
+      // whole document: joiners get it as sent instead of an encoding of it. Not if its bytes carry
+      // text it deletes (the document dropped that text) or the document cleaned up after it (the
+      // bytes would lack that).
+      const whole = before.size === 0 && this.ownChanges.length === ownChangesBefore
+      if (whole && !hasPending(this.doc) && !carriesDeletedText(update)) this.setJoinBase(update)
       return { bytes: update, asSent: true }
     }
     // The apply's own transactions only: the document's own cleanup that may follow is shared as
@@ -629,11 +626,8 @@ export class Room {
       }
     }
     if (!changed) return
-    if (deleteSet.clients.size > 0) {
-      this.applyDeleted = true
-      // The base's bytes would still carry the deleted text (the document drops it): never serve it.
-      if (this.joinBase && deletesFrom(deleteSet, this.joinBase.clocks)) this.joinBase = null
-    }
+    // The base's bytes would still carry the deleted text (the document drops it): never serve it.
+    if (this.joinBase && deletesFrom(deleteSet, this.joinBase.clocks)) this.joinBase = null
     if (this.joinBase) this.joinBase.current = false
     this.sinceBaseFrame = null
     this.step1Frame = null
@@ -848,6 +842,23 @@ function deletesFrom(deleteSet: Y.Transaction['deleteSet'], clocks: ReadonlyMap<
   for (const [client, ranges] of deleteSet.clients) {
     const held = clocks.get(client) ?? 0
     if (ranges.some((range) => range.clock < held)) return true
+  }
+  return false
+}
+
+/**
+ * Whether `update` holds the content of an item its own delete set deletes (a client's merged
+ * offline queue does; an encoding of a document does not: deleted content is collected). Read once
+ * per room, for the first update into an empty document.
+ */
+function carriesDeletedText(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update)
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item) || struct.content instanceof Y.ContentDeleted) continue
+    const { client, clock } = struct.id
+    const end = clock + struct.length
+    const ranges = ds.clients.get(client) ?? []
+    if (ranges.some((range) => range.clock < end && range.clock + range.len > clock)) return true
   }
   return false
 }
