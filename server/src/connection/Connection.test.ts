@@ -1,17 +1,16 @@
 /** Connection on real socket pairs: sending, back-pressure, closing and its lifecycle state. */
 import { CLOSE_CODES } from '@tandem/shared'
 import { describe, expect, it, vi } from 'vitest'
+import { testConnectionSettings } from '../../test/helpers/connectionSettings'
 import { counterValue } from '../../test/helpers/counterValue'
 import { testRoomContext } from '../../test/helpers/roomContext'
 import { startSocketPairs } from '../../test/helpers/socketPairs'
-import { createLogger } from '../logger'
 import { Metrics } from '../metrics'
 import { MemoryStore } from '../persistence/memory/MemoryStore'
 import { Room } from '../rooms/Room'
 import { Connection } from './Connection'
 
 const POLL = { timeout: 5000, interval: 5 }
-const logger = createLogger('silent', false)
 
 async function setUp(maxBufferedBytes = 64 * 1024) {
   const metrics = new Metrics()
@@ -21,18 +20,7 @@ async function setUp(maxBufferedBytes = 64 * 1024) {
     const connection = new Connection(
       pair.server,
       { room: 'room', identity: { userId: 'u', role: 'editor', expiresAtMs: null }, wantsSavedAcks: false },
-      {
-        maxBufferedBytes,
-        awarenessQueryIntervalMs: 1000,
-        inbound: {
-          messagesPerSecond: 1000,
-          messagesBurst: 1000,
-          bytesPerSecond: 1 << 20,
-          bytesBurst: 1 << 20,
-        },
-        metrics,
-        logger,
-      },
+      testConnectionSettings(metrics, maxBufferedBytes),
     )
     return { ...pair, connection }
   }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import { testConnectionSettings } from '../../test/helpers/connectionSettings'
 import { testRoomContext } from '../../test/helpers/roomContext'
 import { createLogger } from '../logger'
 import { Metrics } from '../metrics'
@@ -45,18 +46,7 @@ async function setUp() {
     const connection = new Connection(
       await serverSide,
       { room: 'room', identity: { userId, role, expiresAtMs: null }, wantsSavedAcks: false },
-      {
-        maxBufferedBytes: 1024 * 1024,
-        awarenessQueryIntervalMs: 1000,
-        inbound: {
-          messagesPerSecond: 1000,
-          messagesBurst: 1000,
-          bytesPerSecond: 1 << 20,
-          bytesBurst: 1 << 20,
-        },
-        metrics,
-        logger,
-      },
+      testConnectionSettings(metrics),
     )
     connection.state = { kind: 'open', room }
     room.attach(connection)
