@@ -11,7 +11,7 @@ import { connectStockClient, type StockClient, synced } from './helpers/clients'
 import { createDocumentOver, exchangeKey } from './helpers/documentApi'
 import { usePostgres } from './helpers/postgresDatabase'
 import { type RedisServer, startRedisServer } from './helpers/redisServer'
-import { startNode, type TestServer } from './helpers/startServer'
+import { startNodePair, type TestServer } from './helpers/startServer'
 
 const SECRET = 'version-cluster-test-secret-0123456789'
 const POLL = { timeout: 20_000, interval: 25 }
@@ -50,8 +50,7 @@ describe('versions in a cluster', () => {
       // Long enough that Ben's edit (a relay hop after Ann's) lands before Ann's node claims.
       versionIdleMs: 1000,
     }
-    const a = await startNode({ ...options, nodeId: 'a' })
-    const b = await startNode({ ...options, nodeId: 'b', dataDir: a.dataDir })
+    const [a, b] = await startNodePair(options)
     const { created, editKey } = await createDocumentOver(a.httpUrl, { title: 'Plans' })
     const id = created.id
     const ann = await person(a, id, editKey, 'Ann')

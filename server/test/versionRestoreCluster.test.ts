@@ -11,7 +11,7 @@ import { connectStockClient, synced } from './helpers/clients'
 import { createDocumentOver, exchangeKey } from './helpers/documentApi'
 import { usePostgres } from './helpers/postgresDatabase'
 import { type RedisServer, startRedisServer } from './helpers/redisServer'
-import { startNode, type TestServer } from './helpers/startServer'
+import { startNodePair, type TestServer } from './helpers/startServer'
 
 const SECRET = 'version-restore-cluster-secret-0123456789'
 const POLL = { timeout: 20_000, interval: 25 }
@@ -53,8 +53,7 @@ it('a restore through node A keeps a version of edits that are pending on node B
     // Ben's window on node B stays open through the restore.
     versionIdleMs: 30_000,
   }
-  const a = await startNode({ ...options, nodeId: 'a' })
-  const b = await startNode({ ...options, nodeId: 'b', dataDir: a.dataDir })
+  const [a, b] = await startNodePair(options)
   const { created, editKey } = await createDocumentOver(a.httpUrl, { title: 'Plans' })
   const id = created.id
   const auth = { Authorization: `ShareKey ${editKey}`, 'Content-Type': 'application/json' }

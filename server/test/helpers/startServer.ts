@@ -60,6 +60,16 @@ export async function startNode(
 }
 
 /**
+ * Two nodes, 'a' and 'b', on one store (`overrides` names it: a PostgreSQL database, or SQLite in
+ * the shared data directory) and, through `overrides.redis`, one relay: a cluster of two.
+ */
+export async function startNodePair(overrides: Partial<OptionValues>): Promise<[TestServer, TestServer]> {
+  const a = await startNode({ ...overrides, nodeId: 'a' })
+  const b = await startNode({ ...overrides, nodeId: 'b', dataDir: a.dataDir })
+  return [a, b]
+}
+
+/**
  * startNode for a whole file (from beforeAll): the caller tears it down with the returned close,
  * from afterAll, since onTestFinished only works inside a test.
  */
