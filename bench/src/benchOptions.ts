@@ -145,7 +145,10 @@ export function readBenchOptions(argv: readonly string[], env: Env): BenchOption
       rooms: int(env, 'BENCH_FANOUT_ROOMS', s(50, 3)),
       clientsPerRoom: int(env, 'BENCH_FANOUT_CLIENTS', s(10, 3)),
       updatesPerSecond: int(env, 'BENCH_FANOUT_RATE', 2),
-      warmupMs: s(1000, 100),
+      // Long enough for the JIT to settle on a fresh server: with 1 s, 15% of Tandem's CPU in the window
+      // was V8's optimizing compiler (4% of the y-websocket server's; perf, issue 16), a cost a server
+      // that has been up a while no longer pays.
+      warmupMs: int(env, 'BENCH_FANOUT_WARMUP_MS', s(6000, 100)),
       measureMs: int(env, 'BENCH_MEASURE_MS', s(4000, 300)),
     },
     throughput: {

@@ -16,6 +16,7 @@ import type { Connection } from './connection/Connection'
 import { ConnectionAcceptor } from './connection/ConnectionAcceptor'
 import { ConnectionLimits } from './connection/ConnectionLimits'
 import { startHeartbeat } from './connection/heartbeat'
+import { WireFrames } from './connection/WireFrames'
 import { clientAddress } from './http/clientAddress'
 import { RateLimiter } from './http/RateLimiter'
 import { type ApiHandler, createRequestHandler, type ReadinessCheck } from './http/requestHandler'
@@ -171,6 +172,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     },
     metrics,
     logger,
+    frames: new WireFrames(),
   })
   const wss = new WebSocketServer({
     noServer: true,
@@ -186,7 +188,7 @@ export function createTandemServer(config: Config, parts: TandemServerParts): Ta
     limits: connectionLimits,
     refusalLimiter: upgradeRefusals,
     clientAddress: upgradeClientAddress,
-    onConnection: (ws, target) => acceptor.accept(ws, target),
+    onConnection: (ws, socket, target) => acceptor.accept(ws, socket, target),
   })
   // The handler catches its own refusals; this is for what it did not foresee: a rejection here
   // would end the process, so only this request's socket goes.

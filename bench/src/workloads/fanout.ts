@@ -42,6 +42,8 @@ export interface FanoutResult {
   readonly clientsPerRoom: number
   readonly updatesPerSecond: number
   readonly repetitions: number
+  readonly warmupMs: number
+  readonly measureMs: number
   readonly figures: ByContender<FanoutFigures>
 }
 
@@ -102,7 +104,7 @@ function medianFigures(runs: readonly FanoutFigures[]): FanoutFigures {
 }
 
 export async function runFanout(ctx: BenchContext): Promise<FanoutResult> {
-  const { rooms, clientsPerRoom, updatesPerSecond } = ctx.options.fanout
+  const { rooms, clientsPerRoom, updatesPerSecond, warmupMs, measureMs } = ctx.options.fanout
   const figures: ByContender<FanoutFigures> = {}
   for (const id of ctx.options.contenders) {
     const runs: FanoutFigures[] = []
@@ -118,7 +120,15 @@ export async function runFanout(ctx: BenchContext): Promise<FanoutResult> {
     }
     figures[id] = medianFigures(runs)
   }
-  return { rooms, clientsPerRoom, updatesPerSecond, repetitions: ctx.options.repetitions, figures }
+  return {
+    rooms,
+    clientsPerRoom,
+    updatesPerSecond,
+    repetitions: ctx.options.repetitions,
+    warmupMs,
+    measureMs,
+    figures,
+  }
 }
 
 export function renderFanout(result: FanoutResult, order: readonly ContenderId[]): string {
@@ -140,7 +150,9 @@ export function renderFanout(result: FanoutResult, order: readonly ContenderId[]
   })
   return [
     `${result.rooms} rooms x ${result.clientsPerRoom} clients, each typing ${result.updatesPerSecond} updates/s into a real Y.Doc; ` +
-      `every other client of the room receives and applies each update. Median of ${result.repetitions} runs.`,
+      `every other client of the room receives and applies each update. Each run starts a fresh server, types ` +
+      `${result.warmupMs / 1000} s before measuring ${result.measureMs / 1000} s (so JIT compilation has settled, as on a ` +
+      `server that has been up a while). Median of ${result.repetitions} runs.`,
     '',
     table(
       [

@@ -15,12 +15,15 @@ const POLL = { timeout: 5000, interval: 5 }
 async function setUp(maxBufferedBytes = 64 * 1024) {
   const metrics = new Metrics()
   const pairs = await startSocketPairs()
+  // One object for every connection, as on a node.
+  const settings = testConnectionSettings(metrics, maxBufferedBytes)
   async function open() {
     const pair = await pairs.open()
     const connection = new Connection(
       pair.server,
+      pair.serverSocket,
       { room: 'room', identity: { userId: 'u', role: 'editor', expiresAtMs: null }, wantsSavedAcks: false },
-      testConnectionSettings(metrics, maxBufferedBytes),
+      settings,
     )
     return { ...pair, connection }
   }
@@ -42,6 +45,21 @@ describe('Connection', () => {
     expect(connection.markClosed()).toBeUndefined()
     connection.send(new Uint8Array([0, 4]), 'sync-update')
     expect(await counterValue(metrics.messages, 'out')).toBe(2)
+  })
+
+  it('frames a message sent to many sockets once: every socket is written the same bytes', async () => {
+    const { open } = await setUp()
+    const sockets = [await open(), await open(), await open()]
+    const writes = sockets.map(({ serverSocket }) => vi.spyOn(serverSocket, 'write'))
+    const message = new Uint8Array([0, 2, 1, 42])
+    for (const { connection } of sockets) connection.send(message, 'sync-update')
+    const written = writes.map((write) => write.mock.calls.map(([chunk]) => chunk))
+    expect(written.map((chunks) => chunks.length)).toEqual([1, 1, 1])
+    expect(written[1]![0]).toBe(written[0]![0])
+    expect(written[2]![0]).toBe(written[0]![0])
+    for (const { received } of sockets) {
+      await vi.waitFor(() => expect(received.map((frame) => [...frame])).toEqual([[0, 2, 1, 42]]), POLL)
+    }
   })
 
   it('closes with the code given, once: a second close is ignored', async () => {

@@ -1,4 +1,6 @@
 /** One client socket: its identity, lifecycle state, outbound back-pressure and close bookkeeping. */
+
+import type { Duplex } from 'node:stream'
 import type { CloseCode, MessageKind } from '@tandem/shared'
 import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import type { WebSocket } from 'ws'
@@ -8,6 +10,7 @@ import type { Peer, PeerIdentity } from '../rooms/Peer'
 import type { Room } from '../rooms/Room'
 import { InboundLimiter, type InboundLimits } from './InboundLimiter'
 import { QueryThrottle, type QueryVerdict } from './QueryThrottle'
+import type { WireFrames } from './WireFrames'
 
 /** Who is on the other end, as established on the upgrade. */
 export interface ConnectionIdentity extends PeerIdentity {
@@ -42,6 +45,8 @@ export interface ConnectionSettings {
   readonly inbound: InboundLimits
   readonly metrics: Metrics
   readonly logger: Logger
+  /** The last message framed for the wire, shared by every socket of the node (WireFrames). */
+  readonly frames: WireFrames
 }
 
 /** A socket closed for back-pressure gets this long to take its close frame before it is cut. */
@@ -66,8 +71,15 @@ export class Connection implements Peer {
   /** Created by the socket's first query-awareness: most sockets never send one. */
   private queryThrottle: QueryThrottle | undefined
 
+  /**
+   * @param socket the upgraded socket ws runs on (the upgrade's own), written to directly with
+   *   frames framed once per broadcast (WireFrames). Safe beside ws's own writes: with
+   *   permessage-deflate off and no Blob sent, ws writes each frame synchronously and queues
+   *   nothing, so frames from both never interleave.
+   */
   constructor(
     readonly ws: WebSocket,
+    private readonly socket: Duplex,
     target: ConnectionTarget,
     private readonly settings: ConnectionSettings,
   ) {
@@ -102,7 +114,9 @@ export class Connection implements Peer {
       setTimeout(() => this.ws.terminate(), BACKPRESSURE_TERMINATE_MS).unref()
       return
     }
-    this.ws.send(frame, { binary: true })
+    const wire = this.settings.frames.frameOf(frame)
+    if (wire) this.socket.write(wire)
+    else this.ws.send(frame, { binary: true })
     this.lastSentAtMs = Date.now()
     this.settings.metrics.countMessage('out', type, frame.byteLength)
   }

@@ -21,6 +21,7 @@ import { ConnectionAcceptor } from './ConnectionAcceptor'
 import { ConnectionLimits } from './ConnectionLimits'
 import { startHeartbeat } from './heartbeat'
 import type { InboundLimits } from './InboundLimiter'
+import { WireFrames } from './WireFrames'
 
 /** Real sockets on a loaded machine: generous deadlines, short polls. */
 const POLL = { timeout: 5000, interval: 5 }
@@ -74,13 +75,14 @@ async function setUp(options: { inbound?: Partial<InboundLimits>; maxEarlyBytes?
     },
     metrics,
     logger: context.logger,
+    frames: new WireFrames(),
   })
   acceptors.push(acceptor)
   const pairs = await startSocketPairs()
 
   async function join(identity: Partial<ConnectionIdentity> = {}, client?: ClientOptions) {
     const pair = await pairs.open(client)
-    const connection = acceptor.accept(pair.server, {
+    const connection = acceptor.accept(pair.server, pair.serverSocket, {
       room: ROOM,
       identity: { userId: 'u', role: 'editor', expiresAtMs: null, ...identity },
       wantsSavedAcks: false,

@@ -6,6 +6,8 @@
  * which find their connection from the socket they are called on, one expiry timer and one settings
  * object (these options); a socket holds no closures or timers of its own.
  */
+
+import type { Duplex } from 'node:stream'
 import { CLOSE_CODES, documentOfCommentsRoom } from '@tandem/shared'
 import type { RawData, WebSocket } from 'ws'
 import type { ErrorPath } from '../metrics'
@@ -78,9 +80,10 @@ export class ConnectionAcceptor {
   }
 
   /** Attaches the socket to its connection and starts joining its room. */
-  accept(ws: WebSocket, target: ConnectionTarget): Connection {
+  /** `socket` is the upgraded socket `ws` runs on (see Connection). */
+  accept(ws: WebSocket, socket: Duplex, target: ConnectionTarget): Connection {
     const { metrics, logger, registry } = this.options
-    const connection = new Connection(ws, target, this.options)
+    const connection = new Connection(ws, socket, target, this.options)
     this.accepted.set(ws, connection)
     this.options.connections.add(connection)
     this.options.limits.add(target.room)

@@ -2,7 +2,7 @@
  * handleFrame on a real socket pair (a ws server on a free port and a ws client), a real Connection
  * and a real room over the in-memory store: what each kind of frame does, in milliseconds.
  */
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { encodeAwareness, encodeQueryAwareness, encodeSyncUpdate, readMessage } from '@tandem/shared'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
@@ -37,14 +37,16 @@ async function setUp() {
   const port = (wss.address() as AddressInfo).port
 
   async function connect(userId: string, role: 'editor' | 'viewer') {
-    const serverSide = new Promise<WebSocket>((resolve) => wss.once('connection', resolve))
+    const serverSide = new Promise<[WebSocket, Socket]>((resolve) =>
+      wss.once('connection', (ws, request) => resolve([ws, request.socket])),
+    )
     const client = new WebSocket(`ws://127.0.0.1:${port}`)
     cleanups.push(() => client.terminate())
     const received: Uint8Array[] = []
     client.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
     const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)))
     const connection = new Connection(
-      await serverSide,
+      ...(await serverSide),
       { room: 'room', identity: { userId, role, expiresAtMs: null }, wantsSavedAcks: false },
       testConnectionSettings(metrics),
     )

@@ -71,7 +71,7 @@ async function setUp(options: { refusalBurst?: number; maxConnections?: number; 
     metrics,
     isAccepting: () => accepting,
     limits,
-    onConnection: (ws, target) => {
+    onConnection: (ws, _socket, target) => {
       limits.add(target.room)
       accepted.push({ ws, target })
     },

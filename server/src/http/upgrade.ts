@@ -35,7 +35,8 @@ export interface UpgradeOptions {
   readonly authenticate: Authenticate
   readonly metrics: Metrics
   readonly logger: Logger
-  readonly onConnection: (ws: WebSocket, target: UpgradeTarget) => void
+  /** `socket` is the upgraded socket, the one `ws` runs on. */
+  readonly onConnection: (ws: WebSocket, socket: Duplex, target: UpgradeTarget) => void
   /** False while shutting down: refuse with 503. */
   readonly isAccepting: () => boolean
   /** Node and room connection counts: a full node or room is refused with 503. */
@@ -207,7 +208,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       }
       wss.handleUpgrade(request, socket, head, (ws) => {
         socket.off('error', onUpgradeSocketError)
-        options.onConnection(ws, target)
+        options.onConnection(ws, socket, target)
       })
     } catch (error) {
       const { refusal, detail } = toRefusal(error, logger)

@@ -23,7 +23,8 @@ export interface Peer {
   /**
    * Queues a frame; a peer whose queue is over its limit is closed instead (back-pressure). A frame
    * sent with `completesPrevious` belongs to the one just sent (a step 2's changes since its base,
-   * at most a quarter of it) and is queued with it, whatever the queue holds.
+   * at most a quarter of it) and is queued with it, whatever the queue holds. A frame is never
+   * changed once sent: a broadcast hands every peer the same bytes, framed for the wire once.
    */
   send(frame: Uint8Array, type: MessageKind, completesPrevious?: boolean): void
   close(code: CloseCode, detail?: string): void

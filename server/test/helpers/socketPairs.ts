@@ -2,13 +2,15 @@
  * Real socket pairs for unit tests of the connection layer: a ws server on a free port, and both ends
  * of each socket opened to it. Everything is torn down with the test.
  */
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { onTestFinished } from 'vitest'
 import { type ClientOptions, WebSocket, WebSocketServer } from 'ws'
 
 export interface SocketPair {
   /** The server's end, as the upgrade hands it to the connection layer. */
   readonly server: WebSocket
+  /** The upgraded socket `server` runs on (the request's), which the connection layer also writes to. */
+  readonly serverSocket: Socket
   /** A stock ws client. */
   readonly client: WebSocket
   /** Binary frames the client received, in order. */
@@ -33,7 +35,9 @@ export async function startSocketPairs(): Promise<SocketPairs> {
   })
   return {
     async open(clientOptions) {
-      const server = new Promise<WebSocket>((resolve) => wss.once('connection', resolve))
+      const server = new Promise<[WebSocket, Socket]>((resolve) =>
+        wss.once('connection', (ws, request) => resolve([ws, request.socket])),
+      )
       const client = new WebSocket(`ws://127.0.0.1:${port}`, clientOptions)
       clients.push(client)
       const received: Uint8Array[] = []
@@ -45,7 +49,8 @@ export async function startSocketPairs(): Promise<SocketPairs> {
         client.once('open', resolve)
         client.once('error', reject)
       })
-      return { server: await server, client, received, closed }
+      const [serverEnd, serverSocket] = await server
+      return { server: serverEnd, serverSocket, client, received, closed }
     },
   }
 }
