@@ -27,8 +27,10 @@ RUN npm run build -w @tandem/client
 
 # The server compiled to JavaScript (server/build.mjs): a start pays for no TypeScript loader.
 FROM manifests AS server-build
-# Only esbuild runs here: no native addon needs building (--ignore-scripts).
-RUN --mount=type=cache,target=/root/.npm npm ci -w @tandem/server --ignore-scripts --no-audit --no-fund
+# Only esbuild runs here: no native addon needs building (--ignore-scripts). yjs and @lexical/yjs are
+# bundled into server/dist (server/build.mjs), so their patches are applied here, postinstall skipped.
+RUN --mount=type=cache,target=/root/.npm npm ci -w @tandem/server --ignore-scripts --no-audit --no-fund \
+  && npx patch-package
 COPY tsconfig.base.json ./
 COPY shared/src shared/src
 COPY server/build.mjs server/

@@ -187,6 +187,15 @@ describe('Dockerfile', () => {
     expect(ignored).toEqual(expect.arrayContaining(['.env', '**/node_modules', 'data']))
   })
 
+  it('applies patches/ wherever npm ci skips install scripts: the server bundles the patched packages', () => {
+    const installs = instructions.filter((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args))
+    expect(installs.length).toBeGreaterThan(0)
+    for (const install of installs) {
+      if (install.args.includes('--ignore-scripts'))
+        expect(install.args, install.args).toContain('patch-package')
+    }
+  })
+
   it('copies the manifest of every npm workspace, as npm ci needs', () => {
     const workspaces = (JSON.parse(read('package.json')) as { workspaces: string[] }).workspaces
     for (const workspace of workspaces)

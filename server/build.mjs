@@ -9,23 +9,42 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const SERVER_DIR = fileURLToPath(new URL('.', import.meta.url))
-const OUT_DIR = `${SERVER_DIR}dist`
+// BUILD_OUT_DIR: a test's own build (server/test/compiledServer.test.ts); inside server/, so the
+// external packages resolve from node_modules as they do for dist.
+const OUT_DIR = process.env.BUILD_OUT_DIR ?? `${SERVER_DIR}dist`
 
 /**
- * Bundled although from npm: prom-client and what it imports are some 50 CommonJS files that every
- * start resolved and parsed one by one through Node's ESM loader, the largest package in a start
- * profile; bundled, a start took ~25 ms less (issue 16). Plain JavaScript that nothing else imports.
+ * npm packages stay outside the bundle only where they must or where it costs a default start
+ * nothing. Everything else is bundled: a start resolved and compiled every file of yjs, lib0, ws,
+ * prom-client and sirv one by one through Node's ESM loader (ws alone, being CommonJS, ~50 ms of
+ * cjs-module-lexer and resolution), most of the gap to the y-websocket server's start (issue 16).
+ * yjs is bundled together with lexical and @lexical/yjs, so the process still holds one copy of it.
  */
-const BUNDLED_PACKAGES = ['prom-client', 'tdigest', 'bintrees', '@opentelemetry/api']
+const EXTERNAL_PACKAGES = [
+  // A native addon, found by path at run time.
+  'better-sqlite3',
+  // pino starts its transports (pino-pretty, in a terminal) as worker threads by file path.
+  'pino',
+  'pino-pretty',
+  // Loaded only when configured (DATABASE_URL, REDIS_URL) or to sign a token: not part of a start.
+  'pg',
+  'ioredis',
+  'jose',
+  // ws's optional native helpers, required in a try/catch when installed.
+  'bufferutil',
+  'utf-8-validate',
+]
 
-/** Bare imports are npm packages, external, except the workspace's own TypeScript packages and those above. */
+/** Bare imports of the packages above are external; the rest, the workspace's own included, bundled. */
 const externalPackages = {
   name: 'external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('@tandem/')) return undefined
-      const bundled = BUNDLED_PACKAGES.some((name) => args.path === name || args.path.startsWith(`${name}/`))
-      return bundled ? undefined : { external: true }
+      if (args.path.startsWith('node:')) return { external: true }
+      const external = EXTERNAL_PACKAGES.some(
+        (name) => args.path === name || args.path.startsWith(`${name}/`),
+      )
+      return external ? { external: true } : undefined
     })
   },
 }

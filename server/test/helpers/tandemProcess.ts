@@ -21,9 +21,13 @@ export interface SpawnedServer {
   kill(): Promise<void>
 }
 
-/** Starts a server with the given environment (PORT defaults to 0) and waits until it listens. */
-export async function spawnTandem(env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN], {
+/**
+ * Starts a server with the given environment (PORT defaults to 0) and waits until it listens;
+ * `script` runs a compiled build (its main.js) instead of the sources.
+ */
+export async function spawnTandem(env: Record<string, string>, script?: string): Promise<SpawnedServer> {
+  const args = script === undefined ? ['--import', TSX_LOADER, MAIN] : [script]
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: REPO_ROOT,
