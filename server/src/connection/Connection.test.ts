@@ -101,6 +101,21 @@ describe('Connection', () => {
     expect(connection.isOpen).toBe(true)
   })
 
+  it("sends a join's step 2 and the changes since its base as one unit, past the queue limit", async () => {
+    const { open } = await setUp(1024)
+    const { connection, client, server, received } = await open()
+    // Larger than the kernel's socket buffers take from a paused reader: the step 2 alone leaves the
+    // queue past the limit, and its remainder must follow it all the same.
+    client.pause()
+    const step2 = new Uint8Array(16 * 1024 * 1024)
+    connection.sendSyncStep2(step2, new Uint8Array([0, 2, 9]))
+    expect(server.bufferedAmount).toBeGreaterThan(1024)
+    client.resume()
+    await vi.waitFor(() => expect(received).toHaveLength(2), POLL)
+    expect(received.map((frame) => frame.byteLength)).toEqual([step2.byteLength, 3])
+    expect(connection.isOpen).toBe(true)
+  })
+
   it('moves joining -> open -> closed; markClosed hands back its room once', async () => {
     const { open } = await setUp()
     const { connection } = await open()

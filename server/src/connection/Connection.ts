@@ -106,14 +106,27 @@ export class Connection implements Peer {
    * The queue is checked before the frame is added: a single frame larger than the limit (the
    * step 2 of a big document) still goes out to a reader that keeps up.
    */
-  send(frame: Uint8Array, type: MessageKind | 'keepalive', completesPrevious = false): void {
-    if (this.state.kind === 'closed' || this.ws.readyState !== this.ws.OPEN) return
-    if (!completesPrevious && this.ws.bufferedAmount > this.settings.maxBufferedBytes) {
-      this.settings.metrics.countLimit('backpressure')
-      this.close(CLOSE_CODES.BACKPRESSURE)
-      setTimeout(() => this.ws.terminate(), BACKPRESSURE_TERMINATE_MS).unref()
-      return
-    }
+  send(frame: Uint8Array, type: MessageKind | 'keepalive'): void {
+    if (this.mayQueue()) this.write(frame, type)
+  }
+
+  sendSyncStep2(step2: Uint8Array, since: Uint8Array | undefined): void {
+    if (!this.mayQueue()) return
+    this.write(step2, 'sync-step2')
+    if (since) this.write(since, 'sync-update')
+  }
+
+  /** False when the socket is gone, or when its queue is over the limit: then it is closed (1013). */
+  private mayQueue(): boolean {
+    if (this.state.kind === 'closed' || this.ws.readyState !== this.ws.OPEN) return false
+    if (this.ws.bufferedAmount <= this.settings.maxBufferedBytes) return true
+    this.settings.metrics.countLimit('backpressure')
+    this.close(CLOSE_CODES.BACKPRESSURE)
+    setTimeout(() => this.ws.terminate(), BACKPRESSURE_TERMINATE_MS).unref()
+    return false
+  }
+
+  private write(frame: Uint8Array, type: MessageKind | 'keepalive'): void {
     const wire = this.settings.frames.frameOf(frame)
     if (wire) this.socket.write(wire)
     else this.ws.send(frame, { binary: true })

@@ -3,7 +3,13 @@ import { IdOwners } from './IdOwners'
 import type { Peer } from './Peer'
 
 function peer(userId: string): Peer {
-  return { identity: { userId, role: 'editor' }, wantsSavedAcks: false, send: () => {}, close: () => {} }
+  return {
+    identity: { userId, role: 'editor' },
+    wantsSavedAcks: false,
+    send: () => {},
+    sendSyncStep2: () => {},
+    close: () => {},
+  }
 }
 
 describe('IdOwners', () => {

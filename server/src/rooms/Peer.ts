@@ -22,10 +22,14 @@ export interface Peer {
   readonly wantsSavedAcks: boolean
   /**
    * Queues a frame; a peer whose queue is over its limit is closed instead (back-pressure). A frame
-   * sent with `completesPrevious` belongs to the one just sent (a step 2's changes since its base,
-   * at most a quarter of it) and is queued with it, whatever the queue holds. A frame is never
-   * changed once sent: a broadcast hands every peer the same bytes, framed for the wire once.
+   * is never changed once sent: a broadcast hands every peer the same bytes, framed for the wire once.
    */
-  send(frame: Uint8Array, type: MessageKind, completesPrevious?: boolean): void
+  send(frame: Uint8Array, type: MessageKind): void
+  /**
+   * A join's answer: the step 2 and, when the room's cached base lags the document, the changes
+   * since that base (at most a quarter of it), queued as one unit: back-pressure is checked once,
+   * before the step 2, so a large step 2 never gets its own remainder refused.
+   */
+  sendSyncStep2(step2: Uint8Array, since: Uint8Array | undefined): void
   close(code: CloseCode, detail?: string): void
 }

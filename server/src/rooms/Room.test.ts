@@ -25,6 +25,10 @@ class RecordingPeer implements Peer {
     this.frames.push(frame)
   }
 
+  sendSyncStep2(step2: Uint8Array, since: Uint8Array | undefined): void {
+    this.frames.push(step2, ...(since ? [since] : []))
+  }
+
   close(code: CloseCode): void {
     this.closedWith ??= code.code
   }

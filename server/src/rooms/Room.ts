@@ -230,8 +230,7 @@ export class Room {
       throw new InvalidUpdateError(`unreadable state vector: ${(error as Error).message}`)
     }
     const [step2, since] = this.syncStep2For(stateVector)
-    connection.send(step2!, 'sync-step2')
-    if (since) connection.send(since, 'sync-update', true)
+    connection.sendSyncStep2(step2!, since)
     if (connection.wantsSavedAcks) this.requestSavedAck(connection)
   }
 
@@ -307,6 +306,7 @@ export class Room {
       identity: author,
       wantsSavedAcks: false,
       send: () => {},
+      sendSyncStep2: () => {},
       close: () => {},
     }
     const committed = this.ctx.commits.enqueue(this.name, update, authorOf(author))

@@ -34,6 +34,7 @@ function peer(userId: string): Peer {
     identity: { userId, role: 'editor' },
     wantsSavedAcks: false,
     send(_frame: Uint8Array, _type: MessageKind) {},
+    sendSyncStep2(_step2: Uint8Array, _since: Uint8Array | undefined) {},
     close(_code: CloseCode) {},
   }
 }
@@ -119,7 +120,11 @@ describe('RoomRegistry', () => {
   it('use keeps a room loaded while its work runs, across a peer leaving, then releases it', async () => {
     const { rooms, store } = registry()
     const frames: MessageKind[] = []
-    const watcher: Peer = { ...peer('watcher'), send: (_frame, type) => frames.push(type) }
+    const watcher: Peer = {
+      ...peer('watcher'),
+      send: (_frame, type) => frames.push(type),
+      sendSyncStep2: () => frames.push('sync-step2'),
+    }
     let finish!: () => void
     const held = rooms.use('r', async (room) => {
       room.attach(watcher)
