@@ -148,8 +148,11 @@ export function readBenchOptions(argv: readonly string[], env: Env): BenchOption
       // Long enough for the JIT to settle on a fresh server: with 1 s, 15% of Tandem's CPU in the window
       // was V8's optimizing compiler (4% of the y-websocket server's; perf, issue 16), a cost a server
       // that has been up a while no longer pays.
-      warmupMs: int(env, 'BENCH_FANOUT_WARMUP_MS', s(6000, 100)),
-      measureMs: int(env, 'BENCH_MEASURE_MS', s(4000, 300)),
+      warmupMs: int(env, 'BENCH_FANOUT_WARMUP_MS', s(5000, 100)),
+      // 10 s: Hocuspocus + SQLite stores each document at most every 10 s while typing goes on, so a
+      // window of that length holds one such store per room whenever it opens; a shorter one held one
+      // or none by chance.
+      measureMs: int(env, 'BENCH_MEASURE_MS', s(10_000, 300)),
     },
     throughput: {
       rooms: int(env, 'BENCH_THROUGHPUT_ROOMS', s(50, 2)),

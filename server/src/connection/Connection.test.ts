@@ -110,10 +110,29 @@ describe('Connection', () => {
     const step2 = new Uint8Array(16 * 1024 * 1024)
     connection.sendSyncStep2(step2, new Uint8Array([0, 2, 9]))
     expect(server.bufferedAmount).toBeGreaterThan(1024)
+    // What follows a join (the SAVED ack, presence) is queued behind it, not refused.
+    connection.send(new Uint8Array([4, 1]), 'saved')
     client.resume()
-    await vi.waitFor(() => expect(received).toHaveLength(2), POLL)
-    expect(received.map((frame) => frame.byteLength)).toEqual([step2.byteLength, 3])
+    await vi.waitFor(() => expect(received).toHaveLength(3), POLL)
+    expect(received.map((frame) => frame.byteLength)).toEqual([step2.byteLength, 3, 2])
     expect(connection.isOpen).toBe(true)
+  })
+
+  it('still closes a reader that stops reading after a join, once its queue passes limit and answer', async () => {
+    const { metrics, open } = await setUp(1024)
+    const { connection, client, server } = await open()
+    client.pause()
+    const step2 = new Uint8Array(8 * 1024 * 1024)
+    connection.sendSyncStep2(step2, undefined)
+    let sent = 0
+    while (server.readyState === server.OPEN && sent < 100) {
+      connection.send(new Uint8Array(1024 * 1024), 'sync-update')
+      sent++
+    }
+    expect(server.readyState, `still open after ${sent} frames`).toBe(server.CLOSING)
+    // Bounded: the limit plus one join answer, plus the one frame checked under it.
+    expect(sent).toBeLessThanOrEqual(step2.byteLength / (1024 * 1024) + 1)
+    expect(await counterValue(metrics.limitRefusals, 'backpressure')).toBe(1)
   })
 
   it('moves joining -> open -> closed; markClosed hands back its room once', async () => {

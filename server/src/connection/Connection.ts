@@ -70,6 +70,13 @@ export class Connection implements Peer {
   readonly wantsSavedAcks: boolean
   /** Created by the socket's first query-awareness: most sockets never send one. */
   private queryThrottle: QueryThrottle | undefined
+  /**
+   * Bytes of the last join answer (sendSyncStep2) allowed on top of MAX_BUFFERED_BYTES while it
+   * drains: a big document's step 2 leaves the queue over the limit for as long as the reader takes
+   * to read it, and what follows it meanwhile (the SAVED ack, presence) must not close the socket.
+   * Cleared once the queue is back under the limit.
+   */
+  private joinAllowance = 0
 
   /**
    * @param socket the upgraded socket ws runs on (the upgrade's own), written to directly with
@@ -112,14 +119,24 @@ export class Connection implements Peer {
 
   sendSyncStep2(step2: Uint8Array, since: Uint8Array | undefined): void {
     if (!this.mayQueue()) return
+    this.joinAllowance = step2.byteLength + (since?.byteLength ?? 0)
     this.write(step2, 'sync-step2')
     if (since) this.write(since, 'sync-update')
   }
 
-  /** False when the socket is gone, or when its queue is over the limit: then it is closed (1013). */
+  /**
+   * False when the socket is gone, or when its queue is over the limit (plus what remains allowed of
+   * a join's answer): then it is closed (1013). A reader that stops reading holds at most the limit
+   * plus two join answers (a document each) before it is closed.
+   */
   private mayQueue(): boolean {
     if (this.state.kind === 'closed' || this.ws.readyState !== this.ws.OPEN) return false
-    if (this.ws.bufferedAmount <= this.settings.maxBufferedBytes) return true
+    const queued = this.ws.bufferedAmount
+    if (queued <= this.settings.maxBufferedBytes) {
+      this.joinAllowance = 0
+      return true
+    }
+    if (queued <= this.settings.maxBufferedBytes + this.joinAllowance) return true
     this.settings.metrics.countLimit('backpressure')
     this.close(CLOSE_CODES.BACKPRESSURE)
     setTimeout(() => this.ws.terminate(), BACKPRESSURE_TERMINATE_MS).unref()

@@ -38,14 +38,21 @@ describe('encodeBinaryFrame', () => {
 })
 
 describe('WireFrames', () => {
-  it('frames a message once however many sockets it goes to, and again for the next message', () => {
+  it('frames a message once while it is one of the last two, and again after', () => {
     const frames = new WireFrames()
     const first = payloadOf(40, 1)
     const framed = frames.frameOf(first)
     expect(framed).toEqual(encodeBinaryFrame(first))
     expect(frames.frameOf(first)).toBe(framed)
     const second = payloadOf(40, 2)
-    expect(frames.frameOf(second)).toEqual(encodeBinaryFrame(second))
+    const secondFramed = frames.frameOf(second)
+    expect(secondFramed).toEqual(encodeBinaryFrame(second))
+    // A join's pair (base step 2, changes since) alternates: both stay framed.
+    expect(frames.frameOf(first)).toBe(framed)
+    expect(frames.frameOf(second)).toBe(secondFramed)
+    const third = payloadOf(40, 3)
+    expect(frames.frameOf(third)).toEqual(encodeBinaryFrame(third))
+    expect(frames.frameOf(second)).toBe(secondFramed)
     expect(frames.frameOf(first)).not.toBe(framed)
   })
 

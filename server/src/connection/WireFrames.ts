@@ -2,9 +2,11 @@
  * Outgoing messages framed once for the wire (issue 16: "encode each outgoing frame once and write
  * the same bytes to every socket"). ws frames every `send` on its own: a header allocated, the
  * socket corked, a two-buffer writev, ~1 us of JavaScript per socket, most of what a broadcast
- * costs besides the kernel. A room sends a message to all its sockets in a row, so one node-wide
- * slot holding the last message framed turns a broadcast into one framing and N plain writes.
- * The frame is never mutated, so every socket's pending write may reference the same bytes.
+ * costs besides the kernel. A room sends a message to all its sockets in a row, so a node-wide
+ * slot holding the last message framed turns a broadcast into one framing and N plain writes; a
+ * second slot keeps the pair a join sends (the room's base step 2, then the changes since it) both
+ * framed while a crowd joins one room. Frames are never mutated, so every socket's pending write
+ * may reference the same bytes; the two slots keep at most 2 x 64 KiB alive.
  */
 
 /**
@@ -35,11 +37,16 @@ export function encodeBinaryFrame(payload: Uint8Array): Buffer {
 export class WireFrames {
   private lastPayload: Uint8Array | undefined
   private lastFrame: Buffer | undefined
+  private previousPayload: Uint8Array | undefined
+  private previousFrame: Buffer | undefined
 
-  /** The frame of `payload`, framed at most once per run of sends of it; undefined when too large. */
+  /** The frame of `payload`, framed once while it is one of the last two; undefined when too large. */
   frameOf(payload: Uint8Array): Buffer | undefined {
     if (payload === this.lastPayload) return this.lastFrame
+    if (payload === this.previousPayload) return this.previousFrame
     if (payload.byteLength > MAX_WIRE_FRAME_PAYLOAD) return undefined
+    this.previousPayload = this.lastPayload
+    this.previousFrame = this.lastFrame
     this.lastPayload = payload
     this.lastFrame = encodeBinaryFrame(payload)
     return this.lastFrame
