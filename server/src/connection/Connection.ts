@@ -45,7 +45,7 @@ export interface ConnectionSettings {
   readonly inbound: InboundLimits
   readonly metrics: Metrics
   readonly logger: Logger
-  /** The last message framed for the wire, shared by every socket of the node (WireFrames). */
+  /** The last messages framed for the wire, shared by every socket of the node (WireFrames). */
   readonly frames: WireFrames
 }
 
@@ -109,9 +109,9 @@ export class Connection implements Peer {
 
   /**
    * Sends one frame unless the socket is gone. A reader that let more than MAX_BUFFERED_BYTES queue
-   * up is closed instead of growing server memory, so a queue holds at most that plus one frame.
-   * The queue is checked before the frame is added: a single frame larger than the limit (the
-   * step 2 of a big document) still goes out to a reader that keeps up.
+   * up (plus a join's answer still draining, see mayQueue) is closed instead of growing server
+   * memory. The queue is checked before the frame is added: a single frame larger than the limit
+   * (the step 2 of a big document) still goes out to a reader that keeps up.
    */
   send(frame: Uint8Array, type: MessageKind | 'keepalive'): void {
     if (this.mayQueue()) this.write(frame, type)

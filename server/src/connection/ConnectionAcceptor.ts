@@ -79,8 +79,10 @@ export class ConnectionAcceptor {
     }
   }
 
-  /** Attaches the socket to its connection and starts joining its room. */
-  /** `socket` is the upgraded socket `ws` runs on (see Connection). */
+  /**
+   * Attaches the socket to its connection and starts joining its room. `socket` is the upgraded
+   * socket `ws` runs on (see Connection).
+   */
   accept(ws: WebSocket, socket: Duplex, target: ConnectionTarget): Connection {
     const { metrics, logger, registry } = this.options
     const connection = new Connection(ws, socket, target, this.options)
